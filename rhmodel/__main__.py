@@ -1,0 +1,5 @@
+"""Allow ``python -m rhmodel``."""
+
+from rhmodel.cli import main
+
+raise SystemExit(main())

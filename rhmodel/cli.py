@@ -1,0 +1,140 @@
+"""The ``rhmodel`` command line.
+
+Heavy libraries (numpy, pandas, matplotlib) are imported inside the commands that need them,
+so ``rhmodel --help`` answers at once. Every user error ends as one ``error:`` line on stderr
+and exit status 2; a traceback means a bug in rhmodel.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+from rhmodel import __version__
+from rhmodel.errors import InputError
+
+__all__ = ["main"]
+
+EXIT_USER_ERROR = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage mistakes as one ``error:`` line, like every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        print(f"error: {self.prog}: {message} — see '{self.prog} --help'", file=sys.stderr)
+        raise SystemExit(EXIT_USER_ERROR)
+
+
+def _add_params(p: argparse.ArgumentParser, optional: bool = False) -> None:
+    if optional:
+        p.add_argument("--params", metavar="PARAMS.yaml", help="parameters file")
+    else:
+        p.add_argument("params", metavar="PARAMS.yaml", help="parameters file")
+    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                   help="override one parameter, e.g. --set logmein.agents=80 (repeatable)")
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="rhmodel",
+        description="Can Intune Remote Help replace LogMeIn Resolve and/or BeyondTrust Remote "
+                    "Support, how much must we keep, and what do we save at renewal?",
+        epilog="Every command reads one parameters YAML (see data/params/sample.yaml).")
+    parser.add_argument("--version", action="version", version=f"rhmodel {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    m = sub.add_parser("matrix", help="the capability matrix (seed Section 4.1)",
+                       description="Print the capability matrix of the three products.")
+    m.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    m.set_defaults(func=_cmd_matrix)
+
+    d = sub.add_parser("decide", help="the replace-or-keep decision (seed Section 4.4)",
+                       description="Apply the seed's replace-or-keep test to the parameters.")
+    _add_params(d)
+    d.add_argument("--format", choices=("text", "json"), default="text")
+    d.set_defaults(func=_cmd_decide)
+    return parser
+
+
+def _emit(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _cmd_matrix(args: argparse.Namespace) -> int:
+    from rhmodel.datasets import load_capabilities
+    from rhmodel.texttable import text_table, wrap
+
+    matrix = load_capabilities()
+    if args.format == "json":
+        _emit(json.dumps(matrix.to_dict(), indent=2, ensure_ascii=False))
+        return 0
+    if args.format == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(["dimension", "label", "product", "level", "text", "source"])
+        for dim in matrix.dimensions:
+            for product, cell in dim.cells.items():
+                writer.writerow([dim.id, dim.label, product, cell.level, cell.text, cell.source])
+        _emit(buf.getvalue())
+        return 0
+    header = ["Dimension", *(matrix.product_short[p] for p in matrix.products)]
+    rows = [[d.label, *(f"[{d.cells[p].level}] {d.cells[p].text}" for p in matrix.products)]
+            for d in matrix.dimensions]
+    _emit(wrap(f"Capability matrix (source: {matrix.document}; as of {matrix.as_of})", 100)
+          + "\n")
+    _emit(text_table(header, rows, widths=[16, 25, 25, 25]))
+    _emit("\nWhere the incumbents are still stronger (seed §4.2):")
+    for s in matrix.incumbent_strengths:
+        who = ", ".join(matrix.product_short[p] for p in s.products)
+        _emit(wrap(f"- {s.label} ({who}): {s.text}", 100, indent="  "))
+    return 0
+
+
+def _load(args: argparse.Namespace) -> Any:
+    from rhmodel.paramfile import load_parameters
+
+    return load_parameters(args.params, args.overrides)
+
+
+def _cmd_decide(args: argparse.Namespace) -> int:
+    from rhmodel.datasets import load_capabilities
+    from rhmodel.decision import decide
+    from rhmodel.texttable import wrap
+
+    params = _load(args)
+    decision = decide(params, load_capabilities())
+    if args.format == "json":
+        _emit(json.dumps(decision.to_dict(), indent=2, ensure_ascii=False))
+        return 0
+    _emit(f"Verdict: {decision.verdict}\n{wrap(decision.summary, 100)}\n")
+    _emit("Replace-or-keep test (seed §4.4):")
+    for c in decision.criteria:
+        mark = "PASS" if c.passed else "FAIL"
+        _emit(wrap(f"  [{mark}] {c.id}: {c.explanation}", 100, indent="         "))
+    if decision.keep_for:
+        _emit(f"\nKeep a specialist pool for: {', '.join(decision.keep_for)}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_USER_ERROR
+    try:
+        return int(args.func(args))
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except BrokenPipeError:
+        # `rhmodel matrix | head` closes the pipe early: not an error worth a traceback.
+        sys.stderr.close()
+        return 0

@@ -1,0 +1,53 @@
+"""Shared fixtures: the bundled data, parameters written to a temporary file, and the CLI."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from rhmodel.capabilities import CapabilityMatrix
+from rhmodel.config import PROJECT_DIR, SAMPLE_PARAMS_FILE
+from rhmodel.datasets import load_capabilities
+from rhmodel.parameters import Parameters, parse_parameters
+from rhmodel.yamlsource import parse_yaml
+
+
+@pytest.fixture(scope="session")
+def matrix() -> CapabilityMatrix:
+    return load_capabilities()
+
+
+@pytest.fixture(scope="session")
+def sample_params_file() -> Path:
+    return SAMPLE_PARAMS_FILE
+
+
+def params_from(text: str, *overrides: str) -> Parameters:
+    """Parameters from YAML text (dedented), as if read from ``p.yaml``."""
+    return parse_parameters(parse_yaml(textwrap.dedent(text), "p.yaml"), overrides)
+
+
+@pytest.fixture
+def write_params(tmp_path: Path) -> Callable[[str], Path]:
+    def write(text: str, name: str = "p.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def cli() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Run ``python -m rhmodel ARGS`` in a subprocess, as a user would."""
+
+    def run(*args: str | Path, cwd: Path = PROJECT_DIR) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "rhmodel", *map(str, args)],
+                              capture_output=True, text=True, cwd=cwd, timeout=300)
+
+    return run
