@@ -27,7 +27,7 @@ report: $(VENV)/.installed ## create .venv, install, run the main job on the sam
 	@echo
 	$(PY) -m rhmodel matrix
 	@echo
-
+	$(PY) -m rhmodel scenarios $(PARAMS) --simulate 100000
 
 test: $(VENV)/.installed-test ## create .venv with the test extra and run the whole suite
 	$(PY) -m ruff check rhmodel tests benchmarks

@@ -27,7 +27,8 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports usage mistakes as one ``error:`` line, like every other error."""
 
     def error(self, message: str) -> NoReturn:
-        print(f"error: {self.prog}: {message} — see '{self.prog} --help'", file=sys.stderr)
+        hint = "" if " — " in message else f" — see '{self.prog} --help'"
+        print(f"error: {self.prog}: {message}{hint}", file=sys.stderr)
         raise SystemExit(EXIT_USER_ERROR)
 
 
@@ -59,7 +60,30 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_params(d)
     d.add_argument("--format", choices=("text", "json"), default="text")
     d.set_defaults(func=_cmd_decide)
+    sc = sub.add_parser("scenarios", help="savings scenarios: NPV, ROI, payback, risk",
+                        description="Cash flows of status_quo, right_size and cancel; NPV, "
+                                    "ROI, payback, timing, sensitivity, break-even and "
+                                    "(with --simulate) a Monte Carlo simulation.")
+    _add_params(sc)
+    sc.add_argument("--simulate", type=_positive_int, metavar="N", default=None,
+                    help="draw every ranged input together N times")
+    sc.add_argument("--seed", type=int, default=0, metavar="S",
+                    help="random seed for --simulate (default 0: reproducible)")
+    sc.add_argument("--format", choices=("table", "json"), default="table")
+    sc.set_defaults(func=_cmd_scenarios)
     return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not a whole number ({text!r}) — a whole number of draws >= 1, e.g. 10000") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(
+            f"must be at least 1 ({value}) — a whole number of draws >= 1, e.g. 10000")
+    return value
 
 
 def _emit(text: str) -> None:
@@ -119,6 +143,23 @@ def _cmd_decide(args: argparse.Namespace) -> int:
         _emit(wrap(f"  [{mark}] {c.id}: {c.explanation}", 100, indent="         "))
     if decision.keep_for:
         _emit(f"\nKeep a specialist pool for: {', '.join(decision.keep_for)}")
+    return 0
+
+
+def _cmd_scenarios(args: argparse.Namespace) -> int:
+    from rhmodel.datasets import load_capabilities
+    from rhmodel.evaluation import evaluate
+    from rhmodel.provenance import provenance
+    from rhmodel.scenario_text import scenarios_text
+
+    params = _load(args)
+    result = evaluate(params, load_capabilities(), draws=args.simulate, seed=args.seed)
+    if args.format == "json":
+        out = result.to_dict()
+        out["provenance"] = provenance(params)
+        _emit(json.dumps(out, indent=2, ensure_ascii=False))
+    else:
+        _emit(scenarios_text(result))
     return 0
 
 

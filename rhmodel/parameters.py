@@ -356,9 +356,11 @@ class Parameters:
         An input counts when it is marked illustrative and it matters: a price of a product
         with no licences, or the add-on price when Remote Help is included, does not.
         """
-        return [k for k, v in self.values.items() if v.illustrative and self._used(k)]
+        return [k for k, v in self.values.items() if v.illustrative and self.is_used(k)]
 
-    def _used(self, key: str) -> bool:
+    def is_used(self, key: str) -> bool:
+        """Whether the money model reads ``key`` for these parameters (a product with no
+        licences, or the add-on price when Remote Help is included, is not read)."""
         if key.startswith("logmein."):
             return self.values["logmein.agents"].value not in (0, None)
         if key.startswith("beyondtrust."):
