@@ -71,7 +71,42 @@ def _build_parser() -> argparse.ArgumentParser:
                     help="random seed for --simulate (default 0: reproducible)")
     sc.add_argument("--format", choices=("table", "json"), default="table")
     sc.set_defaults(func=_cmd_scenarios)
+    po = sub.add_parser("pool", help="pilot evidence: residual work and the pool to keep",
+                        description="Load pilot session exports, classify residual work and "
+                                    "size the residual pool per incumbent tool.")
+    po.add_argument("files", nargs="*", metavar="FILE",
+                    help="pilot exports or folders of them (default: pilot.files of --params)")
+    _add_params(po, optional=True)
+    po.add_argument("--timezone", metavar="TZ", help="business time zone (IANA), also for "
+                    "timestamps without an offset (default: pilot.timezone)")
+    po.add_argument("--tenant-domain", dest="tenant_domains", action="append", default=None,
+                    metavar="DOMAIN", help="your tenant's e-mail domain (repeatable; default: "
+                    "pilot.tenant_domains)")
+    po.add_argument("--target-blocking", type=_fraction(0, 1, inclusive=False), default=None,
+                    metavar="P", help="Erlang B target (default 0.01)")
+    po.add_argument("--headroom", type=_fraction(0, 5), default=None, metavar="H",
+                    help="fraction added to the evidence (default 0.2)")
+    po.add_argument("--growth", type=_fraction(0, 5), default=None, metavar="G",
+                    help="expected growth of residual work (default 0)")
+    po.add_argument("--format", choices=("table", "json"), default="table")
+    po.set_defaults(func=_cmd_pool)
     return parser
+
+
+def _fraction(low: float, high: float, inclusive: bool = True):
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"not a number ({text!r}) — a fraction such as 0.2") from None
+        ok = (low <= value <= high) if inclusive else (low < value < high)
+        if not ok:
+            bounds = f"[{low:g}, {high:g}]" if inclusive else f"({low:g}, {high:g})"
+            raise argparse.ArgumentTypeError(f"out of range ({value:g}) — a fraction in {bounds}")
+        return value
+
+    return parse
 
 
 def _positive_int(text: str) -> int:
@@ -160,6 +195,45 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
         _emit(json.dumps(out, indent=2, ensure_ascii=False))
     else:
         _emit(scenarios_text(result))
+    return 0
+
+
+def _cmd_pool(args: argparse.Namespace) -> int:
+    from rhmodel.datasets import load_capabilities
+    from rhmodel.parameters import parse_parameters
+    from rhmodel.paramfile import load_parameters, pilot_paths
+    from rhmodel.pilot import load_pilot
+    from rhmodel.pilot_text import pilot_text
+    from rhmodel.yamlsource import parse_yaml
+
+    if args.params:
+        params = load_parameters(args.params, args.overrides)
+    else:
+        params = parse_parameters(parse_yaml("", "defaults"), args.overrides)
+    files = args.files or pilot_paths(params)
+    if not files:
+        raise InputError("no pilot exports given — name files or folders, or --params with "
+                         "pilot.files")
+    timezone = args.timezone or params["pilot.timezone"]
+    if args.timezone:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(args.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise InputError(f"unknown time zone ({args.timezone!r}) — an IANA name such as "
+                             "Europe/London", file="--timezone") from None
+    report = load_pilot(
+        files, load_capabilities(), timezone=timezone,
+        tenant_domains=args.tenant_domains or params["pilot.tenant_domains"] or (),
+        target_blocking=(args.target_blocking if args.target_blocking is not None
+                         else params["pilot.target_blocking"]),
+        headroom=args.headroom if args.headroom is not None else params["pilot.headroom"],
+        growth=args.growth if args.growth is not None else params["pilot.growth"])
+    if args.format == "json":
+        _emit(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        _emit(pilot_text(report))
     return 0
 
 

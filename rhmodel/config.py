@@ -15,7 +15,9 @@ __all__ = [
     "PRICE_BOOK_FILE",
     "PROJECT_DIR",
     "REPORTS_DIR",
+    "SAMPLE_CANONICAL_DIR",
     "SAMPLE_PARAMS_FILE",
+    "SAMPLE_PILOT_DIR",
 ]
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -25,3 +27,5 @@ REPORTS_DIR = PROJECT_DIR / "reports"
 CAPABILITIES_FILE = DATA_DIR / "capabilities.yaml"
 PRICE_BOOK_FILE = DATA_DIR / "price_book.yaml"
 SAMPLE_PARAMS_FILE = DATA_DIR / "params" / "sample.yaml"
+SAMPLE_PILOT_DIR = DATA_DIR / "sample" / "pilot"
+SAMPLE_CANONICAL_DIR = DATA_DIR / "sample" / "canonical"

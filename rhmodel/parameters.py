@@ -230,6 +230,15 @@ SCHEMA: tuple[Spec, ...] = (
     Spec("pilot.days", "int", "days", "pilot length (the seed recommends 30–60)", default=45,
          minimum=1, maximum=365, figure=False),
     Spec("pilot.timezone", "text", "", "business time zone of the pilot exports (IANA name)"),
+    Spec("pilot.target_blocking", "float", "fraction 0–1",
+         "Erlang B target when sizing a concurrent pool (0.01 = 1% of logins refused)",
+         default=0.01, minimum=0.0001, maximum=1, maximum_exclusive=True, figure=False),
+    Spec("pilot.headroom", "float", "fraction",
+         "added on top of the pilot evidence when sizing a pool (0.2 = 20%)", default=0.2,
+         minimum=0, maximum=5, figure=False),
+    Spec("pilot.growth", "float", "fraction",
+         "expected growth of residual work over the next term (0.1 = 10%)", default=0.0,
+         minimum=0, maximum=5, figure=False),
     Spec("pilot.tenant_domains", "texts", "",
          "e-mail domains of your tenant; a sharer outside them is external support",
          default=()),
@@ -338,6 +347,7 @@ class Parameters:
     base_dir: Path = field(default_factory=Path.cwd)
     _raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
     _price_book: PriceBook | None = field(default=None, repr=False)
+    _derived: Mapping[str, Value] = field(default_factory=dict, repr=False)
 
     def __getitem__(self, key: str) -> Any:
         return self.values[key].value
@@ -387,20 +397,32 @@ class Parameters:
         """A new :class:`Parameters` with ``key=value`` overrides applied and re-validated."""
         doc = YamlDocument(data=self._raw, file=self.file, lines={})
         return parse_parameters(doc, overrides, price_book=self._price_book,
-                                base_dir=self.base_dir)
+                                base_dir=self.base_dir).with_derived(self._derived)
 
     def with_values(self, changes: Mapping[str, Any]) -> Parameters:
         """A new :class:`Parameters` with ``changes`` (key → plain value) applied, validated."""
         raw = _set_path_values(self._raw, changes)
         doc = YamlDocument(data=raw, file=self.file, lines={})
-        return parse_parameters(doc, (), price_book=self._price_book, base_dir=self.base_dir)
+        return parse_parameters(doc, (), price_book=self._price_book,
+                                base_dir=self.base_dir).with_derived(self._derived)
+
+    def with_derived(self, derived: Mapping[str, Value]) -> Parameters:
+        """Fill keys the file leaves out with values derived elsewhere (e.g. the pilot's pool).
+
+        A key the file (or ``--set``) gives keeps its given value.
+        """
+        fill = {k: v for k, v in derived.items() if self.values[k].origin in ("default",)
+                and self.values[k].value is None}
+        if not fill:
+            return replace(self, _derived=dict(derived))
+        return replace(self, values={**self.values, **fill}, _derived=dict(derived))
 
     def to_yaml_mapping(self) -> dict[str, Any]:
         """The explicitly given values as a nested mapping a parameters file can hold."""
         out: dict[str, Any] = {}
         for key, v in self.values.items():
-            if v.origin in ("default", "price book"):
-                continue
+            if v.origin in ("default", "price book", "pilot"):
+                continue  # re-derived when the file is read
             item: Any = v.plain()
             if v.illustrative or (v.source and v.origin == "file" and ":" not in v.source):
                 item = dict(item) if isinstance(item, dict) else {"value": item}

@@ -13,7 +13,8 @@ from rhmodel.errors import InputError
 from rhmodel.parameters import Parameters, parse_parameters
 from rhmodel.yamlsource import load_yaml
 
-__all__ = ["atomic_write_bytes", "load_parameters", "save_parameters"]
+__all__ = ["atomic_write_bytes", "load_parameters", "pilot_paths", "save_parameters",
+           "with_pilot_pool"]
 
 
 def load_parameters(path: str | Path, overrides: Sequence[str] = ()) -> Parameters:
@@ -36,12 +37,58 @@ def load_parameters(path: str | Path, overrides: Sequence[str] = ()) -> Paramete
     doc = load_yaml(path)
     params = parse_parameters(doc, overrides, base_dir=Path(path).resolve().parent)
     for i, name in enumerate(params["pilot.files"] or ()):
-        if not (params.base_dir / name).is_file():
+        if not (params.base_dir / name).exists():
             line = doc.line_of(f"pilot.files[{i}]")
             raise InputError(f"pilot file not found ({name!r}, looked in {params.base_dir}) — "
                              "paths are relative to the parameters file", file=str(path),
                              line=line, key="pilot.files")
-    return params
+    return with_pilot_pool(params)
+
+
+def pilot_paths(params: Parameters) -> list[Path]:
+    """``pilot.files`` resolved against the parameters file's folder."""
+    return [params.base_dir / name for name in params["pilot.files"] or ()]
+
+
+def with_pilot_pool(params: Parameters) -> Parameters:
+    """Fill ``residual.*`` the file leaves out with the pool the pilot recommends.
+
+    Each filled value records the pilot's rule as its source. A recommendation above the
+    current contract is capped at the contract (you cannot keep more than you have).
+    """
+    from rhmodel.cashflows import CONTRACTS
+    from rhmodel.parameters import Value
+
+    wanted = [c for c in CONTRACTS if params[c.residual_key] is None
+              and (params[c.count_key] or params.value(c.count_key).uncertain is not None)]
+    if not wanted or not params["pilot.files"]:
+        return params
+    from rhmodel.datasets import load_capabilities
+    from rhmodel.pilot import load_pilot
+
+    report = load_pilot(pilot_paths(params), load_capabilities(),
+                        timezone=params["pilot.timezone"],
+                        tenant_domains=params["pilot.tenant_domains"] or (),
+                        target_blocking=params["pilot.target_blocking"],
+                        headroom=params["pilot.headroom"], growth=params["pilot.growth"])
+    derived = {}
+    for c in wanted:
+        sizing = report.tools.get(c.product)
+        current = params.value(c.count_key)
+        ceiling = current.uncertain.low if current.uncertain is not None else current.value
+        if sizing is None:
+            value, rule = 0, (f"no {c.product} sessions in the pilot exports, so none of the "
+                              "pilot's residual work needed it")
+        else:
+            value, rule = sizing.recommended_licenses, sizing.rule
+        if value > ceiling:
+            rule += f" Capped at the {ceiling:g} held today."
+            value = int(ceiling)
+        derived[c.residual_key] = Value(
+            c.residual_key, value, None, "pilot", bool(params["illustrative"]),
+            f"pilot evidence ({len(report.files)} files, {report.sessions_total} sessions): "
+            f"{rule}")
+    return params.with_derived(derived)
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
@@ -63,6 +110,10 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        # mkstemp creates the file private (0600); give it the mode a normal write would.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -70,7 +121,17 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
 
 
 def save_parameters(params: Parameters, path: str | Path) -> None:
-    """Write the explicitly given values of ``params`` as a parameters file, atomically."""
+    """Write the explicitly given values of ``params`` as a parameters file, atomically.
+
+    ``pilot.files`` are rewritten relative to the new file's folder, so the saved file finds
+    the same exports.
+    """
+    path = Path(path)
     header = ("# rhmodel parameters (saved by rhmodel); every key is documented in the README.\n")
-    body = yaml.safe_dump(params.to_yaml_mapping(), sort_keys=False, allow_unicode=True)
+    mapping = params.to_yaml_mapping()
+    if params["pilot.files"]:
+        target = path.resolve().parent
+        mapping.setdefault("pilot", {})["files"] = [
+            os.path.relpath(p.resolve(), target) for p in pilot_paths(params)]
+    body = yaml.safe_dump(mapping, sort_keys=False, allow_unicode=True)
     atomic_write_bytes(path, (header + body).encode("utf-8"))

@@ -72,8 +72,9 @@ _EPS = 1e-6
 def residual_pool(params: Parameters) -> dict[str, Any]:
     """The pool to keep per contract, from ``residual.*``.
 
-    A contract with no licences keeps 0. A contract with licences and no ``residual.*`` value
-    is an error: the pilot evidence that would size it is not loaded by this version.
+    A contract with no licences keeps 0. ``residual.*`` left out of the file is filled from the
+    pilot (``pilot.files``) when the parameters are loaded; left out with no pilot, it is an
+    error.
 
     Raises
     ------
@@ -91,8 +92,8 @@ def residual_pool(params: Parameters) -> dict[str, Any]:
         else:
             raise InputError(
                 f"missing while {c.count_key} is {count.value} — give the pool to keep after "
-                "the renewal (0 to cancel; pilot evidence will size it once the pilot loader "
-                "lands)", file=params.file, key=c.residual_key)
+                "the renewal (0 to cancel), or pilot.files so the pilot sizes it",
+                file=params.file, key=c.residual_key)
     return out
 
 

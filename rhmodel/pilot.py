@@ -1,0 +1,149 @@
+"""Pilot evidence: from session exports to the residual pool each incumbent tool needs.
+
+Examples
+--------
+>>> from rhmodel.config import SAMPLE_PILOT_DIR
+>>> from rhmodel.datasets import load_capabilities
+>>> report = load_pilot([SAMPLE_PILOT_DIR], load_capabilities(), timezone="Europe/London",
+...                     tenant_domains=["example.com"])
+>>> sorted(report.tools)
+['beyondtrust', 'logmein_resolve']
+>>> 0 < report.residual_share < 1
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from rhmodel.capabilities import CapabilityMatrix
+from rhmodel.decision import REASON_CODES
+from rhmodel.exports import LoadedExport, load_exports
+from rhmodel.pool import ToolSizing, size_tool
+from rhmodel.sessions import OPEN, TOOLS, classify, merge_sessions
+
+__all__ = ["PilotReport", "load_pilot", "summarise_pilot"]
+
+
+@dataclass(frozen=True)
+class PilotReport:
+    """What the pilot shows: residual work, why, and the pool per incumbent tool.
+
+    ``to_dict()`` is the JSON of ``rhmodel pool`` (its first keys are a public contract).
+    """
+
+    sessions_total: int
+    duplicates_dropped: int
+    sessions_by_tool: dict[str, int]
+    residual_sessions: int
+    residual_share: float
+    residual_by_reason: dict[str, int]
+    tools: dict[str, ToolSizing]
+    open_sessions: int
+    incumbent_movable: int
+    files: tuple[tuple[str, str, int], ...]
+    timezone: str
+    first_start: int | None
+    last_start: int | None
+    settings: dict[str, float]
+    sessions: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form: the documented keys, then context."""
+        def iso(v: int | None) -> str | None:
+            return None if v is None else pd.Timestamp(v, unit="s", tz="UTC").isoformat()
+
+        return {
+            "sessions_total": self.sessions_total,
+            "duplicates_dropped": self.duplicates_dropped,
+            "sessions_by_tool": self.sessions_by_tool,
+            "residual_sessions": self.residual_sessions,
+            "residual_share": self.residual_share,
+            "residual_by_reason": self.residual_by_reason,
+            "tools": {k: v.to_dict() for k, v in self.tools.items()},
+            "open_sessions": self.open_sessions,
+            "incumbent_movable": self.incumbent_movable,
+            "files": [{"path": p, "format": f, "records": n} for p, f, n in self.files],
+            "timezone": self.timezone,
+            "first_start": iso(self.first_start),
+            "last_start": iso(self.last_start),
+            "settings": self.settings,
+        }
+
+
+def summarise_pilot(loaded: Sequence[LoadedExport], matrix: CapabilityMatrix, *,
+                    timezone: str | None = None, tenant_domains: Iterable[str] = (),
+                    target_blocking: float = 0.01, headroom: float = 0.2, growth: float = 0.0,
+                    seed: int = 0) -> PilotReport:
+    """Merge, classify and size: the pure part of :func:`load_pilot`.
+
+    Parameters
+    ----------
+    loaded : sequence of LoadedExport
+        Exports as read by :func:`rhmodel.exports.load_exports`.
+    matrix : CapabilityMatrix
+        For the per-session rules.
+    timezone : str, optional
+        Business time zone for daily peaks (UTC when not given).
+    tenant_domains : iterable of str
+        Your tenant's e-mail domains; a sharer outside them is external support.
+    target_blocking, headroom, growth : float
+        Erlang B target (fraction), and the fractions added to the evidence.
+    seed : int
+        Seed of the bootstrap interval.
+    """
+    merged, dropped = merge_sessions([x.sessions for x in loaded])
+    classified = classify(merged, matrix, tenant_domains).sessions
+    tz = timezone or "UTC"
+    by_tool = {t: int(n) for t, n in classified["tool"].value_counts().items()}
+    by_tool = {t: by_tool[t] for t in TOOLS if t in by_tool}
+    residual = classified["residual"].to_numpy()
+    reasons = classified.loc[residual, "primary_reason"].value_counts()
+    by_reason = {r: int(reasons[r]) for r in REASON_CODES if r in reasons}
+    complete = (classified["end"] != OPEN).to_numpy()
+    starts_all = classified["start"].to_numpy(dtype=np.int64)
+    span = (int(starts_all.min()), int(starts_all.max())) if len(starts_all) else None
+    tools: dict[str, ToolSizing] = {}
+    for tool in ("logmein_resolve", "beyondtrust"):
+        if tool not in by_tool:
+            continue
+        mask = residual & complete & (classified["tool"] == tool).to_numpy()
+        rows = classified.loc[mask]
+        tech_codes, _ = pd.factorize(rows["technician"])
+        tools[tool] = size_tool(tool, tech_codes.astype(np.int64),
+                                rows["start"].to_numpy(dtype=np.int64),
+                                rows["end"].to_numpy(dtype=np.int64), tz,
+                                target_blocking=target_blocking, headroom=headroom,
+                                growth=growth, seed=seed, span=span)
+    total = len(classified)
+    incumbent = (classified["tool"] != "remote_help").to_numpy()
+    counts: dict[str, int] = {}
+    for x in loaded:
+        counts[x.path] = len(x.sessions)
+    return PilotReport(
+        sessions_total=total, duplicates_dropped=dropped, sessions_by_tool=by_tool,
+        residual_sessions=int(residual.sum()),
+        residual_share=float(residual.sum() / total) if total else 0.0,
+        residual_by_reason=by_reason, tools=tools, open_sessions=int((~complete).sum()),
+        incumbent_movable=int((incumbent & ~residual).sum()),
+        files=tuple((x.path, x.format, len(x.sessions)) for x in loaded), timezone=tz,
+        first_start=span[0] if span else None, last_start=span[1] if span else None,
+        settings={"target_blocking": target_blocking, "headroom": headroom, "growth": growth},
+        sessions=classified)
+
+
+def load_pilot(paths: Iterable[str | Path], matrix: CapabilityMatrix, *,
+               timezone: str | None = None, tenant_domains: Iterable[str] = (),
+               target_blocking: float = 0.01, headroom: float = 0.2, growth: float = 0.0,
+               seed: int = 0) -> PilotReport:
+    """Read pilot exports (files or folders) and size the residual pool per incumbent tool."""
+    loaded = load_exports(paths, timezone)
+    return summarise_pilot(loaded, matrix, timezone=timezone, tenant_domains=tenant_domains,
+                           target_blocking=target_blocking, headroom=headroom, growth=growth,
+                           seed=seed)
