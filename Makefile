@@ -43,6 +43,7 @@ format: $(VENV)/.installed-test ## apply ruff's fixes and formatting
 
 bench: $(VENV)/.installed-test ## run the benchmarks and print their tables
 	$(PY) benchmarks/bench_simulation.py
+	$(PY) benchmarks/bench_pilot.py --sessions 10000000
 
 clean: ## remove .venv, caches and generated reports
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

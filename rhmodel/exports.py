@@ -147,26 +147,34 @@ def _exact_line(path: Path, text: str, row: int) -> int:
 class _Csv:
     """A CSV export with its normalised header, for row-located errors."""
 
-    def __init__(self, path: Path, text: str) -> None:
+    def __init__(self, path: Path) -> None:
         self.path = path
-        self.text = text
-        self.frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                                 skipinitialspace=True)
+        self.frame = pd.read_csv(path, dtype=str, keep_default_na=False,
+                                 skipinitialspace=True, encoding="utf-8-sig")
         self.columns = {_norm(c): c for c in self.frame.columns}
         self.lines = pd.Series(np.arange(len(self.frame), dtype=np.int64) + 2)
 
     def col(self, *aliases: str, default: str = "") -> pd.Series:
         for a in aliases:
             if a in self.columns:
-                return self.frame[self.columns[a]].str.strip()
-        return pd.Series([default] * len(self.frame), dtype=object)
+                # read_csv's skipinitialspace took leading blanks; values are compared as
+                # written otherwise (a per-value strip would cost more than the whole parse)
+                return self.frame[self.columns[a]]
+        return pd.Series(np.full(len(self.frame), default, dtype=object))
 
     def has(self, *aliases: str) -> bool:
         return any(a in self.columns for a in aliases)
 
     def error(self, row: int, message: str) -> InputError:
-        return InputError(message, file=str(self.path), line=_exact_line(self.path, self.text,
-                                                                         row))
+        text = self.path.read_text(encoding="utf-8-sig")  # only on the error path
+        return InputError(message, file=str(self.path), line=_exact_line(self.path, text, row))
+
+
+def _per_unique(values: pd.Series, fn: Callable[[str], str]) -> np.ndarray:
+    """``fn`` applied once per distinct value: exports repeat a few values millions of times."""
+    codes, uniques = pd.factorize(values)
+    mapped = np.array([fn(u) for u in uniques] + [""], dtype=object)
+    return mapped[codes]  # code -1 (missing) takes the trailing ""
 
 
 def _first(mask: pd.Series | np.ndarray) -> int:
@@ -184,9 +192,15 @@ def _timestamps(src: _Csv, values: pd.Series, what: str, tz: str | None,
     present = ~blank
     if not present.any():
         return out
-    vals = values[present]
-    if vals.str.fullmatch(r"\d{9,11}").all():  # Unix epoch seconds (BeyondTrust)
-        out[present] = vals.astype(np.int64).to_numpy()
+    vals = values[present] if blank.any() else values  # no 10-million-row copy when full
+    if str(vals.iloc[0]).isdigit():  # Unix epoch seconds (BeyondTrust)
+        numbers = pd.to_numeric(vals, errors="coerce")
+        bad = (numbers.isna() | (numbers < 0) | (numbers % 1 != 0)).to_numpy()
+        if bad.any():
+            i = np.flatnonzero(present)[_first(bad)]
+            raise src.error(int(i), f"{what} is not a Unix timestamp ({values.iloc[i]!r}) — "
+                                    "whole seconds since 1970-01-01 UTC, like the other rows")
+        out[present] = numbers.astype(np.int64).to_numpy()
         return out
     try:
         parsed = pd.to_datetime(vals, format="ISO8601", errors="coerce")
@@ -267,9 +281,10 @@ def _finish(src: _Csv, fmt: str, *, session_id: pd.Series, tool: pd.Series | str
         i = _first(backwards)
         raise src.error(i, f"end is before start (start {pd.Timestamp(start[i], unit='s')}Z, "
                            f"end {pd.Timestamp(end[i], unit='s')}Z) — end >= start")
-    tools = pd.Series([tool] * n, dtype=object) if isinstance(tool, str) else tool
-    empty = pd.Series([""] * n, dtype=object)
-    reason = empty if reason is None else reason.str.lower()
+    tools = pd.Series(np.full(n, tool, dtype=object)) if isinstance(tool, str) else tool
+    empty = np.full(n, "", dtype=object)
+    reason = (pd.Series(empty) if reason is None
+              else pd.Series(_per_unique(reason, str.lower)))
     check_reasons(reason, tools, str(src.path), src.lines, require_for_incumbents=(
         fmt == "canonical"))
     frame = pd.DataFrame({
@@ -278,11 +293,9 @@ def _finish(src: _Csv, fmt: str, *, session_id: pd.Series, tool: pd.Series | str
         "start": start, "end": end,
         "technician": technician.to_numpy(dtype=object),
         "reason": reason.to_numpy(dtype=object),
-        "session_type": (empty if session_type is None else session_type.str.lower()
-                         ).to_numpy(dtype=object),
-        "sharer": (empty if sharer is None else sharer.str.lower()).to_numpy(dtype=object),
-        "platform": (empty if platform is None else platform.map(normalise_platform)
-                     ).to_numpy(dtype=object),
+        "session_type": empty if session_type is None else _per_unique(session_type, str.lower),
+        "sharer": empty if sharer is None else _per_unique(sharer, str.lower),
+        "platform": empty if platform is None else _per_unique(platform, normalise_platform),
         "file": str(src.path),
         "line": src.lines.to_numpy(),
     }, columns=list(COLUMNS))
@@ -304,7 +317,7 @@ def _end_or_duration(src: _Csv, start: np.ndarray, tz: str | None, end_aliases: 
 
 
 def _canonical(src: _Csv, tz: str | None) -> LoadedExport:
-    tool = src.col("tool").str.lower()
+    tool = pd.Series(_per_unique(src.col("tool"), str.lower))
     bad = ~tool.isin(TOOLS)
     if bad.any():
         i = _first(bad)
@@ -312,11 +325,14 @@ def _canonical(src: _Csv, tz: str | None) -> LoadedExport:
                            f"{', '.join(TOOLS)}")
     start = _timestamps(src, src.col("start"), "start", tz)
     end = _end_or_duration(src, start, tz, ("end",), ("duration",))
+    def optional(*aliases: str) -> pd.Series | None:
+        return src.col(*aliases) if src.has(*aliases) else None
+
     return _finish(src, "canonical", session_id=src.col("sessionid"), tool=tool, start=start,
                    end=end, technician=src.col("technician"), reason=src.col("reason"),
-                   session_type=src.col("sessiontype"),
-                   sharer=src.col("sharer", "shareremail"),
-                   platform=src.col("platform", "os"))
+                   session_type=optional("sessiontype"),
+                   sharer=optional("sharer", "shareremail"),
+                   platform=optional("platform", "os"))
 
 
 def _intune_graph(src: _Csv, tz: str | None) -> LoadedExport:
@@ -433,7 +449,7 @@ def _beyondtrust_xml(path: Path, data: bytes, tz: str | None) -> LoadedExport:
                          file=str(path))
     frame = pd.DataFrame(rows).fillna("")
     src = _Csv.__new__(_Csv)
-    src.path, src.text = path, ""
+    src.path = path
     src.frame = frame
     src.columns = {_norm(c): c for c in frame.columns}
     src.lines = frame["_line"].astype(np.int64)
@@ -462,28 +478,41 @@ def load_export(path: str | Path, timezone: str | None = None) -> LoadedExport:
     """
     path = Path(path)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as fh:
+            head = fh.read(65536)
+            if head.lstrip().startswith(b"<"):
+                return _beyondtrust_xml(path, head + fh.read(), timezone)
+            blank = head.isspace() or not head
+            while blank:
+                chunk = fh.read(1 << 20)
+                if not chunk:
+                    break
+                blank = chunk.isspace()
     except OSError as exc:
         raise InputError(f"cannot read ({exc.strerror}) — check the path and permissions",
                          file=str(path)) from None
-    if not data.strip():
+    if blank:
         raise InputError("empty file — a pilot export with a header row and sessions",
                          file=str(path))
-    if data.lstrip().startswith(b"<"):
-        return _beyondtrust_xml(path, data, timezone)
     try:
-        text = data.decode("utf-8-sig")
+        first_line = head.decode("utf-8-sig", errors="strict").splitlines()[0]
     except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start}) — export as UTF-8 CSV",
-                         file=str(path)) from None
-    header = next(csv.reader(io.StringIO(text)), [])
+        # a multi-byte character cut at the end of the sniffed chunk is not an error
+        if exc.start < len(head) - 4:
+            raise InputError(f"not UTF-8 text (byte {exc.start}) — export as UTF-8 CSV",
+                             file=str(path)) from None
+        first_line = head[: exc.start].decode("utf-8-sig").splitlines()[0]
+    header = next(csv.reader([first_line]), [])
     fmt = detect_format(header)
     if fmt is None:
         kinds = "; ".join(f"{f.name}: {f.description}" for f in FORMATS)
         raise InputError(f"no recognisable header ({', '.join(header)[:120]!r}) — accepted: "
                          f"{kinds}", file=str(path), line=1)
     try:
-        src = _Csv(path, text)
+        src = _Csv(path)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start}) — export as UTF-8 CSV",
+                         file=str(path)) from None
     except (pd.errors.ParserError, ValueError) as exc:
         raise InputError(f"cannot read as CSV ({str(exc).strip()[:160]}) — a comma-separated "
                          "file with one header row", file=str(path)) from None

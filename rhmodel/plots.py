@@ -10,6 +10,12 @@ Examples
 >>> [len(f.axes) for f in (cumulative_savings_figure(e.analysis),
 ...                        tornado_figure(e.sensitivity), npv_distribution_figure(e.simulation))]
 [1, 1, 1]
+>>> from rhmodel.config import SAMPLE_PILOT_DIR
+>>> from rhmodel.pilot import load_pilot
+>>> r = load_pilot([SAMPLE_PILOT_DIR], load_capabilities(), timezone="Europe/London")
+>>> [len(f.axes) for f in (concurrency_figure(r), daily_peaks_figure(r),
+...                        time_at_or_above_figure(r))]
+[1, 1, 1]
 """
 
 from __future__ import annotations
@@ -17,14 +23,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from rhmodel.formatting import number
+from rhmodel.pilot import PilotReport
 from rhmodel.scenarios import Analysis
+from rhmodel.sessions import OPEN
 from rhmodel.uncertainty import Simulation, TornadoBar
 
-__all__ = ["cumulative_savings_figure", "npv_distribution_figure", "tornado_figure"]
+__all__ = [
+    "concurrency_figure",
+    "cumulative_savings_figure",
+    "daily_peaks_figure",
+    "npv_distribution_figure",
+    "time_at_or_above_figure",
+    "tornado_figure",
+]
 
 _COLOURS = {"status_quo": "#7f7f7f", "right_size": "#1f77b4", "cancel": "#2ca02c"}
 _USD = FuncFormatter(lambda v, _pos: f"${v / 1000:,.0f}k" if abs(v) >= 1000 else f"${v:,.0f}")
@@ -115,4 +131,83 @@ def npv_distribution_figure(sim: Simulation, illustrative: bool = True) -> Figur
     ax.legend(loc="upper left", fontsize=8)
     _note(fig, illustrative)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
+    return fig
+
+
+def concurrency_figure(report: PilotReport, max_points: int = 4000) -> Figure:
+    """Residual sessions (and technicians, for BeyondTrust) in use over the pilot, per tool."""
+    fig = Figure(figsize=(9, 4.5))
+    ax = fig.add_subplot()
+    df = report.sessions
+    complete = df[(df["end"] != OPEN) & df["residual"]]
+    colours = {"logmein_resolve": "#1f77b4", "beyondtrust": "#d62728"}
+    for tool, sizing in report.tools.items():
+        rows = complete[complete["tool"] == tool]
+        if rows.empty:
+            continue
+        s = rows["start"].to_numpy(np.int64)
+        e = rows["end"].to_numpy(np.int64)
+        times = np.concatenate([s, e])
+        steps = np.concatenate([np.ones(len(s)), -np.ones(len(e))])
+        order = np.lexsort((steps, times))  # ends before starts at the same instant
+        level = np.cumsum(steps[order])
+        t = times[order]
+        if len(t) > max_points:  # keep each stretch's maximum so peaks stay visible
+            edges = np.linspace(t[0], t[-1], max_points + 1)
+            bucket = np.clip(np.searchsorted(edges, t, side="right") - 1, 0, max_points - 1)
+            peak = np.full(max_points, np.nan)
+            np.fmax.at(peak, bucket, level)
+            t, level = edges[:-1], np.nan_to_num(peak)
+        when = pd.to_datetime(t, unit="s", utc=True).tz_convert(report.timezone)
+        ax.step(when.tz_localize(None), level, where="post", color=colours[tool],
+                label=f"{tool} sessions (peak {sizing.peak_concurrent_sessions}, keep "
+                      f"{sizing.recommended_licenses})", linewidth=0.8)
+    ax.set_ylabel("residual sessions in use")
+    ax.set_title(f"Residual sessions in use over the pilot ({report.timezone})")
+    ax.legend(loc="upper left", fontsize=8)
+    ax.grid(alpha=0.3)
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    return fig
+
+
+def daily_peaks_figure(report: PilotReport) -> Figure:
+    """Each day's peak of the licence metric per tool, business days solid, weekends pale."""
+    fig = Figure(figsize=(9, 4))
+    ax = fig.add_subplot()
+    width = 0.4
+    for i, (tool, z) in enumerate(report.tools.items()):
+        if z.daily is None or len(z.daily.days) == 0:
+            continue
+        x = np.arange(len(z.daily.days)) + (i - 0.5) * width
+        colours = np.where(z.daily.business, "#1f77b4" if i == 0 else "#d62728", "#cccccc")
+        ax.bar(x, z.daily.peaks, width=width, color=colours,
+               label=f"{tool} ({z.metric.replace('_', ' ')}); p95 {z.daily_peak_p95:.1f}")
+        ax.axhline(z.recommended_licenses, color=colours[0] if len(colours) else "k",
+                   linestyle="--", linewidth=0.8)
+        labels = [d.strftime("%d %b") for d in z.daily.days]
+    step = max(1, len(labels) // 12)
+    ax.set_xticks(np.arange(0, len(labels), step), labels[::step], rotation=45, fontsize=8)
+    ax.set_ylabel("daily peak in use")
+    ax.set_title("Daily peaks (grey: weekends; dashed: pool recommended)")
+    ax.legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def time_at_or_above_figure(report: PilotReport) -> Figure:
+    """Share of the pilot with at least N in use, per tool (the licence metric's basis)."""
+    fig = Figure(figsize=(7, 4))
+    ax = fig.add_subplot()
+    for tool, z in report.tools.items():
+        share = np.asarray(z.time_at_or_above)
+        ax.step(np.arange(len(share)), share, where="mid", label=tool)
+        ax.axvline(z.recommended_licenses, linestyle="--", linewidth=0.8)
+    ax.set_yscale("log")
+    ax.set_xlabel("N in use")
+    ax.set_ylabel("share of pilot time with >= N in use")
+    ax.set_title("Time at or above N (dashed: pool recommended)")
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3, which="both")
+    fig.tight_layout()
     return fig

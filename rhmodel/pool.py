@@ -114,6 +114,48 @@ def merge_by_technician(tech: np.ndarray, starts: np.ndarray, ends: np.ndarray
     return s[idx], merged_end
 
 
+def _remove_sorted(sorted_values: np.ndarray, removed: np.ndarray) -> np.ndarray:
+    """``sorted_values`` with one occurrence of each value in ``removed`` taken out."""
+    if len(removed) == 0:
+        return sorted_values
+    r = np.sort(removed)
+    first = np.searchsorted(r, r, side="left")  # index of each value's first copy in r
+    pos = np.searchsorted(sorted_values, r, side="left") + (np.arange(len(r)) - first)
+    keep = np.ones(len(sorted_values), dtype=bool)
+    keep[pos] = False
+    return sorted_values[keep]
+
+
+def _merged_sorted(tech: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+                   start_order: np.ndarray, s_sorted: np.ndarray, e_sorted: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted starts and ends of the per-technician merged intervals, without sorting them.
+
+    A merged interval starts at its first session's start and ends at its longest-running
+    session's end, so the merged starts (ends) are the session starts (ends) minus those of
+    the sessions absorbed into another: remove those from the already sorted arrays.
+    """
+    n_tech = int(tech.max()) + 1 if len(tech) else 0
+    small = tech.astype(np.uint16 if n_tech < 2**16 else np.int64)
+    # stable sort of small integer codes is a radix sort: (technician, start) order in O(n)
+    rows = start_order[np.argsort(small[start_order], kind="stable")]
+    t, s, e = tech[rows], starts[rows], ends[rows]
+    span = int(e.max() - s.min()) + 1
+    band = t.astype(np.int64) * span
+    base = s.min()
+    running = np.maximum.accumulate(e - base + band) - band + base
+    new = np.ones(len(s), dtype=bool)
+    new[1:] = (t[1:] != t[:-1]) | (s[1:] > running[:-1])
+    idx = np.flatnonzero(new)
+    group_end = np.repeat(np.maximum.reduceat(e, idx), np.diff(np.append(idx, len(s))))
+    # the first row of each group reaching the group's end supplies the merged end
+    is_max = e == group_end
+    first_max = np.minimum.reduceat(np.where(is_max, np.arange(len(s)), len(s)), idx)
+    keeps_end = np.zeros(len(s), dtype=bool)
+    keeps_end[first_max] = True
+    return _remove_sorted(s_sorted, s[~new]), _remove_sorted(e_sorted, e[~keeps_end])
+
+
 @dataclass(frozen=True)
 class DailyPeaks:
     """Peak concurrency per local calendar day of the pilot."""
@@ -140,40 +182,38 @@ def daily_peaks(starts: np.ndarray, ends: np.ndarray, tz: str,
 
     Days run from local midnight to local midnight in ``tz`` (DST days have 23 or 25 hours).
     A day with no new session still has a peak: the sessions running at its midnight.
+    ``first_day`` and ``last_day`` (Unix seconds) widen the range to the whole pilot.
     """
     starts, ends = _nonzero(starts, ends)
-    if len(starts) == 0 and (first_day is None or last_day is None):
+    s, e = np.sort(starts), np.sort(ends)
+    return _daily_peaks_sorted(s, e, concurrency_at_starts(s, e), tz, first_day, last_day)
+
+
+def _daily_peaks_sorted(s: np.ndarray, e: np.ndarray, conc: np.ndarray, tz: str,
+                        first_day: int | None, last_day: int | None) -> DailyPeaks:
+    if len(s) == 0 and (first_day is None or last_day is None):
         return DailyPeaks(pd.DatetimeIndex([], tz=tz), np.zeros(0, np.int64),
                           np.zeros(0, bool))
-    s, e = np.sort(starts), np.sort(ends)
-    conc = concurrency_at_starts(s, e)
     lo = int(s[0]) if first_day is None else first_day
     hi = int(max(s[-1], lo)) if last_day is None else last_day
-    if len(s) and (s[0] < lo or s[-1] > hi):
+    if len(s):
         lo, hi = min(lo, int(s[0])), max(hi, int(s[-1]))
     midnights = _local_midnights(lo, hi, tz)
-    m = (midnights.as_unit("s").asi8)
-    n_days = len(m) - 1
-    carry = np.searchsorted(s, m[:-1], side="left") - np.searchsorted(e, m[:-1], side="right")
-    first_idx = np.searchsorted(s, m[:-1], side="left")
-    last_idx = np.searchsorted(s, m[1:], side="left")
+    m = midnights.as_unit("s").asi8
+    day_start, day_end = m[:-1], m[1:]
+    # sessions running at each midnight: started before it and not ended by it
+    carry = np.searchsorted(s, day_start, side="left") - np.searchsorted(e, day_start,
+                                                                         side="right")
+    first_idx = np.searchsorted(s, day_start, side="left")
+    last_idx = np.searchsorted(s, day_end, side="left")
     peaks = carry.astype(np.int64)
     has = last_idx > first_idx
     if has.any():
-        # reduceat needs strictly valid indices: take only days with at least one start
-        day_max = np.maximum.reduceat(conc, first_idx[has])
-        # reduceat runs each segment to the next index given; trim to the day's own starts by
-        # recomputing where a segment ran past its day (when the next listed day is not adjacent)
-        segment_end = np.append(first_idx[has][1:], len(conc))
-        overrun = segment_end > last_idx[has]
-        if overrun.any():
-            for j in np.flatnonzero(overrun):
-                a = first_idx[has][j]
-                day_max[j] = conc[a:last_idx[has][j]].max()
-        peaks[has] = np.maximum(peaks[has], day_max)
+        # Each segment of reduceat runs to the next listed index; days without starts are not
+        # listed, and every start lies inside the range, so segment j is exactly day j's starts.
+        peaks[has] = np.maximum(peaks[has], np.maximum.reduceat(conc, first_idx[has]))
     days = midnights[:-1]
-    business = np.asarray(days.day_of_week < 5)
-    return DailyPeaks(days[:n_days], peaks, business)
+    return DailyPeaks(days, peaks, np.asarray(days.day_of_week < 5))
 
 
 def time_at_or_above(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -185,26 +225,24 @@ def time_at_or_above(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
         Element N is the share of time with concurrency >= N (element 0 is 1.0).
     """
     starts, ends = _nonzero(starts, ends)
-    if len(starts) == 0:
-        return np.ones(1)
-    s, e = np.sort(starts), np.sort(ends)
+    return _time_at_or_above_sorted(np.sort(starts), np.sort(ends))
+
+
+def _time_at_or_above_sorted(s: np.ndarray, e: np.ndarray) -> np.ndarray:
     n = len(s)
+    if n == 0:
+        return np.ones(1)
     # Merge the two sorted event lists without a third sort: an end sorts before a start at
     # the same instant (half-open intervals).
-    ends_before_start = np.searchsorted(e, s, side="right")
-    starts_before_end = np.searchsorted(s, e, side="left")
-    pos_s = np.arange(n) + ends_before_start
-    pos_e = np.arange(n) + starts_before_end
+    pos_s = np.arange(n) + np.searchsorted(e, s, side="right")
+    pos_e = np.arange(n) + np.searchsorted(s, e, side="left")
     times = np.empty(2 * n, dtype=np.int64)
     step = np.empty(2 * n, dtype=np.int64)
     times[pos_s], times[pos_e] = s, e
     step[pos_s], step[pos_e] = 1, -1
     level = np.cumsum(step)
-    duration = np.diff(times)
     total = times[-1] - times[0]
-    if total <= 0:
-        return np.ones(1)
-    by_level = np.bincount(level[:-1], weights=duration, minlength=int(level.max()) + 1)
+    by_level = np.bincount(level[:-1], weights=np.diff(times), minlength=int(level.max()) + 1)
     return np.cumsum(by_level[::-1])[::-1] / total
 
 
@@ -218,10 +256,13 @@ def empirical_blocking(starts: np.ndarray, ends: np.ndarray, pool: int) -> float
     starts, ends = _nonzero(starts, ends)
     if len(starts) == 0:
         return 0.0
+    return _blocking(concurrency_at_starts(np.sort(starts), np.sort(ends)), pool)
+
+
+def _blocking(conc: np.ndarray, pool: int) -> float:
     # With positive lengths, conc − 1 is exactly the sessions earlier in start order that are
     # still running: simultaneous arrivals queue in the order given.
-    conc = concurrency_at_starts(np.sort(starts), np.sort(ends))
-    return float(np.mean(conc - 1 >= pool))
+    return float(np.mean(conc - 1 >= pool)) if len(conc) else 0.0
 
 
 def busy_hour_load(starts: np.ndarray, ends: np.ndarray) -> tuple[float, int | None]:
@@ -231,9 +272,12 @@ def busy_hour_load(starts: np.ndarray, ends: np.ndarray) -> tuple[float, int | N
     before T, computed from prefix sums of the sorted starts and ends — no per-hour loop.
     """
     starts, ends = _nonzero(starts, ends)
-    if len(starts) == 0:
+    return _busy_hour_sorted(np.sort(starts), np.sort(ends))
+
+
+def _busy_hour_sorted(s: np.ndarray, e: np.ndarray) -> tuple[float, int | None]:
+    if len(s) == 0:
         return 0.0, None
-    s, e = np.sort(starts), np.sort(ends)
     hours = np.arange(s[0] // 3600 * 3600, e[-1] + 3600, 3600, dtype=np.int64)
     cs = np.concatenate([[0], np.cumsum(s, dtype=np.float64)])
     ce = np.concatenate([[0], np.cumsum(e, dtype=np.float64)])
@@ -350,18 +394,28 @@ def size_tool(tool: str, tech: np.ndarray, starts: np.ndarray, ends: np.ndarray,
     span : (int, int), optional
         First and last instant of the pilot, so days without residual work count as zero.
     """
+    keep = ends > starts  # zero-length sessions (failed connections) hold nothing
+    tech, starts, ends = tech[keep], starts[keep], ends[keep]
     n = len(starts)
-    merged_s, merged_e = merge_by_technician(tech, starts, ends)
-    peak_sessions = peak_concurrency(starts, ends)
-    peak_tech = peak_concurrency(merged_s, merged_e)
+    # Sort once; every figure below reads these arrays.
+    order = np.argsort(starts, kind="stable")
+    s_sorted, e_sorted = starts[order], np.sort(ends)
+    conc = concurrency_at_starts(s_sorted, e_sorted)
+    peak_sessions = int(conc.max()) if n else 0
+    if n:
+        ms, me = _merged_sorted(tech, starts, ends, order, s_sorted, e_sorted)
+        mconc = concurrency_at_starts(ms, me)
+    else:
+        ms, me, mconc = s_sorted, e_sorted, conc
+    peak_tech = int(mconc.max()) if n else 0
     distinct = len(np.unique(tech)) if n else 0
     concurrent = tool == "beyondtrust"
-    basis_s, basis_e = (merged_s, merged_e) if concurrent else (starts, ends)
+    bs, be, bconc = (ms, me, mconc) if concurrent else (s_sorted, e_sorted, conc)
     first, last = span if span is not None else (None, None)
-    daily = daily_peaks(basis_s, basis_e, tz, first, last)
+    daily = _daily_peaks_sorted(bs, be, bconc, tz, first, last)
     biz = daily.business_peaks()
     p95 = float(np.percentile(biz, 95)) if len(biz) else 0.0
-    load, _hour = busy_hour_load(basis_s, basis_e)
+    load, _hour = _busy_hour_sorted(bs, be)
     servers = erlang_b_servers(load, target_blocking) if n else 0
     factor = (1 + headroom) * (1 + growth)
     metric_name = "concurrent_technicians" if concurrent else "named_agents"
@@ -389,7 +443,6 @@ def size_tool(tool: str, tech: np.ndarray, starts: np.ndarray, ends: np.ndarray,
                 f"able to do residual work: {distinct} technicians did residual work in the "
                 f"pilot (at most {peak_tech} at once). {distinct}, plus {headroom:.0%} headroom "
                 f"and {growth:.0%} growth, rounded up: {recommended} named agents.")
-    blocking_basis = recommended if concurrent else max(recommended, 0)
     return ToolSizing(
         tool=tool, metric=metric_name, sessions=n, peak_concurrent_sessions=peak_sessions,
         peak_concurrent_technicians=peak_tech, distinct_technicians=distinct,
@@ -397,7 +450,7 @@ def size_tool(tool: str, tech: np.ndarray, starts: np.ndarray, ends: np.ndarray,
         daily_peak_p95_interval=_bootstrap_p95(biz, seed), busy_hour_erlangs=load,
         erlang_b_servers=servers, erlang_b_blocking=erlang_b(load, servers) if n else 0.0,
         erlang_c_wait=erlang_c(load, servers) if n and servers else 0.0,
-        empirical_blocking=empirical_blocking(basis_s, basis_e, blocking_basis),
+        empirical_blocking=_blocking(bconc, recommended),
         recommended_licenses=recommended, rule=rule,
-        time_at_or_above=tuple(float(x) for x in time_at_or_above(basis_s, basis_e)),
+        time_at_or_above=tuple(float(x) for x in _time_at_or_above_sorted(bs, be)),
         daily=daily)

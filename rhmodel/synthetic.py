@@ -50,12 +50,13 @@ _MEDIAN_MINUTES = {"remote_help": 12.0, "logmein_resolve": 22.0, "beyondtrust": 
 _TECHS = {"remote_help": 40, "logmein_resolve": 9, "beyondtrust": 6}
 
 
-def _technician(tool: str, i: np.ndarray) -> np.ndarray:
+def _technician(tool: str, i: np.ndarray, count: int) -> np.ndarray:
     if tool == "beyondtrust":
-        names = np.array([f"BT Rep {k:02d}" for k in range(1, _TECHS[tool] + 1)])
+        names = np.array([f"BT Rep {k:02d}" for k in range(1, count + 1)], dtype=object)
         return names[i]
     prefix = "helpdesk" if tool == "remote_help" else "lmi.agent"
-    return np.array([f"{prefix}{k:02d}@example.com" for k in range(1, _TECHS[tool] + 1)])[i]
+    return np.array([f"{prefix}{k:02d}@example.com" for k in range(1, count + 1)],
+                    dtype=object)[i]
 
 
 def generate_sessions(seed: int = 2026, days: int = 45, start: dt.date = dt.date(2026, 12, 1),
@@ -91,7 +92,9 @@ def generate_sessions(seed: int = 2026, days: int = 45, start: dt.date = dt.date
         starts = local.tz_convert("UTC").as_unit("s").asi8
         minutes = rng.lognormal(np.log(_MEDIAN_MINUTES[tool]), 0.8, size=n)
         durations = np.clip(np.rint(minutes * 60), 60, 8 * 3600).astype(np.int64)
-        tech = _technician(tool, rng.integers(0, _TECHS[tool], size=n))
+        # Bigger volumes come from a bigger help desk, not from each technician doing more.
+        count = max(1, round(_TECHS[tool] * scale))
+        tech = _technician(tool, rng.integers(0, count, size=n), count)
         if tool == "remote_help":
             reason = np.full(n, "", dtype=object)
         else:
@@ -102,16 +105,16 @@ def generate_sessions(seed: int = 2026, days: int = 45, start: dt.date = dt.date
                                     "technician": tech, "reason": reason}))
     df = pd.concat(frames, ignore_index=True).sort_values("start", kind="stable")
     df = df.reset_index(drop=True)
-    ids = np.arange(len(df))
     prefix = df["tool"].map({"remote_help": "rh-", "logmein_resolve": "lmi-",
-                             "beyondtrust": "bt-"})
-    df.insert(0, "session_id", prefix + pd.Series(ids).map(lambda i: f"{i:07d}"))
+                             "beyondtrust": "bt-"}).to_numpy(dtype=str)
+    numbers = np.char.zfill(np.arange(len(df)).astype(str), 7)
+    df.insert(0, "session_id", np.char.add(prefix, numbers).astype(object))
     return df
 
 
 def _iso(seconds: np.ndarray | pd.Series) -> pd.Series:
-    return pd.Series(pd.to_datetime(np.asarray(seconds), unit="s", utc=True)
-                     .strftime("%Y-%m-%dT%H:%M:%SZ"))
+    text = np.datetime_as_string(np.asarray(seconds, dtype="datetime64[s]"), unit="s")
+    return pd.Series(np.char.add(text, "Z"), dtype=object)
 
 
 def write_canonical(sessions: pd.DataFrame, path: Path) -> None:

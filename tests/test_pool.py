@@ -202,3 +202,25 @@ def test_recommendations_follow_each_licence_metric():
     assert "named agents" in lmi.rule and "logged-in representatives" in bt.rule
     none = size_tool("beyondtrust", tech[:0], s[:0], e[:0], "UTC")
     assert none.recommended_licenses == 0 and "No residual" in none.rule
+
+
+@settings(max_examples=200, deadline=None)
+@given(iv=intervals)
+def test_size_tool_shortcuts_equal_the_plain_functions(iv):
+    # size_tool sorts once and derives the merged intervals from the sorted sessions; the
+    # public functions do each step from scratch. Both must agree.
+    s, e, tech = iv
+    s, e = s + 1_800_000_000, e + 1_800_000_000
+    for tool in ("beyondtrust", "logmein_resolve"):
+        z = size_tool(tool, tech, s, e, "UTC", headroom=0.0)
+        ms, me = merge_by_technician(tech[e > s], s[e > s], e[e > s])
+        assert z.peak_concurrent_sessions == peak_concurrency(s, e)
+        assert z.peak_concurrent_technicians == peak_concurrency(ms, me)
+        bs, be = (ms, me) if tool == "beyondtrust" else (s, e)
+        assert list(z.time_at_or_above) == pytest.approx(list(time_at_or_above(bs, be)))
+        assert z.busy_hour_erlangs == pytest.approx(busy_hour_load(bs, be)[0])
+        assert z.empirical_blocking == pytest.approx(
+            empirical_blocking(bs, be, z.recommended_licenses))
+        if (e > s).any():
+            d = daily_peaks(bs, be, "UTC")
+            assert z.daily.peaks.tolist() == d.peaks.tolist()
