@@ -230,10 +230,26 @@ def _cmd_pool(args: argparse.Namespace) -> int:
                          else params["pilot.target_blocking"]),
         headroom=args.headroom if args.headroom is not None else params["pilot.headroom"],
         growth=args.growth if args.growth is not None else params["pilot.growth"])
+    from rhmodel.pilot import undeclared_needs
+
+    matrix = load_capabilities()
+    gaps = undeclared_needs(report, matrix, {k: params[k] for k in params.values
+                                             if k.startswith("requirements.")})
     if args.format == "json":
-        _emit(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        out = report.to_dict()
+        out["undeclared_needs"] = [{"criterion": c, "requirement": k, "sessions": n}
+                                   for c, k, n in gaps]
+        _emit(json.dumps(out, indent=2, ensure_ascii=False))
     else:
         _emit(pilot_text(report))
+        if gaps and args.params:
+            from rhmodel.texttable import wrap
+
+            _emit("")
+            _emit(wrap("The pilot found work the parameters say you do not need (criterion: "
+                       "residual sessions): " + ", ".join(f"{c}: {n:,}" for c, _k, n in gaps)
+                       + ". If that work must stay, set " + ", ".join(k for _c, k, _n in gaps)
+                       + " to true and `rhmodel decide` will keep a pool for it.", 100))
     return 0
 
 

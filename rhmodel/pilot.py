@@ -28,7 +28,7 @@ from rhmodel.exports import LoadedExport, load_exports
 from rhmodel.pool import ToolSizing, size_tool
 from rhmodel.sessions import OPEN, TOOLS, classify, merge_sessions
 
-__all__ = ["PilotReport", "load_pilot", "summarise_pilot"]
+__all__ = ["PilotReport", "load_pilot", "summarise_pilot", "undeclared_needs"]
 
 
 @dataclass(frozen=True)
@@ -147,3 +147,21 @@ def load_pilot(paths: Iterable[str | Path], matrix: CapabilityMatrix, *,
     return summarise_pilot(loaded, matrix, timezone=timezone, tenant_domains=tenant_domains,
                            target_blocking=target_blocking, headroom=headroom, growth=growth,
                            seed=seed)
+
+
+def undeclared_needs(report: PilotReport, matrix: CapabilityMatrix,
+                     requirements: dict[str, bool]) -> list[tuple[str, str, int]]:
+    """Needs the pilot saw that the parameters' ``requirements.*`` say you do not have.
+
+    Returns
+    -------
+    list of (criterion id, requirement key, residual sessions)
+        For example ``("privileged_access", "requirements.privileged_access_management", 89)``:
+        the decision assumed no PAM, yet 89 pilot sessions needed it.
+    """
+    out = []
+    for c in matrix.criteria:
+        n = report.residual_by_reason.get(c.reason_code or "", 0)
+        if n and not requirements.get(c.requirement, False):
+            out.append((c.id, c.requirement, n))
+    return out

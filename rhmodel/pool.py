@@ -225,17 +225,21 @@ def time_at_or_above(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
         Element N is the share of time with concurrency >= N (element 0 is 1.0).
     """
     starts, ends = _nonzero(starts, ends)
-    return _time_at_or_above_sorted(np.sort(starts), np.sort(ends))
+    s, e = np.sort(starts), np.sort(ends)
+    return _time_at_or_above_sorted(s, e, concurrency_at_starts(s, e))
 
 
-def _time_at_or_above_sorted(s: np.ndarray, e: np.ndarray) -> np.ndarray:
+def _time_at_or_above_sorted(s: np.ndarray, e: np.ndarray, conc: np.ndarray) -> np.ndarray:
     n = len(s)
     if n == 0:
         return np.ones(1)
-    # Merge the two sorted event lists without a third sort: an end sorts before a start at
-    # the same instant (half-open intervals).
-    pos_s = np.arange(n) + np.searchsorted(e, s, side="right")
-    pos_e = np.arange(n) + np.searchsorted(s, e, side="left")
+    # Merge the two sorted event lists without another sort or search: an end sorts before a
+    # start at the same instant (half-open), so start i lands after the i earlier starts and
+    # the (i + 1 − conc_i) ends at or before it; the ends fill the other slots in order.
+    pos_s = np.arange(n) + (np.arange(1, n + 1) - conc)
+    is_start = np.zeros(2 * n, dtype=bool)
+    is_start[pos_s] = True
+    pos_e = np.flatnonzero(~is_start)
     times = np.empty(2 * n, dtype=np.int64)
     step = np.empty(2 * n, dtype=np.int64)
     times[pos_s], times[pos_e] = s, e
@@ -408,7 +412,7 @@ def size_tool(tool: str, tech: np.ndarray, starts: np.ndarray, ends: np.ndarray,
     else:
         ms, me, mconc = s_sorted, e_sorted, conc
     peak_tech = int(mconc.max()) if n else 0
-    distinct = len(np.unique(tech)) if n else 0
+    distinct = int(np.count_nonzero(np.bincount(tech))) if n else 0  # codes are small ints
     concurrent = tool == "beyondtrust"
     bs, be, bconc = (ms, me, mconc) if concurrent else (s_sorted, e_sorted, conc)
     first, last = span if span is not None else (None, None)
@@ -452,5 +456,5 @@ def size_tool(tool: str, tech: np.ndarray, starts: np.ndarray, ends: np.ndarray,
         erlang_c_wait=erlang_c(load, servers) if n and servers else 0.0,
         empirical_blocking=_blocking(bconc, recommended),
         recommended_licenses=recommended, rule=rule,
-        time_at_or_above=tuple(float(x) for x in _time_at_or_above_sorted(bs, be)),
+        time_at_or_above=tuple(float(x) for x in _time_at_or_above_sorted(bs, be, bconc)),
         daily=daily)

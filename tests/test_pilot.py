@@ -192,3 +192,17 @@ def test_pilot_errors_reach_parameters(tmp_path):
                       "pilot: {files: [bad.csv]}\n")
     with pytest.raises(InputError, match=r"bad\.csv:2: an incumbent session"):
         load_parameters(params)
+
+
+def test_undeclared_needs_flag_requirements_the_pilot_contradicts(vendor, matrix):
+    from rhmodel.pilot import undeclared_needs
+
+    p = load_parameters(SAMPLE_PARAMS_FILE)
+    reqs = {k: p[k] for k in p.values if k.startswith("requirements.")}
+    gaps = undeclared_needs(vendor, matrix, reqs)
+    assert {c for c, _, _ in gaps} == {"external_support", "unattended", "privileged_access",
+                                       "session_recording", "rmm_ticketing", "platforms"}
+    assert dict((c, n) for c, _, n in gaps)["privileged_access"] == (
+        vendor.residual_by_reason["pam"])
+    declared = {k: True for k in reqs}
+    assert undeclared_needs(vendor, matrix, declared) == []
