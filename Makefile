@@ -28,6 +28,10 @@ report: $(VENV)/.installed ## create .venv, install, run the main job on the sam
 	$(PY) -m rhmodel matrix
 	@echo
 	$(PY) -m rhmodel scenarios $(PARAMS) --simulate 100000
+	@echo
+	$(PY) -m rhmodel pool --params $(PARAMS)
+	@mkdir -p reports/sample
+	$(PY) -m rhmodel excel $(PARAMS) --out reports/sample/renewal-model.xlsx
 
 test: $(VENV)/.installed-test ## create .venv with the test extra and run the whole suite
 	$(PY) -m ruff check rhmodel tests benchmarks

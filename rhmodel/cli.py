@@ -71,6 +71,16 @@ def _build_parser() -> argparse.ArgumentParser:
                     help="random seed for --simulate (default 0: reproducible)")
     sc.add_argument("--format", choices=("table", "json"), default="table")
     sc.set_defaults(func=_cmd_scenarios)
+    ex = sub.add_parser("excel", help="the stakeholder workbook with live formulas",
+                        description="Write an Excel workbook whose formulas recompute the "
+                                    "scenarios from named input cells.")
+    _add_params(ex)
+    ex.add_argument("--out", required=True, metavar="FILE.xlsx", help="workbook to write")
+    ex.add_argument("--simulate", type=_positive_int, metavar="N", default=10_000,
+                    help="Monte Carlo draws for the Simulation sheet (default 10000)")
+    ex.add_argument("--seed", type=int, default=0, metavar="S")
+    ex.set_defaults(func=_cmd_excel)
+
     po = sub.add_parser("pool", help="pilot evidence: residual work and the pool to keep",
                         description="Load pilot session exports, classify residual work and "
                                     "size the residual pool per incumbent tool.")
@@ -195,6 +205,37 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
         _emit(json.dumps(out, indent=2, ensure_ascii=False))
     else:
         _emit(scenarios_text(result))
+    return 0
+
+
+def _cmd_excel(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from rhmodel.datasets import load_capabilities
+    from rhmodel.evaluation import evaluate
+    from rhmodel.paramfile import pilot_paths
+    from rhmodel.pilot import load_pilot
+    from rhmodel.provenance import provenance
+    from rhmodel.workbook import write_workbook
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".xlsx":
+        raise InputError(f"the workbook must end in .xlsx ({out.name!r}) — e.g. --out "
+                         "book.xlsx", file="--out")
+    if not out.parent.exists():
+        raise InputError(f"folder does not exist ({out.parent}) — create it first",
+                         file="--out")
+    params = _load(args)
+    matrix = load_capabilities()
+    result = evaluate(params, matrix, draws=args.simulate, seed=args.seed)
+    pilot = None
+    if params["pilot.files"]:
+        pilot = load_pilot(pilot_paths(params), matrix, timezone=params["pilot.timezone"],
+                           tenant_domains=params["pilot.tenant_domains"] or (),
+                           target_blocking=params["pilot.target_blocking"],
+                           headroom=params["pilot.headroom"], growth=params["pilot.growth"])
+    write_workbook(result, matrix, provenance(params), out, pilot)
+    print(f"wrote {out}")
     return 0
 
 
