@@ -213,8 +213,7 @@ def _cmd_excel(args: argparse.Namespace) -> int:
 
     from rhmodel.datasets import load_capabilities
     from rhmodel.evaluation import evaluate
-    from rhmodel.paramfile import pilot_paths
-    from rhmodel.pilot import load_pilot
+    from rhmodel.paramfile import pilot_report
     from rhmodel.provenance import provenance
     from rhmodel.workbook import write_workbook
 
@@ -228,13 +227,11 @@ def _cmd_excel(args: argparse.Namespace) -> int:
     params = _load(args)
     matrix = load_capabilities()
     result = evaluate(params, matrix, draws=args.simulate, seed=args.seed)
-    pilot = None
-    if params["pilot.files"]:
-        pilot = load_pilot(pilot_paths(params), matrix, timezone=params["pilot.timezone"],
-                           tenant_domains=params["pilot.tenant_domains"] or (),
-                           target_blocking=params["pilot.target_blocking"],
-                           headroom=params["pilot.headroom"], growth=params["pilot.growth"])
-    write_workbook(result, matrix, provenance(params), out, pilot)
+    try:
+        write_workbook(result, matrix, provenance(params), out, pilot_report(params))
+    except OSError as exc:
+        raise InputError(f"cannot write the workbook ({exc.strerror or exc}) — a writable "
+                         "file path ending in .xlsx", file=str(out)) from None
     print(f"wrote {out}")
     return 0
 

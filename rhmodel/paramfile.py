@@ -6,6 +6,7 @@ import os
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -13,8 +14,11 @@ from rhmodel.errors import InputError
 from rhmodel.parameters import Parameters, parse_parameters
 from rhmodel.yamlsource import load_yaml
 
-__all__ = ["atomic_write_bytes", "load_parameters", "pilot_paths", "save_parameters",
-           "with_pilot_pool"]
+if TYPE_CHECKING:
+    from rhmodel.pilot import PilotReport
+
+__all__ = ["atomic_write_bytes", "load_parameters", "pilot_paths", "pilot_report",
+           "save_parameters", "with_pilot_pool"]
 
 
 def load_parameters(path: str | Path, overrides: Sequence[str] = ()) -> Parameters:
@@ -50,6 +54,20 @@ def pilot_paths(params: Parameters) -> list[Path]:
     return [params.base_dir / name for name in params["pilot.files"] or ()]
 
 
+def pilot_report(params: Parameters) -> PilotReport | None:
+    """The pilot evidence of ``pilot.files`` with the file's pilot settings, or ``None``."""
+    if not params["pilot.files"]:
+        return None
+    from rhmodel.datasets import load_capabilities
+    from rhmodel.pilot import load_pilot
+
+    return load_pilot(pilot_paths(params), load_capabilities(),
+                      timezone=params["pilot.timezone"],
+                      tenant_domains=params["pilot.tenant_domains"] or (),
+                      target_blocking=params["pilot.target_blocking"],
+                      headroom=params["pilot.headroom"], growth=params["pilot.growth"])
+
+
 def with_pilot_pool(params: Parameters) -> Parameters:
     """Fill ``residual.*`` the file leaves out with the pool the pilot recommends.
 
@@ -63,14 +81,8 @@ def with_pilot_pool(params: Parameters) -> Parameters:
               and (params[c.count_key] or params.value(c.count_key).uncertain is not None)]
     if not wanted or not params["pilot.files"]:
         return params
-    from rhmodel.datasets import load_capabilities
-    from rhmodel.pilot import load_pilot
-
-    report = load_pilot(pilot_paths(params), load_capabilities(),
-                        timezone=params["pilot.timezone"],
-                        tenant_domains=params["pilot.tenant_domains"] or (),
-                        target_blocking=params["pilot.target_blocking"],
-                        headroom=params["pilot.headroom"], growth=params["pilot.growth"])
+    report = pilot_report(params)
+    assert report is not None  # pilot.files is non-empty here
     derived = {}
     for c in wanted:
         sizing = report.tools.get(c.product)
