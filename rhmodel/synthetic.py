@@ -6,8 +6,9 @@ each with a reason. Arrivals follow a working-day rhythm (morning and early-afte
 quiet weekends); durations are long-tailed (log-normal).
 
 :func:`write_sample` writes the same sessions twice: as each vendor exports them (Remote Help
-as two overlapping Intune exports, LogMeIn as its session CSV in local time, BeyondTrust as
-SupportSession XML) and once as one canonical CSV. Both must give identical figures.
+as two overlapping Intune exports, LogMeIn as its session CSV in local time with offsets, BeyondTrust as
+SupportSession XML) and once as one canonical CSV. Both must give identical figures, with or
+without ``--timezone`` and ``--tenant-domain``.
 
 Regenerate the bundled sample with ``python -m rhmodel.synthetic``.
 
@@ -152,10 +153,13 @@ def _intune_graph_csv(rh: pd.DataFrame, running: set[str], export_time: int) -> 
 
 
 def _logmein_csv(lmi: pd.DataFrame, tz: str) -> bytes:
-    local = (pd.to_datetime(lmi["start"].to_numpy(), unit="s", utc=True).tz_convert(tz)
-             .strftime("%Y-%m-%d %H:%M:%S"))
-    local_end = (pd.to_datetime(lmi["end"].to_numpy(), unit="s", utc=True).tz_convert(tz)
-                 .strftime("%Y-%m-%d %H:%M:%S"))
+    def local_iso(seconds: np.ndarray) -> list[str]:
+        # local business time with its UTC offset, as the export writes it
+        stamps = pd.to_datetime(seconds, unit="s", utc=True).tz_convert(tz)
+        return [t.isoformat() for t in stamps]
+
+    local = local_iso(lmi["start"].to_numpy())
+    local_end = local_iso(lmi["end"].to_numpy())
     reason = lmi["reason"].to_numpy()
     # What the export itself shows: session type, platform, customer; the technician tags the
     # rest in a custom field.
@@ -163,7 +167,9 @@ def _logmein_csv(lmi: pd.DataFrame, tz: str) -> bytes:
     platform = np.where(reason == "platform", "Linux (Ubuntu 22.04)", "Windows 11")
     customer = np.where(reason == "external", "contact@partner-supplier.com",
                         "staff@example.com")
-    tagged = np.where(np.isin(reason, ["recording", "rmm", "other"]), reason, "")
+    # The technician tags what the export cannot show (external work is tagged too, so the
+    # export stands on its own without --tenant-domain).
+    tagged = np.where(np.isin(reason, ["recording", "rmm", "other", "external"]), reason, "")
     total = lmi["end"].to_numpy() - lmi["start"].to_numpy()
     out = pd.DataFrame({
         "Session ID": lmi["session_id"].to_numpy(),
@@ -189,7 +195,7 @@ def _beyondtrust_xml(bt: pd.DataFrame) -> bytes:
         user = "vendor.engineer@partner-supplier.com" if reason == "external" else (
             "staff@example.com")
         os_name = "Red Hat Enterprise Linux 9" if reason == "platform" else "Windows Server 2022"
-        key = reason if reason in ("pam", "recording", "other") else ""
+        key = reason if reason in ("pam", "recording", "other", "external") else ""
         dur = row.end - row.start
         lines += [
             f'  <session lsid="{escape(row.session_id)}">',
