@@ -6,8 +6,8 @@ each with a reason. Arrivals follow a working-day rhythm (morning and early-afte
 quiet weekends); durations are long-tailed (log-normal).
 
 :func:`write_sample` writes the same sessions twice: as each vendor exports them (Remote Help
-as two overlapping Intune exports, LogMeIn as its session CSV in local time with offsets, BeyondTrust as
-SupportSession XML) and once as one canonical CSV. Both must give identical figures, with or
+as two overlapping Intune exports, LogMeIn as its session CSV in local time with offsets,
+BeyondTrust as SupportSession XML) and once as one canonical CSV. Both must give identical figures, with or
 without ``--timezone`` and ``--tenant-domain``.
 
 Regenerate the bundled sample with ``python -m rhmodel.synthetic``.
