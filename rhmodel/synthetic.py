@@ -7,8 +7,8 @@ quiet weekends); durations are long-tailed (log-normal).
 
 :func:`write_sample` writes the same sessions twice: as each vendor exports them (Remote Help
 as two overlapping Intune exports, LogMeIn as its session CSV in local time with offsets,
-BeyondTrust as SupportSession XML) and once as one canonical CSV. Both must give identical figures, with or
-without ``--timezone`` and ``--tenant-domain``.
+BeyondTrust as SupportSession XML) and once as one canonical CSV. Both must give identical
+figures, with or without ``--timezone`` and ``--tenant-domain``.
 
 Regenerate the bundled sample with ``python -m rhmodel.synthetic``.
 
