@@ -22,16 +22,8 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(PY) -m pip install -qq -e '.[test]'
 	touch $@
 
-report: $(VENV)/.installed ## create .venv, install, run the main job on the sample parameters
-	$(PY) -m rhmodel decide $(PARAMS)
-	@echo
-	$(PY) -m rhmodel matrix
-	@echo
-	$(PY) -m rhmodel scenarios $(PARAMS) --simulate 100000
-	@echo
-	$(PY) -m rhmodel pool --params $(PARAMS)
-	@mkdir -p reports/sample
-	$(PY) -m rhmodel excel $(PARAMS) --out reports/sample/renewal-model.xlsx
+report: $(VENV)/.installed ## create .venv, install, render the sample renewal pack into reports/sample/
+	$(PY) -m rhmodel report --params $(PARAMS) --out reports/sample
 
 test: $(VENV)/.installed-test ## create .venv with the test extra and run the whole suite
 	$(PY) -m ruff check rhmodel tests benchmarks
@@ -47,6 +39,7 @@ format: $(VENV)/.installed-test ## apply ruff's fixes and formatting
 
 bench: $(VENV)/.installed-test ## run the benchmarks and print their tables
 	$(PY) benchmarks/bench_simulation.py
+	$(PY) benchmarks/bench_report.py
 	$(PY) benchmarks/bench_pilot.py --sessions 10000000
 
 clean: ## remove .venv, caches and generated reports

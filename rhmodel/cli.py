@@ -71,6 +71,24 @@ def _build_parser() -> argparse.ArgumentParser:
                     help="random seed for --simulate (default 0: reproducible)")
     sc.add_argument("--format", choices=("table", "json"), default="table")
     sc.set_defaults(func=_cmd_scenarios)
+    rp = sub.add_parser("report", help="render renewal packs (notebook, HTML, workbook, JSON)",
+                        description="Execute the renewal-pack notebook with papermill for each "
+                                    "parameters file and write the pack atomically.")
+    rp.add_argument("--params", action="append", default=None, metavar="PARAMS.yaml",
+                    help="parameters file (repeatable; default: the bundled sample)")
+    rp.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                    help="override one parameter in every pack (repeatable)")
+    rp.add_argument("--out", default="reports", metavar="DIR",
+                    help="output folder; several parameter files go to DIR/<file stem>/")
+    rp.add_argument("--jobs", type=_positive_int, default=1, metavar="N",
+                    help="packs rendered in parallel")
+    rp.add_argument("--simulate", type=_positive_int, default=10_000, metavar="N",
+                    help="Monte Carlo draws (default 10000)")
+    rp.add_argument("--seed", type=int, default=0, metavar="S")
+    rp.add_argument("--timeout", type=_positive_int, default=600, metavar="SECONDS",
+                    help="limit per notebook cell (default 600)")
+    rp.set_defaults(func=_cmd_report)
+
     ex = sub.add_parser("excel", help="the stakeholder workbook with live formulas",
                         description="Write an Excel workbook whose formulas recompute the "
                                     "scenarios from named input cells.")
@@ -193,18 +211,54 @@ def _cmd_decide(args: argparse.Namespace) -> int:
 
 def _cmd_scenarios(args: argparse.Namespace) -> int:
     from rhmodel.datasets import load_capabilities
-    from rhmodel.evaluation import evaluate
-    from rhmodel.provenance import provenance
+    from rhmodel.evaluation import evaluate, summary_document
     from rhmodel.scenario_text import scenarios_text
 
     params = _load(args)
     result = evaluate(params, load_capabilities(), draws=args.simulate, seed=args.seed)
     if args.format == "json":
-        out = result.to_dict()
-        out["provenance"] = provenance(params)
-        _emit(json.dumps(out, indent=2, ensure_ascii=False))
+        _emit(json.dumps(summary_document(result), indent=2, ensure_ascii=False))
     else:
         _emit(scenarios_text(result))
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from rhmodel.config import SAMPLE_PARAMS_FILE
+    from rhmodel.report import PackResult, render_packs
+    from rhmodel.texttable import text_table
+
+    files = args.params or [str(SAMPLE_PARAMS_FILE)]
+    for f in files:
+        if not Path(f).is_file():
+            raise InputError("no such file — give an existing parameters YAML", file=f)
+
+    def progress(done: int, total: int, r: PackResult) -> None:
+        bar = "#" * (20 * done // total)
+        state = "ok" if r.ok else "FAILED"
+        print(f"[{bar:<20}] {done}/{total} {state}: {r.params_file} ({r.seconds:.1f} s)",
+              file=sys.stderr, flush=True)
+
+    results = render_packs(files, args.out, args.overrides, jobs=args.jobs,
+                           simulate=args.simulate, seed=args.seed, timeout=args.timeout,
+                           progress=progress)
+    if len(results) == 1 and not results[0].ok:
+        print(f"error: {results[0].error}", file=sys.stderr)
+        return EXIT_USER_ERROR if results[0].user_error else 1
+    if len(results) > 1:
+        rows = [[Path(r.params_file).name, "ok" if r.ok else "FAILED", r.out_dir,
+                 f"{r.seconds:.1f}", r.error] for r in results]
+        _emit(text_table(["Parameters", "Status", "Pack", "Seconds", "Error"], rows,
+                         widths=[18, 7, 24, 7, 36]))
+    for r in results:
+        if r.ok:
+            _emit(f"pack for {r.params_file}: {Path(r.out_dir) / 'renewal-pack.html'} "
+                  f"({', '.join(r.files)})")
+    failed = [r for r in results if not r.ok]
+    if failed:
+        return EXIT_USER_ERROR if all(r.user_error for r in failed) else 1
     return 0
 
 

@@ -14,6 +14,7 @@ __all__ = [
     "NOTEBOOKS_DIR",
     "PRICE_BOOK_FILE",
     "PROJECT_DIR",
+    "READINESS_FILE",
     "REPORTS_DIR",
     "SAMPLE_CANONICAL_DIR",
     "SAMPLE_PARAMS_FILE",
@@ -26,6 +27,7 @@ NOTEBOOKS_DIR = PROJECT_DIR / "notebooks"
 REPORTS_DIR = PROJECT_DIR / "reports"
 CAPABILITIES_FILE = DATA_DIR / "capabilities.yaml"
 PRICE_BOOK_FILE = DATA_DIR / "price_book.yaml"
+READINESS_FILE = DATA_DIR / "readiness.yaml"
 SAMPLE_PARAMS_FILE = DATA_DIR / "params" / "sample.yaml"
 SAMPLE_PILOT_DIR = DATA_DIR / "sample" / "pilot"
 SAMPLE_CANONICAL_DIR = DATA_DIR / "sample" / "canonical"

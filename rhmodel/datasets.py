@@ -14,11 +14,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from rhmodel.capabilities import CapabilityMatrix, parse_capabilities
-from rhmodel.config import CAPABILITIES_FILE, PRICE_BOOK_FILE
+from rhmodel.config import CAPABILITIES_FILE, PRICE_BOOK_FILE, READINESS_FILE
 from rhmodel.prices import PriceBook, parse_price_book
+from rhmodel.readiness import Readiness, parse_readiness
 from rhmodel.yamlsource import load_yaml
 
-__all__ = ["load_capabilities", "load_price_book"]
+__all__ = ["load_capabilities", "load_price_book", "load_readiness"]
 
 
 @lru_cache(maxsize=8)
@@ -41,3 +42,10 @@ def load_price_book(path: str | Path = PRICE_BOOK_FILE) -> PriceBook:
     ``illustrative`` and exactly one of ``price``, ``range`` or ``quote_only``.
     """
     return parse_price_book(load_yaml(path))
+
+
+@lru_cache(maxsize=8)
+def load_readiness(path: str | Path = READINESS_FILE) -> Readiness:
+    """Load the readiness checklist (``data/readiness.yaml``): ``areas`` of ``items`` (id, item,
+    source) and the seed's open ``decisions`` (id, decision, recommendation, source)."""
+    return parse_readiness(load_yaml(path))

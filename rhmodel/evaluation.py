@@ -25,7 +25,7 @@ from rhmodel.scenarios import Analysis, analyse
 from rhmodel.timing import ContractTiming, contract_timing
 from rhmodel.uncertainty import BreakEven, Simulation, TornadoBar, break_even, sensitivity, simulate
 
-__all__ = ["Evaluation", "evaluate"]
+__all__ = ["Evaluation", "evaluate", "summary_document"]
 
 
 @dataclass(frozen=True)
@@ -89,3 +89,15 @@ def evaluate(params: Parameters, matrix: CapabilityMatrix, draws: int | None = N
         params=params, analysis=analysis, timing=contract_timing(params, analysis),
         sensitivity=tuple(sensitivity(params)), break_even=break_even(params),
         simulation=simulate(params, draws, seed) if draws else None)
+
+
+def summary_document(e: Evaluation) -> dict[str, Any]:
+    """``rhmodel scenarios --format json``: the evaluation plus provenance.
+
+    The renewal pack's ``summary.json`` is this same document.
+    """
+    from rhmodel.provenance import provenance
+
+    out = e.to_dict()
+    out["provenance"] = provenance(e.params)
+    return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -58,14 +59,28 @@ def pilot_report(params: Parameters) -> PilotReport | None:
     """The pilot evidence of ``pilot.files`` with the file's pilot settings, or ``None``."""
     if not params["pilot.files"]:
         return None
+    from rhmodel.exports import expand_paths
+
+    files = tuple(expand_paths(pilot_paths(params)))
+    # The same exports are read once per process even when several steps ask (the parameters'
+    # residual pool, the workbook, the memo); a changed file has a new mtime and size.
+    stamp = tuple((str(f.resolve()), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+    return _cached_pilot(stamp, params["pilot.timezone"],
+                         tuple(params["pilot.tenant_domains"] or ()),
+                         params["pilot.target_blocking"], params["pilot.headroom"],
+                         params["pilot.growth"])
+
+
+@lru_cache(maxsize=4)
+def _cached_pilot(stamp: tuple[tuple[str, int, int], ...], timezone: str | None,
+                  domains: tuple[str, ...], target_blocking: float, headroom: float,
+                  growth: float) -> PilotReport:
     from rhmodel.datasets import load_capabilities
     from rhmodel.pilot import load_pilot
 
-    return load_pilot(pilot_paths(params), load_capabilities(),
-                      timezone=params["pilot.timezone"],
-                      tenant_domains=params["pilot.tenant_domains"] or (),
-                      target_blocking=params["pilot.target_blocking"],
-                      headroom=params["pilot.headroom"], growth=params["pilot.growth"])
+    return load_pilot([Path(p) for p, _, _ in stamp], load_capabilities(), timezone=timezone,
+                      tenant_domains=domains, target_blocking=target_blocking,
+                      headroom=headroom, growth=growth)
 
 
 def with_pilot_pool(params: Parameters) -> Parameters:
