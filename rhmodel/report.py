@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -64,6 +65,10 @@ def _ipc_kernel_manager() -> type:
     class IPCKernelManager(KernelManager):
         def __init__(self, **kwargs: object) -> None:
             kwargs.setdefault("transport", "ipc")
+            # IPC sockets are files named <ip>-<port>; kernels of parallel packs must not share
+            # them, so each gets its own prefix.
+            kwargs.setdefault("ip", os.path.join(tempfile.gettempdir(),
+                                                 f"rhmodel-kernel-{uuid.uuid4().hex}"))
             super().__init__(**kwargs)
 
     return IPCKernelManager
