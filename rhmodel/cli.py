@@ -89,6 +89,15 @@ def _build_parser() -> argparse.ArgumentParser:
                     help="limit per notebook cell (default 600)")
     rp.set_defaults(func=_cmd_report)
 
+    xp = sub.add_parser("explore", help="the scenario explorer in the browser (Voilà)",
+                        description="Serve the scenario explorer on localhost with Voilà; "
+                                    "no source code is shown.")
+    _add_params(xp, optional=True)
+    xp.add_argument("--port", type=_positive_int, default=None, metavar="N",
+                    help="port on 127.0.0.1 (default: a free one)")
+    xp.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    xp.set_defaults(func=_cmd_explore)
+
     ex = sub.add_parser("excel", help="the stakeholder workbook with live formulas",
                         description="Write an Excel workbook whose formulas recompute the "
                                     "scenarios from named input cells.")
@@ -260,6 +269,43 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if failed:
         return EXIT_USER_ERROR if all(r.user_error for r in failed) else 1
     return 0
+
+
+def _cmd_explore(args: argparse.Namespace) -> int:
+    import os
+    import socket
+    import subprocess
+    import webbrowser
+    from pathlib import Path
+
+    from rhmodel.config import NOTEBOOKS_DIR, SAMPLE_PARAMS_FILE
+    from rhmodel.paramfile import load_parameters
+
+    path = Path(args.params or SAMPLE_PARAMS_FILE).resolve()
+    load_parameters(path, args.overrides)  # a bad file fails here, as one line, not in the page
+    if args.overrides:
+        raise InputError("the explorer edits values itself; --set is not used here — change "
+                         "the value in the page or in the parameters file", file="--set")
+    port = args.port
+    if port is None:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/"
+    env = {**os.environ, "RHMODEL_PARAMS": str(path)}
+    cmd = [sys.executable, "-m", "voila", str(NOTEBOOKS_DIR / "40-explorer.ipynb"),
+           f"--port={port}", "--no-browser", "--Voila.ip=127.0.0.1",
+           "--strip_sources=True", "--show_tracebacks=False"]
+    print(f"rhmodel explorer on {url} (parameters: {path}); Ctrl+C stops it", flush=True)
+    proc = subprocess.Popen(cmd, env=env)
+    if not args.no_browser:
+        webbrowser.open(url)
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:
+        proc.terminate()
+        proc.wait(timeout=10)
+        return 0
 
 
 def _cmd_excel(args: argparse.Namespace) -> int:

@@ -324,6 +324,7 @@ class Value:
     illustrative: bool = False
     source: str = ""
     note: str = ""
+    explicit_source: bool = False  # the file gave `source:`, rather than our location of it
 
     def plain(self) -> Any:
         """The value as a parameters file would write it (range mapping, or plain value)."""
@@ -418,16 +419,26 @@ class Parameters:
         return replace(self, values={**self.values, **fill}, _derived=dict(derived))
 
     def to_yaml_mapping(self) -> dict[str, Any]:
-        """The explicitly given values as a nested mapping a parameters file can hold."""
+        """The explicitly given values as a nested mapping a parameters file can hold.
+
+        Ranges stay ranges; a value's own ``illustrative``, ``source`` and ``note`` are kept
+        (the file-wide ``illustrative`` flag is a key of its own).
+        """
         out: dict[str, Any] = {}
+        whole_file = bool(self.values["illustrative"].value)
         for key, v in self.values.items():
             if v.origin in ("default", "price book", "pilot"):
                 continue  # re-derived when the file is read
             item: Any = v.plain()
-            if v.illustrative or (v.source and v.origin == "file" and ":" not in v.source):
+            own_flag = v.illustrative and not (whole_file and spec(key).figure)
+            if spec(key).kind in ("int", "float") and (own_flag or v.explicit_source or v.note):
                 item = dict(item) if isinstance(item, dict) else {"value": item}
-                if v.illustrative:
+                if own_flag:
                     item["illustrative"] = True
+                if v.explicit_source:
+                    item["source"] = v.source
+                if v.note:
+                    item["note"] = v.note
             if isinstance(item, dt.date):
                 item = item.isoformat()
             node = out
@@ -534,7 +545,8 @@ def _resolve(where: _Where, s: Spec, raw: Any, origin: str, source: str) -> Valu
         if not isinstance(illustrative, bool):
             raise where.error(key, f"illustrative must be true or false (got {illustrative!r})"
                                    " — true when the figure is not a quoted fact")
-        if "source" in raw:
+        explicit = "source" in raw
+        if explicit:
             source = str(raw["source"])
         note = str(raw.get("note", ""))
         if "value" in raw:
@@ -542,7 +554,7 @@ def _resolve(where: _Where, s: Spec, raw: Any, origin: str, source: str) -> Valu
                 raise where.error(key, "give either value or low/high, not both — e.g. "
                                        "{value: 45} or {low: 29, high: 94}")
             value = _number(where, s, key, raw["value"])
-            return Value(key, value, None, origin, illustrative, source, note)
+            return Value(key, value, None, origin, illustrative, source, note, explicit)
         if "low" not in raw or "high" not in raw:
             raise where.error(key, f"a range needs low and high (got {dict(raw)!r}) — "
                                    "{low, high} (uniform) or {low, mode, high} (triangular)")
@@ -561,7 +573,7 @@ def _resolve(where: _Where, s: Spec, raw: Any, origin: str, source: str) -> Valu
         base: float | int = u.base
         if s.kind == "int":
             base = math.floor(base + 0.5)  # counts: round half up, never banker's
-        return Value(key, base, u, origin, illustrative, source, note)
+        return Value(key, base, u, origin, illustrative, source, note, explicit)
 
     if s.kind in ("int", "float"):
         if raw is None:
