@@ -80,7 +80,7 @@ def cumulative_savings_figure(analysis: Analysis, illustrative: bool | None = No
     if illustrative is None:
         illustrative = bool(analysis.params.illustrative_inputs())
     _note(fig, illustrative)
-    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    fig.subplots_adjust(left=0.11, right=0.97, top=0.91, bottom=0.17)
     return fig
 
 
@@ -107,7 +107,7 @@ def tornado_figure(bars: Sequence[TornadoBar], base_npv: float | None = None,
     ax.set_title("Sensitivity of right_size NPV")
     ax.legend(loc="lower right", fontsize=8)
     _note(fig, illustrative)
-    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    fig.subplots_adjust(left=0.33, right=0.97, top=0.9, bottom=0.15)
     return fig
 
 
@@ -118,7 +118,7 @@ def npv_distribution_figure(sim: Simulation, illustrative: bool = True) -> Figur
     for name, values in sim.npv.items():
         if name == "status_quo":
             continue
-        ax.hist(values, bins=60, alpha=0.5, color=_COLOURS[name],
+        ax.hist(values, bins=60, alpha=0.5, color=_COLOURS[name], histtype="stepfilled",
                 label=f"{name}: P(NPV > 0) = {sim.scenarios[name].p_npv_positive:.0%}")
         for q in ("npv_p10", "npv_p50", "npv_p90"):
             ax.axvline(getattr(sim.scenarios[name], q), color=_COLOURS[name], linewidth=0.8,
@@ -130,7 +130,7 @@ def npv_distribution_figure(sim: Simulation, illustrative: bool = True) -> Figur
     ax.set_title(f"NPV distribution ({sim.draws:,} draws, seed {sim.seed})")
     ax.legend(loc="upper left", fontsize=8)
     _note(fig, illustrative)
-    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    fig.subplots_adjust(left=0.09, right=0.97, top=0.91, bottom=0.17)
     return fig
 
 
@@ -167,7 +167,7 @@ def concurrency_figure(report: PilotReport, max_points: int = 4000) -> Figure:
     ax.legend(loc="upper left", fontsize=8)
     ax.grid(alpha=0.3)
     fig.autofmt_xdate()
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.08, right=0.98, top=0.91, bottom=0.2)
     return fig
 
 
@@ -191,7 +191,7 @@ def daily_peaks_figure(report: PilotReport) -> Figure:
     ax.set_ylabel("daily peak in use")
     ax.set_title("Daily peaks (grey: weekends; dashed: pool recommended)")
     ax.legend(loc="upper left", fontsize=8)
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.08, right=0.98, top=0.9, bottom=0.2)
     return fig
 
 
@@ -209,5 +209,5 @@ def time_at_or_above_figure(report: PilotReport) -> Figure:
     ax.set_title("Time at or above N (dashed: pool recommended)")
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3, which="both")
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.13, right=0.97, top=0.9, bottom=0.14)
     return fig

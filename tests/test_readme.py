@@ -21,5 +21,5 @@ def test_every_parameter_key_is_documented():
 
 def test_every_command_is_documented():
     for command in ("rhmodel matrix", "rhmodel decide", "rhmodel scenarios", "rhmodel pool",
-                    "rhmodel excel", "rhmodel report"):
+                    "rhmodel excel", "rhmodel report", "rhmodel explore"):
         assert f"### `{command}" in README
