@@ -132,7 +132,7 @@ def detect_format(header: Sequence[str]) -> str | None:
 
 # ---- reading --------------------------------------------------------------------------------
 
-def _exact_line(path: Path, text: str, row: int) -> int:
+def _exact_line(text: str, row: int) -> int:
     """Line (1-based, header = 1) where data row ``row`` (0-based) starts, honouring quoted
     newlines; only used when reporting an error."""
     reader = csv.reader(io.StringIO(text))
@@ -167,7 +167,7 @@ class _Csv:
 
     def error(self, row: int, message: str) -> InputError:
         text = self.path.read_text(encoding="utf-8-sig")  # only on the error path
-        return InputError(message, file=str(self.path), line=_exact_line(self.path, text, row))
+        return InputError(message, file=str(self.path), line=_exact_line(text, row))
 
 
 def _per_unique(values: pd.Series, fn: Callable[[str], str]) -> np.ndarray:

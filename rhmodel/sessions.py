@@ -150,7 +150,7 @@ class Classified:
     sessions : pandas.DataFrame
         The merged sessions plus ``residual`` (bool: Remote Help could not have served it) and
         ``primary_reason`` (the first reason code, '' when not residual).
-    reasons_by_combination : dict
+    explanations : dict
         For each distinct (needs, platform) seen, the rule's explanation.
     """
 
