@@ -394,7 +394,13 @@ _BT_FIELDS = ("session_type", "start_time", "end_time", "duration", "primary_rep
 
 
 def _beyondtrust_xml(path: Path, data: bytes, tz: str | None) -> LoadedExport:
-    """Stream ``session_list/session`` elements with expat, keeping each one's line."""
+    """Stream ``session_list/session`` elements with expat, keeping each one's line.
+
+    The session's technician is its ``primary_rep``. Representatives who only joined a session
+    (other ``rep_list`` entries) are not counted: where they held no session of their own at
+    the time, the logged-in-representative peak is understated. BeyondTrust's own
+    ``LicenseUsage`` report is the ground truth when you have it.
+    """
     rows: list[dict[str, str]] = []
     stack: list[str] = []
     current: dict[str, str] | None = None
