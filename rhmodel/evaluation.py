@@ -39,6 +39,13 @@ class Evaluation:
     break_even: dict[str, BreakEven]
     simulation: Simulation | None
 
+    def cost_of_delay_total(self) -> float:
+        """NPV lost (US$) if every contract's change slips to its following renewal.
+
+        The contracts' cash flows are independent in the model, so the losses add up.
+        """
+        return float(sum(t.cost_of_delay for t in self.timing))
+
     def illustrative_details(self) -> list[dict[str, Any]]:
         """Each illustrative input with its value, range and where it comes from."""
         out = []
@@ -67,7 +74,8 @@ class Evaluation:
             "break_even": {k: v.to_dict() for k, v in self.break_even.items()},
             "timing": {"start_date": self.params["start_date"].isoformat(),
                        "pilot_days": self.params["pilot.days"],
-                       "contracts": [t.to_dict() for t in self.timing]},
+                       "contracts": [t.to_dict() for t in self.timing],
+                       "cost_of_delay_total": self.cost_of_delay_total()},
             "illustrative_inputs": self.params.illustrative_inputs(),
             "illustrative_details": self.illustrative_details(),
             "assumed_defaults": self.assumed_defaults(),

@@ -183,8 +183,8 @@ class RenewalPack:
             late = [t for t in e.timing if not t.pilot_fits]
             facts.append(("Pilot fits before every deadline",
                           "yes" if not late else "NO: " + ", ".join(t.contract for t in late)))
-            cost = sum(t.cost_of_delay for t in e.timing)
-            facts.append(("Cost of missing the deadlines (NPV)", f"US${money(cost)}"))
+            facts.append(("Cost of missing the deadlines (NPV)",
+                          f"US${money(e.cost_of_delay_total())}"))
         for c in ("residual.logmein_agents", "residual.beyondtrust_seats"):
             v = self._params.value(c)
             if v.value is not None:

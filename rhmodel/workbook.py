@@ -39,7 +39,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from rhmodel.capabilities import CapabilityMatrix
 from rhmodel.cashflows import CONTRACTS, SCENARIOS
 from rhmodel.evaluation import Evaluation
-from rhmodel.parameters import SCHEMA, Parameters
+from rhmodel.parameters import SCHEMA, Parameters, spec
 from rhmodel.pilot import PilotReport
 from rhmodel.sessions import OPEN
 
@@ -175,14 +175,11 @@ def _about(ws: Worksheet, e: Evaluation, provenance: dict[str, Any]) -> None:
 def _input_value(p: Parameters, key: str) -> Any:
     v = p[key]
     if v is None:
-        return 0 if key.startswith(("residual.", "remote_help.", "logmein.", "beyondtrust."))\
-            and SCHEMA_KIND[key] in ("int", "float") else ""
+        # a number the file leaves out is zero in the model (no product, no pool); text is blank
+        return 0 if spec(key).kind in ("int", "float") else ""
     if isinstance(v, tuple):
         return ", ".join(map(str, v))
     return v
-
-
-SCHEMA_KIND = {s.key: s.kind for s in SCHEMA}
 
 
 def _inputs(wb: Workbook, ws: Worksheet, p: Parameters) -> dict[str, str]:

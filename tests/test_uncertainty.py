@@ -210,3 +210,15 @@ def test_missing_residual_through_the_cli(cli, write_params):
     r = cli("scenarios", path)
     assert r.returncode == 2
     assert r.stderr.startswith(f"error: {path}: residual.logmein_agents: missing while")
+
+
+def test_total_cost_of_delay_is_the_sum_of_independent_slips():
+    from rhmodel.evaluation import evaluate
+
+    p = _p(BASE)
+    e = evaluate(p, load_capabilities())
+    plain = _plain(BASE)
+    scenario = e.timing[0].scenario
+    both = (oracle.metrics(plain, scenario)["npv"]
+            - oracle.metrics(plain, scenario, delay={"logmein": 1, "beyondtrust": 1})["npv"])
+    assert e.cost_of_delay_total() == pytest.approx(both, rel=1e-9)
