@@ -136,8 +136,13 @@ def render_pack(params_file: str | Path, out_dir: str | Path, overrides: Sequenc
         params = load_parameters(params_file, list(overrides))  # validate before any work
     except InputError as exc:
         return failed(str(exc), user=True)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".rhmodel-pack-", dir=out_dir))
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".rhmodel-pack-", dir=out_dir))
+    except OSError as exc:
+        return failed(InputError(f"cannot use the output folder ({exc.strerror or exc}) — a "
+                                 "folder you can write to", file=str(out_dir)).__str__(),
+                      user=True)
     try:
         t = time.perf_counter()
         try:

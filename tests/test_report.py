@@ -118,3 +118,13 @@ def test_notebooks_are_committed_without_outputs():
         assert not any(c.get("outputs") for c in nb.cells if c.cell_type == "code"), path
         tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
         assert len(tagged) == 1, path
+
+
+def test_output_path_that_is_a_file_is_one_error_line(tmp_path, cli):
+    target = tmp_path / "taken"
+    target.write_text("keep me")
+    r = cli("report", "--out", target, "--simulate", "100")
+    assert r.returncode == 2
+    assert r.stderr.strip().splitlines()[-1].startswith(f"error: {target}: cannot use the output")
+    assert "Traceback" not in r.stderr
+    assert target.read_text() == "keep me"
