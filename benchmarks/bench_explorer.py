@@ -13,8 +13,8 @@ import platform
 import statistics
 import time
 
-from rhmodel.config import SAMPLE_PARAMS_FILE
-from rhmodel.explorer import CONTROLS, Explorer
+from rhmodel.edges.bundled import SAMPLE_PARAMS_FILE
+from rhmodel.faces.explorer import CONTROLS, Explorer
 
 ALTERNATES = {"remote_help.licensing": ("add_on", "included")}
 
@@ -25,8 +25,10 @@ def main() -> None:
     args = parser.parse_args()
     app = Explorer.from_file(SAMPLE_PARAMS_FILE)
     app.controls["remote_help.licensed_users"].value = 300
-    print(f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
-          f"{platform.python_version()}; sample parameters; {args.repeat} changes per control")
+    print(
+        f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
+        f"{platform.python_version()}; sample parameters; {args.repeat} changes per control"
+    )
     print()
     print("| control | simulation | median ms | worst ms |")
     print("|---|---|---:|---:|")
@@ -51,8 +53,10 @@ def main() -> None:
                 times.append((time.perf_counter() - t) * 1000)
             widget.value = start
             worst_all = max(worst_all, max(times))
-            print(f"| {c.label} | {'on' if sim else 'off'} | {statistics.median(times):.0f} | "
-                  f"{max(times):.0f} |")
+            print(
+                f"| {c.label} | {'on' if sim else 'off'} | {statistics.median(times):.0f} | "
+                f"{max(times):.0f} |"
+            )
     print()
     print(f"worst of all changes: {worst_all:.0f} ms")
 

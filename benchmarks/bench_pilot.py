@@ -41,10 +41,10 @@ def stage(name: str, path: Path) -> dict[str, float]:
         pd.read_csv(path)
         out["seconds"] = time.perf_counter() - t
     elif name == "pipeline":
-        from rhmodel.datasets import load_capabilities
-        from rhmodel.exports import load_exports
-        from rhmodel.pilot import summarise_pilot
-        from rhmodel.sessions import classify, merge_sessions
+        from rhmodel.core.pilot.evidence import summarise_pilot
+        from rhmodel.core.pilot.sessions import classify, merge_sessions
+        from rhmodel.edges.bundled import load_capabilities
+        from rhmodel.edges.exports import load_exports
 
         matrix = load_capabilities()
         t0 = time.perf_counter()
@@ -54,14 +54,15 @@ def stage(name: str, path: Path) -> dict[str, float]:
         classified = classify(merged, matrix).sessions
         t2 = time.perf_counter()
         # sizing alone, on the residual sessions of each incumbent tool
-        from rhmodel.pool import size_tool
+        from rhmodel.core.pilot.pool import size_tool
 
         sizing = 0.0
         bound = 0.0
         intervals = 0
         for tool in ("logmein_resolve", "beyondtrust"):
-            rows = classified[classified["residual"].to_numpy()
-                              & (classified["tool"] == tool).to_numpy()]
+            rows = classified[
+                classified["residual"].to_numpy() & (classified["tool"] == tool).to_numpy()
+            ]
             tech, _ = pd.factorize(rows["technician"])
             s = rows["start"].to_numpy(np.int64)
             e = rows["end"].to_numpy(np.int64)
@@ -77,20 +78,34 @@ def stage(name: str, path: Path) -> dict[str, float]:
         t3 = time.perf_counter()
         summarise_pilot(loaded, matrix, timezone="Europe/London")
         t4 = time.perf_counter()
-        out.update(load=t1 - t0, classify=t2 - t1, sizing=sizing, bound=bound,
-                   intervals=intervals, summarise=t4 - t3, sessions=len(classified))
+        out.update(
+            load=t1 - t0,
+            classify=t2 - t1,
+            sizing=sizing,
+            bound=bound,
+            intervals=intervals,
+            summarise=t4 - t3,
+            sessions=len(classified),
+        )
     elif name == "cli":
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "rhmodel", "pool", str(path), "--format", "json"],
-                       check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-m", "rhmodel", "pool", str(path), "--format", "json"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         out["seconds"] = time.perf_counter() - t
     out["peak_mib"] = peak_rss_mib()
     return out
 
 
 def run(name: str, path: Path) -> dict[str, float]:
-    res = subprocess.run([sys.executable, str(HERE), "--stage", name, "--csv", str(path)],
-                         check=True, capture_output=True, text=True)
+    res = subprocess.run(
+        [sys.executable, str(HERE), "--stage", name, "--csv", str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(res.stdout)
 
 
@@ -104,7 +119,7 @@ def main() -> None:
     if args.stage:
         print(json.dumps(stage(args.stage, args.csv)))
         return
-    from rhmodel.synthetic import generate_sessions, write_canonical
+    from rhmodel.edges.synthetic import generate_sessions, write_canonical
 
     args.cache.mkdir(parents=True, exist_ok=True)
     path = args.cache / f"canonical-{args.sessions}.csv"
@@ -113,32 +128,42 @@ def main() -> None:
         t = time.perf_counter()
         s = generate_sessions(seed=7, scale=args.sessions / 4600)
         write_canonical(s, path)
-        print(f"generated {len(s):,} sessions into {path} in {time.perf_counter() - t:.0f} s",
-              file=sys.stderr)
+        print(
+            f"generated {len(s):,} sessions into {path} in {time.perf_counter() - t:.0f} s",
+            file=sys.stderr,
+        )
     size_mb = path.stat().st_size / 2**20
     bare = run("read_csv", path)
     pipe = run("pipeline", path)
     cli = run("cli", path)
-    print(f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
-          f"{platform.python_version()}, numpy {np.__version__}, pandas {pd.__version__}; "
-          f"{pipe['sessions']:,.0f} sessions, canonical CSV {size_mb:,.0f} MiB; "
-          f"{pipe['intervals']:,.0f} residual intervals sized")
+    print(
+        f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
+        f"{platform.python_version()}, numpy {np.__version__}, pandas {pd.__version__}; "
+        f"{pipe['sessions']:,.0f} sessions, canonical CSV {size_mb:,.0f} MiB; "
+        f"{pipe['intervals']:,.0f} residual intervals sized"
+    )
     print()
     print("| step | seconds | peak memory (MiB) | note |")
     print("|---|---:|---:|---|")
-    print(f"| bare `pandas.read_csv` of the file | {bare['seconds']:.1f} | "
-          f"{bare['peak_mib']:,.0f} | reference |")
+    print(
+        f"| bare `pandas.read_csv` of the file | {bare['seconds']:.1f} | "
+        f"{bare['peak_mib']:,.0f} | reference |"
+    )
     print(f"| load (parse, validate, time zones) | {pipe['load']:.1f} | | |")
     print(f"| merge duplicates + classify | {pipe['classify']:.1f} | | |")
-    print(f"| sizing (both tools) | {pipe['sizing']:.2f} | | "
-          f"{pipe['sizing'] / pipe['bound']:.2f}x the bare lower bound |")
-    print(f"| bare lower bound: 2 sorts + searchsorted | {pipe['bound']:.2f} | | same "
-          "intervals |")
+    print(
+        f"| sizing (both tools) | {pipe['sizing']:.2f} | | "
+        f"{pipe['sizing'] / pipe['bound']:.2f}x the bare lower bound |"
+    )
+    print(f"| bare lower bound: 2 sorts + searchsorted | {pipe['bound']:.2f} | | same intervals |")
     whole = pipe["load"] + pipe["summarise"]  # summarise = merge, classify and size
-    print(f"| load + merge + classify + size, one process | {whole:.1f} | "
-          f"{pipe['peak_mib']:,.0f} | |")
-    print(f"| `rhmodel pool FILE --format json` | {cli['seconds']:.1f} | | "
-          f"{cli['seconds'] / bare['seconds']:.2f}x the bare read_csv |")
+    print(
+        f"| load + merge + classify + size, one process | {whole:.1f} | {pipe['peak_mib']:,.0f} | |"
+    )
+    print(
+        f"| `rhmodel pool FILE --format json` | {cli['seconds']:.1f} | | "
+        f"{cli['seconds'] / bare['seconds']:.2f}x the bare read_csv |"
+    )
 
 
 if __name__ == "__main__":

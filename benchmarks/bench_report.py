@@ -17,20 +17,25 @@ from pathlib import Path
 import nbformat
 import papermill
 
-from rhmodel.config import SAMPLE_PARAMS_FILE
-from rhmodel.report import KERNEL, _ipc_kernel_manager, render_pack
+from rhmodel.edges.bundled import SAMPLE_PARAMS_FILE
+from rhmodel.edges.pack import KERNEL, _ipc_kernel_manager, render_pack
 
 
 def floor(tmp: Path) -> float:
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
-    nb.metadata["kernelspec"] = {"name": KERNEL, "display_name": "Python 3",
-                                 "language": "python"}
+    nb.metadata["kernelspec"] = {"name": KERNEL, "display_name": "Python 3", "language": "python"}
     src = tmp / "one.ipynb"
     nbformat.write(nb, src)
     t = time.perf_counter()
-    papermill.execute_notebook(str(src), str(tmp / "one-out.ipynb"), kernel_name=KERNEL,
-                               cwd=str(tmp), progress_bar=False, log_output=False,
-                               kernel_manager_class=_ipc_kernel_manager())
+    papermill.execute_notebook(
+        str(src),
+        str(tmp / "one-out.ipynb"),
+        kernel_name=KERNEL,
+        cwd=str(tmp),
+        progress_bar=False,
+        log_output=False,
+        kernel_manager_class=_ipc_kernel_manager(),
+    )
     return time.perf_counter() - t
 
 
@@ -42,15 +47,21 @@ def main() -> None:
         runs = [render_pack(SAMPLE_PARAMS_FILE, tmp / f"pack{i}") for i in range(3)]
     best = min(runs, key=lambda r: r.seconds)
     assert best.ok, best.error
-    print(f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
-          f"{platform.python_version()}; sample parameters, 10,000 simulation draws; best of 3")
+    print(
+        f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
+        f"{platform.python_version()}; sample parameters, 10,000 simulation draws; best of 3"
+    )
     print()
     print("| step | seconds |")
     print("|---|---:|")
     print(f"| floor: papermill + kernel start, one-cell notebook | {base:.2f} |")
-    labels = {"notebook": "pack notebook (kernel start + execution)", "html": "HTML export",
-              "summary": "summary.json (evaluation)", "workbook": "Excel workbook",
-              "pdf": "PDF (headless Chromium)"}
+    labels = {
+        "notebook": "pack notebook (kernel start + execution)",
+        "html": "HTML export",
+        "summary": "summary.json (evaluation)",
+        "workbook": "Excel workbook",
+        "pdf": "PDF (headless Chromium)",
+    }
     for key, label in labels.items():
         if key in best.timings:
             print(f"| {label} | {best.timings[key]:.2f} |")

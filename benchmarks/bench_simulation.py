@@ -16,11 +16,11 @@ from collections.abc import Callable
 
 import numpy as np
 
-from rhmodel.config import SAMPLE_PARAMS_FILE
-from rhmodel.parameters import Parameters
-from rhmodel.paramfile import load_parameters
-from rhmodel.scenarios import base_terms, metrics
-from rhmodel.uncertainty import _draw, ranged_inputs, simulate
+from rhmodel.core.money.scenarios import base_terms, metrics
+from rhmodel.core.money.uncertainty import _draw, ranged_inputs, simulate
+from rhmodel.core.params import Parameters
+from rhmodel.edges.bundled import SAMPLE_PARAMS_FILE
+from rhmodel.edges.paramfile import load_parameters
 
 
 def loop_per_draw(params: Parameters, draws: int, seed: int) -> np.ndarray:
@@ -28,12 +28,13 @@ def loop_per_draw(params: Parameters, draws: int, seed: int) -> np.ndarray:
     t = base_terms(params)
     ranged = ranged_inputs(params)
     rng = np.random.default_rng(seed)
-    from rhmodel.cashflows import is_count
+    from rhmodel.core.money.cashflows import is_count
 
     npv = np.empty(draws)
     for i in range(draws):
-        one = t.replace_x(**{k.replace(".", "__"): _draw(rng, u, 1, is_count(k))
-                             for k, u in ranged})
+        one = t.replace_x(
+            **{k.replace(".", "__"): _draw(rng, u, 1, is_count(k)) for k, u in ranged}
+        )
         npv[i] = metrics(one)["right_size"]["npv"][0]
     return npv
 
@@ -65,25 +66,31 @@ def main() -> None:
     # Worst case: the renewal month drawn per draw, so each draw has its own calendar.
     per_draw = sample.with_values({"logmein.months_to_renewal": {"low": 3, "high": 9}})
     cases = [("sample (shared calendar)", sample), ("renewal month drawn", per_draw)]
-    print(f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
-          f"Python {platform.python_version()}, numpy {np.__version__}; horizon "
-          f"{sample['horizon_months']} months, {len(ranged_inputs(sample))} ranged inputs "
-          f"(sample), best of {args.repeat}")
+    print(
+        f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}, numpy {np.__version__}; horizon "
+        f"{sample['horizon_months']} months, {len(ranged_inputs(sample))} ranged inputs "
+        f"(sample), best of {args.repeat}"
+    )
     print()
     print("| case | draws | seconds | µs per draw | peak memory (MiB) | speed-up vs loop |")
     print("|---|---:|---:|---:|---:|---:|")
     loop_s = best_time(lambda: loop_per_draw(sample, args.loop_draws, 1), 1)
     loop_us = loop_s / args.loop_draws * 1e6
     loop_mem = peak_mib(lambda: loop_per_draw(sample, 1000, 1))
-    print(f"| plain Python loop, one draw at a time (sample) | {args.loop_draws:,} | "
-          f"{loop_s:.2f} | {loop_us:.1f} | {loop_mem:.1f} | 1x |")
+    print(
+        f"| plain Python loop, one draw at a time (sample) | {args.loop_draws:,} | "
+        f"{loop_s:.2f} | {loop_us:.1f} | {loop_mem:.1f} | 1x |"
+    )
     for name, params in cases:
         for draws in (10_000, 100_000, 1_000_000):
             s = best_time(lambda p=params, n=draws: simulate(p, n, seed=1), args.repeat)
             mem = peak_mib(lambda p=params, n=draws: simulate(p, n, seed=1))
             us = s / draws * 1e6
-            print(f"| vectorised, {name} | {draws:,} | {s:.3f} | {us:.2f} | {mem:.1f} | "
-                  f"{loop_us / us:,.0f}x |")
+            print(
+                f"| vectorised, {name} | {draws:,} | {s:.3f} | {us:.2f} | {mem:.1f} | "
+                f"{loop_us / us:,.0f}x |"
+            )
 
 
 if __name__ == "__main__":

@@ -1,12 +1,53 @@
 """rhmodel: can Intune Remote Help replace LogMeIn Resolve and/or BeyondTrust Remote Support?
 
-The package is split into a pure core (capability matrix, decision, prices, parameters, cash
-flows, scenarios, uncertainty), edges that read and write files, and faces (the command line).
-Importing :mod:`rhmodel` is cheap: heavy libraries are imported by the modules that need them.
+Three layers, imports pointing inward only: :mod:`rhmodel.core` (pure: values in, values out),
+:mod:`rhmodel.edges` (reads and writes files) and :mod:`rhmodel.faces` (command line, memo,
+plots, explorer). The names below are the library's front door for use in your own notebooks;
+importing :mod:`rhmodel` stays cheap because each is imported when first used.
+
+Examples
+--------
+>>> from rhmodel import evaluate, load_parameters, sample_parameters_file
+>>> result = evaluate(load_parameters(sample_parameters_file()))
+>>> result.analysis.recommended, result.analysis.decision.verdict
+('cancel', 'replace')
 """
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+import importlib
+from typing import Any
 
-__all__ = ["__version__"]
+from rhmodel._version import __version__
+from rhmodel.errors import InputError
+
+__all__ = [
+    "InputError",
+    "__version__",
+    "decide",
+    "evaluate",
+    "load_capabilities",
+    "load_parameters",
+    "load_pilot",
+    "sample_parameters_file",
+]
+
+# name -> module that defines it; imported on first use (numpy, pandas and the rest are heavy).
+_LAZY = {
+    "decide": "rhmodel.faces.library",
+    "evaluate": "rhmodel.faces.library",
+    "load_capabilities": "rhmodel.edges.bundled",
+    "load_parameters": "rhmodel.edges.paramfile",
+    "load_pilot": "rhmodel.edges.pilotfiles",
+    "sample_parameters_file": "rhmodel.faces.library",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'rhmodel' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

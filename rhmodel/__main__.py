@@ -1,5 +1,5 @@
 """Allow ``python -m rhmodel``."""
 
-from rhmodel.cli import main
+from rhmodel.faces.cli import main
 
 raise SystemExit(main())

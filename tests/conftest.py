@@ -10,11 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from rhmodel.capabilities import CapabilityMatrix
-from rhmodel.config import PROJECT_DIR, SAMPLE_PARAMS_FILE
-from rhmodel.datasets import load_capabilities
-from rhmodel.parameters import Parameters, parse_parameters
-from rhmodel.yamlsource import parse_yaml
+from rhmodel.core.capabilities import CapabilityMatrix
+from rhmodel.core.document import parse_yaml
+from rhmodel.core.params import Parameters
+from rhmodel.edges.bundled import SAMPLE_PARAMS_FILE, load_capabilities
+from rhmodel.edges.paramfile import parse_parameters
+
+#: The checkout's root: the README, Makefile and pyproject live here.
+PROJECT_DIR = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session")
@@ -47,7 +50,12 @@ def cli() -> Callable[..., subprocess.CompletedProcess[str]]:
     """Run ``python -m rhmodel ARGS`` in a subprocess, as a user would."""
 
     def run(*args: str | Path, cwd: Path = PROJECT_DIR) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "rhmodel", *map(str, args)],
-                              capture_output=True, text=True, cwd=cwd, timeout=300)
+        return subprocess.run(
+            [sys.executable, "-m", "rhmodel", *map(str, args)],
+            capture_output=True,
+            text=True,
+            cwd=cwd,
+            timeout=300,
+        )
 
     return run

@@ -1,6 +1,6 @@
 """An independent, deliberately plain implementation of the money model, month by month.
 
-Written from the issue's definitions, without numpy and without reading rhmodel.cashflows, so
+Written from the issue's definitions, without numpy and without reading rhmodel.core.money.cashflows, so
 that the vectorised model is checked against a second reading of the same text.
 """
 
@@ -49,9 +49,11 @@ def monthly(p: dict[str, Any], scenario: str, delay: dict[str, int] | None = Non
                 total += rh["licensed_users"] * rh.get("price_per_user_month", 3.5)
             if m == 1:
                 t = p.get("transition", {})
-                total += (t.get("deployment_cost", 0)
-                          + t.get("training_hours", 0) * t.get("training_rate_per_hour", 0)
-                          + t.get("network_change_hours", 0) * t.get("network_rate_per_hour", 0))
+                total += (
+                    t.get("deployment_cost", 0)
+                    + t.get("training_hours", 0) * t.get("training_rate_per_hour", 0)
+                    + t.get("network_change_hours", 0) * t.get("network_rate_per_hour", 0)
+                )
         out.append(total)
     return out
 
@@ -64,8 +66,13 @@ def new_spend(p: dict[str, Any], scenario: str) -> list[float]:
     return monthly(bare, scenario)
 
 
-def metrics(p: dict[str, Any], scenario: str, delay: dict[str, int] | None = None,
-            haircut: float = 0.0, uplift: float = 0.0) -> dict[str, Any]:
+def metrics(
+    p: dict[str, Any],
+    scenario: str,
+    delay: dict[str, int] | None = None,
+    haircut: float = 0.0,
+    uplift: float = 0.0,
+) -> dict[str, Any]:
     """total_cost, savings, npv, roi, payback_months exactly as the issue defines them."""
     r = p.get("discount_rate", 0.10)
     sq = monthly(p, "status_quo")
@@ -73,8 +80,10 @@ def metrics(p: dict[str, Any], scenario: str, delay: dict[str, int] | None = Non
     new = new_spend(p, scenario)
     if haircut or uplift:
         # risk adjustment: incumbent savings down by the haircut, new spend up by the uplift
-        sc = [q - ((q - (s - n)) * (1 - haircut)) + n * (1 + uplift)
-              for q, s, n in zip(sq, sc, new, strict=True)]
+        sc = [
+            q - ((q - (s - n)) * (1 - haircut)) + n * (1 + uplift)
+            for q, s, n in zip(sq, sc, new, strict=True)
+        ]
         new = [n * (1 + uplift) for n in new]
     diff = [a - b for a, b in zip(sq, sc, strict=True)]
     npv = sum(d / (1 + r) ** (m / 12) for m, d in enumerate(diff, start=1))
@@ -87,6 +96,11 @@ def metrics(p: dict[str, Any], scenario: str, delay: dict[str, int] | None = Non
         if all(c >= -1e-6 for c in cum[start:]):
             payback = start
             break
-    return {"total_cost": sum(sc), "savings": sum(diff), "npv": npv,
-            "roi": npv / pv_new if pv_new > 0 else None, "payback_months": payback,
-            "monthly_cost": sc}
+    return {
+        "total_cost": sum(sc),
+        "savings": sum(diff),
+        "npv": npv,
+        "roi": npv / pv_new if pv_new > 0 else None,
+        "payback_months": payback,
+        "monthly_cost": sc,
+    }

@@ -16,5 +16,8 @@ REQUIREMENT_KEYS = (
 
 requirement_sets = st.sets(st.sampled_from(REQUIREMENT_KEYS))
 tenant_clouds = st.sampled_from(("commercial", "gcc", "gcc_high", "dod"))
-platform_lists = st.lists(st.sampled_from(("windows", "macos", "android", "linux", "ios",
-                                           "chromeos")), unique=True, max_size=6)
+platform_lists = st.lists(
+    st.sampled_from(("windows", "macos", "android", "linux", "ios", "chromeos")),
+    unique=True,
+    max_size=6,
+)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from rhmodel.config import PROJECT_DIR
-from rhmodel.parameters import SCHEMA
+from rhmodel.core.params import SCHEMA
+from tests.conftest import PROJECT_DIR
 
 README = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
 
@@ -20,6 +20,13 @@ def test_every_parameter_key_is_documented():
 
 
 def test_every_command_is_documented():
-    for command in ("rhmodel matrix", "rhmodel decide", "rhmodel scenarios", "rhmodel pool",
-                    "rhmodel excel", "rhmodel report", "rhmodel explore"):
+    for command in (
+        "rhmodel matrix",
+        "rhmodel decide",
+        "rhmodel scenarios",
+        "rhmodel pool",
+        "rhmodel excel",
+        "rhmodel report",
+        "rhmodel explore",
+    ):
         assert f"### `{command}" in README

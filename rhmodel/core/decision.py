@@ -1,0 +1,342 @@
+"""The replace-or-keep decision (seed Section 4.4), derived from the capability matrix.
+
+Each criterion of the matrix file names the requirement key that says whether the organisation
+needs a capability, and the dimension whose Remote Help cell says whether Remote Help has it.
+A criterion passes when the capability is not needed or Remote Help's level is ``yes``.
+
+Verdict
+-------
+``keep``
+    Remote Help cannot serve the tenant at all (a failing ``cloud`` criterion: GCC High, DoD).
+``replace``
+    Every criterion passes: move everything to Remote Help and cancel at renewal.
+``right_size``
+    Move the bulk to Remote Help and keep a specialist pool for the failing criteria.
+
+The same rules classify one pilot session (:func:`classify_session`).
+
+Examples
+--------
+>>> from rhmodel.edges.bundled import load_capabilities
+>>> from rhmodel.edges.paramfile import parse_parameters
+>>> from rhmodel.core.document import parse_yaml
+>>> m = load_capabilities()
+>>> decide(parse_parameters(parse_yaml("", "p.yaml")), m).verdict
+'replace'
+>>> d = decide(parse_parameters(parse_yaml("requirements: {mandatory_session_recording: true}",
+...                                        "p.yaml")), m)
+>>> d.verdict, d.keep_for
+('right_size', ('session_recording',))
+>>> decide(parse_parameters(parse_yaml("tenant_cloud: gcc_high", "p.yaml")), m).verdict
+'keep'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from rhmodel.core.capabilities import CapabilityMatrix, Criterion
+from rhmodel.core.params import Parameters
+from rhmodel.core.products import INCUMBENTS, REASON_CODES, Verdict
+from rhmodel.errors import InputError
+
+__all__ = [
+    "CriterionResult",
+    "Decision",
+    "SessionClassification",
+    "classify_session",
+    "decide",
+]
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    """One criterion evaluated against the parameters (or one session).
+
+    Attributes
+    ----------
+    id : str
+        Criterion id (equal to the matrix dimension it rests on).
+    passed : bool
+        True when Remote Help suffices for this criterion.
+    required : bool
+        Whether the organisation (or session) needs the capability.
+    explanation : str
+        One paragraph: what was required, what Remote Help offers (the seed's words) and, on a
+        failure, which incumbent can serve it.
+    remote_help_level : str
+        Remote Help's level on the dimension.
+    evidence : str
+        The seed's wording of Remote Help's cell.
+    source : str
+        Where the evidence comes from.
+    served_by : tuple of str
+        Incumbent products that cover the capability (level ``yes``, else ``partial``).
+    missing_platforms : tuple of str
+        For the platforms criterion: required platforms Remote Help does not support.
+    """
+
+    id: str
+    passed: bool
+    required: bool
+    explanation: str
+    remote_help_level: str
+    evidence: str
+    source: str
+    served_by: tuple[str, ...] = ()
+    missing_platforms: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form: ``id``, ``passed``, ``explanation`` and the evidence behind them."""
+        return {
+            "id": self.id,
+            "passed": self.passed,
+            "explanation": self.explanation,
+            "required": self.required,
+            "remote_help_level": self.remote_help_level,
+            "evidence": self.evidence,
+            "source": self.source,
+            "served_by": list(self.served_by),
+            "missing_platforms": list(self.missing_platforms),
+        }
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The verdict, every criterion, and what a specialist pool must be kept for."""
+
+    verdict: Verdict
+    criteria: tuple[CriterionResult, ...]
+    keep_for: tuple[str, ...]
+    summary: str
+
+    def criterion(self, criterion_id: str) -> CriterionResult:
+        """The result of one criterion."""
+        return next(c for c in self.criteria if c.id == criterion_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON: ``verdict``, ``criteria``, ``keep_for`` (plus ``summary``)."""
+        return {
+            "verdict": self.verdict,
+            "criteria": [c.to_dict() for c in self.criteria],
+            "keep_for": list(self.keep_for),
+            "summary": self.summary,
+        }
+
+
+def _served_by(
+    matrix: CapabilityMatrix, c: Criterion, missing_platforms: tuple[str, ...]
+) -> tuple[str, ...]:
+    if c.kind == "platforms":
+        return tuple(
+            p
+            for p in INCUMBENTS
+            if set(missing_platforms) <= set(matrix.cell(c.dimension, p).platforms)
+        )
+    cells = {p: matrix.cell(c.dimension, p).level for p in INCUMBENTS}
+    best = [p for p in INCUMBENTS if cells[p] == "yes"]
+    return tuple(best or [p for p in INCUMBENTS if cells[p] == "partial"])
+
+
+def _evaluate(matrix: CapabilityMatrix, c: Criterion, need: Any) -> CriterionResult:
+    """Evaluate criterion ``c`` for ``need``: a bool (flag), the needed platforms (platforms;
+    ``True`` means "some unsupported platform"), or the tenant cloud name (cloud)."""
+    rh = matrix.cell(c.dimension, "remote_help")
+    missing: tuple[str, ...] = ()
+    if c.kind == "cloud":
+        required = need not in ("commercial",)
+        passed = need in rh.supported_clouds
+        asked = f"tenant cloud {need}" + ("" if passed else f" ({c.keep_if})")
+    elif c.kind == "platforms":
+        if need is True:
+            missing = tuple(
+                p
+                for p in matrix.cell(c.dimension, "beyondtrust").platforms
+                if p not in rh.platforms
+            )
+        else:
+            missing = tuple(p for p in (need or ()) if p not in rh.platforms)
+        required = bool(missing)
+        passed = not missing
+        asked = f"support for {', '.join(missing)} ({c.keep_if})" if missing else c.replace_if
+    else:
+        required = bool(need)
+        passed = (not required) or rh.level == "yes"
+        asked = c.keep_if if required else c.replace_if
+    remote_help = f"Remote Help: {rh.level} — \u201c{rh.text}\u201d ({rh.source})."
+    served = () if passed else _served_by(matrix, c, missing)
+    if c.kind == "cloud" and passed:
+        explanation = f"Tenant cloud {need}: Remote Help is available. {remote_help}"
+    elif passed and not required:
+        explanation = f"Not needed: {asked}. {remote_help}"
+    elif passed:
+        explanation = f"Needed ({asked}) and covered. {remote_help}"
+    else:
+        names = ", ".join(
+            f"{matrix.product_short[p]} ({matrix.cell(c.dimension, p).level})" for p in served
+        )
+        keep = (
+            f"Keep a specialist pool: {names}."
+            if served
+            else ("No incumbent in the matrix covers it either.")
+        )
+        if c.kind == "cloud":
+            keep = "Remote Help cannot serve this tenant at all: keep the incumbents."
+        explanation = f"Needed: {asked}. {remote_help} {keep}"
+    return CriterionResult(
+        id=c.id,
+        passed=passed,
+        required=required,
+        explanation=explanation,
+        remote_help_level=rh.level,
+        evidence=rh.text,
+        source=rh.source,
+        served_by=served,
+        missing_platforms=missing,
+    )
+
+
+def decide(params: Parameters, matrix: CapabilityMatrix) -> Decision:
+    """Apply the seed's replace-or-keep test to the parameters.
+
+    Parameters
+    ----------
+    params : Parameters
+        Uses ``tenant_cloud`` and the ``requirements.*`` keys.
+    matrix : CapabilityMatrix
+        Supplies the criteria and Remote Help's cells.
+
+    Returns
+    -------
+    Decision
+        ``verdict`` is ``keep``, ``replace`` or ``right_size``; ``keep_for`` lists the failing
+        criterion ids in matrix order.
+    """
+    results = []
+    for c in matrix.criteria:
+        if c.requirement not in params.values:
+            # The matrix names a key the parameters schema lacks: a data/code mismatch (our bug).
+            raise KeyError(f"criterion {c.id} needs unknown parameter {c.requirement}")
+        need = params[c.requirement]
+        if c.kind == "platforms":
+            # A platform list names exactly what is missing; the bare flag means "some of
+            # Linux, iOS, ChromeOS".
+            listed = tuple(params["requirements.platforms"] or ())
+            supported = matrix.cell(c.dimension, "remote_help").platforms
+            named = any(p not in supported for p in listed)
+            need = listed if named else (True if need else ())
+        results.append(_evaluate(matrix, c, need))
+    failed = tuple(r.id for r in results if not r.passed)
+    blocked = [
+        r
+        for r, c in zip(results, matrix.criteria, strict=True)
+        if c.kind == "cloud" and not r.passed
+    ]
+    if blocked:
+        verdict = "keep"
+        summary = (
+            "Keep: Remote Help is not available for this tenant "
+            f"({params['tenant_cloud']}); the incumbents stay."
+        )
+    elif not failed:
+        verdict = "replace"
+        summary = (
+            "Replace: every scenario is internal and attended, so Remote Help can carry "
+            "all of it; cancel the incumbents at their renewals."
+        )
+    else:
+        verdict = "right_size"
+        summary = (
+            "Right-size: move the internal attended help desk to Remote Help and keep a "
+            f"small incumbent pool for {', '.join(failed)}."
+        )
+    return Decision(verdict=verdict, criteria=tuple(results), keep_for=failed, summary=summary)
+
+
+@dataclass(frozen=True)
+class SessionClassification:
+    """Whether Remote Help could have served one session, and if not, why.
+
+    Attributes
+    ----------
+    remote_help_ok : bool
+        True when no criterion fails for the session.
+    reasons : tuple of str
+        Reason codes (from :data:`REASON_CODES`) that kept the session on the incumbent.
+    criteria : tuple of str
+        The failing criterion ids.
+    explanation : str
+        The failing criteria's explanations, joined.
+    """
+
+    remote_help_ok: bool
+    reasons: tuple[str, ...]
+    criteria: tuple[str, ...]
+    explanation: str
+
+
+def classify_session(
+    matrix: CapabilityMatrix, needs: Iterable[str] = (), platform: str | None = None
+) -> SessionClassification:
+    """Say whether Remote Help could have served a session that needed ``needs``.
+
+    Parameters
+    ----------
+    matrix : CapabilityMatrix
+        The capability matrix (its criteria carry the reason codes).
+    needs : iterable of str
+        Reason codes from :data:`REASON_CODES` the session needed.
+    platform : str, optional
+        The sharer's platform, if the export says (``linux`` fails the platforms criterion).
+
+    Raises
+    ------
+    InputError
+        For a reason code outside :data:`REASON_CODES` (never silently ``other``).
+
+    Examples
+    --------
+    >>> from rhmodel.edges.bundled import load_capabilities
+    >>> m = load_capabilities()
+    >>> classify_session(m, []).remote_help_ok
+    True
+    >>> c = classify_session(m, ["unattended"], platform="linux")
+    >>> c.remote_help_ok, c.reasons
+    (False, ('unattended', 'platform'))
+    >>> classify_session(m, ["other"]).reasons
+    ('other',)
+    """
+    needs = tuple(needs)
+    for code in needs:
+        if code not in REASON_CODES:
+            raise InputError(
+                f"unknown reason code ({code!r}) — accepted: {', '.join(REASON_CODES)}"
+            )
+    failed: list[CriterionResult] = []
+    reasons: list[str] = []
+    for c in matrix.criteria:
+        if c.reason_code is None:
+            continue
+        if c.kind == "platforms":
+            need: Any = True if c.reason_code in needs else ((platform,) if platform else ())
+        else:
+            need = c.reason_code in needs
+        r = _evaluate(matrix, c, need)
+        if not r.passed:
+            failed.append(r)
+            reasons.append(c.reason_code)
+    if "other" in needs:
+        reasons.append("other")
+    return SessionClassification(
+        remote_help_ok=not reasons,
+        reasons=tuple(reasons),
+        criteria=tuple(r.id for r in failed),
+        explanation=" ".join(r.explanation for r in failed)
+        or (
+            "Needed the incumbent for a reason outside the seed's criteria (other)."
+            if "other" in needs
+            else "Remote Help could serve it."
+        ),
+    )

@@ -1,0 +1,1 @@
+"""Money: cash flows, scenarios and their metrics, timing, uncertainty, and the one evaluation."""

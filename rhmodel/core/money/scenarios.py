@@ -1,0 +1,321 @@
+"""Savings scenarios and their metrics: total cost, savings, NPV, ROI and payback.
+
+Definitions (tests outside the repository recompute them exactly):
+
+- ``total_cost`` = sum of the scenario's monthly costs over the horizon;
+- ``savings`` = sum over months of (status_quo cost − scenario cost), undiscounted;
+- ``npv`` = sum over m of (status_quo cost_m − scenario cost_m) / (1 + discount_rate)^(m/12);
+- ``roi`` = npv / PV(new spend: Remote Help licences + transition costs); ``None`` when that
+  PV is 0;
+- ``payback_months`` = the smallest m >= 0 from which cumulative undiscounted savings stay
+  >= 0 to the horizon (0 when nothing is spent up front); ``None`` if never.
+
+Scenarios: ``status_quo`` renews everything as it is; ``right_size`` keeps only the residual
+pool from each renewal; ``cancel`` keeps nothing, and is viable only when the decision's verdict
+is ``replace``. The recommended scenario is the viable one with the highest NPV.
+
+Examples
+--------
+>>> from rhmodel.core.document import parse_yaml
+>>> from rhmodel.edges.paramfile import parse_parameters
+>>> from rhmodel.edges.bundled import load_capabilities
+>>> p = parse_parameters(parse_yaml('''
+... discount_rate: 0
+... logmein: {agents: 100, price_per_agent_month: 50, months_to_renewal: 0}
+... residual: {logmein_agents: 10}
+... ''', "hand.yaml"))
+>>> a = analyse(p, load_capabilities())
+>>> rs = a.scenario("right_size")
+>>> rs.savings, rs.npv, rs.payback_months, rs.roi is None
+(162000.0, 162000.0, 0, True)
+>>> a.recommended
+'cancel'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from rhmodel.core.capabilities import CapabilityMatrix
+from rhmodel.core.decision import Decision, decide
+from rhmodel.core.money.cashflows import (
+    NUMERIC_INPUTS,
+    Terms,
+    discount_factors,
+    monthly_costs,
+    weighted_costs,
+)
+from rhmodel.core.params import Parameters
+from rhmodel.core.products import COMPONENTS, CONTRACTS, SCENARIOS
+from rhmodel.errors import InputError
+
+__all__ = [
+    "Analysis",
+    "ScenarioResult",
+    "analyse",
+    "base_terms",
+    "metrics",
+    "payback_months",
+    "residual_pool",
+    "viability",
+]
+
+# Cumulative savings within a millionth of a dollar of zero count as zero (float noise).
+_EPS = 1e-6
+
+
+def residual_pool(params: Parameters) -> dict[str, Any]:
+    """The pool to keep per contract, from ``residual.*``.
+
+    A contract with no licences keeps 0. ``residual.*`` left out of the file is filled from the
+    pilot (``pilot.files``) when the parameters are loaded; left out with no pilot, it is an
+    error.
+
+    Raises
+    ------
+    InputError
+        When a residual is needed and not given.
+    """
+    out: dict[str, Any] = {}
+    for c in CONTRACTS:
+        count = params.value(c.count_key)
+        residual = params.value(c.residual_key)
+        if residual.value is not None:
+            out[c.residual_key] = residual
+        elif count.value in (0, None) and count.uncertain is None:
+            out[c.residual_key] = None
+        else:
+            raise InputError(
+                f"missing while {c.count_key} is {count.value} — give the pool to keep after "
+                "the renewal (0 to cancel), or pilot.files so the pilot sizes it",
+                file=params.file,
+                key=c.residual_key,
+            )
+    return out
+
+
+def base_terms(params: Parameters) -> Terms:
+    """The deterministic :class:`~rhmodel.core.money.cashflows.Terms` of ``params`` (``n = 1``)."""
+    residual_pool(params)  # fail early, with the user's key, when a pool is missing
+    values = {k: params[k] for k in NUMERIC_INPUTS}
+    return Terms.from_mapping(
+        values,
+        horizon=params["horizon_months"],
+        term_months={c.name: params[f"{c.name}.term_months"] for c in CONTRACTS},
+        billing={c.name: params[f"{c.name}.billing"] for c in CONTRACTS},
+        licensing=params["remote_help.licensing"],
+        benefit_haircut=params["risk_adjustment.benefit_haircut"],
+        cost_uplift=params["risk_adjustment.cost_uplift"],
+    )
+
+
+def metrics(t: Terms) -> dict[str, dict[str, np.ndarray]]:
+    """Per scenario: ``total_cost``, ``savings``, ``npv``, ``pv_new_spend``, ``roi``; ``(n,)``.
+
+    The one place these numbers are computed, for one input set or many (simulation,
+    sensitivity, break-even). ``roi`` is NaN where the PV of new spend is 0.
+    """
+    ones = np.ones((1, t.horizon))
+    disc = discount_factors(t.x["discount_rate"], t.horizon)
+    out: dict[str, dict[str, np.ndarray]] = {}
+    base_total = base_pv = None
+    for s in SCENARIOS:
+        total = weighted_costs(t, s, ones)
+        pv = weighted_costs(t, s, disc)
+        total_cost = sum(total[k] for k in COMPONENTS)
+        pv_cost = sum(pv[k] for k in COMPONENTS)
+        if s == "status_quo":
+            base_total, base_pv = total_cost, pv_cost
+        pv_new = pv["remote_help"] + pv["transition"]
+        npv = base_pv - pv_cost
+        with np.errstate(divide="ignore", invalid="ignore"):
+            roi = np.where(pv_new > 0, npv / np.where(pv_new > 0, pv_new, 1.0), np.nan)
+        out[s] = {
+            "total_cost": total_cost,
+            "savings": base_total - total_cost,
+            "npv": npv,
+            "pv_new_spend": pv_new,
+            "roi": roi,
+        }
+    return out
+
+
+def payback_months(monthly_savings: np.ndarray) -> int | None:
+    """Smallest m >= 0 from which cumulative savings stay >= 0 to the horizon.
+
+    Parameters
+    ----------
+    monthly_savings : numpy.ndarray
+        Status-quo cost minus scenario cost, month 1..H (US$).
+
+    Examples
+    --------
+    >>> payback_months(np.array([-10.0, 4.0, 4.0, 4.0]))  # cumulative -10, -6, -2, 2
+    4
+    >>> payback_months(np.array([0.0, 5.0])), payback_months(np.array([5.0, -9.0]))
+    (0, None)
+    """
+    cum = np.cumsum(monthly_savings)
+    negative = np.flatnonzero(cum < -_EPS)
+    if negative.size == 0:
+        return 0
+    last = int(negative[-1]) + 1  # 1-based month of the last negative cumulative saving
+    return None if last >= len(cum) else last + 1
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    """One scenario's money, month by month and in total (US$).
+
+    Attributes
+    ----------
+    name : str
+        ``status_quo``, ``right_size`` or ``cancel``.
+    viable : bool
+        Whether the decision allows it.
+    why : str
+        What the scenario does and why it is (not) viable.
+    total_cost, savings, npv : float
+        As defined in the module docstring.
+    roi : float or None
+        NPV / PV of new spend; ``None`` when nothing new is spent.
+    payback_months : int or None
+        Months until cumulative savings stay non-negative.
+    pv_new_spend : float
+        Present value of Remote Help licences and transition costs.
+    monthly_cost : tuple of float
+        Total cost per month, month 1 first.
+    components : dict[str, tuple of float]
+        Monthly cost per component (``logmein``, ``beyondtrust``, ``remote_help``,
+        ``transition``).
+    """
+
+    name: str
+    viable: bool
+    why: str
+    total_cost: float
+    savings: float
+    npv: float
+    roi: float | None
+    payback_months: int | None
+    pv_new_spend: float
+    monthly_cost: tuple[float, ...]
+    components: dict[str, tuple[float, ...]] = field(default_factory=dict)
+
+    def cumulative_savings(self, status_quo: ScenarioResult) -> np.ndarray:
+        """Cumulative undiscounted savings against ``status_quo``, month 1..H."""
+        return np.cumsum(np.subtract(status_quo.monthly_cost, self.monthly_cost))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form with the documented keys first."""
+        return {
+            "name": self.name,
+            "viable": self.viable,
+            "total_cost": self.total_cost,
+            "savings": self.savings,
+            "npv": self.npv,
+            "roi": self.roi,
+            "payback_months": self.payback_months,
+            "monthly_cost": list(self.monthly_cost),
+            "why": self.why,
+            "pv_new_spend": self.pv_new_spend,
+            "components": {k: list(v) for k, v in self.components.items()},
+        }
+
+
+def viability(decision: Decision) -> dict[str, tuple[bool, str]]:
+    """Whether each scenario is viable under the decision, and why."""
+    keep_for = ", ".join(decision.keep_for)
+    return {
+        "status_quo": (True, "Renew every contract as it is."),
+        "right_size": (
+            decision.verdict != "keep",
+            "From each renewal keep only the residual pool; Remote Help carries the rest."
+            if decision.verdict != "keep"
+            else "Not viable: Remote Help cannot serve this tenant (tenant cloud).",
+        ),
+        "cancel": (
+            decision.verdict == "replace",
+            "From each renewal keep nothing; Remote Help carries everything."
+            if decision.verdict == "replace"
+            else f"Not viable: the decision keeps a specialist pool for {keep_for}.",
+        ),
+    }
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The deterministic scenario analysis of one parameters file."""
+
+    params: Parameters
+    decision: Decision
+    scenarios: tuple[ScenarioResult, ...]
+    recommended: str
+    terms: Terms
+
+    def scenario(self, name: str) -> ScenarioResult:
+        """The result of scenario ``name``."""
+        return next(s for s in self.scenarios if s.name == name)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The scenario part of ``rhmodel scenarios --format json``."""
+        return {
+            "recommended": self.recommended,
+            "verdict": self.decision.verdict,
+            "scenarios": [s.to_dict() for s in self.scenarios],
+        }
+
+
+def _as_optional(value: float) -> float | None:
+    return None if np.isnan(value) else float(value)
+
+
+def analyse(params: Parameters, matrix: CapabilityMatrix) -> Analysis:
+    """Run the three scenarios on the deterministic inputs (ranges at their base value).
+
+    Parameters
+    ----------
+    params : Parameters
+        Validated parameters.
+    matrix : CapabilityMatrix
+        For the decision that decides which scenarios are viable.
+
+    Returns
+    -------
+    Analysis
+    """
+    decision = decide(params, matrix)
+    t = base_terms(params)
+    m = metrics(t)
+    allowed = viability(decision)
+    sq_monthly = monthly_costs(t, "status_quo")
+    sq_total = sum(sq_monthly[k][0] for k in COMPONENTS)
+    results = []
+    for s in SCENARIOS:
+        parts = monthly_costs(t, s) if s != "status_quo" else sq_monthly
+        total = sum(parts[k][0] for k in COMPONENTS)
+        viable, why = allowed[s]
+        results.append(
+            ScenarioResult(
+                name=s,
+                viable=viable,
+                why=why,
+                total_cost=float(m[s]["total_cost"][0]),
+                savings=float(m[s]["savings"][0]),
+                npv=float(m[s]["npv"][0]),
+                roi=_as_optional(m[s]["roi"][0]),
+                payback_months=payback_months(sq_total - total),
+                pv_new_spend=float(m[s]["pv_new_spend"][0]),
+                monthly_cost=tuple(float(v) for v in total),
+                components={k: tuple(float(v) for v in parts[k][0]) for k in COMPONENTS},
+            )
+        )
+    viable = [r for r in results if r.viable]
+    # Ties go to the earlier (less disruptive) scenario: max() keeps the first maximum.
+    recommended = max(viable, key=lambda r: r.npv).name
+    return Analysis(
+        params=params, decision=decision, scenarios=tuple(results), recommended=recommended, terms=t
+    )

@@ -1,0 +1,293 @@
+"""Sensitivity (tornado), break-even and Monte Carlo simulation of the scenarios.
+
+All three evaluate :func:`rhmodel.core.money.scenarios.metrics` on many input rows at once; none
+re-implements a number.
+
+Examples
+--------
+>>> from rhmodel.edges.paramfile import load_parameters
+>>> from rhmodel.edges.bundled import SAMPLE_PARAMS_FILE
+>>> p = load_parameters(SAMPLE_PARAMS_FILE)
+>>> bars = sensitivity(p)
+>>> bars[0].key
+'logmein.price_per_agent_month'
+>>> sim = simulate(p, draws=2000, seed=1)
+>>> 0.9 < sim.scenarios["cancel"].p_npv_positive <= 1.0
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from rhmodel.core.money.cashflows import NUMERIC_INPUTS, Terms, is_count
+from rhmodel.core.money.scenarios import base_terms, metrics
+from rhmodel.core.params import Parameters, Uncertain
+from rhmodel.core.products import CONTRACTS, SCENARIOS
+
+__all__ = [
+    "BreakEven",
+    "SimulatedScenario",
+    "Simulation",
+    "TornadoBar",
+    "break_even",
+    "ranged_inputs",
+    "sensitivity",
+    "simulate",
+]
+
+#: Draws evaluated per chunk: bounds memory when the schedule varies per draw.
+CHUNK = 131_072
+
+
+def ranged_inputs(params: Parameters) -> list[tuple[str, Uncertain]]:
+    """The money model's inputs given as ranges and actually used, in schema order."""
+    return [
+        (k, params.value(k).uncertain)
+        for k in NUMERIC_INPUTS
+        if params.value(k).uncertain is not None and params.is_used(k)
+    ]
+
+
+def _rows(t: Terms, rows: dict[str, np.ndarray]) -> Terms:
+    n = max(len(v) for v in rows.values())
+    x = {k: np.broadcast_to(v, (n, 1)).copy() if k in rows else v for k, v in t.x.items()}
+    for k, v in rows.items():
+        x[k] = np.asarray(v, dtype=np.float64).reshape(-1, 1)
+    return Terms(
+        x,
+        t.horizon,
+        t.term_months,
+        t.billing,
+        t.licensing,
+        t.delay_terms,
+        t.benefit_haircut,
+        t.cost_uplift,
+    )
+
+
+@dataclass(frozen=True)
+class TornadoBar:
+    """``right_size`` NPV with one input at its low and high end, the others at base (US$)."""
+
+    key: str
+    low: float
+    high: float
+    base: float
+    npv_low: float
+    npv_high: float
+
+    @property
+    def swing(self) -> float:
+        """``|npv_high − npv_low|``."""
+        return abs(self.npv_high - self.npv_low)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "key": self.key,
+            "low": self.low,
+            "high": self.high,
+            "base": self.base,
+            "npv_low": self.npv_low,
+            "npv_high": self.npv_high,
+            "swing": self.swing,
+        }
+
+
+def sensitivity(params: Parameters, scenario: str = "right_size") -> list[TornadoBar]:
+    """Tornado: NPV of ``scenario`` at each ranged input's low and high, sorted by swing."""
+    ranged = ranged_inputs(params)
+    if not ranged:
+        return []
+    t = base_terms(params)
+    rows = {}
+    for i, (key, u) in enumerate(ranged):
+        col = np.repeat(t.x[key][:, 0], 2 * len(ranged))
+        col[2 * i], col[2 * i + 1] = u.low, u.high
+        rows[key] = col
+    npv = metrics(_rows(t, rows))[scenario]["npv"]
+    bars = [
+        TornadoBar(key, u.low, u.high, float(params[key]), float(npv[2 * i]), float(npv[2 * i + 1]))
+        for i, (key, u) in enumerate(ranged)
+    ]
+    return sorted(bars, key=lambda b: -b.swing)
+
+
+@dataclass(frozen=True)
+class BreakEven:
+    """The value of one input at which ``right_size`` NPV is zero, the others at base.
+
+    ``value`` is ``None`` when the NPV does not depend on the input within the horizon
+    (e.g. the renewal falls after it).
+    """
+
+    key: str
+    value: float | None
+    base: float
+    current: float | None
+    meaning: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return dict(self.__dict__)
+
+
+def _zero_crossing(x0: float, y0: float, x1: float, y1: float) -> float | None:
+    # The NPV is linear in pool size and price, so two points fix the line.
+    if abs(y1 - y0) < 1e-9:
+        return None
+    return x0 - y0 * (x1 - x0) / (y1 - y0)
+
+
+def _pool_meaning(scenario: str, pool: float | None, count: float, unit: str) -> str:
+    if pool is None:
+        return "the pool size does not change the NPV within the horizon"
+    if pool >= count:
+        return (
+            f"{scenario} NPV stays positive even if all {count:,.0f} {unit} are kept: "
+            "the rest of the change pays for itself"
+        )
+    if pool <= 0:
+        return f"{scenario} NPV is negative even with no {unit} kept"
+    return f"{scenario} NPV is positive while fewer than {pool:,.1f} {unit} are kept"
+
+
+def _price_meaning(scenario: str, price: float | None) -> str:
+    if price is None:
+        return "the price does not change the NPV within the horizon"
+    if price <= 0:
+        return f"{scenario} NPV is positive at any price: the rest of the change pays for itself"
+    return f"{scenario} NPV is positive while the price is above US${price:,.2f}"
+
+
+def break_even(params: Parameters, scenario: str = "right_size") -> dict[str, BreakEven]:
+    """Break-even residual pool and incumbent price per contract held.
+
+    Returns
+    -------
+    dict[str, BreakEven]
+        Keyed by the parameter (``residual.logmein_agents``, ``logmein.price_per_agent_month``,
+        and the BeyondTrust pair).
+    """
+    t = base_terms(params)
+    out: dict[str, BreakEven] = {}
+    for c in CONTRACTS:
+        count = float(t.x[c.count_key][0, 0])
+        if count == 0:
+            continue
+        npv = metrics(_rows(t, {c.residual_key: np.array([0.0, count])}))[scenario]["npv"]
+        pool = _zero_crossing(0.0, float(npv[0]), count, float(npv[1]))
+        out[c.residual_key] = BreakEven(
+            c.residual_key,
+            pool,
+            float(params[c.residual_key] or 0),
+            count,
+            _pool_meaning(scenario, pool, count, "agents" if c.name == "logmein" else "seats"),
+        )
+        price = float(t.x[c.price_key][0, 0])
+        probe = price if price > 0 else 1.0
+        npv = metrics(_rows(t, {c.price_key: np.array([0.0, probe])}))[scenario]["npv"]
+        p0 = _zero_crossing(0.0, float(npv[0]), probe, float(npv[1]))
+        out[c.price_key] = BreakEven(c.price_key, p0, price, None, _price_meaning(scenario, p0))
+    return out
+
+
+@dataclass(frozen=True)
+class SimulatedScenario:
+    """Distribution of one scenario's NPV over the draws (US$)."""
+
+    npv_mean: float
+    npv_p10: float
+    npv_p50: float
+    npv_p90: float
+    p_npv_positive: float
+    savings_mean: float
+
+    def to_dict(self) -> dict[str, float]:
+        """JSON form."""
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """Monte Carlo result: every ranged input drawn together, ``draws`` times."""
+
+    draws: int
+    seed: int
+    inputs: tuple[str, ...]
+    scenarios: dict[str, SimulatedScenario]
+    npv: dict[str, np.ndarray] = field(repr=False, default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON: ``draws``, ``seed``, ``scenarios`` (plus ``inputs``)."""
+        return {
+            "draws": self.draws,
+            "seed": self.seed,
+            "inputs": list(self.inputs),
+            "scenarios": {k: v.to_dict() for k, v in self.scenarios.items()},
+        }
+
+
+def _draw(rng: np.random.Generator, u: Uncertain, n: int, count: bool) -> np.ndarray:
+    if u.high == u.low:
+        values = np.full(n, u.low)
+    elif u.mode is None:
+        values = rng.uniform(u.low, u.high, n)
+    else:
+        values = rng.triangular(u.low, u.mode, u.high, n)
+    # counts and months are whole numbers: round half up, as the deterministic base does
+    return np.floor(values + 0.5) if count else values
+
+
+def simulate(params: Parameters, draws: int, seed: int = 0, chunk: int = CHUNK) -> Simulation:
+    """Draw every ranged input together and report each scenario's NPV distribution.
+
+    Parameters
+    ----------
+    params : Parameters
+        Ranges: ``{low, mode, high}`` is triangular, ``{low, high}`` uniform; fixed inputs stay
+        fixed.
+    draws : int
+        Number of draws (>= 1).
+    seed : int
+        Seed of numpy's default generator: the same seed gives the same result.
+    chunk : int
+        Draws evaluated at once (memory bound).
+
+    Returns
+    -------
+    Simulation
+        Mean, P10, P50, P90 of NPV and P(NPV > 0) per scenario.
+    """
+    if draws < 1:
+        raise ValueError(f"draws must be >= 1, got {draws!r}")
+    t = base_terms(params)
+    ranged = ranged_inputs(params)
+    rng = np.random.default_rng(seed)
+    npv = {s: np.empty(draws) for s in SCENARIOS}
+    savings = dict.fromkeys(SCENARIOS, 0.0)
+    for start in range(0, draws, chunk):
+        n = min(chunk, draws - start)
+        rows = {k: _draw(rng, u, n, is_count(k)) for k, u in ranged}
+        m = metrics(_rows(t, rows) if rows else t)
+        for s in SCENARIOS:
+            npv[s][start : start + n] = m[s]["npv"]
+            savings[s] += float(np.sum(np.broadcast_to(m[s]["savings"], (n,))))
+    stats = {}
+    for s in SCENARIOS:
+        p10, p50, p90 = np.percentile(npv[s], [10, 50, 90])
+        stats[s] = SimulatedScenario(
+            npv_mean=float(npv[s].mean()),
+            npv_p10=float(p10),
+            npv_p50=float(p50),
+            npv_p90=float(p90),
+            p_npv_positive=float(np.mean(npv[s] > 0)),
+            savings_mean=savings[s] / draws,
+        )
+    return Simulation(
+        draws=draws, seed=seed, inputs=tuple(k for k, _ in ranged), scenarios=stats, npv=npv
+    )

@@ -1,0 +1,432 @@
+"""Validation and resolution of a parameters document already read (pure: the price book and
+today's date are passed in).
+
+Examples
+--------
+>>> from rhmodel.core.document import parse_yaml
+>>> import datetime as dt
+>>> p = resolve_parameters(parse_yaml("horizon_months: 24\\n", "p.yaml"), price_book=None,
+...                        today=dt.date(2026, 11, 26))
+>>> p["horizon_months"], p["start_date"]
+(24, datetime.date(2026, 11, 1))
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from rhmodel.core.document import YamlDocument, parse_yaml
+from rhmodel.core.params.schema import BY_KEY, SCHEMA, SECTIONS, VALUE_FORM_KEYS, Spec, spec
+from rhmodel.core.params.values import Parameters, Uncertain, Value, plain_copy, set_path
+from rhmodel.core.prices import PriceBook
+from rhmodel.core.products import PLATFORMS
+from rhmodel.core.validation import did_you_mean
+from rhmodel.errors import InputError
+
+__all__ = ["resolve_parameters"]
+
+
+class _Where:
+    """Locates a key either in the file or in the ``--set`` overrides."""
+
+    def __init__(self, doc: YamlDocument, overridden: set[str]) -> None:
+        self.doc = doc
+        self.overridden = overridden
+
+    def error(self, key: str, message: str) -> InputError:
+        probe = key
+        while probe:
+            if probe in self.overridden:
+                return InputError(message, file="--set", key=key)
+            probe = probe.rpartition(".")[0]
+        return self.doc.error(key, message)
+
+    def source(self, key: str) -> tuple[str, str]:
+        probe = key
+        while probe:
+            if probe in self.overridden:
+                return "--set", "--set on the command line"
+            probe = probe.rpartition(".")[0]
+        line = self.doc.line_of(key)
+        return "file", f"{Path(self.doc.file).name}:{line}" if line else self.doc.file
+
+
+def _flatten(where: _Where, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Flatten sections to dotted keys, rejecting unknown keys with a suggestion."""
+    flat: dict[str, Any] = {}
+    for name, value in raw.items():
+        name = str(name)
+        if name in BY_KEY:
+            flat[name] = value
+            continue
+        if name in SECTIONS:
+            if value is None:
+                continue
+            if not isinstance(value, Mapping):
+                raise where.error(
+                    name,
+                    f"must be a section of 'name: value' lines (got "
+                    f"{value!r}) — e.g. '{name}:' then indented keys",
+                )
+            for sub, subvalue in value.items():
+                key = f"{name}.{sub}"
+                if key not in BY_KEY:
+                    here = sorted(k.split(".", 1)[1] for k in BY_KEY if k.startswith(name + "."))
+                    raise where.error(
+                        key,
+                        f"unknown key{did_you_mean(str(sub), here)} — "
+                        f"accepted in {name}: {', '.join(here)}",
+                    )
+                flat[key] = subvalue
+            continue
+        top = sorted({k.split(".")[0] for k in BY_KEY})
+        raise where.error(
+            name,
+            f"unknown key{did_you_mean(name, top + list(BY_KEY))} — accepted: {', '.join(top)}",
+        )
+    return flat
+
+
+def _number(where: _Where, s: Spec, key: str, raw: Any, what: str = "value") -> float | int:
+    bad = isinstance(raw, bool) or not isinstance(raw, int | float)
+    if not bad and isinstance(raw, float) and not math.isfinite(raw):
+        bad = True
+    if not bad and s.kind == "int" and what == "value" and not float(raw).is_integer():
+        bad = True
+    if bad:
+        raise where.error(
+            key,
+            f"{'' if what == 'value' else what + ' '}is not valid "
+            f"({raw!r}) — accepted: {s.accepted()}",
+        )
+    if s.minimum is not None and raw < s.minimum:
+        raise where.error(
+            key, f"{what} is below {s.minimum:g} ({raw!r}) — accepted: {s.accepted()}"
+        )
+    if s.maximum is not None and (raw >= s.maximum if s.maximum_exclusive else raw > s.maximum):
+        raise where.error(key, f"{what} is too large ({raw!r}) — accepted: {s.accepted()}")
+    return int(raw) if s.kind == "int" and what == "value" else float(raw)
+
+
+def _resolve(where: _Where, s: Spec, raw: Any, origin: str, source: str) -> Value:
+    key = s.key
+    illustrative, note = False, ""
+    if isinstance(raw, Mapping) and s.kind in ("int", "float"):
+        unknown = [k for k in raw if k not in VALUE_FORM_KEYS]
+        if unknown:
+            raise where.error(
+                key,
+                f"unknown field {unknown[0]!r} in the value"
+                f"{did_you_mean(str(unknown[0]), VALUE_FORM_KEYS)} — "
+                f"accepted: {', '.join(VALUE_FORM_KEYS)}",
+            )
+        illustrative = raw.get("illustrative", False)
+        if not isinstance(illustrative, bool):
+            raise where.error(
+                key,
+                f"illustrative must be true or false (got {illustrative!r})"
+                " — true when the figure is not a quoted fact",
+            )
+        explicit = "source" in raw
+        if explicit:
+            source = str(raw["source"])
+        note = str(raw.get("note", ""))
+        if "value" in raw:
+            if any(k in raw for k in ("low", "mode", "high")):
+                raise where.error(
+                    key,
+                    "give either value or low/high, not both — e.g. "
+                    "{value: 45} or {low: 29, high: 94}",
+                )
+            value = _number(where, s, key, raw["value"])
+            return Value(key, value, None, origin, illustrative, source, note, explicit)
+        if "low" not in raw or "high" not in raw:
+            raise where.error(
+                key,
+                f"a range needs low and high (got {dict(raw)!r}) — "
+                "{low, high} (uniform) or {low, mode, high} (triangular)",
+            )
+        if not s.rangeable:
+            raise where.error(key, f"cannot be a range ({dict(raw)!r}) — accepted: {s.accepted()}")
+        lo = _number(where, s, key, raw["low"], "low")
+        hi = _number(where, s, key, raw["high"], "high")
+        mode = _number(where, s, key, raw["mode"], "mode") if "mode" in raw else None
+        if hi < lo:
+            raise where.error(key, f"high is below low ({hi:g} < {lo:g}) — low <= high")
+        if mode is not None and not lo <= mode <= hi:
+            raise where.error(
+                key,
+                f"mode is outside [low, high] ({mode:g} not in "
+                f"[{lo:g}, {hi:g}]) — low <= mode <= high",
+            )
+        u = Uncertain(float(lo), float(hi), None if mode is None else float(mode))
+        base: float | int = u.base
+        if s.kind == "int":
+            base = math.floor(base + 0.5)  # counts: round half up, never banker's
+        return Value(key, base, u, origin, illustrative, source, note, explicit)
+
+    if s.kind in ("int", "float"):
+        if raw is None:
+            return Value(key, None, None, origin, False, source)
+        return Value(key, _number(where, s, key, raw), None, origin, False, source)
+    if s.kind == "bool":
+        if not isinstance(raw, bool):
+            raise where.error(key, f"is not valid ({raw!r}) — accepted: true or false")
+        return Value(key, raw, None, origin, False, source)
+    if s.kind == "choice":
+        if not isinstance(raw, str) or raw not in s.choices:
+            hint = did_you_mean(raw, s.choices) if isinstance(raw, str) else ""
+            raise where.error(key, f"unknown value ({raw!r}){hint} — accepted: {s.accepted()}")
+        return Value(key, raw, None, origin, False, source)
+    if s.kind == "date":
+        if isinstance(raw, str):
+            with contextlib.suppress(ValueError):
+                raw = dt.date.fromisoformat(raw)
+        if not isinstance(raw, dt.date) or isinstance(raw, dt.datetime):
+            raise where.error(key, f"is not a date ({raw!r}) — accepted: {s.accepted()}")
+        return Value(key, raw, None, origin, False, source)
+    if s.kind == "text":
+        if raw is None:
+            return Value(key, None, None, origin, False, source)
+        if not isinstance(raw, str):
+            raise where.error(key, f"is not text ({raw!r}) — accepted: text in quotes")
+        return Value(key, raw, None, origin, False, source)
+    # the list kinds
+    if raw is None:
+        return Value(
+            key, None if s.default is None else tuple(s.default), None, origin, False, source
+        )
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list) or not all(isinstance(x, str) and x.strip() for x in raw):
+        raise where.error(key, f"is not a list of names ({raw!r}) — accepted: {s.accepted()}")
+    if s.kind == "platforms":
+        for item in raw:
+            if item.lower() not in PLATFORMS:
+                raise where.error(
+                    key,
+                    f"unknown platform ({item!r})"
+                    f"{did_you_mean(item.lower(), PLATFORMS)} — accepted: "
+                    f"{', '.join(PLATFORMS)}",
+                )
+        raw = [x.lower() for x in raw]
+    return Value(key, tuple(raw), None, origin, False, source)
+
+
+def _default(s: Spec, price_book: PriceBook | None) -> Value:
+    if s.default_from is not None and price_book is not None:
+        item = price_book.item(s.default_from)
+        source = f"price book: {item.id} ({item.source}, as of {item.as_of.isoformat()})"
+        if item.range is not None:
+            u = Uncertain(*item.range)
+            return Value(s.key, u.base, u, "price book", True, source, item.note)
+        if item.price is not None:
+            return Value(
+                s.key, item.price, None, "price book", item.illustrative, source, item.note
+            )
+    default = s.default
+    if isinstance(default, tuple | list):
+        default = tuple(default)
+    return Value(
+        s.key,
+        default,
+        None,
+        "default",
+        False,
+        "rhmodel default" if default not in (None, ()) else "",
+    )
+
+
+def _cross_checks(where: _Where, values: dict[str, Value]) -> None:
+    """Checks that span keys: what must be given together, and what may not exceed what."""
+    v = {k: x.value for k, x in values.items()}
+    contracts = (
+        (
+            "logmein",
+            "agents",
+            "price_per_agent_month",
+            "residual.logmein_agents",
+            "LogMeIn Resolve",
+        ),
+        (
+            "beyondtrust",
+            "concurrent_seats",
+            "price_per_seat_year",
+            "residual.beyondtrust_seats",
+            "BeyondTrust",
+        ),
+    )
+    for prefix, count, price, residual, name in contracts:
+        n = v[f"{prefix}.{count}"]
+        count_range = values[f"{prefix}.{count}"].uncertain
+        if n or count_range is not None:
+            if v[f"{prefix}.months_to_renewal"] is None:
+                raise where.error(
+                    f"{prefix}.months_to_renewal",
+                    f"missing while {prefix}.{count} is {n} — give the months left "
+                    "on the current term (0 = renewal now)",
+                )
+            if v[f"{prefix}.{price}"] is None:
+                raise where.error(
+                    f"{prefix}.{price}",
+                    f"missing while {prefix}.{count} is {n} — {name} is quote-only:"
+                    " enter your quoted price (mark it illustrative: true if it is "
+                    "not a real quote)",
+                )
+        r = v[residual]
+        if r is not None:
+            r_range = values[residual].uncertain
+            r_max = r_range.high if r_range else r
+            n_range = count_range
+            n_min = n_range.low if n_range else n
+            if r_max > n_min:
+                raise where.error(
+                    residual,
+                    f"the pool to keep ({r_max:g}) is larger than the "
+                    f"current {prefix}.{count} ({n_min:g}) — a residual "
+                    f"pool between 0 and {n_min:g}",
+                )
+    if v["remote_help.licensing"] == "add_on" and v["remote_help.licensed_users"] is None:
+        raise where.error(
+            "remote_help.licensed_users",
+            "missing while remote_help.licensing is add_on — give the number of "
+            "users who need a licence (helpers and sharers)",
+        )
+    tz = v["pilot.timezone"]
+    if tz is not None:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise where.error(
+                "pilot.timezone",
+                f"unknown time zone ({tz!r}) — an IANA name "
+                "such as Europe/London or America/New_York",
+            ) from None
+
+
+def _apply_overrides(where: _Where, raw: dict[str, Any], overrides: Iterable[str]) -> None:
+    for item in overrides:
+        key, sep, text = item.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise InputError(
+                f"cannot read override ({item!r}) — write key.path=value, e.g. logmein.agents=80",
+                file="--set",
+            )
+        if key not in BY_KEY:
+            raise InputError(
+                f"unknown key{did_you_mean(key, BY_KEY)} — see the README's parameter table",
+                file="--set",
+                key=key,
+            )
+        try:
+            value = parse_yaml(text, "--set").data if text.strip() else None
+        except InputError as exc:
+            raise InputError(
+                f"cannot read the value ({text!r}): {exc.message}", file="--set", key=key
+            ) from None
+        where.overridden.add(key)
+        set_path(raw, key, value)
+
+
+def resolve_parameters(
+    doc: YamlDocument,
+    overrides: Sequence[str] = (),
+    *,
+    price_book: PriceBook | None = None,
+    today: dt.date | None,
+    base_dir: Path | None = None,
+) -> Parameters:
+    """Validate a parsed parameters file (plus ``key=value`` overrides) completely.
+
+    Parameters
+    ----------
+    doc : YamlDocument
+        The parsed file; an empty file is valid (every default applies).
+    overrides : sequence of str
+        ``key.path=value`` strings; each value is read as YAML (``true``, ``0.05``,
+        ``{low: 29, high: 94}``).
+    price_book : PriceBook or None
+        Source of price defaults (``None``: prices have no default).
+    today : datetime.date or None
+        The date an absent ``start_date`` is taken from (the first of its month); ``None``
+        makes ``start_date`` required.
+    base_dir : Path, optional
+        Directory that relative ``pilot.files`` are resolved against.
+
+    Returns
+    -------
+    Parameters
+
+    Raises
+    ------
+    InputError
+        At the first problem: an unknown key (with a suggestion), a wrong type, a value out of
+        range, or keys that contradict each other.
+
+    Examples
+    --------
+    >>> day = dt.date(2026, 11, 26)
+    >>> resolve_parameters(parse_yaml("horizon_month: 24\\n", "p.yaml"), today=day)
+    ... # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    rhmodel.errors.InputError: p.yaml:1: horizon_month: unknown key (did you mean 'horizon_mo...
+    >>> resolve_parameters(parse_yaml("", "p.yaml"), ["discount_rate=1.5"], today=day)
+    ... # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    rhmodel.errors.InputError: --set: discount_rate: value is too large (1.5) — accepted: ...
+    """
+    data = doc.data if doc.data is not None else {}
+    where = _Where(doc, set())
+    if not isinstance(data, Mapping):
+        raise where.error(
+            "",
+            f"must be a mapping of keys to values (got {type(data).__name__})"
+            " — see data/params/sample.yaml",
+        )
+    raw = plain_copy(data) if overrides else dict(data)
+    if overrides:
+        # the copy turned dates into strings; _resolve reads ISO strings back as dates.
+        _apply_overrides(where, raw, overrides)
+    flat = _flatten(where, raw)
+    values: dict[str, Value] = {}
+    for s in SCHEMA:
+        if s.key in flat and flat[s.key] is not None:
+            origin, source = where.source(s.key)
+            values[s.key] = _resolve(where, s, flat[s.key], origin, source)
+        else:
+            values[s.key] = _default(s, price_book)
+    if values["illustrative"].value:
+        for key, v in values.items():
+            if v.origin == "file" and spec(key).kind in ("int", "float") and spec(key).figure:
+                values[key] = replace(v, illustrative=True)
+    if values["start_date"].value is None:
+        if today is None:
+            raise where.error(
+                "start_date",
+                "missing — give the first day of month 1 of the analysis as YYYY-MM-DD",
+            )
+        values["start_date"] = replace(
+            values["start_date"],
+            value=today.replace(day=1),
+            source="first day of the current month",
+        )
+    _cross_checks(where, values)
+    return Parameters(
+        file=doc.file,
+        values=values,
+        base_dir=base_dir if base_dir is not None else Path(doc.file).parent,
+        _raw=raw,
+        _price_book=price_book,
+        _today=today,
+    )

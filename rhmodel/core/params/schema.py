@@ -1,0 +1,469 @@
+"""Every key a parameters file may hold, declared once.
+
+Each :class:`Spec` gives a key's type, default, unit, bounds, whether it may be a range and what
+it means. Validation, ``--set`` overrides, the README's key table, the workbook's Inputs sheet
+and the explorer's bounds all read :data:`SCHEMA`.
+
+Examples
+--------
+>>> spec("logmein.agents").unit, spec("horizon_months").maximum
+('named agents', 240)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rhmodel.core.products import PLATFORMS, TENANT_CLOUDS
+
+__all__ = ["SCHEMA", "SECTIONS", "VALUE_FORM_KEYS", "Spec", "spec"]
+
+
+@dataclass(frozen=True)
+class Spec:
+    """Declaration of one parameters key.
+
+    Attributes
+    ----------
+    key : str
+        Dotted key path, e.g. ``logmein.agents``.
+    kind : str
+        ``bool``, ``int``, ``float``, ``choice``, ``date``, ``text``, ``platforms`` (a list of
+        platform ids), ``texts`` (a list of strings) or ``paths`` (a list of file paths).
+    unit : str
+        Unit shown beside the value ("US$ per agent per month", "fraction 0–1", "count").
+    doc : str
+        One line saying what the key means.
+    default : Any
+        Value when the key is absent; ``None`` means "not given".
+    minimum, maximum : float or None
+        Inclusive lower bound; upper bound (exclusive when ``maximum_exclusive``).
+    choices : tuple of str
+        Accepted values for ``choice``.
+    rangeable : bool
+        Whether the value may be an uncertain range.
+    figure : bool
+        False for numbers that are modelling choices (horizon, term, notice, pilot length)
+        rather than figures a file's ``illustrative: true`` should flag.
+    default_from : str or None
+        Price-book item whose figure (or range) is the default.
+    """
+
+    key: str
+    kind: str
+    unit: str
+    doc: str
+    default: Any = None
+    minimum: float | None = None
+    maximum: float | None = None
+    maximum_exclusive: bool = False
+    choices: tuple[str, ...] = ()
+    rangeable: bool = False
+    default_from: str | None = None
+    figure: bool = True
+
+    def accepted(self) -> str:
+        """What a valid value looks like, for error messages."""
+        if self.kind == "bool":
+            return "true or false"
+        if self.kind == "choice":
+            return ", ".join(self.choices)
+        if self.kind == "date":
+            return "a date YYYY-MM-DD"
+        if self.kind in ("text",):
+            return "text"
+        if self.kind == "platforms":
+            return f"a list of {', '.join(PLATFORMS)}"
+        if self.kind in ("texts", "paths"):
+            return "a list of strings"
+        what = "an integer" if self.kind == "int" else "a number"
+        lo = "" if self.minimum is None else f" >= {self.minimum:g}"
+        hi = ""
+        if self.maximum is not None:
+            hi = f" {'<' if self.maximum_exclusive else '<='} {self.maximum:g}"
+        rng = " (or a range {low, mode, high} / {low, high})" if self.rangeable else ""
+        return f"{what}{lo}{' and' if lo and hi else ''}{hi} ({self.unit}){rng}"
+
+
+def _contract(
+    prefix: str,
+    count_key: str,
+    count_unit: str,
+    price_key: str,
+    price_unit: str,
+    price_doc: str,
+    default_from: str | None,
+) -> list[Spec]:
+    return [
+        Spec(
+            f"{prefix}.{count_key}",
+            "int",
+            count_unit,
+            "licences on the current contract (0 or absent: the product is not used)",
+            default=0,
+            minimum=0,
+            rangeable=True,
+        ),
+        Spec(
+            f"{prefix}.{price_key}",
+            "float",
+            price_unit,
+            price_doc,
+            minimum=0,
+            rangeable=True,
+            default_from=default_from,
+        ),
+        Spec(
+            f"{prefix}.months_to_renewal",
+            "int",
+            "months",
+            "months left on the current term; a change takes effect from the month after",
+            minimum=0,
+            maximum=600,
+            rangeable=True,
+        ),
+        Spec(
+            f"{prefix}.term_months",
+            "int",
+            "months",
+            "length of each renewal term",
+            default=12,
+            minimum=1,
+            maximum=120,
+            figure=False,
+        ),
+        Spec(
+            f"{prefix}.uplift",
+            "float",
+            "fraction per renewal",
+            "price increase applied at each renewal (0.05 = 5%)",
+            default=0.0,
+            minimum=0,
+            maximum=1,
+            maximum_exclusive=True,
+            rangeable=True,
+        ),
+        Spec(
+            f"{prefix}.notice_days",
+            "int",
+            "days",
+            "notice needed before the renewal date to change or cancel",
+            default=30,
+            minimum=0,
+            maximum=730,
+            figure=False,
+        ),
+        Spec(
+            f"{prefix}.billing",
+            "choice",
+            "",
+            "monthly: cost accrues each month; annual: each term is paid in advance at renewal "
+            "(the current term is already paid)",
+            default="monthly",
+            choices=("monthly", "annual"),
+        ),
+    ]
+
+
+_REQUIREMENT_DOC = "true if you need it (the seed's 'keep a specialist tool if you need' column)"
+
+#: Every key a parameters file may hold, in the order the README and workbook list them.
+SCHEMA: tuple[Spec, ...] = (
+    Spec("organisation", "text", "", "name shown on reports", default=""),
+    Spec(
+        "illustrative",
+        "bool",
+        "",
+        "true when every figure in this file is illustrative (a sample or a what-if), not a "
+        "quoted fact",
+        default=False,
+    ),
+    Spec(
+        "tenant_cloud",
+        "choice",
+        "",
+        "Microsoft tenant cloud",
+        default="commercial",
+        choices=TENANT_CLOUDS,
+    ),
+    Spec(
+        "start_date",
+        "date",
+        "date",
+        "first day of month 1 of the analysis (default: the first day of the current month)",
+    ),
+    Spec(
+        "horizon_months",
+        "int",
+        "months",
+        "length of the analysis",
+        default=36,
+        minimum=1,
+        maximum=240,
+        figure=False,
+    ),
+    Spec(
+        "discount_rate",
+        "float",
+        "annual fraction",
+        "discount rate for NPV (0.10 = 10%)",
+        default=0.10,
+        minimum=0,
+        maximum=1,
+        maximum_exclusive=True,
+        rangeable=True,
+        figure=False,
+    ),
+    Spec(
+        "requirements.external_or_unmanaged_support",
+        "bool",
+        "",
+        f"support external customers, partners, vendors or unmanaged devices: {_REQUIREMENT_DOC}",
+        default=False,
+    ),
+    Spec(
+        "requirements.unattended_windows",
+        "bool",
+        "",
+        f"unattended access to Windows servers, kiosks, always-on machines: {_REQUIREMENT_DOC}",
+        default=False,
+    ),
+    Spec(
+        "requirements.privileged_access_management",
+        "bool",
+        "",
+        f"PAM, credential vaulting or vendor-access governance: {_REQUIREMENT_DOC}",
+        default=False,
+    ),
+    Spec(
+        "requirements.mandatory_session_recording",
+        "bool",
+        "",
+        f"mandatory full session recording for compliance: {_REQUIREMENT_DOC}",
+        default=False,
+    ),
+    Spec(
+        "requirements.bundled_rmm_ticketing",
+        "bool",
+        "",
+        f"RMM / patching / ticketing inside the support tool: {_REQUIREMENT_DOC}",
+        default=False,
+    ),
+    Spec(
+        "requirements.unsupported_platforms",
+        "bool",
+        "",
+        "endpoints on Linux, iOS or ChromeOS that need support",
+        default=False,
+    ),
+    Spec(
+        "requirements.platforms",
+        "platforms",
+        "",
+        "optional: every endpoint platform you support (checked against Remote Help's list)",
+    ),
+    Spec(
+        "requirements.on_prem_or_air_gapped",
+        "bool",
+        "",
+        "support must run on-prem / air-gapped, independent of a vendor cloud",
+        default=False,
+    ),
+    *_contract(
+        "logmein",
+        "agents",
+        "named agents",
+        "price_per_agent_month",
+        "US$ per agent per month",
+        "LogMeIn Resolve price per named agent",
+        "logmein_resolve_agent",
+    ),
+    *_contract(
+        "beyondtrust",
+        "concurrent_seats",
+        "concurrent seats",
+        "price_per_seat_year",
+        "US$ per concurrent seat per year",
+        "BeyondTrust Remote Support price per concurrent seat (quote-only: your quote)",
+        None,
+    ),
+    Spec(
+        "remote_help.licensing",
+        "choice",
+        "",
+        "included: covered by M365 E3/E5 (from 2026-07-01) or Intune Suite; add_on: paid "
+        "per licensed user",
+        default="included",
+        choices=("included", "add_on"),
+    ),
+    Spec(
+        "remote_help.price_per_user_month",
+        "float",
+        "US$ per user per month",
+        "Remote Help add-on price (used when licensing is add_on)",
+        minimum=0,
+        rangeable=True,
+        default_from="remote_help_add_on",
+    ),
+    Spec(
+        "remote_help.licensed_users",
+        "int",
+        "users",
+        "users who need a paid licence: helpers and sharers both (add_on only)",
+        minimum=0,
+        rangeable=True,
+    ),
+    Spec(
+        "residual.logmein_agents",
+        "int",
+        "named agents",
+        "LogMeIn Resolve agents to keep after the renewal (default: from pilot evidence)",
+        minimum=0,
+        rangeable=True,
+    ),
+    Spec(
+        "residual.beyondtrust_seats",
+        "int",
+        "concurrent seats",
+        "BeyondTrust seats to keep after the renewal (default: from pilot evidence)",
+        minimum=0,
+        rangeable=True,
+    ),
+    Spec(
+        "transition.deployment_cost",
+        "float",
+        "US$",
+        "one-off deployment cost (packaging, RBAC, Conditional Access; seed §10)",
+        default=0.0,
+        minimum=0,
+        rangeable=True,
+    ),
+    Spec(
+        "transition.training_hours",
+        "float",
+        "hours",
+        "help-desk and end-user briefing time (seed §10.6)",
+        default=0.0,
+        minimum=0,
+        rangeable=True,
+    ),
+    Spec(
+        "transition.training_rate_per_hour",
+        "float",
+        "US$ per hour",
+        "loaded cost of an hour of training",
+        default=0.0,
+        minimum=0,
+        rangeable=True,
+    ),
+    Spec(
+        "transition.network_change_hours",
+        "float",
+        "hours",
+        "network/proxy work: endpoint allow-list, SSL-inspection bypass, UDP media (seed §7–8)",
+        default=0.0,
+        minimum=0,
+        rangeable=True,
+    ),
+    Spec(
+        "transition.network_rate_per_hour",
+        "float",
+        "US$ per hour",
+        "loaded cost of an hour of network-team work",
+        default=0.0,
+        minimum=0,
+        rangeable=True,
+    ),
+    Spec(
+        "risk_adjustment.benefit_haircut",
+        "float",
+        "fraction 0–1",
+        "Forrester-TEI-style risk adjustment: incumbent savings reduced by this fraction",
+        default=0.0,
+        minimum=0,
+        maximum=1,
+        maximum_exclusive=True,
+    ),
+    Spec(
+        "risk_adjustment.cost_uplift",
+        "float",
+        "fraction 0–1",
+        "Forrester-TEI-style risk adjustment: new spend increased by this fraction",
+        default=0.0,
+        minimum=0,
+        maximum=1,
+        maximum_exclusive=True,
+    ),
+    Spec(
+        "pilot.files",
+        "paths",
+        "",
+        "pilot session exports, relative to the parameters file",
+        default=(),
+    ),
+    Spec(
+        "pilot.days",
+        "int",
+        "days",
+        "pilot length (the seed recommends 30–60)",
+        default=45,
+        minimum=1,
+        maximum=365,
+        figure=False,
+    ),
+    Spec("pilot.timezone", "text", "", "business time zone of the pilot exports (IANA name)"),
+    Spec(
+        "pilot.target_blocking",
+        "float",
+        "fraction 0–1",
+        "Erlang B target when sizing a concurrent pool (0.01 = 1% of logins refused)",
+        default=0.01,
+        minimum=0.0001,
+        maximum=1,
+        maximum_exclusive=True,
+        figure=False,
+    ),
+    Spec(
+        "pilot.headroom",
+        "float",
+        "fraction",
+        "added on top of the pilot evidence when sizing a pool (0.2 = 20%)",
+        default=0.2,
+        minimum=0,
+        maximum=5,
+        figure=False,
+    ),
+    Spec(
+        "pilot.growth",
+        "float",
+        "fraction",
+        "expected growth of residual work over the next term (0.1 = 10%)",
+        default=0.0,
+        minimum=0,
+        maximum=5,
+        figure=False,
+    ),
+    Spec(
+        "pilot.tenant_domains",
+        "texts",
+        "",
+        "e-mail domains of your tenant; a sharer outside them is external support",
+        default=(),
+    ),
+)
+
+BY_KEY = {s.key: s for s in SCHEMA}
+SECTIONS = {k.split(".")[0] for k in BY_KEY if "." in k}
+VALUE_FORM_KEYS = ("value", "low", "mode", "high", "illustrative", "source", "note")
+
+
+def spec(key: str) -> Spec:
+    """The :class:`Spec` of ``key``.
+
+    Examples
+    --------
+    >>> spec("discount_rate").unit
+    'annual fraction'
+    """
+    return BY_KEY[key]

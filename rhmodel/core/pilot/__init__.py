@@ -1,0 +1,1 @@
+"""Pilot evidence: sessions (merge, classify), pool (concurrency, sizing rule), Erlang models."""

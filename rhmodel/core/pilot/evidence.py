@@ -1,0 +1,238 @@
+"""Pilot evidence: from loaded session exports to the residual pool each incumbent tool needs.
+
+Reading the exports is an edge (:func:`rhmodel.edges.pilotfiles.load_pilot`); merging,
+classifying and sizing them is here, as is the rule that fills the parameters' missing
+``residual.*`` from the evidence.
+
+Examples
+--------
+>>> from rhmodel.edges.bundled import SAMPLE_PILOT_DIR, load_capabilities
+>>> from rhmodel.edges.pilotfiles import load_pilot
+>>> report = load_pilot([SAMPLE_PILOT_DIR], load_capabilities(), timezone="Europe/London",
+...                     tenant_domains=["example.com"])
+>>> sorted(report.tools)
+['beyondtrust', 'logmein_resolve']
+>>> 0 < report.residual_share < 1
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from rhmodel.core.capabilities import CapabilityMatrix
+from rhmodel.core.params import Parameters, Value
+from rhmodel.core.pilot.pool import ToolSizing, size_tool
+from rhmodel.core.pilot.sessions import OPEN, classify, merge_sessions
+from rhmodel.core.products import CONTRACTS, INCUMBENTS, PRODUCTS, REASON_CODES, Contract
+
+__all__ = [
+    "PilotReport",
+    "needs_pilot_pool",
+    "summarise_pilot",
+    "undeclared_needs",
+    "with_pilot_pool",
+]
+
+
+@dataclass(frozen=True)
+class PilotReport:
+    """What the pilot shows: residual work, why, and the pool per incumbent tool.
+
+    ``to_dict()`` is the JSON of ``rhmodel pool`` (its first keys are a public contract).
+    """
+
+    sessions_total: int
+    duplicates_dropped: int
+    sessions_by_tool: dict[str, int]
+    residual_sessions: int
+    residual_share: float
+    residual_by_reason: dict[str, int]
+    tools: dict[str, ToolSizing]
+    open_sessions: int
+    incumbent_movable: int
+    files: tuple[tuple[str, str, int], ...]
+    timezone: str
+    first_start: int | None
+    last_start: int | None
+    settings: dict[str, float]
+    sessions: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form: the documented keys, then context."""
+
+        def iso(v: int | None) -> str | None:
+            return None if v is None else pd.Timestamp(v, unit="s", tz="UTC").isoformat()
+
+        return {
+            "sessions_total": self.sessions_total,
+            "duplicates_dropped": self.duplicates_dropped,
+            "sessions_by_tool": self.sessions_by_tool,
+            "residual_sessions": self.residual_sessions,
+            "residual_share": self.residual_share,
+            "residual_by_reason": self.residual_by_reason,
+            "tools": {k: v.to_dict() for k, v in self.tools.items()},
+            "open_sessions": self.open_sessions,
+            "incumbent_movable": self.incumbent_movable,
+            "files": [{"path": p, "format": f, "records": n} for p, f, n in self.files],
+            "timezone": self.timezone,
+            "first_start": iso(self.first_start),
+            "last_start": iso(self.last_start),
+            "settings": self.settings,
+        }
+
+
+def summarise_pilot(
+    loaded: Sequence[Any],
+    matrix: CapabilityMatrix,
+    *,
+    timezone: str | None = None,
+    tenant_domains: Iterable[str] = (),
+    target_blocking: float = 0.01,
+    headroom: float = 0.2,
+    growth: float = 0.0,
+    seed: int = 0,
+) -> PilotReport:
+    """Merge, classify and size: the pure part of :func:`load_pilot`.
+
+    Parameters
+    ----------
+    loaded : sequence of LoadedExport
+        Exports as read by :func:`rhmodel.edges.exports.load_exports`.
+    matrix : CapabilityMatrix
+        For the per-session rules.
+    timezone : str, optional
+        Business time zone for daily peaks (UTC when not given).
+    tenant_domains : iterable of str
+        Your tenant's e-mail domains; a sharer outside them is external support.
+    target_blocking, headroom, growth : float
+        Erlang B target (fraction), and the fractions added to the evidence.
+    seed : int
+        Seed of the bootstrap interval.
+    """
+    merged, dropped = merge_sessions([x.sessions for x in loaded])
+    classified = classify(merged, matrix, tenant_domains).sessions
+    tz = timezone or "UTC"
+    by_tool = {t: int(n) for t, n in classified["tool"].value_counts().items()}
+    by_tool = {t: by_tool[t] for t in PRODUCTS if t in by_tool}
+    residual = classified["residual"].to_numpy()
+    reasons = classified.loc[residual, "primary_reason"].value_counts()
+    by_reason = {r: int(reasons[r]) for r in REASON_CODES if r in reasons}
+    complete = (classified["end"] != OPEN).to_numpy()
+    starts_all = classified["start"].to_numpy(dtype=np.int64)
+    span = (int(starts_all.min()), int(starts_all.max())) if len(starts_all) else None
+    tools: dict[str, ToolSizing] = {}
+    for tool in INCUMBENTS:
+        if tool not in by_tool:
+            continue
+        mask = residual & complete & (classified["tool"] == tool).to_numpy()
+        rows = classified.loc[mask]
+        tech_codes, _ = pd.factorize(rows["technician"])
+        tools[tool] = size_tool(
+            tool,
+            tech_codes.astype(np.int64),
+            rows["start"].to_numpy(dtype=np.int64),
+            rows["end"].to_numpy(dtype=np.int64),
+            tz,
+            target_blocking=target_blocking,
+            headroom=headroom,
+            growth=growth,
+            seed=seed,
+            span=span,
+        )
+    total = len(classified)
+    incumbent = (classified["tool"] != "remote_help").to_numpy()
+    counts: dict[str, int] = {}
+    for x in loaded:
+        counts[x.path] = len(x.sessions)
+    return PilotReport(
+        sessions_total=total,
+        duplicates_dropped=dropped,
+        sessions_by_tool=by_tool,
+        residual_sessions=int(residual.sum()),
+        residual_share=float(residual.sum() / total) if total else 0.0,
+        residual_by_reason=by_reason,
+        tools=tools,
+        open_sessions=int((~complete).sum()),
+        incumbent_movable=int((incumbent & ~residual).sum()),
+        files=tuple((x.path, x.format, len(x.sessions)) for x in loaded),
+        timezone=tz,
+        first_start=span[0] if span else None,
+        last_start=span[1] if span else None,
+        settings={"target_blocking": target_blocking, "headroom": headroom, "growth": growth},
+        sessions=classified,
+    )
+
+
+def undeclared_needs(
+    report: PilotReport, matrix: CapabilityMatrix, requirements: dict[str, bool]
+) -> list[tuple[str, str, int]]:
+    """Needs the pilot saw that the parameters' ``requirements.*`` say you do not have.
+
+    Returns
+    -------
+    list of (criterion id, requirement key, residual sessions)
+        For example ``("privileged_access", "requirements.privileged_access_management", 89)``:
+        the decision assumed no PAM, yet 89 pilot sessions needed it.
+    """
+    out = []
+    for c in matrix.criteria:
+        n = report.residual_by_reason.get(c.reason_code or "", 0)
+        if n and not requirements.get(c.requirement, False):
+            out.append((c.id, c.requirement, n))
+    return out
+
+
+def _pool_wanted(params: Parameters) -> list[Contract]:
+    return [
+        c
+        for c in CONTRACTS
+        if params[c.residual_key] is None
+        and (params[c.count_key] or params.value(c.count_key).uncertain is not None)
+    ]
+
+
+def needs_pilot_pool(params: Parameters) -> bool:
+    """Whether some contract held has no ``residual.*`` and a pilot could size it."""
+    return bool(params["pilot.files"]) and bool(_pool_wanted(params))
+
+
+def with_pilot_pool(params: Parameters, report: PilotReport) -> Parameters:
+    """Fill ``residual.*`` the file leaves out with the pool the pilot recommends.
+
+    Each filled value records the pilot's rule as its source. A recommendation above the
+    current contract is capped at the contract (you cannot keep more than you have): with a
+    range of licences held, at its low end.
+    """
+    derived = {}
+    for c in _pool_wanted(params):
+        sizing = report.tools.get(c.product)
+        current = params.value(c.count_key)
+        ceiling = current.uncertain.low if current.uncertain is not None else current.value
+        if sizing is None:
+            value, rule = (
+                0,
+                (
+                    f"no {c.product} sessions in the pilot exports, so none of the "
+                    "pilot's residual work needed it"
+                ),
+            )
+        else:
+            value, rule = sizing.recommended_licenses, sizing.rule
+        if value > ceiling:
+            rule += f" Capped at the {ceiling:g} held today."
+            value = int(ceiling)
+        derived[c.residual_key] = Value(
+            c.residual_key,
+            value,
+            None,
+            "pilot",
+            bool(params["illustrative"]),
+            f"pilot evidence ({len(report.files)} files, {report.sessions_total} sessions): {rule}",
+        )
+    return params.with_derived(derived) if derived else params

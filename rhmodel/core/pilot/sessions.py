@@ -1,0 +1,285 @@
+"""Pilot sessions as one table: merging overlapping exports and classifying residual work.
+
+Every loader (:mod:`rhmodel.edges.exports`) produces the same columns, so the rest of the
+model never knows which vendor a session came from:
+
+=============  ==========================================================================
+column         meaning
+=============  ==========================================================================
+session_id     the vendor's id (or one made from the record's fields when it has none)
+tool           ``remote_help``, ``logmein_resolve`` or ``beyondtrust``
+start, end     Unix seconds, UTC; ``end`` is :data:`OPEN` for a session still running
+technician     who helped (e-mail, user id or name)
+reason         reason code given in the export ('' when none)
+session_type   the vendor's session type, lower case ('' when none)
+sharer         the person helped, an e-mail address when known ('' when none)
+platform       the helped device's platform (``windows``, ``linux``, ...; '' when unknown)
+file, line     where the record was read (line as an editor shows it, header = line 1)
+=============  ==========================================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from rhmodel.core.capabilities import CapabilityMatrix
+from rhmodel.core.decision import classify_session
+from rhmodel.core.products import REASON_CODES
+from rhmodel.errors import InputError
+
+__all__ = [
+    "COLUMNS",
+    "OPEN",
+    "Classified",
+    "classify",
+    "merge_sessions",
+    "normalise_platform",
+]
+
+COLUMNS: tuple[str, ...] = (
+    "session_id",
+    "tool",
+    "start",
+    "end",
+    "technician",
+    "reason",
+    "session_type",
+    "sharer",
+    "platform",
+    "file",
+    "line",
+)
+#: ``end`` of a session that was still running when the export was taken.
+OPEN = np.iinfo(np.int64).min
+
+_PLATFORM_WORDS = (
+    ("windows", "windows"),
+    ("win", "windows"),
+    ("macos", "macos"),
+    ("mac os", "macos"),
+    ("os x", "macos"),
+    ("osx", "macos"),
+    ("mac", "macos"),
+    ("android", "android"),
+    ("chrome", "chromeos"),
+    ("ios", "ios"),
+    ("iphone", "ios"),
+    ("ipad", "ios"),
+    ("linux", "linux"),
+    ("ubuntu", "linux"),
+    ("debian", "linux"),
+    ("red hat", "linux"),
+    ("rhel", "linux"),
+    ("centos", "linux"),
+    ("suse", "linux"),
+)
+_UNATTENDED_WORDS = ("unattended", "jump", "pre-logon", "prelogon", "system")
+
+
+def normalise_platform(text: str) -> str:
+    """Map an export's operating-system text to a platform id ('' when unknown).
+
+    Examples
+    --------
+    >>> [normalise_platform(t) for t in ("Windows 11 Enterprise", "macOS 14.5", "Ubuntu 22.04",
+    ...                                  "ChromeOS", "iPadOS 17", "", "Plan 9")]
+    ['windows', 'macos', 'linux', 'chromeos', 'ios', '', '']
+    """
+    low = text.strip().lower()
+    if not low:
+        return ""
+    if low.startswith("ipados"):
+        return "ios"
+    for word, platform in _PLATFORM_WORDS:
+        if word in low:
+            return platform
+    return ""
+
+
+def merge_sessions(frames: Sequence[pd.DataFrame]) -> tuple[pd.DataFrame, int]:
+    """Concatenate loaded exports and count each session once.
+
+    The same ``(tool, session_id)`` in several exports (Intune keeps about 30 days, so pilots
+    export repeatedly) is kept once. A record with no end (still running at export time) gives
+    way to a complete one with the same start. Records that disagree otherwise are an error
+    naming both places.
+
+    Returns
+    -------
+    (pandas.DataFrame, int)
+        The merged sessions and the number of duplicate records dropped.
+
+    Raises
+    ------
+    InputError
+        Two records of one session that disagree.
+    """
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS}), 0
+    df = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    key = ["tool", "session_id"]
+    # Hash the key to 64 bits first (vectorised), then compare exactly only the rows whose
+    # hashes repeat: hashing 10 million Python strings twice over is the slow part otherwise.
+    hashed = pd.util.hash_array(df["session_id"].to_numpy(dtype=object), categorize=False)
+    hashed ^= pd.util.hash_array(df["tool"].to_numpy(dtype=object), categorize=True) * np.uint64(
+        0x9E3779B97F4A7C15
+    )
+    candidates = pd.Series(hashed).duplicated(keep=False).to_numpy()
+    if not candidates.any():
+        return df, 0
+    dup_mask = np.zeros(len(df), dtype=bool)
+    dup_mask[candidates] = df.loc[candidates].duplicated(key, keep=False).to_numpy()
+    dup_mask = pd.Series(dup_mask, index=df.index)
+    if not dup_mask.any():
+        return df, 0
+    dups = df[dup_mask].copy()
+    # Complete records first, so each group's first record is the one to keep.
+    dups["_open"] = dups["end"] == OPEN
+    dups = dups.sort_values([*key, "_open"], kind="stable")
+    group = dups.groupby(key, sort=False)
+    first = group.transform("first")
+    agree = (
+        (dups["start"] == first["start"])
+        & (dups["technician"] == first["technician"])
+        & ((dups["end"] == first["end"]) | dups["_open"])
+    )
+    if not agree.all():
+        other = dups[~agree].iloc[0]
+        rep = first[~agree].iloc[0]
+        raise InputError(
+            f"session {other['session_id']!r} ({other['tool']}) disagrees with "
+            f"{rep['file']}:{rep['line']} ({_describe(other)} vs {_describe(rep)}) — the same "
+            "session must have the same start, end and technician in every export",
+            file=str(other["file"]),
+            line=int(other["line"]),
+        )
+    keep_index = dups.index[~dups.duplicated(key, keep="first")]
+    merged = pd.concat([df[~dup_mask], df.loc[keep_index]]).sort_index()
+    return merged.reset_index(drop=True), int(dup_mask.sum() - len(keep_index))
+
+
+def _describe(row: pd.Series) -> str:
+    def ts(v: int) -> str:
+        return "open" if v == OPEN else pd.Timestamp(v, unit="s", tz="UTC").isoformat()
+
+    return f"start {ts(row['start'])}, end {ts(row['end'])}, technician {row['technician']!r}"
+
+
+@dataclass(frozen=True)
+class Classified:
+    """Sessions with the classification added.
+
+    Attributes
+    ----------
+    sessions : pandas.DataFrame
+        The merged sessions plus ``residual`` (bool: Remote Help could not have served it) and
+        ``primary_reason`` (the first reason code, '' when not residual).
+    explanations : dict
+        For each distinct (needs, platform) seen, the rule's explanation.
+    """
+
+    sessions: pd.DataFrame
+    explanations: dict[tuple[tuple[str, ...], str], str]
+
+
+def _needs(
+    reason: str, session_type: str, sharer: str, tenant_domains: frozenset[str]
+) -> tuple[str, ...]:
+    needs = [reason] if reason else []
+    if any(w in session_type for w in _UNATTENDED_WORDS) and "unattended" not in needs:
+        needs.append("unattended")
+    if tenant_domains and "@" in sharer:
+        domain = sharer.rsplit("@", 1)[1].lower()
+        if domain not in tenant_domains and "external" not in needs:
+            needs.append("external")
+    return tuple(needs)
+
+
+def classify(
+    sessions: pd.DataFrame, matrix: CapabilityMatrix, tenant_domains: Iterable[str] = ()
+) -> Classified:
+    """Say for each session whether Remote Help served it (or could have) or why not.
+
+    Remote Help sessions are served. An incumbent session is residual when the reason given in
+    its export, or what the export shows (an unattended session type, a sharer outside
+    ``tenant_domains``, a platform Remote Help does not support), fails the seed's per-session
+    rules (:func:`rhmodel.core.decision.classify_session`). An incumbent session with nothing that
+    needs the incumbent could have moved: it is not residual.
+
+    The rules run once per distinct combination of needs and platform, so 10 million sessions
+    cost a group-by, not 10 million rule evaluations.
+    """
+    domains = frozenset(d.lower().lstrip("@") for d in tenant_domains)
+    df = sessions
+    incumbent = (df["tool"] != "remote_help").to_numpy()
+    combo_cols = ["reason", "session_type", "sharer", "platform"]
+    if not domains:
+        combo_cols.remove("sharer")  # sharers only matter when we know the tenant's domains
+    residual = np.zeros(len(df), dtype=bool)
+    primary = np.full(len(df), "", dtype=object)
+    explanations: dict[tuple[tuple[str, ...], str], str] = {}
+    if incumbent.any():
+        sub = df.loc[incumbent, combo_cols]
+        codes, uniques = pd.factorize(pd.MultiIndex.from_frame(sub.astype(str)))
+        is_res = np.zeros(len(uniques), dtype=bool)
+        first = np.full(len(uniques), "", dtype=object)
+        for i, combo in enumerate(uniques):
+            values = dict(zip(combo_cols, combo, strict=True))
+            needs = _needs(
+                values["reason"], values["session_type"], values.get("sharer", ""), domains
+            )
+            result = classify_session(matrix, needs, values["platform"] or None)
+            is_res[i] = not result.remote_help_ok
+            first[i] = result.reasons[0] if result.reasons else ""
+            explanations[(needs, values["platform"])] = result.explanation
+        residual[incumbent] = is_res[codes]
+        primary[incumbent] = first[codes]
+    out = df.assign(residual=residual, primary_reason=primary)
+    return Classified(out, explanations)
+
+
+def check_reasons(
+    values: pd.Series, tool: pd.Series, file: str, lines: pd.Series, require_for_incumbents: bool
+) -> None:
+    """Reject unknown reason codes, reasons on Remote Help sessions, and (canonical files)
+    incumbent sessions without a reason; each error names the row.
+
+    Works on the distinct values (a handful) rather than on every row.
+    """
+    codes, uniques = pd.factorize(values)
+    uniques = [str(u) for u in uniques]
+    unknown = [i for i, u in enumerate(uniques) if u not in ("", *REASON_CODES)]
+    if unknown:
+        i = int(np.flatnonzero(np.isin(codes, unknown))[0])
+        raise InputError(
+            f"unknown reason code ({values.iloc[i]!r}) — accepted: "
+            f"{', '.join(REASON_CODES)} (blank for Remote Help sessions)",
+            file=file,
+            line=int(lines.iloc[i]),
+        )
+    blank = uniques.index("") if "" in uniques else -2
+    rh = (tool == "remote_help").to_numpy()
+    on_rh = rh & (codes != blank)
+    if on_rh.any():
+        i = int(np.flatnonzero(on_rh)[0])
+        raise InputError(
+            f"a Remote Help session has a reason ({values.iloc[i]!r}) — leave "
+            "reason blank for Remote Help sessions",
+            file=file,
+            line=int(lines.iloc[i]),
+        )
+    if require_for_incumbents:
+        missing = ~rh & (codes == blank)
+        if missing.any():
+            i = int(np.flatnonzero(missing)[0])
+            raise InputError(
+                f"an incumbent session ({tool.iloc[i]}) has no reason — what it "
+                f"still needed the incumbent for: {', '.join(REASON_CODES)}",
+                file=file,
+                line=int(lines.iloc[i]),
+            )

@@ -1,0 +1,157 @@
+"""The one table of products, incumbent contracts, licence metrics, reason codes and platforms.
+
+Every other module that needs to know which products exist, how an incumbent is licensed, which
+parameters hold its contract, or which reason codes and platforms a pilot export may name reads
+it here. Adding a third incumbent means one more :class:`Contract` row (plus its parameters in
+the schema, which are generated from this table).
+
+Examples
+--------
+>>> [c.name for c in CONTRACTS]
+['logmein', 'beyondtrust']
+>>> contract_for("beyondtrust").price_key, contract_for("beyondtrust").price_divisor
+('beyondtrust.price_per_seat_year', 12.0)
+>>> PRODUCT_NAMES["logmein_resolve"]
+'LogMeIn Resolve'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+__all__ = [
+    "COMPONENTS",
+    "CONTRACTS",
+    "INCUMBENTS",
+    "PLATFORMS",
+    "PRODUCTS",
+    "PRODUCT_NAMES",
+    "REASON_CODES",
+    "SCENARIOS",
+    "TENANT_CLOUDS",
+    "VERDICTS",
+    "Component",
+    "Contract",
+    "ProductId",
+    "ScenarioName",
+    "Verdict",
+    "contract_for",
+]
+
+#: Product ids used everywhere: parameters, pilot data (the ``tool`` column), JSON output.
+ProductId = Literal["remote_help", "logmein_resolve", "beyondtrust"]
+PRODUCTS: tuple[ProductId, ...] = get_args(ProductId)
+#: The products rhmodel weighs Remote Help against.
+INCUMBENTS: tuple[ProductId, ...] = ("logmein_resolve", "beyondtrust")
+#: Display names (the capability matrix carries the same, with its sources).
+PRODUCT_NAMES: dict[str, str] = {
+    "remote_help": "Intune Remote Help",
+    "logmein_resolve": "LogMeIn Resolve",
+    "beyondtrust": "BeyondTrust Remote Support",
+}
+
+#: The replace-or-keep verdicts (seed §4.4); see :mod:`rhmodel.core.decision`.
+Verdict = Literal["keep", "replace", "right_size"]
+VERDICTS: tuple[Verdict, ...] = get_args(Verdict)
+#: Scenario names, in the order they are reported.
+ScenarioName = Literal["status_quo", "right_size", "cancel"]
+SCENARIOS: tuple[ScenarioName, ...] = get_args(ScenarioName)
+#: Cost components of every scenario.
+Component = Literal["logmein", "beyondtrust", "remote_help", "transition"]
+COMPONENTS: tuple[Component, ...] = get_args(Component)
+
+#: Reason codes a pilot export may give for a session that needed the incumbent.
+REASON_CODES: tuple[str, ...] = (
+    "unattended",
+    "external",
+    "recording",
+    "pam",
+    "platform",
+    "rmm",
+    "other",
+)
+#: Microsoft tenant clouds a parameters file may name.
+TENANT_CLOUDS: tuple[str, ...] = ("commercial", "gcc", "gcc_high", "dod")
+#: Endpoint platforms, as named in the matrix and in pilot exports.
+PLATFORMS: tuple[str, ...] = ("windows", "macos", "android", "linux", "ios", "chromeos")
+
+
+@dataclass(frozen=True)
+class Contract:
+    """One incumbent contract: its product, licence metric and the parameters that hold it.
+
+    Attributes
+    ----------
+    name : str
+        Parameters section and cost component (``logmein``, ``beyondtrust``).
+    product : str
+        Product id (``logmein_resolve``, ``beyondtrust``).
+    metric : str
+        What a licence counts: ``named`` (people who may use it) or ``concurrent`` (logged in
+        at once).
+    unit : str
+        The licence unit in prose, plural (``agents``, ``seats``).
+    count_key, price_key, residual_key : str
+        Parameters keys of the licences held, the unit price and the pool kept.
+    price_divisor : float
+        Converts the price to US$ per unit per month (12 for a yearly price).
+    """
+
+    name: str
+    product: ProductId
+    metric: Literal["named", "concurrent"]
+    unit: str
+    count_key: str
+    price_key: str
+    residual_key: str
+    price_divisor: float
+
+    @property
+    def label(self) -> str:
+        """The product's display name."""
+        return PRODUCT_NAMES[self.product]
+
+    def key(self, field: str) -> str:
+        """The parameters key of one of this contract's fields, e.g. ``logmein.uplift``."""
+        return f"{self.name}.{field}"
+
+
+#: The incumbent contracts: LogMeIn Resolve per named agent per month, BeyondTrust per
+#: concurrent seat (logged-in representative) per year.
+CONTRACTS: tuple[Contract, ...] = (
+    Contract(
+        "logmein",
+        "logmein_resolve",
+        "named",
+        "agents",
+        "logmein.agents",
+        "logmein.price_per_agent_month",
+        "residual.logmein_agents",
+        1.0,
+    ),
+    Contract(
+        "beyondtrust",
+        "beyondtrust",
+        "concurrent",
+        "seats",
+        "beyondtrust.concurrent_seats",
+        "beyondtrust.price_per_seat_year",
+        "residual.beyondtrust_seats",
+        12.0,
+    ),
+)
+
+
+def contract_for(name_or_product: str) -> Contract:
+    """The contract named ``logmein`` / ``beyondtrust`` or of product ``logmein_resolve``.
+
+    Raises
+    ------
+    KeyError
+        For anything else (a bug: callers pass ids from this table).
+    """
+    for c in CONTRACTS:
+        if name_or_product in (c.name, c.product):
+            return c
+    raise KeyError(name_or_product)

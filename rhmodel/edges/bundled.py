@@ -1,0 +1,82 @@
+"""Every bundled data set and notebook is found and loaded here, in one place.
+
+The files ship inside the package (``rhmodel/data``, ``rhmodel/notebooks``; the checkout's
+top-level ``data`` and ``notebooks`` are links to them), so a plain ``pip install .`` finds them
+through :mod:`importlib.resources` exactly as an editable install does.
+
+Examples
+--------
+>>> load_capabilities().dimension("session_recording").label
+'Session recording'
+>>> load_price_book().currency
+'USD'
+>>> SAMPLE_PARAMS_FILE.name, SAMPLE_PARAMS_FILE.is_file()
+('sample.yaml', True)
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from rhmodel.core.capabilities import CapabilityMatrix, parse_capabilities
+from rhmodel.core.prices import PriceBook, parse_price_book
+from rhmodel.core.readiness import Readiness, parse_readiness
+from rhmodel.edges.yamlfile import load_yaml
+
+__all__ = [
+    "CAPABILITIES_FILE",
+    "DATA_DIR",
+    "NOTEBOOKS_DIR",
+    "PACKAGE_DIR",
+    "PRICE_BOOK_FILE",
+    "READINESS_FILE",
+    "SAMPLE_CANONICAL_DIR",
+    "SAMPLE_PARAMS_FILE",
+    "SAMPLE_PILOT_DIR",
+    "load_capabilities",
+    "load_price_book",
+    "load_readiness",
+]
+
+# The package is installed as files (a wheel or an editable checkout, never a zip), so the
+# resource root is a real folder that papermill, Voilà and the pilot loaders can open by path.
+PACKAGE_DIR = Path(str(resources.files("rhmodel")))
+DATA_DIR = PACKAGE_DIR / "data"
+NOTEBOOKS_DIR = PACKAGE_DIR / "notebooks"
+CAPABILITIES_FILE = DATA_DIR / "capabilities.yaml"
+PRICE_BOOK_FILE = DATA_DIR / "price_book.yaml"
+READINESS_FILE = DATA_DIR / "readiness.yaml"
+SAMPLE_PARAMS_FILE = DATA_DIR / "params" / "sample.yaml"
+SAMPLE_PILOT_DIR = DATA_DIR / "sample" / "pilot"
+SAMPLE_CANONICAL_DIR = DATA_DIR / "sample" / "canonical"
+
+
+@lru_cache(maxsize=8)
+def load_capabilities(path: str | Path = CAPABILITIES_FILE) -> CapabilityMatrix:
+    """Load and validate the capability matrix (``data/capabilities.yaml`` by default).
+
+    The file's sections: ``products`` (the three product ids and names), ``dimensions`` (one per
+    row of the seed's Section 4.1; each has a cell per product with ``level``, ``text``,
+    ``source``), ``incumbent_strengths`` (Section 4.2), ``remote_help_strengths`` (4.3) and
+    ``criteria`` (the replace-or-keep test of 4.4).
+    """
+    return parse_capabilities(load_yaml(path))
+
+
+@lru_cache(maxsize=8)
+def load_price_book(path: str | Path = PRICE_BOOK_FILE) -> PriceBook:
+    """Load and validate the price book (``data/price_book.yaml`` by default).
+
+    Each item: ``product``, ``label``, ``unit``, ``source``, ``as_of``, ``confidence``,
+    ``illustrative`` and exactly one of ``price``, ``range`` or ``quote_only``.
+    """
+    return parse_price_book(load_yaml(path))
+
+
+@lru_cache(maxsize=8)
+def load_readiness(path: str | Path = READINESS_FILE) -> Readiness:
+    """Load the readiness checklist (``data/readiness.yaml``): ``areas`` of ``items`` (id, item,
+    source) and the seed's open ``decisions`` (id, decision, recommendation, source)."""
+    return parse_readiness(load_yaml(path))

@@ -1,0 +1,290 @@
+"""Renewal packs: the memo notebook executed by papermill, exported, and written atomically.
+
+For each parameters file, :func:`render_pack` writes into a temporary folder beside the
+destination: ``renewal-pack.ipynb`` (executed), ``renewal-pack.html`` (no code, figures
+embedded), ``renewal-pack.xlsx`` (the workbook), ``summary.json`` (the same document as
+``rhmodel scenarios --format json``) and, where Chromium is installed, ``renewal-pack.pdf``.
+Only when every file is complete are they moved into place, so a failure leaves the previous
+pack untouched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rhmodel.edges.bundled import NOTEBOOKS_DIR
+from rhmodel.errors import InputError
+
+__all__ = ["PACK_FILES", "PackResult", "chromium", "render_pack", "render_packs"]
+
+PACK_NOTEBOOK = NOTEBOOKS_DIR / "30-renewal-pack.ipynb"
+PACK_FILES = (
+    "renewal-pack.ipynb",
+    "renewal-pack.html",
+    "renewal-pack.xlsx",
+    "summary.json",
+    "renewal-pack.pdf",
+)
+KERNEL = "python3"
+
+_PRINT_CSS = """
+<style>
+@media print {
+  body { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  .jp-OutputArea-output, .jp-Cell { break-inside: auto; }
+}
+body { background: #fff; }
+</style>
+"""
+
+
+@dataclass(frozen=True)
+class PackResult:
+    """How one pack went."""
+
+    params_file: str
+    out_dir: str
+    ok: bool
+    seconds: float
+    error: str = ""
+    user_error: bool = False
+    files: tuple[str, ...] = ()
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _ipc_kernel_manager() -> type:
+    """A kernel manager on local IPC sockets: the kernel stays off TCP, and ipykernel has
+    nothing to warn about."""
+    from jupyter_client.manager import KernelManager
+
+    class IPCKernelManager(KernelManager):
+        def __init__(self, **kwargs: object) -> None:
+            kwargs.setdefault("transport", "ipc")
+            # IPC sockets are files named <ip>-<port>; kernels of parallel packs must not share
+            # them, so each gets its own prefix.
+            kwargs.setdefault(
+                "ip", os.path.join(tempfile.gettempdir(), f"rhmodel-kernel-{uuid.uuid4().hex}")
+            )
+            super().__init__(**kwargs)
+
+    return IPCKernelManager
+
+
+def chromium() -> str | None:
+    """Path of a Chromium/Chrome binary, or ``None``."""
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def _html(notebook: Path) -> str:
+    import nbformat
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    nb = nbformat.read(notebook, as_version=4)
+    exporter = HTMLExporter(
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+    )
+    remover = TagRemovePreprocessor(remove_cell_tags={"hide"}, enabled=True)
+    exporter.register_preprocessor(remover, enabled=True)
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": "Renewal pack"}})
+    return body.replace("</head>", _PRINT_CSS + "</head>", 1)
+
+
+def _pdf(html_file: Path, pdf_file: Path, binary: str, profile: Path) -> None:
+    cmd = [
+        binary,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+        "--no-pdf-header-footer",
+        f"--print-to-pdf={pdf_file}",
+        html_file.resolve().as_uri(),
+    ]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
+    if not pdf_file.exists():
+        raise RuntimeError(f"Chromium did not print the PDF: {done.stderr.strip()[-300:]}")
+
+
+def render_pack(
+    params_file: str | Path,
+    out_dir: str | Path,
+    overrides: Sequence[str] = (),
+    simulate: int = 10_000,
+    seed: int = 0,
+    timeout: int = 600,
+    pdf: bool = True,
+) -> PackResult:
+    """Render one pack into ``out_dir`` (created if missing), atomically per pack.
+
+    Never raises for a failed render: the result says what failed (the notebook cell and the
+    error) and the earlier pack, if any, is left in place.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from rhmodel.core.money.evaluation import evaluate
+    from rhmodel.edges.bundled import load_capabilities
+    from rhmodel.edges.paramfile import load_parameters
+    from rhmodel.edges.pilotfiles import pilot_report
+    from rhmodel.edges.provenance import summary_document
+    from rhmodel.edges.workbook import write_workbook
+
+    params_file, out_dir = Path(params_file), Path(out_dir)
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+
+    def failed(message: str, user: bool = False) -> PackResult:
+        return PackResult(
+            str(params_file),
+            str(out_dir),
+            False,
+            time.perf_counter() - started,
+            message,
+            user,
+            (),
+            timings,
+        )
+
+    try:
+        params = load_parameters(params_file, list(overrides))  # validate before any work
+    except InputError as exc:
+        return failed(str(exc), user=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".rhmodel-pack-", dir=out_dir))
+    except OSError as exc:
+        return failed(
+            InputError(
+                f"cannot use the output folder ({exc.strerror or exc}) — a folder you can write to",
+                file=str(out_dir),
+            ).__str__(),
+            user=True,
+        )
+    try:
+        t = time.perf_counter()
+        try:
+            papermill.execute_notebook(
+                str(PACK_NOTEBOOK),
+                str(tmp / "renewal-pack.ipynb"),
+                parameters={
+                    "params_path": str(params_file.resolve()),
+                    "overrides": list(overrides),
+                    "simulate": simulate,
+                    "seed": seed,
+                },
+                kernel_name=KERNEL,
+                cwd=str(NOTEBOOKS_DIR),
+                execution_timeout=timeout,
+                progress_bar=False,
+                log_output=False,
+                request_save_on_cell_execute=False,
+                kernel_manager_class=_ipc_kernel_manager(),
+            )
+        except PapermillExecutionError as exc:
+            return failed(
+                f"{params_file}: notebook {PACK_NOTEBOOK.name} cell "
+                f"{exc.exec_count} failed: {exc.ename}: {exc.evalue}"
+            )
+        timings["notebook"] = time.perf_counter() - t
+        t = time.perf_counter()
+        (tmp / "renewal-pack.html").write_text(_html(tmp / "renewal-pack.ipynb"), encoding="utf-8")
+        timings["html"] = time.perf_counter() - t
+        t = time.perf_counter()
+        matrix = load_capabilities()
+        evaluation = evaluate(params, matrix, draws=simulate or None, seed=seed)
+        (tmp / "summary.json").write_text(
+            json.dumps(summary_document(evaluation), indent=2, ensure_ascii=False) + "\n",
+            encoding="utf-8",
+        )
+        timings["summary"] = time.perf_counter() - t
+        t = time.perf_counter()
+        from rhmodel.edges.provenance import provenance
+
+        write_workbook(
+            evaluation, matrix, provenance(params), tmp / "renewal-pack.xlsx", pilot_report(params)
+        )
+        timings["workbook"] = time.perf_counter() - t
+        browser = chromium() if pdf else None
+        if browser:
+            t = time.perf_counter()
+            _pdf(tmp / "renewal-pack.html", tmp / "renewal-pack.pdf", browser, tmp / "chrome")
+            timings["pdf"] = time.perf_counter() - t
+        written = [f for f in PACK_FILES if (tmp / f).exists()]
+        for name in written:  # everything is complete: now replace the earlier pack's files
+            os.replace(tmp / name, out_dir / name)
+        return PackResult(
+            str(params_file),
+            str(out_dir),
+            True,
+            time.perf_counter() - started,
+            files=tuple(written),
+            timings=timings,
+        )
+    except InputError as exc:
+        return failed(str(exc), user=True)
+    except Exception as exc:
+        return failed(f"{params_file}: {type(exc).__name__}: {exc}")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def render_packs(
+    params_files: Sequence[str | Path],
+    out: str | Path,
+    overrides: Sequence[str] = (),
+    jobs: int = 1,
+    simulate: int = 10_000,
+    seed: int = 0,
+    timeout: int = 600,
+    progress: Callable[[int, int, PackResult], None] | None = None,
+) -> list[PackResult]:
+    """Render several packs, ``jobs`` at a time; one file renders into ``out`` itself, several
+    into ``out/<params-file-stem>/``."""
+    out = Path(out)
+    files = [Path(f) for f in params_files]
+    stems = [f.stem for f in files]
+    if len(files) > 1 and len(set(stems)) != len(stems):
+        raise InputError(
+            f"two parameter files share a name ({', '.join(stems)}) — each pack "
+            "goes to OUT/<file stem>/, so the stems must differ",
+            file="--params",
+        )
+    targets = [out] if len(files) == 1 else [out / s for s in stems]
+    results: list[PackResult] = []
+    if jobs <= 1 or len(files) == 1:
+        for i, (f, t) in enumerate(zip(files, targets, strict=True), start=1):
+            results.append(render_pack(f, t, overrides, simulate, seed, timeout))
+            if progress:
+                progress(i, len(files), results[-1])
+        return results
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {
+            pool.submit(render_pack, f, t, list(overrides), simulate, seed, timeout): f
+            for f, t in zip(files, targets, strict=True)
+        }
+        for i, fut in enumerate(as_completed(futures), start=1):
+            results.append(fut.result())
+            if progress:
+                progress(i, len(files), results[-1])
+    order = {str(f): k for k, f in enumerate(files)}
+    return sorted(results, key=lambda r: order[r.params_file])

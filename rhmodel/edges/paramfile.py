@@ -1,0 +1,117 @@
+"""Read (and atomically write) parameters files: the edge around :mod:`rhmodel.core.params`.
+
+Here the parameters meet the outside world: the file, the bundled price book, today's date and
+the pilot exports the file names.
+
+Examples
+--------
+>>> from rhmodel.core.document import parse_yaml
+>>> parse_parameters(parse_yaml("logmein: {agents: 10, months_to_renewal: 2}", "p.yaml")
+...                  )["logmein.price_per_agent_month"]   # the price book's range midpoint
+61.5
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import yaml
+
+from rhmodel.core.document import YamlDocument
+from rhmodel.core.params import Parameters, resolve_parameters
+from rhmodel.core.pilot.evidence import needs_pilot_pool, with_pilot_pool
+from rhmodel.core.prices import PriceBook
+from rhmodel.edges.atomic import atomic_write_bytes
+from rhmodel.edges.bundled import load_price_book
+from rhmodel.edges.pilotfiles import pilot_paths, pilot_report
+from rhmodel.edges.yamlfile import load_yaml
+from rhmodel.errors import InputError
+
+__all__ = ["load_parameters", "parse_parameters", "save_parameters"]
+
+
+def parse_parameters(
+    doc: YamlDocument,
+    overrides: Sequence[str] = (),
+    *,
+    price_book: PriceBook | None = None,
+    base_dir: Path | None = None,
+    today: dt.date | None = None,
+) -> Parameters:
+    """:func:`~rhmodel.core.params.resolve_parameters` with the bundled price book and today.
+
+    Examples
+    --------
+    >>> from rhmodel.core.document import parse_yaml
+    >>> parse_parameters(parse_yaml("horizon_month: 24\\n", "p.yaml"))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    rhmodel.errors.InputError: p.yaml:1: horizon_month: unknown key (did you mean 'horizon_mo...
+    """
+    return resolve_parameters(
+        doc,
+        overrides,
+        price_book=price_book if price_book is not None else load_price_book(),
+        today=today if today is not None else dt.date.today(),
+        base_dir=base_dir,
+    )
+
+
+def load_parameters(path: str | Path, overrides: Sequence[str] = ()) -> Parameters:
+    """Load, validate and resolve a parameters file, then check that pilot files exist.
+
+    ``residual.*`` the file leaves out is filled from the pilot exports it names
+    (:func:`rhmodel.core.pilot.evidence.with_pilot_pool`).
+
+    Parameters
+    ----------
+    path : str or Path
+        The YAML file.
+    overrides : sequence of str
+        ``key.path=value`` strings from ``--set``.
+
+    Examples
+    --------
+    >>> from rhmodel.edges.bundled import SAMPLE_PARAMS_FILE
+    >>> p = load_parameters(SAMPLE_PARAMS_FILE, ["horizon_months=24"])
+    >>> p["horizon_months"], p.value("horizon_months").origin
+    (24, '--set')
+    """
+    doc = load_yaml(path)
+    params = parse_parameters(doc, overrides, base_dir=Path(path).resolve().parent)
+    for i, name in enumerate(params["pilot.files"] or ()):
+        if not (params.base_dir / name).exists():
+            line = doc.line_of(f"pilot.files[{i}]")
+            raise InputError(
+                f"pilot file not found ({name!r}, looked in {params.base_dir}) — "
+                "paths are relative to the parameters file",
+                file=str(path),
+                line=line,
+                key="pilot.files",
+            )
+    if not needs_pilot_pool(params):
+        return params
+    report = pilot_report(params)
+    assert report is not None  # pilot.files is non-empty here
+    return with_pilot_pool(params, report)
+
+
+def save_parameters(params: Parameters, path: str | Path) -> None:
+    """Write the explicitly given values of ``params`` as a parameters file, atomically.
+
+    ``pilot.files`` are rewritten relative to the new file's folder, so the saved file finds
+    the same exports.
+    """
+    path = Path(path)
+    header = "# rhmodel parameters (saved by rhmodel); every key is documented in the README.\n"
+    mapping = params.to_yaml_mapping()
+    if params["pilot.files"]:
+        target = path.resolve().parent
+        mapping.setdefault("pilot", {})["files"] = [
+            os.path.relpath(p.resolve(), target) for p in pilot_paths(params)
+        ]
+    body = yaml.safe_dump(mapping, sort_keys=False, allow_unicode=True)
+    atomic_write_bytes(path, (header + body).encode("utf-8"))

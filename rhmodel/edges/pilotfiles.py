@@ -1,0 +1,91 @@
+"""Pilot exports on disk: which files a parameters file names, and reading them into evidence.
+
+Examples
+--------
+>>> from rhmodel.edges.bundled import SAMPLE_PARAMS_FILE, SAMPLE_PILOT_DIR, load_capabilities
+>>> report = load_pilot([SAMPLE_PILOT_DIR], load_capabilities(), timezone="Europe/London")
+>>> report.sessions_total > 0
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+from rhmodel.core.capabilities import CapabilityMatrix
+from rhmodel.core.params import Parameters
+from rhmodel.core.pilot.evidence import PilotReport, summarise_pilot
+from rhmodel.edges.bundled import load_capabilities
+from rhmodel.edges.exports import expand_paths, load_exports
+
+__all__ = ["load_pilot", "pilot_paths", "pilot_report"]
+
+
+def load_pilot(
+    paths: Iterable[str | Path],
+    matrix: CapabilityMatrix,
+    *,
+    timezone: str | None = None,
+    tenant_domains: Iterable[str] = (),
+    target_blocking: float = 0.01,
+    headroom: float = 0.2,
+    growth: float = 0.0,
+    seed: int = 0,
+) -> PilotReport:
+    """Read pilot exports (files or folders) and size the residual pool per incumbent tool."""
+    loaded = load_exports(paths, timezone)
+    return summarise_pilot(
+        loaded,
+        matrix,
+        timezone=timezone,
+        tenant_domains=tenant_domains,
+        target_blocking=target_blocking,
+        headroom=headroom,
+        growth=growth,
+        seed=seed,
+    )
+
+
+def pilot_paths(params: Parameters) -> list[Path]:
+    """``pilot.files`` resolved against the parameters file's folder."""
+    return [params.base_dir / name for name in params["pilot.files"] or ()]
+
+
+def pilot_report(params: Parameters) -> PilotReport | None:
+    """The pilot evidence of ``pilot.files`` with the file's pilot settings, or ``None``."""
+    if not params["pilot.files"]:
+        return None
+    files = tuple(expand_paths(pilot_paths(params)))
+    # The same exports are read once per process even when several steps ask (the parameters'
+    # residual pool, the workbook, the memo); a changed file has a new mtime and size.
+    stamp = tuple((str(f.resolve()), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+    return _cached_pilot(
+        stamp,
+        params["pilot.timezone"],
+        tuple(params["pilot.tenant_domains"] or ()),
+        params["pilot.target_blocking"],
+        params["pilot.headroom"],
+        params["pilot.growth"],
+    )
+
+
+@lru_cache(maxsize=4)
+def _cached_pilot(
+    stamp: tuple[tuple[str, int, int], ...],
+    timezone: str | None,
+    domains: tuple[str, ...],
+    target_blocking: float,
+    headroom: float,
+    growth: float,
+) -> PilotReport:
+    return load_pilot(
+        [Path(p) for p, _, _ in stamp],
+        load_capabilities(),
+        timezone=timezone,
+        tenant_domains=domains,
+        target_blocking=target_blocking,
+        headroom=headroom,
+        growth=growth,
+    )

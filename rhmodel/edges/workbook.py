@@ -1,0 +1,722 @@
+"""The stakeholder workbook: live formulas over named inputs, agreeing with the Python model.
+
+Sheets: About (what it is, provenance, illustrative figures), Inputs (every scalar parameter,
+one named cell each), Decision, Capabilities, Cash flows (monthly formulas per scenario),
+Summary (``<scenario>_<metric>`` named formulas), Sensitivity and Simulation (values computed by
+rhmodel), Pilot and Pool (when there is pilot evidence).
+
+Two writers put anything into a cell, so nothing from outside can become a formula:
+
+- :func:`put_text` writes untrusted text (technician names, notes, file names, any string
+  parameter) as a string; text starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return
+  also gets Excel's quote prefix, so an edit in Excel does not revive it (OWASP CSV injection).
+- :func:`put_formula` is the only way a formula is written; it accepts only the functions every
+  engine computes (Excel, LibreOffice, the ``formulas`` package).
+
+The workbook's formulas are the one deliberate second implementation of the money model; the
+tests recompute them with ``formulas`` and LibreOffice and hold them equal to
+:mod:`rhmodel.core.money.scenarios`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from rhmodel.core.capabilities import CapabilityMatrix
+from rhmodel.core.money.evaluation import Evaluation
+from rhmodel.core.params import SCHEMA, Parameters, spec
+from rhmodel.core.pilot.evidence import PilotReport
+from rhmodel.core.pilot.sessions import OPEN
+from rhmodel.core.products import CONTRACTS, SCENARIOS
+
+__all__ = [
+    "ALLOWED_FUNCTIONS",
+    "METRICS",
+    "build_workbook",
+    "put_formula",
+    "put_text",
+    "workbook_bytes",
+]
+
+#: Functions the workbook may use: every engine (Excel, LibreOffice, ``formulas``) has them.
+ALLOWED_FUNCTIONS = frozenset(
+    {"SUM", "SUMPRODUCT", "IF", "MIN", "MAX", "ROUND", "INDEX", "MATCH", "CEILING"}
+)
+#: The metrics named ``<scenario>_<metric>`` on the Summary sheet.
+METRICS = ("total_cost", "savings", "npv", "roi", "payback_months")
+
+_DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
+_FUNCTION = re.compile(r"([A-Z][A-Z0-9.]*)\s*\(")
+_STRING = re.compile(r'"[^"]*"')
+
+INPUT_FONT = Font(color="0000CC")
+INPUT_FILL = PatternFill("solid", fgColor="FFF7E1")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+WARN_FONT = Font(bold=True, color="B00020")
+LEVEL_FILLS = {
+    "yes": PatternFill("solid", fgColor="C6EFCE"),
+    "partial": PatternFill("solid", fgColor="FFEB9C"),
+    "no": PatternFill("solid", fgColor="FFC7CE"),
+}
+MONEY = '"$"#,##0.00;[Red]-"$"#,##0.00'
+MONEY0 = '"$"#,##0;[Red]-"$"#,##0'
+PERCENT = "0.0%"
+
+
+def put_text(cell: Cell, text: Any) -> Cell:
+    """Write ``text`` as an inert string, whatever it starts with.
+
+    Examples
+    --------
+    >>> from openpyxl import Workbook
+    >>> c = put_text(Workbook().active["A1"], "=HYPERLINK(\\"http://x\\")")
+    >>> c.data_type, c.quotePrefix
+    ('s', True)
+    """
+    value = "" if text is None else str(text)
+    cell.value = value
+    cell.data_type = "s"  # openpyxl would otherwise take a leading "=" for a formula
+    if value.startswith(_DANGEROUS_START):
+        cell.quotePrefix = True
+    return cell
+
+
+def put_formula(cell: Cell, formula: str) -> Cell:
+    """Write one of the model's formulas, refusing any function outside the allow-list.
+
+    Raises
+    ------
+    ValueError
+        A formula that does not start with ``=`` or calls another function (a bug in rhmodel).
+    """
+    if not formula.startswith("="):
+        raise ValueError(f"a formula must start with '=', got {formula!r}")
+    used = set(_FUNCTION.findall(_STRING.sub('""', formula)))
+    if used - ALLOWED_FUNCTIONS:
+        raise ValueError(
+            f"formula uses {sorted(used - ALLOWED_FUNCTIONS)} outside "
+            f"{sorted(ALLOWED_FUNCTIONS)}: {formula}"
+        )
+    cell.value = formula
+    return cell
+
+
+def _header(ws: Worksheet, row: int, titles: list[str], widths: list[int] | None = None) -> None:
+    for j, title in enumerate(titles, start=1):
+        c = put_text(ws.cell(row=row, column=j), title)
+        c.font, c.fill = HEADER_FONT, HEADER_FILL
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+    for j, w in enumerate(widths or [], start=1):
+        ws.column_dimensions[get_column_letter(j)].width = w
+
+
+def _name(wb: Workbook, name: str, sheet: str, ref: str) -> None:
+    wb.defined_names[name] = DefinedName(name, attr_text=f"'{sheet}'!{ref}")
+
+
+def _abs(col: int, row: int) -> str:
+    return f"${get_column_letter(col)}${row}"
+
+
+# ---- sheets ---------------------------------------------------------------------------------
+
+
+def _about(ws: Worksheet, e: Evaluation, provenance: dict[str, Any]) -> None:
+    p = e.params
+    ws.column_dimensions["A"].width = 28
+    ws.column_dimensions["B"].width = 100
+    put_text(
+        ws["A1"],
+        "rhmodel: can Intune Remote Help replace LogMeIn Resolve and/or "
+        "BeyondTrust Remote Support?",
+    ).font = Font(bold=True, size=14)
+    put_text(ws["A2"], p["organisation"] or "")
+    rows = [
+        (
+            "What this is",
+            "The renewal model as live formulas. Change a blue cell on the Inputs "
+            "sheet and every cash flow and the Summary follow. Sensitivity, "
+            "Simulation and Pool are values computed by rhmodel (not live).",
+        ),
+        (
+            "How to use",
+            "Edit Inputs (blue on light yellow). Each input has a workbook name equal "
+            "to its parameter key with dots as underscores (discount_rate, "
+            "logmein_price_per_agent_month, ...). Summary names each result "
+            "<scenario>_<metric> (right_size_npv, status_quo_total_cost, ...).",
+        ),
+        (
+            "Structure",
+            "horizon_months sets the number of monthly rows: regenerate the "
+            "workbook (rhmodel excel) to change it.",
+        ),
+        ("rhmodel version", provenance.get("rhmodel_version")),
+        ("git commit", provenance.get("git_commit") or "not available"),
+        ("parameters file", provenance.get("parameters_file")),
+        ("parameters SHA-256", provenance.get("parameters_sha256")),
+        ("generated at (UTC)", provenance.get("generated_at")),
+        ("price book as of", provenance.get("price_book_as_of")),
+        ("capability matrix as of", provenance.get("capabilities_as_of")),
+    ]
+    for item, date in sorted((provenance.get("price_items_as_of") or {}).items()):
+        rows.append((f"price as of: {item}", date))
+    r = 4
+    for label, value in rows:
+        put_text(ws.cell(row=r, column=1), label).font = Font(bold=True)
+        put_text(ws.cell(row=r, column=2), value).alignment = Alignment(wrap_text=True)
+        r += 1
+    r += 1
+    ill = e.illustrative_details()
+    if ill:
+        c = put_text(ws.cell(row=r, column=1), "ILLUSTRATIVE FIGURES")
+        c.font = WARN_FONT
+        put_text(
+            ws.cell(row=r, column=2),
+            "These inputs are not quoted facts; every result that uses them is illustrative:",
+        ).font = WARN_FONT
+        r += 1
+        for d in ill:
+            put_text(ws.cell(row=r, column=1), d["key"])
+            put_text(
+                ws.cell(row=r, column=2), f"{d['value']} — {d['source']}"
+            ).alignment = Alignment(wrap_text=True)
+            r += 1
+    ws.print_area = f"A1:B{r}"
+
+
+def _input_value(p: Parameters, key: str) -> Any:
+    v = p[key]
+    if v is None:
+        # a number the file leaves out is zero in the model (no product, no pool); text is blank
+        return 0 if spec(key).kind in ("int", "float") else ""
+    if isinstance(v, tuple):
+        return ", ".join(map(str, v))
+    return v
+
+
+def _inputs(wb: Workbook, ws: Worksheet, p: Parameters) -> dict[str, str]:
+    """One row per parameter; returns key → defined name."""
+    _header(
+        ws, 1, ["Parameter", "Value", "Unit", "Meaning", "Source / range"], [44, 16, 26, 70, 70]
+    )
+    ws.freeze_panes = "A2"
+    names: dict[str, str] = {}
+    for i, s in enumerate(SCHEMA, start=2):
+        v = p.value(s.key)
+        put_text(ws.cell(row=i, column=1), s.key)
+        cell = ws.cell(row=i, column=2)
+        value = _input_value(p, s.key)
+        if s.kind in ("int", "float", "bool"):
+            cell.value = value if value != "" else 0
+        elif s.kind == "date":
+            cell.value = value if isinstance(value, dt.date) else None
+            cell.number_format = "yyyy-mm-dd"
+        else:
+            put_text(cell, value)  # strings from the parameters file stay text
+        cell.font, cell.fill = INPUT_FONT, INPUT_FILL
+        if s.kind == "float":
+            cell.number_format = (
+                PERCENT
+                if "fraction" in s.unit
+                else MONEY
+                if s.unit.startswith("US$")
+                else "#,##0.00"
+            )
+        elif s.kind == "int":
+            cell.number_format = "#,##0"
+        put_text(ws.cell(row=i, column=3), s.unit)
+        put_text(ws.cell(row=i, column=4), s.doc).alignment = Alignment(wrap_text=True)
+        source = v.source or v.origin
+        if v.uncertain is not None:
+            u = v.uncertain
+            source = (
+                f"range {u.low:g}–{u.high:g} ({u.distribution}"
+                f"{', mode ' + format(u.mode, 'g') if u.mode is not None else ''}); "
+                f"value shown is the base. {source}"
+            )
+        if v.illustrative:
+            source = "ILLUSTRATIVE. " + source
+        put_text(ws.cell(row=i, column=5), source).alignment = Alignment(wrap_text=True)
+        if v.illustrative:
+            ws.cell(row=i, column=5).font = WARN_FONT
+        name = s.key.replace(".", "_")
+        _name(wb, name, ws.title, _abs(2, i))
+        names[s.key] = name
+        dv = None
+        if s.kind == "choice":
+            dv = DataValidation(type="list", formula1='"' + ",".join(s.choices) + '"')
+        elif s.kind == "bool":
+            dv = DataValidation(type="list", formula1='"TRUE,FALSE"')
+        elif s.kind in ("int", "float"):
+            lo = s.minimum if s.minimum is not None else -1e12
+            hi = s.maximum if s.maximum is not None else 1e12
+            dv = DataValidation(
+                type="whole" if s.kind == "int" else "decimal",
+                operator="between",
+                formula1=str(lo),
+                formula2=str(hi),
+            )
+            dv.error = f"{s.key}: {s.accepted()}"
+            dv.showErrorMessage = True
+        if dv is not None:
+            ws.add_data_validation(dv)
+            dv.add(cell)
+    ws.print_area = f"A1:E{len(SCHEMA) + 1}"
+    return names
+
+
+def _decision(ws: Worksheet, e: Evaluation) -> None:
+    d = e.analysis.decision
+    put_text(ws["A1"], f"Verdict: {d.verdict}").font = Font(bold=True, size=13)
+    put_text(ws["A2"], d.summary)
+    put_text(ws["A3"], "Computed by rhmodel from the capability matrix and requirements.*.")
+    _header(
+        ws,
+        5,
+        ["Criterion", "Result", "Needed", "Remote Help", "Explanation", "Keep a pool with"],
+        [22, 9, 9, 12, 110, 30],
+    )
+    for i, c in enumerate(d.criteria, start=6):
+        put_text(ws.cell(row=i, column=1), c.id)
+        r = put_text(ws.cell(row=i, column=2), "PASS" if c.passed else "FAIL")
+        r.fill = LEVEL_FILLS["yes" if c.passed else "no"]
+        put_text(ws.cell(row=i, column=3), "yes" if c.required else "no")
+        put_text(ws.cell(row=i, column=4), c.remote_help_level).fill = LEVEL_FILLS[
+            c.remote_help_level
+        ]
+        put_text(ws.cell(row=i, column=5), c.explanation).alignment = Alignment(wrap_text=True)
+        put_text(ws.cell(row=i, column=6), ", ".join(c.served_by))
+    ws.freeze_panes = "A6"
+
+
+def _capabilities(ws: Worksheet, m: CapabilityMatrix) -> None:
+    _header(
+        ws,
+        1,
+        ["Dimension", *(m.product_short[p] for p in m.products), "Source"],
+        [26, 45, 45, 45, 50],
+    )
+    for i, d in enumerate(m.dimensions, start=2):
+        put_text(ws.cell(row=i, column=1), d.label)
+        for j, p in enumerate(m.products, start=2):
+            cell = put_text(ws.cell(row=i, column=j), f"[{d.cells[p].level}] {d.cells[p].text}")
+            cell.fill = LEVEL_FILLS[d.cells[p].level]
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        put_text(ws.cell(row=i, column=5), d.cells["remote_help"].source)
+    ws.freeze_panes = "B2"
+
+
+# Column plan of the Cash flows sheet.
+_CONTRACT_COLS = {"logmein": (3, 4, 5), "beyondtrust": (6, 7, 8)}  # k, g, after
+_SCEN_BASE = {"status_quo": 9, "right_size": 12, "cancel": 22}
+
+
+def _scenario_cols(s: str) -> dict[str, int]:
+    b = _SCEN_BASE[s]
+    if s == "status_quo":
+        return {"logmein": b, "beyondtrust": b + 1, "total": b + 2}
+    names = [
+        "logmein",
+        "beyondtrust",
+        "remote_help",
+        "transition",
+        "total",
+        "savings",
+        "disc_savings",
+        "cum_savings",
+        "last_negative",
+        "disc_new",
+    ]
+    return {n: b + i for i, n in enumerate(names)}
+
+
+def _cashflows(ws: Worksheet, horizon: int) -> dict[str, dict[str, str]]:
+    """Monthly formulas; returns per scenario the column ranges (for sums and charts)."""
+    titles = {1: "Month", 2: "Discount factor"}
+    for c, (k, g, a) in _CONTRACT_COLS.items():
+        titles.update(
+            {k: f"{c}: renewals so far", g: f"{c}: price factor", a: f"{c}: changed (1 = yes)"}
+        )
+    for s in SCENARIOS:
+        for part, col in _scenario_cols(s).items():
+            titles[col] = f"{s}: {part.replace('_', ' ')}"
+    _header(ws, 1, [titles[i] for i in range(1, max(titles) + 1)])
+    for i in range(1, max(titles) + 1):
+        ws.column_dimensions[get_column_letter(i)].width = 14
+    ws.freeze_panes = "C2"
+    first, last = 2, horizon + 1
+    for r in range(first, last + 1):
+        m = f"$A{r}"
+        ws.cell(row=r, column=1, value=r - 1)
+        put_formula(ws.cell(row=r, column=2), f"=(1+discount_rate)^(-{m}/12)")
+        for c in CONTRACTS:
+            kcol, gcol, acol = _CONTRACT_COLS[c.name]
+            R, T = f"{c.name}_months_to_renewal", f"{c.name}_term_months"
+            k = f"{get_column_letter(kcol)}{r}"
+            put_formula(ws.cell(row=r, column=kcol), f"=IF({m}<={R},0,CEILING(({m}-{R})/{T},1))")
+            put_formula(
+                ws.cell(row=r, column=gcol),
+                f'=(1+{c.name}_uplift)^{k}*IF({c.name}_billing="annual",'
+                f"IF({m}>{R},IF({m}-{R}-1={T}*({k}-1),{T},0),0),1)",
+            )
+            put_formula(ws.cell(row=r, column=acol), f"=IF({m}>{R},1,0)")
+        for s in SCENARIOS:
+            cols = _scenario_cols(s)
+            sq = _scenario_cols("status_quo")
+            parts = []
+            for c in CONTRACTS:
+                _, gcol, acol = _CONTRACT_COLS[c.name]
+                g, a = f"{get_column_letter(gcol)}{r}", f"{get_column_letter(acol)}{r}"
+                count = c.count_key.replace(".", "_")
+                price = f"{c.price_key.replace('.', '_')}/{c.price_divisor:g}"
+                after = {
+                    "status_quo": count,
+                    "right_size": c.residual_key.replace(".", "_"),
+                    "cancel": "0",
+                }[s]
+                raw = f"{price}*{g}*IF({a}=1,{after},{count})"
+                if s == "status_quo":
+                    formula = f"={raw}"
+                else:
+                    base = f"{get_column_letter(sq[c.name])}{r}"
+                    formula = f"={base}-({base}-{raw})*(1-risk_adjustment_benefit_haircut)"
+                put_formula(ws.cell(row=r, column=cols[c.name]), formula)
+                parts.append(f"{get_column_letter(cols[c.name])}{r}")
+            if s != "status_quo":
+                put_formula(
+                    ws.cell(row=r, column=cols["remote_help"]),
+                    '=IF(remote_help_licensing="add_on",remote_help_licensed_users*'
+                    "remote_help_price_per_user_month,0)*(1+risk_adjustment_cost_uplift)",
+                )
+                put_formula(
+                    ws.cell(row=r, column=cols["transition"]),
+                    f"=IF({m}=1,transition_deployment_cost+transition_training_hours*"
+                    "transition_training_rate_per_hour+transition_network_change_hours*"
+                    "transition_network_rate_per_hour,0)*(1+risk_adjustment_cost_uplift)",
+                )
+                parts += [
+                    f"{get_column_letter(cols['remote_help'])}{r}",
+                    f"{get_column_letter(cols['transition'])}{r}",
+                ]
+            put_formula(ws.cell(row=r, column=cols["total"]), "=" + "+".join(parts))
+            if s == "status_quo":
+                continue
+            tot = f"{get_column_letter(cols['total'])}{r}"
+            sq_tot = f"{get_column_letter(sq['total'])}{r}"
+            sav = f"{get_column_letter(cols['savings'])}{r}"
+            cum = f"{get_column_letter(cols['cum_savings'])}{r}"
+            put_formula(ws.cell(row=r, column=cols["savings"]), f"={sq_tot}-{tot}")
+            put_formula(ws.cell(row=r, column=cols["disc_savings"]), f"={sav}*$B{r}")
+            prev = f"+{get_column_letter(cols['cum_savings'])}{r - 1}" if r > first else ""
+            put_formula(ws.cell(row=r, column=cols["cum_savings"]), f"={sav}{prev}")
+            # the month number where cumulative savings are (still) negative, else 0
+            put_formula(ws.cell(row=r, column=cols["last_negative"]), f"=IF({cum}<-0.000001,{m},0)")
+            rh = f"{get_column_letter(cols['remote_help'])}{r}"
+            tr = f"{get_column_letter(cols['transition'])}{r}"
+            put_formula(ws.cell(row=r, column=cols["disc_new"]), f"=({rh}+{tr})*$B{r}")
+        for col in range(3, max(titles) + 1):
+            header = titles[col]
+            if header.endswith(("renewals so far", "changed (1 = yes)", "last negative")):
+                continue
+            ws.cell(row=r, column=col).number_format = "0.0000" if "factor" in header else MONEY
+        ws.cell(row=r, column=2).number_format = "0.000000"
+    ws.print_area = f"A1:{get_column_letter(max(titles))}{last}"
+    ranges = {}
+    for s in SCENARIOS:
+        ranges[s] = {
+            part: f"'{ws.title}'!${get_column_letter(col)}${first}:${get_column_letter(col)}${last}"
+            for part, col in _scenario_cols(s).items()
+        }
+    return ranges
+
+
+def _summary(
+    wb: Workbook, ws: Worksheet, e: Evaluation, ranges: dict[str, dict[str, str]], horizon: int
+) -> None:
+    a = e.analysis
+    put_text(ws["A1"], "Scenario summary (live formulas over the Inputs sheet)").font = Font(
+        bold=True, size=13
+    )
+    if e.params.illustrative_inputs():
+        put_text(
+            ws["A2"],
+            "ILLUSTRATIVE: uses inputs that are not quoted facts "
+            f"({', '.join(e.params.illustrative_inputs())}).",
+        ).font = WARN_FONT
+    _header(
+        ws,
+        4,
+        [
+            "Scenario",
+            "Viable",
+            "Total cost",
+            "Savings",
+            "NPV",
+            "ROI",
+            "Payback (months)",
+            "PV of new spend",
+            "NPV if viable",
+            "Why",
+        ],
+        [14, 8, 16, 16, 16, 10, 16, 16, 16, 70],
+    )
+    for i, s in enumerate(SCENARIOS, start=5):
+        result = a.scenario(s)
+        put_text(ws.cell(row=i, column=1), s)
+        put_text(ws.cell(row=i, column=2), "yes" if result.viable else "no")
+        r = ranges[s]
+        put_formula(ws.cell(row=i, column=3), f"=SUM({r['total']})")
+        if s == "status_quo":
+            put_formula(ws.cell(row=i, column=4), "=0")
+            put_formula(ws.cell(row=i, column=5), "=0")
+            put_formula(ws.cell(row=i, column=8), "=0")
+            put_formula(ws.cell(row=i, column=6), '=""')
+            put_formula(ws.cell(row=i, column=7), "=0")
+        else:
+            put_formula(ws.cell(row=i, column=4), f"=SUM({r['savings']})")
+            put_formula(ws.cell(row=i, column=5), f"=SUM({r['disc_savings']})")
+            put_formula(ws.cell(row=i, column=8), f"=SUM({r['disc_new']})")
+            put_formula(ws.cell(row=i, column=6), f'=IF(H{i}>0,E{i}/H{i},"")')
+            put_formula(
+                ws.cell(row=i, column=7),
+                f'=IF(MAX({r["last_negative"]})>={horizon},"never",'
+                f"IF(MAX({r['last_negative']})=0,0,MAX({r['last_negative']})+1))",
+            )
+        put_formula(ws.cell(row=i, column=9), f'=IF(B{i}="yes",E{i},-1E+300)')
+        put_text(ws.cell(row=i, column=10), result.why)
+        for col, fmt in ((3, MONEY), (4, MONEY), (5, MONEY), (6, PERCENT), (8, MONEY), (9, MONEY)):
+            ws.cell(row=i, column=col).number_format = fmt
+        for metric, col in zip(METRICS, (3, 4, 5, 6, 7), strict=True):
+            _name(wb, f"{s}_{metric}", ws.title, _abs(col, i))
+        _name(wb, f"{s}_pv_new_spend", ws.title, _abs(8, i))
+    put_text(ws["A9"], "Recommended (viable, highest NPV)").font = Font(bold=True)
+    put_formula(ws["C9"], "=INDEX(A5:A7,MATCH(MAX(I5:I7),I5:I7,0))")
+    ws["C9"].font = Font(bold=True)
+    _name(wb, "recommended_scenario", ws.title, "$C$9")
+    fill = PatternFill("solid", fgColor="C6EFCE")
+    ws.conditional_formatting.add("A5:J7", FormulaRule(formula=["$A5=$C$9"], fill=fill))
+    put_text(ws["A11"], "Definitions").font = Font(bold=True)
+    notes = [
+        "total_cost = sum of the scenario's monthly costs over the horizon",
+        "savings = sum over months of (status_quo cost − scenario cost), undiscounted",
+        "npv = sum over m of (status_quo cost_m − scenario cost_m) / (1 + discount_rate)^(m/12)",
+        "roi = npv / PV(new spend: Remote Help licences + transition costs); blank when 0",
+        "payback = smallest m >= 0 from which cumulative savings stay >= 0 ('never' if not)",
+        f"rhmodel's own figures at generation: recommended {a.recommended}; "
+        + "; ".join(f"{x.name} NPV {x.npv:,.2f}" for x in a.scenarios),
+    ]
+    for j, text in enumerate(notes, start=12):
+        put_text(ws.cell(row=j, column=1), text)
+    ws.freeze_panes = "A5"
+    ws.print_area = "A1:J17"
+    chart = LineChart()
+    chart.title = "Cumulative savings against status quo (US$)"
+    chart.y_axis.title = "US$"
+    chart.x_axis.title = "Month"
+    cf = wb["Cash flows"]
+    for s in ("right_size", "cancel"):
+        col = _scenario_cols(s)["cum_savings"]
+        data = Reference(cf, min_col=col, min_row=1, max_row=horizon + 1)
+        chart.add_data(data, titles_from_data=True)
+    chart.set_categories(Reference(cf, min_col=1, min_row=2, max_row=horizon + 1))
+    chart.height, chart.width = 9, 18
+    ws.add_chart(chart, "A20")
+
+
+def _sensitivity(wb: Workbook, ws: Worksheet, e: Evaluation) -> None:
+    put_text(ws["A1"], "Sensitivity of right_size NPV (values computed by rhmodel, not live)")
+    ws["A1"].font = Font(bold=True)
+    _header(
+        ws,
+        3,
+        ["Input", "Low", "High", "NPV at low", "NPV at high", "Swing"],
+        [36, 12, 12, 16, 16, 16],
+    )
+    for i, b in enumerate(e.sensitivity, start=4):
+        put_text(ws.cell(row=i, column=1), b.key)
+        for j, v in enumerate((b.low, b.high, b.npv_low, b.npv_high, b.swing), start=2):
+            ws.cell(row=i, column=j, value=v).number_format = MONEY if j > 3 else "#,##0.####"
+    n = len(e.sensitivity)
+    r = n + 6
+    put_text(ws.cell(row=r, column=1), "Break-even (right_size NPV = 0)").font = Font(bold=True)
+    _header(ws, r + 1, ["Input", "Break-even", "Base", "Current", "Meaning"])
+    for i, b in enumerate(e.break_even.values(), start=r + 2):
+        put_text(ws.cell(row=i, column=1), b.key)
+        ws.cell(row=i, column=2, value=b.value)
+        ws.cell(row=i, column=3, value=b.base)
+        ws.cell(row=i, column=4, value=b.current)
+        put_text(ws.cell(row=i, column=5), b.meaning)
+    if n:
+        chart = BarChart()
+        chart.type = "bar"
+        chart.title = "Tornado: right_size NPV at each input's low and high"
+        chart.add_data(
+            Reference(ws, min_col=4, max_col=5, min_row=3, max_row=3 + n), titles_from_data=True
+        )
+        chart.set_categories(Reference(ws, min_col=1, min_row=4, max_row=3 + n))
+        chart.height, chart.width = 8, 18
+        ws.add_chart(chart, "H3")
+
+
+def _simulation(ws: Worksheet, e: Evaluation) -> None:
+    sim = e.simulation
+    put_text(ws["A1"], "Monte Carlo simulation (values computed by rhmodel, not live)")
+    ws["A1"].font = Font(bold=True)
+    if sim is None:
+        put_text(ws["A3"], "Not run: use rhmodel excel --simulate N.")
+        return
+    put_text(
+        ws["A2"],
+        f"{sim.draws:,} draws, seed {sim.seed}; ranged inputs drawn together: "
+        + ", ".join(sim.inputs),
+    )
+    _header(
+        ws, 4, ["Scenario", "NPV mean", "P10", "P50", "P90", "P(NPV > 0)"], [14, 16, 16, 16, 16, 12]
+    )
+    for i, (name, r) in enumerate(sim.scenarios.items(), start=5):
+        put_text(ws.cell(row=i, column=1), name)
+        for j, v in enumerate((r.npv_mean, r.npv_p10, r.npv_p50, r.npv_p90), start=2):
+            ws.cell(row=i, column=j, value=v).number_format = MONEY
+        ws.cell(row=i, column=6, value=r.p_npv_positive).number_format = PERCENT
+
+
+def _pilot(ws: Worksheet, pool: Worksheet, report: PilotReport, limit: int = 5000) -> None:
+    put_text(ws["A1"], "Pilot evidence (values computed by rhmodel)").font = Font(bold=True)
+    rows = [
+        ("sessions", report.sessions_total),
+        ("duplicate records dropped", report.duplicates_dropped),
+        ("residual sessions", report.residual_sessions),
+        ("residual share", report.residual_share),
+        ("time zone", report.timezone),
+    ]
+    rows += [(f"sessions: {k}", v) for k, v in report.sessions_by_tool.items()]
+    rows += [(f"residual: {k}", v) for k, v in report.residual_by_reason.items()]
+    for i, (k, v) in enumerate(rows, start=3):
+        put_text(ws.cell(row=i, column=1), k)
+        if isinstance(v, str):
+            put_text(ws.cell(row=i, column=2), v)
+        else:
+            ws.cell(row=i, column=2, value=v).number_format = (
+                PERCENT if k == "residual share" else "#,##0"
+            )
+    r = len(rows) + 5
+    residual = report.sessions[report.sessions["residual"]]
+    put_text(
+        ws.cell(row=r, column=1),
+        f"Residual sessions (first {min(limit, len(residual)):,} "
+        f"of {len(residual):,}); text from the exports is shown "
+        "as text",
+    ).font = Font(bold=True)
+    _header(
+        ws,
+        r + 1,
+        ["Session", "Tool", "Start (UTC)", "End (UTC)", "Technician", "Reason", "Source"],
+        [22, 16, 20, 20, 30, 12, 50],
+    )
+    for i, row in enumerate(residual.head(limit).itertuples(index=False), start=r + 2):
+        put_text(ws.cell(row=i, column=1), row.session_id)
+        put_text(ws.cell(row=i, column=2), row.tool)
+        for j, t in ((3, row.start), (4, row.end)):
+            if t != OPEN:
+                ws.cell(
+                    row=i,
+                    column=j,
+                    value=dt.datetime.fromtimestamp(int(t), dt.UTC).replace(tzinfo=None),
+                ).number_format = "yyyy-mm-dd hh:mm:ss"
+        put_text(ws.cell(row=i, column=5), row.technician)
+        put_text(ws.cell(row=i, column=6), row.primary_reason)
+        put_text(ws.cell(row=i, column=7), f"{row.file}:{row.line}")
+    ws.freeze_panes = f"A{r + 2}"
+
+    put_text(pool["A1"], "Residual pool per incumbent tool (values computed by rhmodel)")
+    pool["A1"].font = Font(bold=True)
+    fields = [
+        "metric",
+        "sessions",
+        "peak_concurrent_sessions",
+        "peak_concurrent_technicians",
+        "distinct_technicians",
+        "daily_peak_max",
+        "daily_peak_p95",
+        "busy_hour_erlangs",
+        "erlang_b_servers",
+        "recommended_licenses",
+        "rule",
+    ]
+    _header(pool, 3, ["Tool", *fields], [16] + [14] * (len(fields) - 1) + [110])
+    for i, (tool, z) in enumerate(report.tools.items(), start=4):
+        put_text(pool.cell(row=i, column=1), tool)
+        d = z.to_dict()
+        for j, f in enumerate(fields, start=2):
+            v = d[f]
+            if isinstance(v, str):
+                put_text(pool.cell(row=i, column=j), v).alignment = Alignment(wrap_text=True)
+            else:
+                pool.cell(row=i, column=j, value=v)
+
+
+def build_workbook(
+    e: Evaluation,
+    matrix: CapabilityMatrix,
+    provenance: dict[str, Any],
+    pilot: PilotReport | None = None,
+) -> Workbook:
+    """The whole workbook for one evaluation (not yet saved)."""
+    wb = Workbook()
+    about = wb.active
+    about.title = "About"
+    _about(about, e, provenance)
+    _inputs(wb, wb.create_sheet("Inputs"), e.params)
+    _decision(wb.create_sheet("Decision"), e)
+    _capabilities(wb.create_sheet("Capabilities"), matrix)
+    horizon = e.params["horizon_months"]
+    summary = wb.create_sheet("Summary", 1)
+    ranges = _cashflows(wb.create_sheet("Cash flows"), horizon)
+    _summary(wb, summary, e, ranges, horizon)
+    _sensitivity(wb, wb.create_sheet("Sensitivity"), e)
+    _simulation(wb.create_sheet("Simulation"), e)
+    if pilot is not None:
+        _pilot(wb.create_sheet("Pilot"), wb.create_sheet("Pool"), pilot)
+    for ws in wb.worksheets:
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.fitToWidth = 1
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToHeight = 0
+    # Excel recalculates everything when the file opens (openpyxl stores no cached values).
+    wb.calculation.fullCalcOnLoad = True
+    return wb
+
+
+def workbook_bytes(wb: Workbook) -> bytes:
+    """The workbook as .xlsx bytes (so the caller can write them atomically)."""
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def write_workbook(
+    e: Evaluation,
+    matrix: CapabilityMatrix,
+    provenance: dict[str, Any],
+    path: str | Path,
+    pilot: PilotReport | None = None,
+) -> None:
+    """Build and save atomically: a failure never leaves a half-written file in place."""
+    from rhmodel.edges.atomic import atomic_write_bytes
+
+    atomic_write_bytes(path, workbook_bytes(build_workbook(e, matrix, provenance, pilot)))

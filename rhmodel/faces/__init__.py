@@ -1,0 +1,1 @@
+"""Faces: what people use. The command line, text tables, the HTML memo, plots, the explorer."""

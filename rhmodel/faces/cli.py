@@ -1,0 +1,571 @@
+"""The ``rhmodel`` command line.
+
+Heavy libraries (numpy, pandas, matplotlib) are imported inside the commands that need them,
+so ``rhmodel --help`` answers at once. Every user error ends as one ``error:`` line on stderr
+and exit status 2; a traceback means a bug in rhmodel.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+from rhmodel._version import __version__
+from rhmodel.errors import InputError
+
+__all__ = ["main"]
+
+EXIT_USER_ERROR = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage mistakes as one ``error:`` line, like every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        hint = "" if " — " in message else f" — see '{self.prog} --help'"
+        print(f"error: {self.prog}: {message}{hint}", file=sys.stderr)
+        raise SystemExit(EXIT_USER_ERROR)
+
+
+def _add_params(p: argparse.ArgumentParser, optional: bool = False) -> None:
+    if optional:
+        p.add_argument("--params", metavar="PARAMS.yaml", help="parameters file")
+    else:
+        p.add_argument("params", metavar="PARAMS.yaml", help="parameters file")
+    p.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override one parameter, e.g. --set logmein.agents=80 (repeatable)",
+    )
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="rhmodel",
+        description="Can Intune Remote Help replace LogMeIn Resolve and/or BeyondTrust Remote "
+        "Support, how much must we keep, and what do we save at renewal?",
+        epilog="Every command reads one parameters YAML (see data/params/sample.yaml).",
+    )
+    parser.add_argument("--version", action="version", version=f"rhmodel {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    m = sub.add_parser(
+        "matrix",
+        help="the capability matrix (seed Section 4.1)",
+        description="Print the capability matrix of the three products.",
+    )
+    m.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    m.set_defaults(func=_cmd_matrix)
+
+    d = sub.add_parser(
+        "decide",
+        help="the replace-or-keep decision (seed Section 4.4)",
+        description="Apply the seed's replace-or-keep test to the parameters.",
+    )
+    _add_params(d)
+    d.add_argument("--format", choices=("text", "json"), default="text")
+    d.set_defaults(func=_cmd_decide)
+    sc = sub.add_parser(
+        "scenarios",
+        help="savings scenarios: NPV, ROI, payback, risk",
+        description="Cash flows of status_quo, right_size and cancel; NPV, "
+        "ROI, payback, timing, sensitivity, break-even and "
+        "(with --simulate) a Monte Carlo simulation.",
+    )
+    _add_params(sc)
+    sc.add_argument(
+        "--simulate",
+        type=_positive_int,
+        metavar="N",
+        default=None,
+        help="draw every ranged input together N times",
+    )
+    sc.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        metavar="S",
+        help="random seed for --simulate (default 0: reproducible)",
+    )
+    sc.add_argument("--format", choices=("table", "json"), default="table")
+    sc.set_defaults(func=_cmd_scenarios)
+    rp = sub.add_parser(
+        "report",
+        help="render renewal packs (notebook, HTML, workbook, JSON)",
+        description="Execute the renewal-pack notebook with papermill for each "
+        "parameters file and write the pack atomically.",
+    )
+    rp.add_argument(
+        "--params",
+        action="append",
+        default=None,
+        metavar="PARAMS.yaml",
+        help="parameters file (repeatable; default: the bundled sample)",
+    )
+    rp.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override one parameter in every pack (repeatable)",
+    )
+    rp.add_argument(
+        "--out",
+        default="reports",
+        metavar="DIR",
+        help="output folder; several parameter files go to DIR/<file stem>/",
+    )
+    rp.add_argument(
+        "--jobs", type=_positive_int, default=1, metavar="N", help="packs rendered in parallel"
+    )
+    rp.add_argument(
+        "--simulate",
+        type=_positive_int,
+        default=10_000,
+        metavar="N",
+        help="Monte Carlo draws (default 10000)",
+    )
+    rp.add_argument("--seed", type=int, default=0, metavar="S")
+    rp.add_argument(
+        "--timeout",
+        type=_positive_int,
+        default=600,
+        metavar="SECONDS",
+        help="limit per notebook cell (default 600)",
+    )
+    rp.set_defaults(func=_cmd_report)
+
+    xp = sub.add_parser(
+        "explore",
+        help="the scenario explorer in the browser (Voilà)",
+        description="Serve the scenario explorer on localhost with Voilà; no source code is shown.",
+    )
+    _add_params(xp, optional=True)
+    xp.add_argument(
+        "--port",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="port on 127.0.0.1 (default: a free one)",
+    )
+    xp.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    xp.set_defaults(func=_cmd_explore)
+
+    ex = sub.add_parser(
+        "excel",
+        help="the stakeholder workbook with live formulas",
+        description="Write an Excel workbook whose formulas recompute the "
+        "scenarios from named input cells.",
+    )
+    _add_params(ex)
+    ex.add_argument("--out", required=True, metavar="FILE.xlsx", help="workbook to write")
+    ex.add_argument(
+        "--simulate",
+        type=_positive_int,
+        metavar="N",
+        default=10_000,
+        help="Monte Carlo draws for the Simulation sheet (default 10000)",
+    )
+    ex.add_argument("--seed", type=int, default=0, metavar="S")
+    ex.set_defaults(func=_cmd_excel)
+
+    po = sub.add_parser(
+        "pool",
+        help="pilot evidence: residual work and the pool to keep",
+        description="Load pilot session exports, classify residual work and "
+        "size the residual pool per incumbent tool.",
+    )
+    po.add_argument(
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="pilot exports or folders of them (default: pilot.files of --params)",
+    )
+    _add_params(po, optional=True)
+    po.add_argument(
+        "--timezone",
+        metavar="TZ",
+        help="business time zone (IANA), also for "
+        "timestamps without an offset (default: pilot.timezone)",
+    )
+    po.add_argument(
+        "--tenant-domain",
+        dest="tenant_domains",
+        action="append",
+        default=None,
+        metavar="DOMAIN",
+        help="your tenant's e-mail domain (repeatable; default: pilot.tenant_domains)",
+    )
+    po.add_argument(
+        "--target-blocking",
+        type=_fraction(0, 1, inclusive=False),
+        default=None,
+        metavar="P",
+        help="Erlang B target (default 0.01)",
+    )
+    po.add_argument(
+        "--headroom",
+        type=_fraction(0, 5),
+        default=None,
+        metavar="H",
+        help="fraction added to the evidence (default 0.2)",
+    )
+    po.add_argument(
+        "--growth",
+        type=_fraction(0, 5),
+        default=None,
+        metavar="G",
+        help="expected growth of residual work (default 0)",
+    )
+    po.add_argument("--format", choices=("table", "json"), default="table")
+    po.set_defaults(func=_cmd_pool)
+    return parser
+
+
+def _fraction(low: float, high: float, inclusive: bool = True):
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"not a number ({text!r}) — a fraction such as 0.2"
+            ) from None
+        ok = (low <= value <= high) if inclusive else (low < value < high)
+        if not ok:
+            bounds = f"[{low:g}, {high:g}]" if inclusive else f"({low:g}, {high:g})"
+            raise argparse.ArgumentTypeError(f"out of range ({value:g}) — a fraction in {bounds}")
+        return value
+
+    return parse
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not a whole number ({text!r}) — a whole number of draws >= 1, e.g. 10000"
+        ) from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(
+            f"must be at least 1 ({value}) — a whole number of draws >= 1, e.g. 10000"
+        )
+    return value
+
+
+def _emit(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _cmd_matrix(args: argparse.Namespace) -> int:
+    from rhmodel.edges.bundled import load_capabilities
+    from rhmodel.faces.texttable import text_table, wrap
+
+    matrix = load_capabilities()
+    if args.format == "json":
+        _emit(json.dumps(matrix.to_dict(), indent=2, ensure_ascii=False))
+        return 0
+    if args.format == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(["dimension", "label", "product", "level", "text", "source"])
+        for dim in matrix.dimensions:
+            for product, cell in dim.cells.items():
+                writer.writerow([dim.id, dim.label, product, cell.level, cell.text, cell.source])
+        _emit(buf.getvalue())
+        return 0
+    header = ["Dimension", *(matrix.product_short[p] for p in matrix.products)]
+    rows = [
+        [d.label, *(f"[{d.cells[p].level}] {d.cells[p].text}" for p in matrix.products)]
+        for d in matrix.dimensions
+    ]
+    _emit(wrap(f"Capability matrix (source: {matrix.document}; as of {matrix.as_of})", 100) + "\n")
+    _emit(text_table(header, rows, widths=[16, 25, 25, 25]))
+    _emit("\nWhere the incumbents are still stronger (seed §4.2):")
+    for s in matrix.incumbent_strengths:
+        who = ", ".join(matrix.product_short[p] for p in s.products)
+        _emit(wrap(f"- {s.label} ({who}): {s.text}", 100, indent="  "))
+    return 0
+
+
+def _load(args: argparse.Namespace) -> Any:
+    from rhmodel.edges.paramfile import load_parameters
+
+    return load_parameters(args.params, args.overrides)
+
+
+def _cmd_decide(args: argparse.Namespace) -> int:
+    from rhmodel.core.decision import decide
+    from rhmodel.edges.bundled import load_capabilities
+    from rhmodel.faces.texttable import wrap
+
+    params = _load(args)
+    decision = decide(params, load_capabilities())
+    if args.format == "json":
+        _emit(json.dumps(decision.to_dict(), indent=2, ensure_ascii=False))
+        return 0
+    _emit(f"Verdict: {decision.verdict}\n{wrap(decision.summary, 100)}\n")
+    _emit("Replace-or-keep test (seed §4.4):")
+    for c in decision.criteria:
+        mark = "PASS" if c.passed else "FAIL"
+        _emit(wrap(f"  [{mark}] {c.id}: {c.explanation}", 100, indent="         "))
+    if decision.keep_for:
+        _emit(f"\nKeep a specialist pool for: {', '.join(decision.keep_for)}")
+    return 0
+
+
+def _cmd_scenarios(args: argparse.Namespace) -> int:
+    from rhmodel.core.money.evaluation import evaluate
+    from rhmodel.edges.bundled import load_capabilities
+    from rhmodel.edges.provenance import summary_document
+    from rhmodel.faces.scenario_text import scenarios_text
+
+    params = _load(args)
+    result = evaluate(params, load_capabilities(), draws=args.simulate, seed=args.seed)
+    if args.format == "json":
+        _emit(json.dumps(summary_document(result), indent=2, ensure_ascii=False))
+    else:
+        _emit(scenarios_text(result))
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from rhmodel.edges.bundled import SAMPLE_PARAMS_FILE
+    from rhmodel.edges.pack import PackResult, render_packs
+    from rhmodel.faces.texttable import text_table
+
+    files = args.params or [str(SAMPLE_PARAMS_FILE)]
+    for f in files:
+        if not Path(f).is_file():
+            raise InputError("no such file — give an existing parameters YAML", file=f)
+
+    def progress(done: int, total: int, r: PackResult) -> None:
+        bar = "#" * (20 * done // total)
+        state = "ok" if r.ok else "FAILED"
+        print(
+            f"[{bar:<20}] {done}/{total} {state}: {r.params_file} ({r.seconds:.1f} s)",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    results = render_packs(
+        files,
+        args.out,
+        args.overrides,
+        jobs=args.jobs,
+        simulate=args.simulate,
+        seed=args.seed,
+        timeout=args.timeout,
+        progress=progress,
+    )
+    if len(results) == 1 and not results[0].ok:
+        print(f"error: {results[0].error}", file=sys.stderr)
+        return EXIT_USER_ERROR if results[0].user_error else 1
+    if len(results) > 1:
+        rows = [
+            [
+                Path(r.params_file).name,
+                "ok" if r.ok else "FAILED",
+                r.out_dir,
+                f"{r.seconds:.1f}",
+                r.error,
+            ]
+            for r in results
+        ]
+        _emit(
+            text_table(
+                ["Parameters", "Status", "Pack", "Seconds", "Error"],
+                rows,
+                widths=[18, 7, 24, 7, 36],
+            )
+        )
+    for r in results:
+        if r.ok:
+            _emit(
+                f"pack for {r.params_file}: {Path(r.out_dir) / 'renewal-pack.html'} "
+                f"({', '.join(r.files)})"
+            )
+    failed = [r for r in results if not r.ok]
+    if failed:
+        return EXIT_USER_ERROR if all(r.user_error for r in failed) else 1
+    return 0
+
+
+def _cmd_explore(args: argparse.Namespace) -> int:
+    import os
+    import socket
+    import subprocess
+    import webbrowser
+    from pathlib import Path
+
+    from rhmodel.edges.bundled import NOTEBOOKS_DIR, SAMPLE_PARAMS_FILE
+    from rhmodel.edges.paramfile import load_parameters
+
+    path = Path(args.params or SAMPLE_PARAMS_FILE).resolve()
+    load_parameters(path, args.overrides)  # a bad file fails here, as one line, not in the page
+    if args.overrides:
+        raise InputError(
+            "the explorer edits values itself; --set is not used here — change "
+            "the value in the page or in the parameters file",
+            file="--set",
+        )
+    port = args.port
+    if port is None:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/"
+    env = {**os.environ, "RHMODEL_PARAMS": str(path)}
+    cmd = [
+        sys.executable,
+        "-m",
+        "voila",
+        str(NOTEBOOKS_DIR / "40-explorer.ipynb"),
+        f"--port={port}",
+        "--no-browser",
+        "--Voila.ip=127.0.0.1",
+        "--strip_sources=True",
+        "--show_tracebacks=False",
+    ]
+    print(f"rhmodel explorer on {url} (parameters: {path}); Ctrl+C stops it", flush=True)
+    proc = subprocess.Popen(cmd, env=env)
+    if not args.no_browser:
+        webbrowser.open(url)
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:
+        proc.terminate()
+        proc.wait(timeout=10)
+        return 0
+
+
+def _cmd_excel(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from rhmodel.core.money.evaluation import evaluate
+    from rhmodel.edges.bundled import load_capabilities
+    from rhmodel.edges.pilotfiles import pilot_report
+    from rhmodel.edges.provenance import provenance
+    from rhmodel.edges.workbook import write_workbook
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".xlsx":
+        raise InputError(
+            f"the workbook must end in .xlsx ({out.name!r}) — e.g. --out book.xlsx", file="--out"
+        )
+    if not out.parent.exists():
+        raise InputError(f"folder does not exist ({out.parent}) — create it first", file="--out")
+    params = _load(args)
+    matrix = load_capabilities()
+    result = evaluate(params, matrix, draws=args.simulate, seed=args.seed)
+    try:
+        write_workbook(result, matrix, provenance(params), out, pilot_report(params))
+    except OSError as exc:
+        raise InputError(
+            f"cannot write the workbook ({exc.strerror or exc}) — a writable "
+            "file path ending in .xlsx",
+            file=str(out),
+        ) from None
+    print(f"wrote {out}")
+    return 0
+
+
+def _cmd_pool(args: argparse.Namespace) -> int:
+    from rhmodel.core.document import parse_yaml
+    from rhmodel.edges.bundled import load_capabilities
+    from rhmodel.edges.paramfile import load_parameters, parse_parameters
+    from rhmodel.edges.pilotfiles import load_pilot, pilot_paths
+    from rhmodel.faces.pilot_text import pilot_text
+
+    if args.params:
+        params = load_parameters(args.params, args.overrides)
+    else:
+        params = parse_parameters(parse_yaml("", "defaults"), args.overrides)
+    files = args.files or pilot_paths(params)
+    if not files:
+        raise InputError(
+            "no pilot exports given — name files or folders, or --params with pilot.files"
+        )
+    timezone = args.timezone or params["pilot.timezone"]
+    if args.timezone:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(args.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise InputError(
+                f"unknown time zone ({args.timezone!r}) — an IANA name such as Europe/London",
+                file="--timezone",
+            ) from None
+    report = load_pilot(
+        files,
+        load_capabilities(),
+        timezone=timezone,
+        tenant_domains=args.tenant_domains or params["pilot.tenant_domains"] or (),
+        target_blocking=(
+            args.target_blocking
+            if args.target_blocking is not None
+            else params["pilot.target_blocking"]
+        ),
+        headroom=args.headroom if args.headroom is not None else params["pilot.headroom"],
+        growth=args.growth if args.growth is not None else params["pilot.growth"],
+    )
+    from rhmodel.core.pilot.evidence import undeclared_needs
+
+    matrix = load_capabilities()
+    gaps = undeclared_needs(
+        report, matrix, {k: params[k] for k in params.values if k.startswith("requirements.")}
+    )
+    if args.format == "json":
+        out = report.to_dict()
+        out["undeclared_needs"] = [
+            {"criterion": c, "requirement": k, "sessions": n} for c, k, n in gaps
+        ]
+        _emit(json.dumps(out, indent=2, ensure_ascii=False))
+    else:
+        _emit(pilot_text(report))
+        if gaps and args.params:
+            from rhmodel.faces.texttable import wrap
+
+            _emit("")
+            _emit(
+                wrap(
+                    "The pilot found work the parameters say you do not need (criterion: "
+                    "residual sessions): "
+                    + ", ".join(f"{c}: {n:,}" for c, _k, n in gaps)
+                    + ". If that work must stay, set "
+                    + ", ".join(k for _c, k, _n in gaps)
+                    + " to true and `rhmodel decide` will keep a pool for it.",
+                    100,
+                )
+            )
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_USER_ERROR
+    try:
+        return int(args.func(args))
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except BrokenPipeError:
+        # `rhmodel matrix | head` closes the pipe early: not an error worth a traceback.
+        sys.stderr.close()
+        return 0

@@ -1,0 +1,520 @@
+"""The renewal pack as a decision memo: HTML sections the notebooks display, in order.
+
+Every number comes from :func:`rhmodel.core.money.evaluation.evaluate` (and the pilot report);
+this module only arranges and words them. Each section returns :class:`Html`, which Jupyter,
+nbconvert and Voilà all display; figures are embedded as PNG so the exported HTML stands alone.
+
+Examples
+--------
+>>> from rhmodel.edges.bundled import SAMPLE_PARAMS_FILE
+>>> pack = RenewalPack.load(SAMPLE_PARAMS_FILE, simulate=500)
+>>> "Verdict" in pack.executive_summary()
+True
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from matplotlib.figure import Figure
+
+from rhmodel.core.capabilities import CapabilityMatrix
+from rhmodel.core.money.evaluation import Evaluation, evaluate
+from rhmodel.core.pilot.evidence import PilotReport, undeclared_needs
+from rhmodel.core.readiness import Readiness
+from rhmodel.edges.bundled import load_capabilities, load_readiness
+from rhmodel.edges.paramfile import load_parameters
+from rhmodel.edges.pilotfiles import pilot_report
+from rhmodel.edges.provenance import summary_document
+from rhmodel.faces.formatting import money, number, percent
+
+__all__ = ["Html", "RenewalPack"]
+
+_CSS = """
+<style>
+.rh-memo { font-family: "Segoe UI", Helvetica, Arial, sans-serif; color: #1b1b1b;
+           max-width: 1000px; line-height: 1.45; }
+.rh-memo h1 { font-size: 1.8em; margin-bottom: 0.1em; }
+.rh-memo h2 { font-size: 1.3em; border-bottom: 2px solid #1f4e79; padding-bottom: 0.2em;
+              margin-top: 1.6em; break-before: page; page-break-before: always; }
+.rh-memo h2.first { break-before: auto; page-break-before: auto; }
+.rh-memo table { border-collapse: collapse; margin: 0.6em 0; font-size: 0.92em;
+                 break-inside: auto; }
+.rh-memo tr { break-inside: avoid; page-break-inside: avoid; }
+.rh-memo th { background: #1f4e79; color: #fff; text-align: left; padding: 4px 8px; }
+.rh-memo td { border-bottom: 1px solid #ddd; padding: 4px 8px; vertical-align: top; }
+/* JupyterLab's stylesheet right-aligns every table cell; a memo reads left to right */
+.rh-memo table td, .rh-memo table th { text-align: left !important; }
+.rh-memo table td.num { text-align: right !important; font-variant-numeric: tabular-nums;
+                        white-space: nowrap; }
+.rh-memo .verdict { font-size: 1.25em; font-weight: bold; }
+.rh-memo .illustrative { background: #fde7e9; border-left: 5px solid #b00020; padding: 6px 10px;
+                         margin: 0.6em 0; }
+.rh-memo .pass { background: #c6efce; } .rh-memo .fail { background: #ffc7ce; }
+.rh-memo .yes { background: #c6efce; } .rh-memo .partial { background: #ffeb9c; }
+.rh-memo .no { background: #ffc7ce; }
+.rh-memo .recommended { font-weight: bold; background: #eef6ee; }
+.rh-memo .small { font-size: 0.85em; color: #555; }
+.rh-memo img { max-width: 100%; break-inside: avoid; page-break-inside: avoid; }
+@media print { .rh-memo { max-width: none; } @page { size: A4; margin: 16mm 14mm; } }
+</style>
+"""
+
+
+class Html(str):
+    """A string of HTML that notebooks render as HTML."""
+
+    def _repr_html_(self) -> str:
+        return str(self)
+
+
+def _e(value: Any) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+def _table(
+    header: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    numeric: Sequence[int] = (),
+    row_class: Sequence[str] | None = None,
+) -> str:
+    out = ["<table>"]
+    if any(header):  # a key-value table has no header row
+        out += ["<tr>", *(f"<th>{_e(h)}</th>" for h in header), "</tr>"]
+    for i, row in enumerate(rows):
+        cls = f' class="{row_class[i]}"' if row_class and row_class[i] else ""
+        out.append(f"<tr{cls}>")
+        for j, cell in enumerate(row):
+            attr = ' class="num"' if j in numeric else ""
+            out.append(f"<td{attr}>{cell if isinstance(cell, Html) else _e(cell)}</td>")
+        out.append("</tr>")
+    out.append("</table>")
+    return "".join(out)
+
+
+def _figure(fig: Figure, alt: str) -> str:
+    buf = io.BytesIO()
+    # the figures lay themselves out (tight_layout); bbox "tight" would render them twice
+    fig.savefig(buf, format="png", dpi=100)
+    data = base64.b64encode(buf.getvalue()).decode()
+    return f'<img alt="{_e(alt)}" src="data:image/png;base64,{data}"/>'
+
+
+def _section(title: str, body: str, first: bool = False) -> Html:
+    cls = ' class="first"' if first else ""
+    return Html(f'<div class="rh-memo"><h2{cls}>{_e(title)}</h2>{body}</div>')
+
+
+@dataclass(frozen=True)
+class RenewalPack:
+    """Everything the renewal memo shows, computed once."""
+
+    evaluation: Evaluation
+    matrix: CapabilityMatrix
+    readiness: Readiness
+    pilot: PilotReport | None
+    summary: dict[str, Any]
+
+    @classmethod
+    def load(
+        cls,
+        params_path: str | Path,
+        overrides: Sequence[str] = (),
+        simulate: int = 10_000,
+        seed: int = 0,
+    ) -> RenewalPack:
+        """Load the parameters and evaluate them (the notebooks' one entry point)."""
+        params = load_parameters(params_path, list(overrides))
+        matrix = load_capabilities()
+        e = evaluate(params, matrix, draws=simulate or None, seed=seed)
+        return cls(e, matrix, load_readiness(), pilot_report(params), summary_document(e))
+
+    # -- helpers --------------------------------------------------------------------------
+
+    @property
+    def _params(self) -> Any:
+        return self.evaluation.params
+
+    def _recommended(self) -> Any:
+        return self.evaluation.analysis.scenario(self.evaluation.analysis.recommended)
+
+    def _illustrative_banner(self) -> str:
+        keys = self._params.illustrative_inputs()
+        if not keys:
+            return ""
+        return (
+            f'<div class="illustrative"><b>Illustrative figures.</b> These results use '
+            f"inputs that are not quoted facts: {_e(', '.join(keys))}. Replace them with "
+            "your contract data and quotes before deciding.</div>"
+        )
+
+    # -- sections ---------------------------------------------------------------------------
+
+    def title(self) -> Html:
+        """Title block with the organisation, the date and the illustrative warning."""
+        p = self._params
+        org = p["organisation"] or "Remote support renewal"
+        generated = self.summary["provenance"]["generated_at"]
+        return Html(
+            f'{_CSS}<div class="rh-memo"><h1>Remote Help renewal decision: {_e(org)}</h1>'
+            f'<p class="small">Can Microsoft Intune Remote Help replace LogMeIn Resolve and/or '
+            f"BeyondTrust Remote Support, how much must we keep, and what do we save? "
+            f"Analysis from {p['start_date']:%d %B %Y} over {p['horizon_months']} months; "
+            f"generated {_e(generated)} by rhmodel "
+            f"{_e(self.summary['provenance']['rhmodel_version'])}.</p>"
+            f"{self._illustrative_banner()}</div>"
+        )
+
+    def executive_summary(self) -> Html:
+        """Verdict, recommended scenario, NPV, payback, probability of saving, deadline."""
+        e = self.evaluation
+        a = e.analysis
+        rec = self._recommended()
+        lines = [
+            f'<p class="verdict">Verdict: {_e(a.decision.verdict)}</p>',
+            f"<p>{_e(a.decision.summary)}</p>",
+        ]
+        facts = [
+            ("Recommended scenario", rec.name),
+            ("NPV of the recommended scenario", f"US${rec.npv:,.2f}"),
+            ("Undiscounted savings over the horizon", f"US${money(rec.savings)}"),
+            ("Payback", "never" if rec.payback_months is None else f"{rec.payback_months} months"),
+            ("ROI", percent(rec.roi) if rec.roi is not None else "no new spend"),
+        ]
+        if e.simulation is not None:
+            sim = e.simulation.scenarios[rec.name]
+            facts.append(
+                (
+                    "Probability the recommended scenario saves money (NPV > 0)",
+                    f"{sim.p_npv_positive:.1%} of {e.simulation.draws:,} draws",
+                )
+            )
+        if e.timing:
+            first = min(e.timing, key=lambda t: t.decision_deadline)
+            facts.append(
+                (
+                    "Decision deadline (first notice date)",
+                    f"{first.decision_deadline:%d %B %Y} ({first.contract}, "
+                    f"{first.renewal_date:%d %B %Y} renewal)",
+                )
+            )
+            late = [t for t in e.timing if not t.pilot_fits]
+            facts.append(
+                (
+                    "Pilot fits before every deadline",
+                    "yes" if not late else "NO: " + ", ".join(t.contract for t in late),
+                )
+            )
+            facts.append(
+                ("Cost of missing the deadlines (NPV)", f"US${money(e.cost_of_delay_total())}")
+            )
+        for c in ("residual.logmein_agents", "residual.beyondtrust_seats"):
+            v = self._params.value(c)
+            if v.value is not None:
+                where = "from the pilot" if v.origin == "pilot" else f"from the {v.origin}"
+                facts.append(
+                    (
+                        f"Pool to keep: {c.split('.')[1].replace('_', ' ')}",
+                        f"{number(v.value)} ({where})",
+                    )
+                )
+        body = "".join(lines) + _table(["", ""], facts)
+        return _section("Executive summary", body, first=True)
+
+    def decision(self) -> Html:
+        """The replace-or-keep test with each criterion's reason."""
+        d = self.evaluation.analysis.decision
+        rows = [(c.id, "PASS" if c.passed else "FAIL", c.explanation) for c in d.criteria]
+        body = (
+            f"<p>The seed's replace-or-keep test (Section 4.4), applied to this "
+            f"organisation's requirements. Verdict: <b>{_e(d.verdict)}</b>.</p>"
+            + _table(
+                ["Criterion", "Result", "Why"],
+                rows,
+                row_class=["pass" if c.passed else "fail" for c in d.criteria],
+            )
+        )
+        if d.keep_for:
+            body += f"<p>A specialist pool is kept for: <b>{_e(', '.join(d.keep_for))}</b>.</p>"
+        return _section("The replace-or-keep test", body)
+
+    def capabilities(self) -> Html:
+        """The capability comparison, with the seed's wording and levels."""
+        m = self.matrix
+        rows = []
+        for dim in m.dimensions:
+            rows.append(
+                [
+                    dim.label,
+                    *(
+                        Html(
+                            f'<span class="{dim.cells[p].level}">'
+                            f"[{dim.cells[p].level}]</span> "
+                            f"{_e(dim.cells[p].text)}"
+                        )
+                        for p in m.products
+                    ),
+                ]
+            )
+        body = f"<p>From {_e(m.document)}, as of {m.as_of:%d %B %Y}.</p>" + _table(
+            ["Dimension", *(m.product_short[p] for p in m.products)], rows
+        )
+        strengths = "".join(
+            f"<li><b>{_e(s.label)}</b>: {_e(s.text)}</li>" for s in m.incumbent_strengths
+        )
+        body += f"<p>Where the incumbents are still stronger (Section 4.2):</p><ul>{strengths}</ul>"
+        return _section("Capability comparison", body)
+
+    def scenarios(self) -> Html:
+        """Scenario table, cumulative savings and (with simulation) the NPV distribution."""
+        from rhmodel.faces.plots import cumulative_savings_figure, npv_distribution_figure
+
+        a = self.evaluation.analysis
+        rows, classes = [], []
+        for s in a.scenarios:
+            rows.append(
+                [
+                    s.name + (" (recommended)" if s.name == a.recommended else ""),
+                    "yes" if s.viable else "no",
+                    money(s.total_cost),
+                    money(s.savings),
+                    money(s.npv),
+                    percent(s.roi),
+                    "never" if s.payback_months is None else str(s.payback_months),
+                    s.why,
+                ]
+            )
+            classes.append("recommended" if s.name == a.recommended else "")
+        body = (
+            "<p>US$ over the horizon. Savings and NPV are against status quo; NPV discounts "
+            f"at {self._params['discount_rate']:.1%} a year; ROI = NPV / PV of new spend "
+            "(Remote Help licences and transition costs).</p>"
+            + _table(
+                [
+                    "Scenario",
+                    "Viable",
+                    "Total cost",
+                    "Savings",
+                    "NPV",
+                    "ROI",
+                    "Payback (months)",
+                    "What it means",
+                ],
+                rows,
+                numeric=(2, 3, 4, 5, 6),
+                row_class=classes,
+            )
+            + _figure(cumulative_savings_figure(a), "cumulative savings")
+        )
+        sim = self.evaluation.simulation
+        if sim is not None:
+            rows = [
+                [
+                    n,
+                    money(r.npv_mean),
+                    money(r.npv_p10),
+                    money(r.npv_p50),
+                    money(r.npv_p90),
+                    f"{r.p_npv_positive:.1%}",
+                ]
+                for n, r in sim.scenarios.items()
+            ]
+            body += (
+                f"<p>Monte Carlo: {sim.draws:,} draws (seed {sim.seed}) of every ranged "
+                f"input together ({_e(', '.join(sim.inputs))}).</p>"
+                + _table(
+                    ["Scenario", "NPV mean", "P10", "P50", "P90", "P(NPV > 0)"],
+                    rows,
+                    numeric=(1, 2, 3, 4, 5),
+                )
+                + _figure(npv_distribution_figure(sim), "NPV distribution")
+            )
+        return _section("Scenarios", body)
+
+    def pilot_evidence(self) -> Html:
+        """Residual work from the pilot and the pool it justifies, with the rule."""
+        r = self.pilot
+        if r is None:
+            return _section(
+                "Pilot evidence",
+                "<p>No pilot exports were given "
+                "(<code>pilot.files</code>): the pool to keep comes from "
+                "<code>residual.*</code> in the parameters.</p>",
+            )
+        from rhmodel.faces.plots import daily_peaks_figure
+
+        facts = [
+            ("Sessions", f"{r.sessions_total:,}"),
+            ("Duplicate records dropped (overlapping exports)", f"{r.duplicates_dropped:,}"),
+            (
+                "Residual (not served by Remote Help)",
+                f"{r.residual_sessions:,} ({r.residual_share:.1%})",
+            ),
+        ]
+        facts += [(f"  {k}", f"{v:,}") for k, v in r.residual_by_reason.items()]
+        body = _table(["", ""], facts, numeric=(1,))
+        rows = [
+            [
+                t,
+                z.metric.replace("_", " "),
+                z.peak_concurrent_technicians,
+                z.distinct_technicians,
+                f"{z.daily_peak_max} / {z.daily_peak_p95:.1f}",
+                z.erlang_b_servers,
+                z.recommended_licenses,
+                z.rule,
+            ]
+            for t, z in r.tools.items()
+        ]
+        body += _table(
+            [
+                "Tool",
+                "Licence metric",
+                "Peak technicians",
+                "Distinct technicians",
+                "Business-day peak max / p95",
+                "Erlang B",
+                "Keep",
+                "Rule",
+            ],
+            rows,
+            numeric=(2, 3, 4, 5, 6),
+        )
+        body += _figure(daily_peaks_figure(r), "daily peaks")
+        return _section("Pilot evidence and the residual pool", body)
+
+    def pilot_detail(self) -> Html:
+        """Concurrency over the pilot and time at or above N, per incumbent tool."""
+        if self.pilot is None:
+            return _section("Pilot detail", "<p>No pilot exports were given.</p>")
+        from rhmodel.faces.plots import concurrency_figure, time_at_or_above_figure
+
+        r = self.pilot
+        files = _table(["File", "Format", "Records"], [list(f) for f in r.files], numeric=(2,))
+        return _section(
+            "Pilot detail",
+            files
+            + _figure(concurrency_figure(r), "residual sessions in use")
+            + _figure(time_at_or_above_figure(r), "time at or above N"),
+        )
+
+    def risks(self) -> Html:
+        """Timing, sensitivity, break-even and what the pilot contradicts."""
+        from rhmodel.faces.plots import tornado_figure
+
+        e = self.evaluation
+        body = ""
+        if e.timing:
+            rows = [
+                [
+                    t.contract,
+                    f"{t.renewal_date:%Y-%m-%d}",
+                    f"{t.decision_deadline:%Y-%m-%d}",
+                    f"{t.pilot_end:%Y-%m-%d}",
+                    "yes" if t.pilot_fits else "NO",
+                    f"{t.slack_days} days",
+                    money(t.cost_of_delay),
+                ]
+                for t in e.timing
+            ]
+            body += (
+                "<p>Timing: each contract's renewal, the last day to give notice, and the "
+                "NPV lost if the change slips to the following renewal.</p>"
+                + _table(
+                    [
+                        "Contract",
+                        "Renewal",
+                        "Notice deadline",
+                        "Pilot ends",
+                        "Pilot fits",
+                        "Slack",
+                        "Cost of delay",
+                    ],
+                    rows,
+                    numeric=(6,),
+                )
+            )
+        if e.sensitivity:
+            body += (
+                "<p>Sensitivity: right_size NPV with each ranged input at its low and high "
+                "end, the others at base.</p>"
+                + _figure(
+                    tornado_figure(e.sensitivity, e.analysis.scenario("right_size").npv), "tornado"
+                )
+            )
+        if e.break_even:
+            rows = [
+                [b.key, "none" if b.value is None else f"{b.value:,.2f}", number(b.base), b.meaning]
+                for b in e.break_even.values()
+            ]
+            body += _table(["Input", "Break-even", "Base", "Meaning"], rows, numeric=(1, 2))
+        if self.pilot is not None:
+            p = self._params
+            gaps = undeclared_needs(
+                self.pilot,
+                self.matrix,
+                {k: p[k] for k in p.values if k.startswith("requirements.")},
+            )
+            if gaps:
+                items = "".join(
+                    f"<li>{_e(c)}: {n:,} residual sessions, yet <code>{_e(k)}</code> is false</li>"
+                    for c, k, n in gaps
+                )
+                body += (
+                    "<p><b>The pilot contradicts the requirements.</b> If this work must "
+                    "stay, set the requirement and a specialist pool is kept for it:</p>"
+                    f"<ul>{items}</ul>"
+                )
+        return _section("Sensitivity and risks", body or "<p>No ranged inputs.</p>")
+
+    def assumptions(self) -> Html:
+        """Illustrative inputs with their sources, and the defaults the run relied on."""
+        e = self.evaluation
+        rows = [[d["key"], d["value"], d["source"]] for d in e.illustrative_details()]
+        body = ""
+        if rows:
+            body += '<div class="illustrative">Illustrative (not quoted facts):</div>' + _table(
+                ["Input", "Value", "Source"], rows
+            )
+        defaults = [[d["key"], d["value"], d["source"]] for d in e.assumed_defaults()]
+        if defaults:
+            body += "<p>Defaults used (not in the parameters file):</p>" + _table(
+                ["Input", "Value", "Source"], defaults
+            )
+        p = self._params
+        body += (
+            f"<p>Risk adjustment: savings reduced by "
+            f"{p['risk_adjustment.benefit_haircut']:.0%}, new spend raised by "
+            f"{p['risk_adjustment.cost_uplift']:.0%}.</p>"
+        )
+        return _section("Assumptions and illustrative figures", body)
+
+    def readiness_checklist(self) -> Html:
+        """What must be ready before the switch, and the open decisions (seed §5–10)."""
+        body = ""
+        for area in self.readiness.areas:
+            body += f"<h3>{_e(area.label)}</h3>" + _table(
+                ["", "Item", "Source"], [["☐", i.item, i.source] for i in area.items]
+            )
+        body += "<h3>Open decisions</h3>" + _table(
+            ["Decision", "Recommendation", "Source"],
+            [[d.decision, d.recommendation, d.source] for d in self.readiness.decisions],
+        )
+        return _section("Readiness checklist", body)
+
+    def provenance_note(self) -> Html:
+        """Where these numbers come from."""
+        prov = self.summary["provenance"]
+        rows = [[k, v] for k, v in prov.items() if not isinstance(v, dict)]
+        return _section(
+            "Provenance",
+            _table(["", ""], rows)
+            + (f"<p class='small'>Rendered {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC.</p>"),
+        )

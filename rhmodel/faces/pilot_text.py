@@ -1,0 +1,125 @@
+"""The terminal rendering of a :class:`~rhmodel.core.pilot.evidence.PilotReport` (100 columns)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from rhmodel.core.pilot.evidence import PilotReport
+from rhmodel.faces.texttable import text_table, wrap
+
+__all__ = ["pilot_text"]
+
+
+def _day(seconds: int | None, tz: str) -> str:
+    if seconds is None:
+        return "—"
+    return f"{pd.Timestamp(seconds, unit='s', tz='UTC').tz_convert(tz):%Y-%m-%d}"
+
+
+def pilot_text(r: PilotReport) -> str:
+    """Residual share and reasons, then the recommended pool per tool with its rule."""
+    out = [
+        wrap(
+            f"Pilot evidence: {len(r.files)} files, {r.sessions_total:,} sessions "
+            f"({r.duplicates_dropped:,} duplicate records dropped), "
+            f"{_day(r.first_start, r.timezone)} to {_day(r.last_start, r.timezone)} "
+            f"({r.timezone})",
+            100,
+        )
+    ]
+    out.append("  " + "   ".join(f"{t} {n:,}" for t, n in r.sessions_by_tool.items()))
+    out.append("")
+    out.append(
+        f"Residual (not served by Remote Help): {r.residual_sessions:,} sessions, "
+        f"{r.residual_share:.1%} of all"
+    )
+    if r.residual_by_reason:
+        out.append("  " + " | ".join(f"{k} {v:,}" for k, v in r.residual_by_reason.items()))
+    if r.incumbent_movable:
+        out.append(
+            wrap(
+                f"  {r.incumbent_movable:,} incumbent sessions showed nothing that "
+                "needed the incumbent: that work can move to Remote Help.",
+                100,
+                indent="  ",
+            )
+        )
+    if r.open_sessions:
+        out.append(
+            wrap(
+                f"  {r.open_sessions:,} sessions had no end in any export (still "
+                "running when exported) and are left out of the sizing.",
+                100,
+                indent="  ",
+            )
+        )
+    if r.tools:
+        out.append("")
+        s = r.settings
+        out.append(
+            wrap(
+                f"Pool per incumbent tool (Erlang B target {s['target_blocking']:.1%}, "
+                f"headroom {s['headroom']:.0%}, growth {s['growth']:.0%})",
+                100,
+            )
+        )
+        rows = []
+        for tool, z in r.tools.items():
+            lo, hi = z.daily_peak_p95_interval
+            rows.append(
+                [
+                    tool,
+                    f"{z.sessions:,}",
+                    str(z.peak_concurrent_sessions),
+                    str(z.peak_concurrent_technicians),
+                    str(z.distinct_technicians),
+                    f"{z.daily_peak_max} / {z.daily_peak_p95:.1f} ({lo:.0f}–{hi:.0f})",
+                    f"{z.busy_hour_erlangs:.2f}",
+                    str(z.erlang_b_servers),
+                    str(z.recommended_licenses),
+                ]
+            )
+        out.append(
+            text_table(
+                [
+                    "Tool",
+                    "Sessions",
+                    "Peak sess.",
+                    "Peak tech.",
+                    "Distinct",
+                    "Day peak max / p95 (CI)",
+                    "Erlangs",
+                    "Erlang B",
+                    "Keep",
+                ],
+                rows,
+                widths=[15, 8, 5, 5, 8, 20, 7, 8, 5],
+                align=["<", ">", ">", ">", ">", ">", ">", ">", ">"],
+            )
+        )
+        for tool, z in r.tools.items():
+            out.append("")
+            out.append(
+                wrap(
+                    f"{tool}: keep {z.recommended_licenses} {z.metric.replace('_', ' ')}. {z.rule}",
+                    100,
+                    indent="  ",
+                )
+            )
+            at = z.time_at_or_above
+            if len(at) > 1:
+                shown = ", ".join(f">= {n}: {at[n]:.1%}" for n in range(1, min(len(at), 7)))
+                out.append(
+                    wrap(
+                        f"  Share of the pilot with N in use: {shown}; sessions that "
+                        f"would have found {z.recommended_licenses} in use: "
+                        f"{z.empirical_blocking:.2%}.",
+                        100,
+                        indent="  ",
+                    )
+                )
+    out.append("")
+    out.append("Files:")
+    for path, fmt, n in r.files:
+        out.append(wrap(f"  {path} ({fmt}, {n:,} records)", 100, indent="    "))
+    return "\n".join(out)

@@ -1,0 +1,245 @@
+"""Charts of the scenarios, as matplotlib Figures (no pyplot state, no display needed).
+
+Examples
+--------
+>>> from rhmodel.edges.paramfile import load_parameters
+>>> from rhmodel.edges.bundled import SAMPLE_PARAMS_FILE
+>>> from rhmodel.edges.bundled import load_capabilities
+>>> from rhmodel.core.money.evaluation import evaluate
+>>> e = evaluate(load_parameters(SAMPLE_PARAMS_FILE), load_capabilities(), draws=500)
+>>> [len(f.axes) for f in (cumulative_savings_figure(e.analysis),
+...                        tornado_figure(e.sensitivity), npv_distribution_figure(e.simulation))]
+[1, 1, 1]
+>>> from rhmodel.edges.bundled import SAMPLE_PILOT_DIR
+>>> from rhmodel.edges.pilotfiles import load_pilot
+>>> r = load_pilot([SAMPLE_PILOT_DIR], load_capabilities(), timezone="Europe/London")
+>>> [len(f.axes) for f in (concurrency_figure(r), daily_peaks_figure(r),
+...                        time_at_or_above_figure(r))]
+[1, 1, 1]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from rhmodel.core.money.scenarios import Analysis
+from rhmodel.core.money.uncertainty import Simulation, TornadoBar
+from rhmodel.core.pilot.evidence import PilotReport
+from rhmodel.core.pilot.sessions import OPEN
+from rhmodel.faces.formatting import number
+
+__all__ = [
+    "concurrency_figure",
+    "cumulative_savings_figure",
+    "daily_peaks_figure",
+    "npv_distribution_figure",
+    "time_at_or_above_figure",
+    "tornado_figure",
+]
+
+_COLOURS = {"status_quo": "#7f7f7f", "right_size": "#1f77b4", "cancel": "#2ca02c"}
+_USD = FuncFormatter(lambda v, _pos: f"${v / 1000:,.0f}k" if abs(v) >= 1000 else f"${v:,.0f}")
+
+
+def _note(fig: Figure, illustrative: bool) -> None:
+    if illustrative:
+        fig.text(
+            0.01,
+            0.01,
+            "Illustrative: uses figures that are not quoted facts.",
+            fontsize=8,
+            color="#b00020",
+        )
+
+
+def cumulative_savings_figure(analysis: Analysis, illustrative: bool | None = None) -> Figure:
+    """Cumulative undiscounted savings per scenario against status quo, with payback points."""
+    fig = Figure(figsize=(8, 4.5))
+    ax = fig.add_subplot()
+    sq = analysis.scenario("status_quo")
+    months = np.arange(0, len(sq.monthly_cost) + 1)
+    for i, s in enumerate(analysis.scenarios):
+        if s.name == "status_quo":
+            continue
+        cum = np.concatenate([[0.0], s.cumulative_savings(sq)])
+        style = "-" if s.viable else ":"
+        label = s.name + ("" if s.viable else " (not viable)")
+        ax.plot(months, cum, style, color=_COLOURS[s.name], label=label, linewidth=2)
+        if s.payback_months is not None and s.viable:
+            ax.plot([s.payback_months], [cum[s.payback_months]], "o", color=_COLOURS[s.name])
+            ax.annotate(
+                f"payback {s.payback_months} mo",
+                (s.payback_months, cum[s.payback_months]),
+                textcoords="offset points",
+                xytext=(6, -12 * i),
+                fontsize=8,
+            )
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.set_xlabel("Month")
+    ax.set_ylabel("Cumulative savings (US$, undiscounted)")
+    ax.set_title("Cumulative savings against status quo")
+    ax.yaxis.set_major_formatter(_USD)
+    ax.legend(loc="upper left")
+    ax.grid(alpha=0.3)
+    if illustrative is None:
+        illustrative = bool(analysis.params.illustrative_inputs())
+    _note(fig, illustrative)
+    fig.subplots_adjust(left=0.11, right=0.97, top=0.91, bottom=0.17)
+    return fig
+
+
+def tornado_figure(
+    bars: Sequence[TornadoBar], base_npv: float | None = None, illustrative: bool = True
+) -> Figure:
+    """Tornado: right_size NPV at each ranged input's low and high, widest swing on top."""
+    fig = Figure(figsize=(8, 0.5 * max(len(bars), 1) + 1.8))
+    ax = fig.add_subplot()
+    if not bars:
+        ax.text(0.5, 0.5, "No ranged inputs", ha="center", va="center")
+        ax.set_axis_off()
+        return fig
+    order = list(reversed(bars))
+    y = np.arange(len(order))
+    centre = base_npv if base_npv is not None else 0.0
+    lows = [b.npv_low for b in order]
+    highs = [b.npv_high for b in order]
+    ax.barh(y, np.subtract(lows, centre), left=centre, color="#d62728", label="input at low")
+    ax.barh(y, np.subtract(highs, centre), left=centre, color="#1f77b4", label="input at high")
+    ax.set_yticks(y, [f"{b.key}\n{number(b.low)} – {number(b.high)}" for b in order], fontsize=8)
+    ax.axvline(centre, color="black", linewidth=0.8)
+    ax.xaxis.set_major_formatter(_USD)
+    ax.set_xlabel("right_size NPV (US$)")
+    ax.set_title("Sensitivity of right_size NPV")
+    ax.legend(loc="lower right", fontsize=8)
+    _note(fig, illustrative)
+    fig.subplots_adjust(left=0.33, right=0.97, top=0.9, bottom=0.15)
+    return fig
+
+
+def npv_distribution_figure(sim: Simulation, illustrative: bool = True) -> Figure:
+    """Histogram of simulated NPV per scenario that changes anything, with P10/P50/P90."""
+    fig = Figure(figsize=(8, 4.5))
+    ax = fig.add_subplot()
+    for name, values in sim.npv.items():
+        if name == "status_quo":
+            continue
+        ax.hist(
+            values,
+            bins=60,
+            alpha=0.5,
+            color=_COLOURS[name],
+            histtype="stepfilled",
+            label=f"{name}: P(NPV > 0) = {sim.scenarios[name].p_npv_positive:.0%}",
+        )
+        for q in ("npv_p10", "npv_p50", "npv_p90"):
+            ax.axvline(
+                getattr(sim.scenarios[name], q), color=_COLOURS[name], linewidth=0.8, linestyle="--"
+            )
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.xaxis.set_major_formatter(_USD)
+    ax.set_xlabel("NPV (US$); dashed: P10 / P50 / P90")
+    ax.set_ylabel("draws")
+    ax.set_title(f"NPV distribution ({sim.draws:,} draws, seed {sim.seed})")
+    ax.legend(loc="upper left", fontsize=8)
+    _note(fig, illustrative)
+    fig.subplots_adjust(left=0.09, right=0.97, top=0.91, bottom=0.17)
+    return fig
+
+
+def concurrency_figure(report: PilotReport, max_points: int = 4000) -> Figure:
+    """Residual sessions (and technicians, for BeyondTrust) in use over the pilot, per tool."""
+    fig = Figure(figsize=(9, 4.5))
+    ax = fig.add_subplot()
+    df = report.sessions
+    complete = df[(df["end"] != OPEN) & df["residual"]]
+    colours = {"logmein_resolve": "#1f77b4", "beyondtrust": "#d62728"}
+    for tool, sizing in report.tools.items():
+        rows = complete[complete["tool"] == tool]
+        if rows.empty:
+            continue
+        s = rows["start"].to_numpy(np.int64)
+        e = rows["end"].to_numpy(np.int64)
+        times = np.concatenate([s, e])
+        steps = np.concatenate([np.ones(len(s)), -np.ones(len(e))])
+        order = np.lexsort((steps, times))  # ends before starts at the same instant
+        level = np.cumsum(steps[order])
+        t = times[order]
+        if len(t) > max_points:  # keep each stretch's maximum so peaks stay visible
+            edges = np.linspace(t[0], t[-1], max_points + 1)
+            bucket = np.clip(np.searchsorted(edges, t, side="right") - 1, 0, max_points - 1)
+            peak = np.full(max_points, np.nan)
+            np.fmax.at(peak, bucket, level)
+            t, level = edges[:-1], np.nan_to_num(peak)
+        when = pd.to_datetime(t, unit="s", utc=True).tz_convert(report.timezone)
+        ax.step(
+            when.tz_localize(None),
+            level,
+            where="post",
+            color=colours[tool],
+            label=f"{tool} sessions (peak {sizing.peak_concurrent_sessions}, keep "
+            f"{sizing.recommended_licenses})",
+            linewidth=0.8,
+        )
+    ax.set_ylabel("residual sessions in use")
+    ax.set_title(f"Residual sessions in use over the pilot ({report.timezone})")
+    ax.legend(loc="upper left", fontsize=8)
+    ax.grid(alpha=0.3)
+    fig.autofmt_xdate()
+    fig.subplots_adjust(left=0.08, right=0.98, top=0.91, bottom=0.2)
+    return fig
+
+
+def daily_peaks_figure(report: PilotReport) -> Figure:
+    """Each day's peak of the licence metric per tool, business days solid, weekends pale."""
+    fig = Figure(figsize=(9, 4))
+    ax = fig.add_subplot()
+    width = 0.4
+    for i, (tool, z) in enumerate(report.tools.items()):
+        if z.daily is None or len(z.daily.days) == 0:
+            continue
+        x = np.arange(len(z.daily.days)) + (i - 0.5) * width
+        colours = np.where(z.daily.business, "#1f77b4" if i == 0 else "#d62728", "#cccccc")
+        ax.bar(
+            x,
+            z.daily.peaks,
+            width=width,
+            color=colours,
+            label=f"{tool} ({z.metric.replace('_', ' ')}); p95 {z.daily_peak_p95:.1f}",
+        )
+        ax.axhline(
+            z.recommended_licenses,
+            color=colours[0] if len(colours) else "k",
+            linestyle="--",
+            linewidth=0.8,
+        )
+        labels = [d.strftime("%d %b") for d in z.daily.days]
+    step = max(1, len(labels) // 12)
+    ax.set_xticks(np.arange(0, len(labels), step), labels[::step], rotation=45, fontsize=8)
+    ax.set_ylabel("daily peak in use")
+    ax.set_title("Daily peaks (grey: weekends; dashed: pool recommended)")
+    ax.legend(loc="upper left", fontsize=8)
+    fig.subplots_adjust(left=0.08, right=0.98, top=0.9, bottom=0.2)
+    return fig
+
+
+def time_at_or_above_figure(report: PilotReport) -> Figure:
+    """Share of the pilot with at least N in use, per tool (the licence metric's basis)."""
+    fig = Figure(figsize=(7, 4))
+    ax = fig.add_subplot()
+    for tool, z in report.tools.items():
+        share = np.asarray(z.time_at_or_above)
+        ax.step(np.arange(len(share)), share, where="mid", label=tool)
+        ax.axvline(z.recommended_licenses, linestyle="--", linewidth=0.8)
+    ax.set_yscale("log")
+    ax.set_xlabel("N in use")
+    ax.set_ylabel("share of pilot time with >= N in use")
+    ax.set_title("Time at or above N (dashed: pool recommended)")
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3, which="both")
+    fig.subplots_adjust(left=0.13, right=0.97, top=0.9, bottom=0.14)
+    return fig

@@ -1,0 +1,165 @@
+"""The terminal rendering of an :class:`~rhmodel.core.money.evaluation.Evaluation` (100 columns)."""
+
+from __future__ import annotations
+
+from rhmodel.core.money.evaluation import Evaluation
+from rhmodel.faces.formatting import money, number, percent
+from rhmodel.faces.texttable import text_table, wrap
+
+__all__ = ["scenarios_text"]
+
+
+def scenarios_text(e: Evaluation) -> str:
+    """Scenario table, timing, sensitivity, break-even, simulation and illustrative flags."""
+    p = e.params
+    a = e.analysis
+    out: list[str] = []
+    org = p["organisation"] or "Scenarios"
+    out.append(
+        wrap(
+            f"{org}: {p['horizon_months']} months from {p['start_date']:%Y-%m-%d}, "
+            f"US$, discount rate {p['discount_rate']:.1%} a year",
+            100,
+        )
+    )
+    out.append(
+        wrap(
+            f"Verdict: {a.decision.verdict}. Recommended: {a.recommended} (the viable "
+            "scenario with the highest NPV).",
+            100,
+        )
+    )
+    if p.illustrative_inputs():
+        out.append(
+            wrap(
+                "ILLUSTRATIVE: these figures use inputs that are not quoted facts: "
+                + ", ".join(p.illustrative_inputs())
+                + ".",
+                100,
+            )
+        )
+    out.append("")
+    rows = []
+    for s in a.scenarios:
+        mark = "*" if s.name == a.recommended else ""
+        payback = "never" if s.payback_months is None else f"{s.payback_months} mo"
+        rows.append(
+            [
+                s.name + mark,
+                "yes" if s.viable else "no",
+                money(s.total_cost),
+                money(s.savings),
+                money(s.npv),
+                percent(s.roi),
+                payback,
+            ]
+        )
+    out.append(
+        text_table(
+            ["Scenario", "Viable", "Total cost", "Savings", "NPV", "ROI", "Payback"],
+            rows,
+            widths=[12, 6, 12, 12, 12, 8, 8],
+            align=["<", "<", ">", ">", ">", ">", ">"],
+        )
+    )
+    out.append(
+        "* recommended. Savings and NPV are against status_quo; ROI = NPV / PV of new spend."
+    )
+    for s in a.scenarios:
+        if not s.viable:
+            out.append(wrap(f"{s.name}: {s.why}", 100))
+    if e.timing:
+        out.append("")
+        out.append(f"Timing (pilot of {p['pilot.days']} days from {p['start_date']:%Y-%m-%d})")
+        rows = [
+            [
+                t.contract,
+                f"{t.renewal_date:%Y-%m-%d}",
+                f"{t.decision_deadline:%Y-%m-%d}",
+                f"{t.pilot_end:%Y-%m-%d}",
+                "yes" if t.pilot_fits else "NO",
+                f"{t.slack_days} d",
+                money(t.cost_of_delay),
+            ]
+            for t in e.timing
+        ]
+        out.append(
+            text_table(
+                ["Contract", "Renewal", "Deadline", "Pilot ends", "Fits", "Slack", "Cost of delay"],
+                rows,
+                widths=[12, 10, 10, 10, 4, 7, 14],
+                align=["<", "<", "<", "<", "<", ">", ">"],
+            )
+        )
+        out.append(
+            wrap(
+                f"Cost of delay: NPV of {e.timing[0].scenario} lost if the change "
+                "slips to the following renewal.",
+                100,
+            )
+        )
+    if e.sensitivity:
+        out.append("")
+        out.append("Sensitivity: right_size NPV with each ranged input at its low / high")
+        rows = [
+            [
+                b.key,
+                f"{number(b.low)} / {number(b.high)}",
+                money(b.npv_low),
+                money(b.npv_high),
+                money(b.swing),
+            ]
+            for b in e.sensitivity
+        ]
+        out.append(
+            text_table(
+                ["Input", "Low / high", "NPV at low", "NPV at high", "Swing"],
+                rows,
+                widths=[34, 17, 13, 13, 13],
+                align=["<", ">", ">", ">", ">"],
+            )
+        )
+    if e.break_even:
+        out.append("")
+        out.append("Break-even: where right_size NPV is zero (other inputs at base)")
+        for b in e.break_even.values():
+            value = "none" if b.value is None else f"{b.value:,.2f}"
+            ref = f"base {number(b.base)}" + (f", current {b.current:,.0f}" if b.current else "")
+            out.append(wrap(f"  {b.key}: {value} ({ref}): {b.meaning}", 100, indent="    "))
+    if e.simulation is not None:
+        sim = e.simulation
+        out.append("")
+        out.append(
+            f"Simulation: {sim.draws:,} draws, seed {sim.seed}, inputs drawn together: "
+            f"{len(sim.inputs)}"
+        )
+        rows = [
+            [
+                name,
+                money(r.npv_mean),
+                money(r.npv_p10),
+                money(r.npv_p50),
+                money(r.npv_p90),
+                f"{r.p_npv_positive:.1%}",
+            ]
+            for name, r in sim.scenarios.items()
+        ]
+        out.append(
+            text_table(
+                ["Scenario", "NPV mean", "P10", "P50", "P90", "P(NPV > 0)"],
+                rows,
+                widths=[12, 13, 13, 13, 13, 10],
+                align=["<", ">", ">", ">", ">", ">"],
+            )
+        )
+    defaults = e.assumed_defaults()
+    if defaults:
+        out.append("")
+        out.append(
+            wrap(
+                "Defaults used (not in the parameters file): "
+                + "; ".join(f"{d['key']} = {number(d['value'])} ({d['source']})" for d in defaults),
+                100,
+            )
+        )
+    return "\n".join(out)

@@ -1,0 +1,143 @@
+"""The replace-or-keep test: golden cases from the seed's table and invariants."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+
+from rhmodel.core.decision import classify_session, decide
+from rhmodel.core.products import REASON_CODES
+from rhmodel.errors import InputError
+from tests.conftest import params_from
+from tests.strategies import REQUIREMENT_KEYS, platform_lists, requirement_sets, tenant_clouds
+
+
+def _decide(matrix, requirements=(), cloud="commercial", platforms=None):
+    overrides = [f"{k}=true" for k in requirements] + [f"tenant_cloud={cloud}"]
+    if platforms is not None:
+        overrides.append(f"requirements.platforms=[{', '.join(platforms)}]")
+    return decide(params_from("", *overrides), matrix)
+
+
+def test_all_clear_gives_replace(matrix):
+    d = _decide(matrix)
+    assert d.verdict == "replace" and d.keep_for == ()
+    assert all(c.passed for c in d.criteria)
+
+
+# The seed's "keep a specialist tool if you need" column, one row at a time.
+SEED_ROWS = [
+    (
+        "requirements.external_or_unmanaged_support",
+        "external_support",
+        ("logmein_resolve", "beyondtrust"),
+    ),
+    ("requirements.unattended_windows", "unattended", ("logmein_resolve", "beyondtrust")),
+    ("requirements.privileged_access_management", "privileged_access", ("beyondtrust",)),
+    (
+        "requirements.mandatory_session_recording",
+        "session_recording",
+        ("logmein_resolve", "beyondtrust"),
+    ),
+    ("requirements.bundled_rmm_ticketing", "rmm_ticketing", ("logmein_resolve",)),
+    ("requirements.unsupported_platforms", "platforms", ("logmein_resolve", "beyondtrust")),
+    ("requirements.on_prem_or_air_gapped", "on_prem_deployment", ("beyondtrust",)),
+]
+
+
+@pytest.mark.parametrize(("requirement", "criterion", "served_by"), SEED_ROWS)
+def test_each_keep_row_flips_the_verdict(matrix, requirement, criterion, served_by):
+    d = _decide(matrix, [requirement])
+    assert d.verdict == "right_size"
+    assert d.keep_for == (criterion,)
+    failed = d.criterion(criterion)
+    assert not failed.passed and failed.required
+    assert failed.served_by == served_by
+    assert "Keep a specialist pool" in failed.explanation
+    # The evidence is the matrix's wording, not a second copy in code.
+    assert failed.evidence == matrix.cell(criterion, "remote_help").text
+
+
+@pytest.mark.parametrize("cloud", ["gcc_high", "dod"])
+def test_government_high_clouds_keep(matrix, cloud):
+    d = _decide(matrix, cloud=cloud)
+    assert d.verdict == "keep" and "tenant_cloud" in d.keep_for
+
+
+def test_gcc_is_served(matrix):
+    assert _decide(matrix, cloud="gcc").verdict == "replace"
+
+
+def test_platform_list_names_the_missing_platforms(matrix):
+    d = _decide(matrix, platforms=["windows", "linux", "ios"])
+    assert d.verdict == "right_size"
+    assert d.criterion("platforms").missing_platforms == ("linux", "ios")
+    assert _decide(matrix, platforms=["windows", "android"]).verdict == "replace"
+
+
+def test_a_changed_matrix_cell_changes_the_verdict(matrix):
+    # The decision reads the matrix: if Remote Help gained recording, the row would pass.
+    from dataclasses import replace
+
+    dims = tuple(
+        replace(d, cells={**d.cells, "remote_help": replace(d.cells["remote_help"], level="yes")})
+        if d.id == "session_recording"
+        else d
+        for d in matrix.dimensions
+    )
+    upgraded = replace(matrix, dimensions=dims)
+    p = params_from("", "requirements.mandatory_session_recording=true")
+    assert decide(p, matrix).verdict == "right_size"
+    assert decide(p, upgraded).verdict == "replace"
+
+
+@settings(max_examples=60, deadline=None)
+@given(base=requirement_sets, extra=requirement_sets, cloud=tenant_clouds)
+def test_adding_requirements_never_improves_the_verdict(matrix, base, extra, cloud):
+    rank = {"replace": 0, "right_size": 1, "keep": 2}
+    before = _decide(matrix, sorted(base), cloud)
+    after = _decide(matrix, sorted(base | extra), cloud)
+    assert rank[after.verdict] >= rank[before.verdict]
+    assert set(before.keep_for) <= set(after.keep_for)
+
+
+@settings(max_examples=60, deadline=None)
+@given(reqs=requirement_sets, platforms=platform_lists)
+def test_verdict_is_replace_exactly_when_nothing_fails(matrix, reqs, platforms):
+    d = _decide(matrix, sorted(reqs), platforms=platforms or None)
+    expected_fail = bool(reqs) or bool(set(platforms) - {"windows", "macos", "android"})
+    assert (d.verdict == "right_size") == expected_fail
+    assert (d.verdict == "replace") == (not expected_fail)
+
+
+def test_every_requirement_key_is_a_criterion(matrix):
+    assert {c.requirement for c in matrix.criteria} >= set(REQUIREMENT_KEYS)
+
+
+@pytest.mark.parametrize(
+    ("needs", "platform", "ok", "reasons"),
+    [
+        ((), "windows", True, ()),
+        ((), None, True, ()),
+        (("unattended",), "windows", False, ("unattended",)),
+        (("external",), None, False, ("external",)),
+        (("pam",), None, False, ("pam",)),
+        (("recording",), None, False, ("recording",)),
+        (("rmm",), None, False, ("rmm",)),
+        ((), "linux", False, ("platform",)),
+        ((), "chromeos", False, ("platform",)),
+        (("platform",), None, False, ("platform",)),
+        (("other",), None, False, ("other",)),
+        (("recording", "pam"), "ios", False, ("pam", "recording", "platform")),
+    ],
+)
+def test_classify_session(matrix, needs, platform, ok, reasons):
+    c = classify_session(matrix, needs, platform)
+    assert c.remote_help_ok is ok
+    assert c.reasons == reasons
+
+
+def test_unknown_reason_code_is_an_error(matrix):
+    with pytest.raises(InputError, match="unknown reason code \\('vendor'\\)"):
+        classify_session(matrix, ["vendor"])
+    assert "other" in REASON_CODES

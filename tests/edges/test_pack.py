@@ -1,0 +1,141 @@
+"""Renewal packs end to end: papermill, HTML without code, summary.json, atomic failure, batch."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from rhmodel.edges.bundled import SAMPLE_PARAMS_FILE
+from rhmodel.edges.pack import chromium, render_pack
+
+CODE_MARKERS = ("RenewalPack", "pack.executive_summary", "params_path", "from rhmodel")
+
+
+@pytest.fixture(scope="module")
+def pack(tmp_path_factory):
+    out = tmp_path_factory.mktemp("pack")
+    result = render_pack(SAMPLE_PARAMS_FILE, out, simulate=2000)
+    assert result.ok, result.error
+    return out
+
+
+def test_pack_files(pack):
+    for name in ("renewal-pack.ipynb", "renewal-pack.html", "renewal-pack.xlsx", "summary.json"):
+        assert (pack / name).stat().st_size > 0, name
+    nb = nbformat.read(pack / "renewal-pack.ipynb", as_version=4)
+    assert any(c.get("outputs") for c in nb.cells if c.cell_type == "code")  # executed
+    assert any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells)
+    if chromium():
+        assert (pack / "renewal-pack.pdf").read_bytes().startswith(b"%PDF")
+    assert not [p for p in pack.iterdir() if p.name.startswith(".")]  # no temporary folder
+
+
+def test_html_is_a_memo_without_code_and_agrees_with_summary(pack):
+    html = (pack / "renewal-pack.html").read_text(encoding="utf-8")
+    summary = json.loads((pack / "summary.json").read_text())
+    for marker in CODE_MARKERS:
+        assert marker not in html, marker
+    assert "Traceback" not in html
+    assert f"Verdict: {summary['verdict']}" in html
+    rec = next(s for s in summary["scenarios"] if s["name"] == summary["recommended"])
+    assert f"US${rec['npv']:,.2f}" in html
+    for title in (
+        "Executive summary",
+        "The replace-or-keep test",
+        "Capability comparison",
+        "Scenarios",
+        "Pilot evidence",
+        "Sensitivity and risks",
+        "Assumptions and illustrative figures",
+        "Readiness checklist",
+    ):
+        assert title in html, title
+    assert "data:image/png;base64," in html  # figures embedded: the file stands alone
+    assert "Illustrative figures" in html
+
+
+def test_summary_json_is_what_rhmodel_scenarios_prints(pack, cli):
+    summary = json.loads((pack / "summary.json").read_text())
+    r = cli("scenarios", SAMPLE_PARAMS_FILE, "--simulate", "2000", "--format", "json")
+    scenarios = json.loads(r.stdout)
+    for doc in (summary, scenarios):
+        doc["provenance"].pop("generated_at")
+    assert summary == scenarios
+
+
+def test_failing_render_keeps_the_earlier_pack(pack, tmp_path, cli):
+    out = tmp_path / "out"
+    shutil.copytree(pack, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        SAMPLE_PARAMS_FILE.read_text().replace(
+            "files: [../sample/pilot]", "files: [missing-exports/]"
+        )
+    )
+    r = cli("report", "--params", bad, "--out", out)
+    assert r.returncode == 2
+    assert "error:" in r.stderr and "pilot file not found ('missing-exports/'" in r.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_a_failing_cell_is_named_and_the_old_pack_stays(pack, tmp_path, monkeypatch):
+    import rhmodel.edges.pack as report
+
+    broken = nbformat.read(report.PACK_NOTEBOOK, as_version=4)
+    broken.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('no quote from vendor')"))
+    path = tmp_path / "broken.ipynb"
+    nbformat.write(broken, path)
+    monkeypatch.setattr(report, "PACK_NOTEBOOK", path)
+    out = tmp_path / "out"
+    shutil.copytree(pack, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    result = report.render_pack(SAMPLE_PARAMS_FILE, out, simulate=100)
+    assert not result.ok
+    assert "cell" in result.error and "RuntimeError: no quote from vendor" in result.error
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_batch_two_files_two_packs(tmp_path, cli):
+    a = tmp_path / "north.yaml"
+    b = tmp_path / "south.yaml"
+    text = SAMPLE_PARAMS_FILE.read_text().replace(
+        "../sample/pilot", str(SAMPLE_PARAMS_FILE.parent.parent / "sample" / "pilot")
+    )
+    a.write_text(text)
+    b.write_text(text.replace("agents: 60", "agents: 80"))
+    out = tmp_path / "packs"
+    r = cli(
+        "report", "--params", a, "--params", b, "--out", out, "--jobs", "2", "--simulate", "500"
+    )
+    assert r.returncode == 0, r.stderr
+    for stem in ("north", "south"):
+        assert (out / stem / "renewal-pack.html").exists()
+        assert (out / stem / "summary.json").exists()
+    north = json.loads((out / "north" / "summary.json").read_text())
+    south = json.loads((out / "south" / "summary.json").read_text())
+    assert north["scenarios"][0]["total_cost"] < south["scenarios"][0]["total_cost"]
+    assert "north.yaml" in r.stdout and "south.yaml" in r.stdout and "ok" in r.stdout
+    assert "2/2" in r.stderr
+
+
+def test_notebooks_are_committed_without_outputs():
+    for path in Path(__file__).resolve().parents[2].joinpath("notebooks").glob("*.ipynb"):
+        nb = nbformat.read(path, as_version=4)
+        assert not any(c.get("outputs") for c in nb.cells if c.cell_type == "code"), path
+        tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+        assert len(tagged) == 1, path
+
+
+def test_output_path_that_is_a_file_is_one_error_line(tmp_path, cli):
+    target = tmp_path / "taken"
+    target.write_text("keep me")
+    r = cli("report", "--out", target, "--simulate", "100")
+    assert r.returncode == 2
+    assert r.stderr.strip().splitlines()[-1].startswith(f"error: {target}: cannot use the output")
+    assert "Traceback" not in r.stderr
+    assert target.read_text() == "keep me"

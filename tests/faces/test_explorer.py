@@ -1,0 +1,214 @@
+"""The explorer: in-process against rhmodel scenarios, and once in a real browser."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from rhmodel.edges.bundled import SAMPLE_PARAMS_FILE
+from rhmodel.faces.explorer import CONTROLS, Explorer
+
+
+@pytest.fixture(scope="module")
+def explorer():
+    return Explorer.from_file(SAMPLE_PARAMS_FILE)
+
+
+def _scenarios(cli, *sets: str) -> dict:
+    args = [a for s in sets for a in ("--set", s)]
+    r = cli("scenarios", SAMPLE_PARAMS_FILE, *args, "--format", "json")
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout)
+
+
+def _shown(app: Explorer) -> dict[str, float]:
+    return {s.name: s.npv for s in app.evaluation.analysis.scenarios}
+
+
+CHANGES = [
+    ("logmein.price_per_agent_month", 94.0),
+    ("logmein.agents", 75),
+    ("beyondtrust.concurrent_seats", 15),
+    ("beyondtrust.price_per_seat_year", 3200.0),
+    ("residual.logmein_agents", 15),
+    ("residual.beyondtrust_seats", 10),
+    ("logmein.months_to_renewal", 4),
+    ("discount_rate", 0.07),
+    ("horizon_months", 24),
+]
+
+
+@pytest.mark.parametrize(("key", "value"), CHANGES)
+def test_a_control_change_equals_rhmodel_scenarios(explorer, cli, key, value):
+    # the explorer's own values, so that every other control is as the file has it
+    app = Explorer.from_file(SAMPLE_PARAMS_FILE)
+    app.controls[key].value = value
+    fixed = [f"{k}={app.controls[k].value}" for k in app.controls]
+    want = _scenarios(cli, *fixed)
+    got = _shown(app)
+    for s in want["scenarios"]:
+        assert got[s["name"]] == pytest.approx(s["npv"], abs=0.005), (key, s["name"])
+    assert app.evaluation.analysis.recommended == want["recommended"]
+    table = app.table.value
+    right = next(s for s in want["scenarios"] if s["name"] == "right_size")
+    assert f"US${right['npv']:,.2f}" in table
+
+
+def test_add_on_licensing_and_simulation(cli):
+    app = Explorer.from_file(SAMPLE_PARAMS_FILE)
+    app.controls["remote_help.licensed_users"].value = 400
+    app.controls["remote_help.licensing"].value = "add_on"
+    app.simulate.value = True
+    assert app.evaluation.simulation is not None
+    assert app.distribution.layout.display == "" and app.distribution.value[:4] == b"\x89PNG"
+    want = _scenarios(cli, *[f"{k}={app.controls[k].value}" for k in app.controls])
+    assert _shown(app)["right_size"] == pytest.approx(
+        next(s["npv"] for s in want["scenarios"] if s["name"] == "right_size"), abs=0.005
+    )
+    assert "Illustrative inputs" in app.illustrative.value
+
+
+def test_invalid_input_keeps_the_last_valid_result():
+    app = Explorer.from_file(SAMPLE_PARAMS_FILE)
+    app.controls["logmein.price_per_agent_month"].value = 60.0
+    before = _shown(app)
+    table = app.table.value
+    app.controls["residual.beyondtrust_seats"].value = 99  # more than the 12 held
+    assert "Not valid" in app.message.value and "larger than the current" in app.message.value
+    assert "Traceback" not in app.message.value
+    assert _shown(app) == before and app.table.value == table
+    app.controls["residual.beyondtrust_seats"].value = 2  # valid again: message clears
+    assert app.message.value == ""
+
+
+def test_saved_yaml_round_trips_through_rhmodel_scenarios(tmp_path, cli):
+    app = Explorer.from_file(SAMPLE_PARAMS_FILE)
+    app.controls["logmein.price_per_agent_month"].value = 81.5
+    app.controls["residual.beyondtrust_seats"].value = 4
+    path = app.save_yaml(tmp_path / "what-if.yaml")
+    r = cli("scenarios", path, "--format", "json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    for s in out["scenarios"]:
+        assert s["npv"] == pytest.approx(_shown(app)[s["name"]], abs=0.005)
+    assert "download" in app.links.value
+
+
+def test_workbook_download(explorer):
+    explorer.offer_workbook()
+    assert 'download="renewal-model.xlsx"' in explorer.links.value
+    assert explorer.workbook_bytes()[:2] == b"PK"  # a zip: an .xlsx
+
+
+def test_every_control_has_a_unit_and_a_bound():
+    for c in CONTROLS:
+        if c.kind in ("int", "float"):
+            assert c.high > c.low, c.key
+    price = next(c for c in CONTROLS if c.key == "logmein.price_per_agent_month")
+    assert (price.low, price.high) == (29, 94)  # the seed's range
+
+
+# ---- a real browser -------------------------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+HAVE_CHROMIUM = Path(CHROMIUM).exists()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.skipif(
+    not HAVE_CHROMIUM and os.environ.get("CI") != "true",
+    reason="Chromium (/usr/bin/chromium) is not installed on this machine; CI "
+    "installs Debian's chromium and runs this test",
+)
+def test_explorer_in_a_real_browser(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    from rhmodel.core.money.scenarios import analyse
+    from rhmodel.edges.bundled import load_capabilities
+    from rhmodel.edges.paramfile import load_parameters
+
+    port = _free_port()
+    log = (tmp_path / "explore.log").open("w")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "rhmodel",
+            "explore",
+            "--params",
+            str(SAMPLE_PARAMS_FILE),
+            "--port",
+            str(port),
+            "--no-browser",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                urllib.request.urlopen(url, timeout=5)
+                break
+            except OSError:
+                assert proc.poll() is None, (tmp_path / "explore.log").read_text()
+                assert time.monotonic() < deadline, "the explorer did not start in 90 s"
+                time.sleep(0.5)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=CHROMIUM,
+                args=[
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-quic",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                ],
+            )
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(url)
+            npv = page.locator(".rh-npv-right_size")
+            npv.wait_for(timeout=120_000)
+            text = page.inner_text("body")
+            for leak in ("from rhmodel", "app(params_path)", "params_path =", "Traceback"):
+                assert leak not in text, leak
+            before = npv.inner_text()
+            price = page.locator(".rh-logmein-price-per-agent-month input")
+            price.fill("94")
+            price.press("Enter")
+            params = load_parameters(SAMPLE_PARAMS_FILE, ["logmein.price_per_agent_month=94"])
+            want = analyse(params, load_capabilities()).scenario("right_size").npv
+            expected = f"US${want:,.2f}"
+            page.wait_for_function(
+                "e => document.querySelector('.rh-npv-right_size')?.innerText === e",
+                arg=expected,
+                timeout=60_000,
+            )
+            assert npv.inner_text() == expected != before
+            page.screenshot(path=str(tmp_path / "explorer.png"), full_page=True)
+            assert (tmp_path / "explorer.png").stat().st_size > 10_000
+            browser.close()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
