@@ -29,9 +29,10 @@ test: $(VENV)/.installed-test ## create .venv with the test extra and run the wh
 	$(PY) -m ruff check rhmodel tests benchmarks
 	$(PY) -m pytest
 
-lint: $(VENV)/.installed-test ## ruff check and format check
+lint: $(VENV)/.installed-test ## ruff check, format check and the import contracts (faces -> edges -> core)
 	$(PY) -m ruff check rhmodel tests benchmarks
 	$(PY) -m ruff format --check rhmodel tests benchmarks
+	$(VENV)/bin/lint-imports --no-cache
 
 format: $(VENV)/.installed-test ## apply ruff's fixes and formatting
 	$(PY) -m ruff check --fix rhmodel tests benchmarks

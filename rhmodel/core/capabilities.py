@@ -8,8 +8,8 @@ Examples
 --------
 >>> from rhmodel.edges.bundled import load_capabilities
 >>> m = load_capabilities()
->>> m.products
-('remote_help', 'logmein_resolve', 'beyondtrust')
+>>> m.products == PRODUCTS
+True
 >>> m.cell("session_recording", "remote_help").level
 'no'
 >>> m.cell("platforms", "remote_help").platforms

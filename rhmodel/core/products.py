@@ -96,6 +96,12 @@ class Contract:
         Parameters keys of the licences held, the unit price and the pool kept.
     price_divisor : float
         Converts the price to US$ per unit per month (12 for a yearly price).
+    short : str
+        The name used in running text (``BeyondTrust``).
+    count_unit, price_unit, price_doc : str
+        How the schema describes the count and the price.
+    price_default : str or None
+        Price-book item whose figure is the price's default (``None``: quote-only).
     """
 
     name: str
@@ -106,6 +112,11 @@ class Contract:
     price_key: str
     residual_key: str
     price_divisor: float
+    short: str
+    count_unit: str
+    price_unit: str
+    price_doc: str
+    price_default: str | None
 
     @property
     def label(self) -> str:
@@ -121,24 +132,34 @@ class Contract:
 #: concurrent seat (logged-in representative) per year.
 CONTRACTS: tuple[Contract, ...] = (
     Contract(
-        "logmein",
-        "logmein_resolve",
-        "named",
-        "agents",
-        "logmein.agents",
-        "logmein.price_per_agent_month",
-        "residual.logmein_agents",
-        1.0,
+        name="logmein",
+        product="logmein_resolve",
+        metric="named",
+        unit="agents",
+        count_key="logmein.agents",
+        price_key="logmein.price_per_agent_month",
+        residual_key="residual.logmein_agents",
+        price_divisor=1.0,
+        short="LogMeIn Resolve",
+        count_unit="named agents",
+        price_unit="US$ per agent per month",
+        price_doc="LogMeIn Resolve price per named agent",
+        price_default="logmein_resolve_agent",
     ),
     Contract(
-        "beyondtrust",
-        "beyondtrust",
-        "concurrent",
-        "seats",
-        "beyondtrust.concurrent_seats",
-        "beyondtrust.price_per_seat_year",
-        "residual.beyondtrust_seats",
-        12.0,
+        name="beyondtrust",
+        product="beyondtrust",
+        metric="concurrent",
+        unit="seats",
+        count_key="beyondtrust.concurrent_seats",
+        price_key="beyondtrust.price_per_seat_year",
+        residual_key="residual.beyondtrust_seats",
+        price_divisor=12.0,
+        short="BeyondTrust",
+        count_unit="concurrent seats",
+        price_unit="US$ per concurrent seat per year",
+        price_doc="BeyondTrust Remote Support price per concurrent seat (quote-only: your quote)",
+        price_default=None,
     ),
 )
 

@@ -41,7 +41,7 @@ from rhmodel.core.money.evaluation import Evaluation
 from rhmodel.core.params import SCHEMA, Parameters, spec
 from rhmodel.core.pilot.evidence import PilotReport
 from rhmodel.core.pilot.sessions import OPEN
-from rhmodel.core.products import CONTRACTS, SCENARIOS
+from rhmodel.core.products import COMPONENTS, CONTRACTS, SCENARIOS
 
 __all__ = [
     "ALLOWED_FUNCTIONS",
@@ -321,27 +321,29 @@ def _capabilities(ws: Worksheet, m: CapabilityMatrix) -> None:
     ws.freeze_panes = "B2"
 
 
-# Column plan of the Cash flows sheet.
-_CONTRACT_COLS = {"logmein": (3, 4, 5), "beyondtrust": (6, 7, 8)}  # k, g, after
-_SCEN_BASE = {"status_quo": 9, "right_size": 12, "cancel": 22}
+# Column plan of the Cash flows sheet: month and discount factor, then per contract its
+# renewal count k, price factor g and after-change flag, then each scenario's columns.
+_CONTRACT_COLS = {c.name: (3 + 3 * i, 4 + 3 * i, 5 + 3 * i) for i, c in enumerate(CONTRACTS)}
+_STATUS_QUO_COLS = (*(c.name for c in CONTRACTS), "total")
+_CHANGE_COLS = (
+    *COMPONENTS,
+    "total",
+    "savings",
+    "disc_savings",
+    "cum_savings",
+    "last_negative",
+    "disc_new",
+)
+_FIRST_SCENARIO_COL = 3 + 3 * len(CONTRACTS)
+_SCEN_BASE = {
+    s: _FIRST_SCENARIO_COL + (0 if i == 0 else len(_STATUS_QUO_COLS) + (i - 1) * len(_CHANGE_COLS))
+    for i, s in enumerate(SCENARIOS)
+}
 
 
 def _scenario_cols(s: str) -> dict[str, int]:
     b = _SCEN_BASE[s]
-    if s == "status_quo":
-        return {"logmein": b, "beyondtrust": b + 1, "total": b + 2}
-    names = [
-        "logmein",
-        "beyondtrust",
-        "remote_help",
-        "transition",
-        "total",
-        "savings",
-        "disc_savings",
-        "cum_savings",
-        "last_negative",
-        "disc_new",
-    ]
+    names = _STATUS_QUO_COLS if s == "status_quo" else _CHANGE_COLS
     return {n: b + i for i, n in enumerate(names)}
 
 

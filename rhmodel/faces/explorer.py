@@ -35,6 +35,7 @@ import ipywidgets as w
 from rhmodel.core.capabilities import CapabilityMatrix
 from rhmodel.core.money.evaluation import Evaluation, evaluate
 from rhmodel.core.params import Parameters, spec
+from rhmodel.core.products import CONTRACTS
 from rhmodel.edges.bundled import load_capabilities
 from rhmodel.edges.paramfile import load_parameters, save_parameters
 from rhmodel.errors import InputError
@@ -45,33 +46,52 @@ __all__ = ["CONTROLS", "Control", "Explorer", "app"]
 
 @dataclass(frozen=True)
 class Control:
-    """One input of the explorer: the parameter it edits and how."""
+    """One input of the explorer: the parameter it edits, its label and its step.
+
+    Its kind and bounds are the parameter schema's (:func:`rhmodel.core.params.spec`), so the
+    explorer accepts exactly what a parameters file accepts, and says so when a value is not.
+    """
 
     key: str
     label: str
-    kind: str  # int, float, choice, bool
-    low: float = 0
-    high: float = 0
     step: float = 1
 
+    @property
+    def kind(self) -> str:
+        """``int``, ``float`` or ``choice``, as the schema declares the key."""
+        return spec(self.key).kind
 
-#: The inputs that move the answer most (the seed's 29–94 range for the LogMeIn price).
-CONTROLS: tuple[Control, ...] = (
-    Control("logmein.agents", "LogMeIn named agents", "int", 0, 100_000),
-    Control("logmein.price_per_agent_month", "LogMeIn price per agent", "float", 29, 94, 0.5),
-    Control("logmein.months_to_renewal", "LogMeIn months to renewal", "int", 0, 120),
-    Control("beyondtrust.concurrent_seats", "BeyondTrust concurrent seats", "int", 0, 10_000),
-    Control(
-        "beyondtrust.price_per_seat_year", "BeyondTrust price per seat", "float", 0, 100_000, 50
-    ),
-    Control("beyondtrust.months_to_renewal", "BeyondTrust months to renewal", "int", 0, 120),
-    Control("residual.logmein_agents", "LogMeIn agents to keep", "int", 0, 100_000),
-    Control("residual.beyondtrust_seats", "BeyondTrust seats to keep", "int", 0, 10_000),
-    Control("remote_help.licensing", "Remote Help licensing", "choice"),
-    Control("remote_help.licensed_users", "Remote Help licensed users", "int", 0, 1_000_000),
-    Control("discount_rate", "Discount rate", "float", 0, 0.99, 0.005),
-    Control("horizon_months", "Horizon", "int", 1, 240),
-)
+    @property
+    def low(self) -> float | None:
+        """The schema's lower bound (``None``: unbounded)."""
+        return spec(self.key).minimum
+
+    @property
+    def high(self) -> float | None:
+        """The schema's upper bound (``None``: unbounded; exclusive where the schema says)."""
+        return spec(self.key).maximum
+
+
+def _controls() -> tuple[Control, ...]:
+    per_contract = []
+    for c in CONTRACTS:
+        per_contract += [
+            Control(c.count_key, f"{c.short} {c.count_unit}"),
+            Control(c.price_key, f"{c.short} price", 0.5 if c.price_divisor == 1 else 50),
+            Control(c.key("months_to_renewal"), f"{c.short} months to renewal"),
+        ]
+    return (
+        *per_contract,
+        *(Control(c.residual_key, f"{c.short} {c.unit} to keep") for c in CONTRACTS),
+        Control("remote_help.licensing", "Remote Help licensing"),
+        Control("remote_help.licensed_users", "Remote Help licensed users"),
+        Control("discount_rate", "Discount rate", 0.005),
+        Control("horizon_months", "Horizon"),
+    )
+
+
+#: The inputs that move the answer most.
+CONTROLS: tuple[Control, ...] = _controls()
 
 
 def _png(fig: Any) -> bytes:
@@ -169,20 +189,11 @@ class Explorer:
                 style=style,
                 layout=layout,
             )
-        if c.kind == "int":
-            return w.BoundedIntText(
-                value=int(value or 0),
-                min=int(c.low),
-                max=int(c.high),
-                step=int(c.step),
-                description=c.label,
-                style=style,
-                layout=layout,
-            )
-        return w.BoundedFloatText(
-            value=float(value or 0),
-            min=c.low,
-            max=c.high,
+        # Unbounded text boxes: a bounded widget would clamp an out-of-range entry silently;
+        # here the schema's validation answers it with a message, as a parameters file would.
+        box = w.IntText if c.kind == "int" else w.FloatText
+        return box(
+            value=(int if c.kind == "int" else float)(value or 0),
             step=c.step,
             description=c.label,
             style=style,
@@ -193,7 +204,9 @@ class Explorer:
 
     def current_params(self) -> Parameters:
         """The parameters with every control's value applied (validated: may raise)."""
-        changes = {k: ctl.value for k, ctl in self.controls.items()}
+        # Only what was changed: an untouched control keeps the file's value as written (a
+        # range stays a range, with its illustrative flag and source).
+        changes = {k: ctl.value for k, ctl in self.controls.items() if ctl.value != self.base[k]}
         return self.base.with_values(changes)
 
     def _changed(self, _change: dict[str, Any]) -> None:

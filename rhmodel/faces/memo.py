@@ -28,6 +28,7 @@ from matplotlib.figure import Figure
 from rhmodel.core.capabilities import CapabilityMatrix
 from rhmodel.core.money.evaluation import Evaluation, evaluate
 from rhmodel.core.pilot.evidence import PilotReport, undeclared_needs
+from rhmodel.core.products import CONTRACTS
 from rhmodel.core.readiness import Readiness
 from rhmodel.edges.bundled import load_capabilities, load_readiness
 from rhmodel.edges.paramfile import load_parameters
@@ -215,7 +216,7 @@ class RenewalPack:
             facts.append(
                 ("Cost of missing the deadlines (NPV)", f"US${money(e.cost_of_delay_total())}")
             )
-        for c in ("residual.logmein_agents", "residual.beyondtrust_seats"):
+        for c in (k.residual_key for k in CONTRACTS):
             v = self._params.value(c)
             if v.value is not None:
                 where = "from the pilot" if v.origin == "pilot" else f"from the {v.origin}"

@@ -31,6 +31,7 @@ from rhmodel.core.money.scenarios import Analysis
 from rhmodel.core.money.uncertainty import Simulation, TornadoBar
 from rhmodel.core.pilot.evidence import PilotReport
 from rhmodel.core.pilot.sessions import OPEN
+from rhmodel.core.products import INCUMBENTS
 from rhmodel.faces.formatting import number
 
 __all__ = [
@@ -157,7 +158,7 @@ def concurrency_figure(report: PilotReport, max_points: int = 4000) -> Figure:
     ax = fig.add_subplot()
     df = report.sessions
     complete = df[(df["end"] != OPEN) & df["residual"]]
-    colours = {"logmein_resolve": "#1f77b4", "beyondtrust": "#d62728"}
+    colours = dict(zip(INCUMBENTS, ("#1f77b4", "#d62728", "#2ca02c"), strict=False))
     for tool, sizing in report.tools.items():
         rows = complete[complete["tool"] == tool]
         if rows.empty:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from rhmodel.core.params import spec
 from rhmodel.edges.bundled import SAMPLE_PARAMS_FILE
 from rhmodel.faces.explorer import CONTROLS, Explorer
 
@@ -109,12 +110,33 @@ def test_workbook_download(explorer):
     assert explorer.workbook_bytes()[:2] == b"PK"  # a zip: an .xlsx
 
 
-def test_every_control_has_a_unit_and_a_bound():
+def test_every_control_takes_its_bounds_from_the_schema():
     for c in CONTROLS:
+        s = spec(c.key)
+        assert (c.kind, c.low, c.high) == (s.kind, s.minimum, s.maximum), c.key
         if c.kind in ("int", "float"):
-            assert c.high > c.low, c.key
-    price = next(c for c in CONTROLS if c.key == "logmein.price_per_agent_month")
-    assert (price.low, price.high) == (29, 94)  # the seed's range
+            assert c.low is not None and (c.high is None or c.high > c.low), c.key
+    renewal = next(c for c in CONTROLS if c.key == "logmein.months_to_renewal")
+    assert renewal.high == 600  # the schema's bound, not a widget's own
+
+
+def test_a_value_outside_the_seed_range_is_taken_not_clamped():
+    explorer = Explorer.from_file(SAMPLE_PARAMS_FILE)
+    explorer.controls["logmein.price_per_agent_month"].value = 120.0
+    assert explorer.evaluation.params["logmein.price_per_agent_month"] == 120.0
+    explorer.controls["logmein.months_to_renewal"].value = 200
+    assert explorer.evaluation.params["logmein.months_to_renewal"] == 200
+    explorer.controls["logmein.months_to_renewal"].value = 601  # above the schema's 600
+    assert "too large" in explorer.message.value
+    assert explorer.evaluation.params["logmein.months_to_renewal"] == 200
+
+
+def test_an_untouched_range_stays_a_range():
+    explorer = Explorer.from_file(SAMPLE_PARAMS_FILE)
+    explorer.controls["discount_rate"].value = 0.08
+    price = explorer.evaluation.params.value("logmein.price_per_agent_month")
+    assert price.uncertain is not None and price.uncertain.low == 29
+    assert "logmein.price_per_agent_month" in explorer.evaluation.params.illustrative_inputs()
 
 
 # ---- a real browser -------------------------------------------------------------------------

@@ -186,7 +186,7 @@ def break_even(params: Parameters, scenario: str = "right_size") -> dict[str, Br
             pool,
             float(params[c.residual_key] or 0),
             count,
-            _pool_meaning(scenario, pool, count, "agents" if c.name == "logmein" else "seats"),
+            _pool_meaning(scenario, pool, count, c.unit),
         )
         price = float(t.x[c.price_key][0, 0])
         probe = price if price > 0 else 1.0

@@ -25,7 +25,7 @@ from rhmodel.core.document import YamlDocument, parse_yaml
 from rhmodel.core.params.schema import BY_KEY, SCHEMA, SECTIONS, VALUE_FORM_KEYS, Spec, spec
 from rhmodel.core.params.values import Parameters, Uncertain, Value, plain_copy, set_path
 from rhmodel.core.prices import PriceBook
-from rhmodel.core.products import PLATFORMS
+from rhmodel.core.products import CONTRACTS, PLATFORMS
 from rhmodel.core.validation import did_you_mean
 from rhmodel.errors import InputError
 
@@ -246,25 +246,11 @@ def _default(s: Spec, price_book: PriceBook | None) -> Value:
 def _cross_checks(where: _Where, values: dict[str, Value]) -> None:
     """Checks that span keys: what must be given together, and what may not exceed what."""
     v = {k: x.value for k, x in values.items()}
-    contracts = (
-        (
-            "logmein",
-            "agents",
-            "price_per_agent_month",
-            "residual.logmein_agents",
-            "LogMeIn Resolve",
-        ),
-        (
-            "beyondtrust",
-            "concurrent_seats",
-            "price_per_seat_year",
-            "residual.beyondtrust_seats",
-            "BeyondTrust",
-        ),
-    )
-    for prefix, count, price, residual, name in contracts:
-        n = v[f"{prefix}.{count}"]
-        count_range = values[f"{prefix}.{count}"].uncertain
+    for c in CONTRACTS:
+        prefix, name, residual = c.name, c.short, c.residual_key
+        count, price = c.count_key.split(".", 1)[1], c.price_key.split(".", 1)[1]
+        n = v[c.count_key]
+        count_range = values[c.count_key].uncertain
         if n or count_range is not None:
             if v[f"{prefix}.months_to_renewal"] is None:
                 raise where.error(

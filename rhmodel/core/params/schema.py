@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from rhmodel.core.products import PLATFORMS, TENANT_CLOUDS
+from rhmodel.core.products import CONTRACTS, PLATFORMS, TENANT_CLOUDS, Contract
 
 __all__ = ["SCHEMA", "SECTIONS", "VALUE_FORM_KEYS", "Spec", "spec"]
 
@@ -86,33 +86,27 @@ class Spec:
         return f"{what}{lo}{' and' if lo and hi else ''}{hi} ({self.unit}){rng}"
 
 
-def _contract(
-    prefix: str,
-    count_key: str,
-    count_unit: str,
-    price_key: str,
-    price_unit: str,
-    price_doc: str,
-    default_from: str | None,
-) -> list[Spec]:
+def _contract(c: Contract) -> list[Spec]:
+    """The keys of one incumbent contract, from its row in the products table."""
+    prefix = c.name
     return [
         Spec(
-            f"{prefix}.{count_key}",
+            c.count_key,
             "int",
-            count_unit,
+            c.count_unit,
             "licences on the current contract (0 or absent: the product is not used)",
             default=0,
             minimum=0,
             rangeable=True,
         ),
         Spec(
-            f"{prefix}.{price_key}",
+            c.price_key,
             "float",
-            price_unit,
-            price_doc,
+            c.price_unit,
+            c.price_doc,
             minimum=0,
             rangeable=True,
-            default_from=default_from,
+            default_from=c.price_default,
         ),
         Spec(
             f"{prefix}.months_to_renewal",
@@ -270,24 +264,7 @@ SCHEMA: tuple[Spec, ...] = (
         "support must run on-prem / air-gapped, independent of a vendor cloud",
         default=False,
     ),
-    *_contract(
-        "logmein",
-        "agents",
-        "named agents",
-        "price_per_agent_month",
-        "US$ per agent per month",
-        "LogMeIn Resolve price per named agent",
-        "logmein_resolve_agent",
-    ),
-    *_contract(
-        "beyondtrust",
-        "concurrent_seats",
-        "concurrent seats",
-        "price_per_seat_year",
-        "US$ per concurrent seat per year",
-        "BeyondTrust Remote Support price per concurrent seat (quote-only: your quote)",
-        None,
-    ),
+    *(s for c in CONTRACTS for s in _contract(c)),
     Spec(
         "remote_help.licensing",
         "choice",

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from rhmodel.core.document import YamlDocument
 from rhmodel.core.params.schema import spec
+from rhmodel.core.products import CONTRACTS
 
 if TYPE_CHECKING:
     from rhmodel.core.prices import PriceBook
@@ -135,10 +136,9 @@ class Parameters:
     def is_used(self, key: str) -> bool:
         """Whether the money model reads ``key`` for these parameters (a product with no
         licences, or the add-on price when Remote Help is included, is not read)."""
-        if key.startswith("logmein."):
-            return self.values["logmein.agents"].value not in (0, None)
-        if key.startswith("beyondtrust."):
-            return self.values["beyondtrust.concurrent_seats"].value not in (0, None)
+        for c in CONTRACTS:
+            if key.startswith(f"{c.name}."):
+                return self.values[c.count_key].value not in (0, None)
         if key.startswith("remote_help.") and key != "remote_help.licensing":
             return self.values["remote_help.licensing"].value == "add_on"
         return self.values[key].value is not None

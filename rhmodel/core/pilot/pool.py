@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from rhmodel.core.pilot.erlang import erlang_b, erlang_b_servers, erlang_c
+from rhmodel.core.products import contract_for
 
 __all__ = [
     "DailyPeaks",
@@ -437,7 +438,7 @@ def size_tool(
         ms, me, mconc = s_sorted, e_sorted, conc
     peak_tech = int(mconc.max()) if n else 0
     distinct = int(np.count_nonzero(np.bincount(tech))) if n else 0  # codes are small ints
-    concurrent = tool == "beyondtrust"
+    concurrent = contract_for(tool).metric == "concurrent"
     bs, be, bconc = (ms, me, mconc) if concurrent else (s_sorted, e_sorted, conc)
     first, last = span if span is not None else (None, None)
     daily = _daily_peaks_sorted(bs, be, bconc, tz, first, last)
