@@ -35,7 +35,7 @@ def loop_per_draw(params: Parameters, draws: int, seed: int) -> np.ndarray:
         one = t.replace_x(
             **{k.replace(".", "__"): _draw(rng, u, 1, is_count(k)) for k, u in ranged}
         )
-        npv[i] = metrics(one)["right_size"]["npv"][0]
+        npv[i] = metrics(one)["right_size"].npv[0]
     return npv
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from rhmodel.core.document import YamlDocument
 from rhmodel.core.products import PLATFORMS, PRODUCTS, TENANT_CLOUDS
@@ -63,20 +63,22 @@ class Cell:
         Tenant clouds the product supports (``tenant_cloud`` dimension only).
     """
 
+    json_fields: ClassVar[tuple[str, ...]] = (
+        "level",
+        "text",
+        "source",
+        "platforms",
+        "view_only",
+        "supported_clouds",
+    )
+    json_omit_empty: ClassVar[tuple[str, ...]] = ("platforms", "view_only", "supported_clouds")
+
     level: str
     text: str
     source: str
     platforms: tuple[str, ...] = ()
     view_only: tuple[str, ...] = ()
     supported_clouds: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON form: level, text and source, plus any lists the cell carries."""
-        out: dict[str, Any] = {"level": self.level, "text": self.text, "source": self.source}
-        for name in ("platforms", "view_only", "supported_clouds"):
-            if getattr(self, name):
-                out[name] = list(getattr(self, name))
-        return out
 
 
 @dataclass(frozen=True)
@@ -87,18 +89,19 @@ class Dimension:
     label: str
     cells: dict[str, Cell]
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON form used by ``rhmodel matrix --format json``."""
-        return {
-            "id": self.id,
-            "label": self.label,
-            "cells": {p: c.to_dict() for p, c in self.cells.items()},
-        }
-
 
 @dataclass(frozen=True)
 class Strength:
     """An item of the seed's strengths lists (Sections 4.2 and 4.3)."""
+
+    json_fields: ClassVar[tuple[str, ...]] = (
+        "id",
+        "label",
+        "dimension",
+        "products",
+        "text",
+        "source",
+    )
 
     id: str
     label: str
@@ -144,6 +147,16 @@ class Criterion:
 class CapabilityMatrix:
     """The whole validated capability file."""
 
+    # `rhmodel matrix --format json`; the criteria and Remote Help's strengths are not in it.
+    json_fields: ClassVar[tuple[str, ...]] = (
+        "products",
+        "product_names",
+        "as_of",
+        "document",
+        "dimensions",
+        "incumbent_strengths",
+    )
+
     as_of: dt.date
     document: str
     products: tuple[str, ...]
@@ -164,27 +177,6 @@ class CapabilityMatrix:
     def cell(self, dimension_id: str, product: str) -> Cell:
         """The cell of ``product`` on ``dimension_id``."""
         return self.dimension(dimension_id).cells[product]
-
-    def to_dict(self) -> dict[str, Any]:
-        """The documented JSON shape: ``{"products": [...], "dimensions": [...]}`` and more."""
-        return {
-            "products": list(self.products),
-            "product_names": dict(self.product_names),
-            "as_of": self.as_of.isoformat(),
-            "document": self.document,
-            "dimensions": [d.to_dict() for d in self.dimensions],
-            "incumbent_strengths": [
-                {
-                    "id": s.id,
-                    "label": s.label,
-                    "dimension": s.dimension,
-                    "products": list(s.products),
-                    "text": s.text,
-                    "source": s.source,
-                }
-                for s in self.incumbent_strengths
-            ],
-        }
 
 
 _REQUIRED_DIMENSIONS = (

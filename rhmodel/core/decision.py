@@ -35,7 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from rhmodel.core.capabilities import CapabilityMatrix, Criterion
 from rhmodel.core.params import Parameters
@@ -78,6 +78,18 @@ class CriterionResult:
         For the platforms criterion: required platforms Remote Help does not support.
     """
 
+    json_fields: ClassVar[tuple[str, ...]] = (
+        "id",
+        "passed",
+        "explanation",
+        "required",
+        "remote_help_level",
+        "evidence",
+        "source",
+        "served_by",
+        "missing_platforms",
+    )
+
     id: str
     passed: bool
     required: bool
@@ -87,20 +99,6 @@ class CriterionResult:
     source: str
     served_by: tuple[str, ...] = ()
     missing_platforms: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON form: ``id``, ``passed``, ``explanation`` and the evidence behind them."""
-        return {
-            "id": self.id,
-            "passed": self.passed,
-            "explanation": self.explanation,
-            "required": self.required,
-            "remote_help_level": self.remote_help_level,
-            "evidence": self.evidence,
-            "source": self.source,
-            "served_by": list(self.served_by),
-            "missing_platforms": list(self.missing_platforms),
-        }
 
 
 @dataclass(frozen=True)
@@ -115,15 +113,6 @@ class Decision:
     def criterion(self, criterion_id: str) -> CriterionResult:
         """The result of one criterion."""
         return next(c for c in self.criteria if c.id == criterion_id)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The documented JSON: ``verdict``, ``criteria``, ``keep_for`` (plus ``summary``)."""
-        return {
-            "verdict": self.verdict,
-            "criteria": [c.to_dict() for c in self.criteria],
-            "keep_for": list(self.keep_for),
-            "summary": self.summary,
-        }
 
 
 def _served_by(

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from rhmodel.core.document import YamlDocument
 from rhmodel.core.products import PRODUCTS
@@ -57,6 +57,22 @@ class PriceItem:
         Anything that changes the arithmetic.
     """
 
+    json_fields: ClassVar[tuple[str, ...]] = (
+        "id",
+        "product",
+        "label",
+        "unit",
+        "price",
+        "range",
+        "quote_only",
+        "source",
+        "as_of",
+        "confidence",
+        "illustrative",
+        "included_from",
+        "note",
+    )
+
     id: str
     product: str
     label: str
@@ -70,24 +86,6 @@ class PriceItem:
     quote_only: bool = False
     included_from: dt.date | None = None
     note: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON form."""
-        return {
-            "id": self.id,
-            "product": self.product,
-            "label": self.label,
-            "unit": self.unit,
-            "price": self.price,
-            "range": list(self.range) if self.range else None,
-            "quote_only": self.quote_only,
-            "source": self.source,
-            "as_of": self.as_of.isoformat(),
-            "confidence": self.confidence,
-            "illustrative": self.illustrative,
-            "included_from": self.included_from.isoformat() if self.included_from else None,
-            "note": self.note,
-        }
 
 
 @dataclass(frozen=True)

@@ -12,17 +12,27 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
+import re
 import shutil
 import subprocess
 import tempfile
 import time
+import traceback
 import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rhmodel.edges.bundled import NOTEBOOKS_DIR
+from rhmodel.core.money.evaluation import Evaluation, evaluate
+from rhmodel.core.params import Parameters
+from rhmodel.core.pilot.evidence import PilotReport
+from rhmodel.edges.bundled import NOTEBOOKS_DIR, load_capabilities
+from rhmodel.edges.paramfile import load_parameters
+from rhmodel.edges.pilotfiles import pilot_report
+from rhmodel.edges.provenance import Provenance, provenance, summary_document
+from rhmodel.edges.workbook import write_workbook
 from rhmodel.errors import InputError
 
 __all__ = ["PACK_FILES", "PackResult", "chromium", "render_pack", "render_packs"]
@@ -60,6 +70,7 @@ class PackResult:
     user_error: bool = False
     files: tuple[str, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
+    traceback: str = ""  # the failing cell's or function's traceback, for a bug
 
 
 def _ipc_kernel_manager() -> type:
@@ -125,6 +136,50 @@ def _pdf(html_file: Path, pdf_file: Path, binary: str, profile: Path) -> None:
         raise RuntimeError(f"Chromium did not print the PDF: {done.stderr.strip()[-300:]}")
 
 
+@dataclass(frozen=True)
+class PackInputs:
+    """What one pack is made of, computed once.
+
+    The notebook, ``summary.json`` and the workbook all read this one object, so they show the
+    same numbers (the same simulation draws) and the same provenance, and the model (with its
+    simulation) runs once per pack.
+    """
+
+    evaluation: Evaluation
+    provenance: Provenance
+    pilot: PilotReport | None
+
+
+def evaluate_pack(params: Parameters, simulate: int = 10_000, seed: int = 0) -> PackInputs:
+    """Evaluate ``params`` for a pack (``simulate`` draws; 0 for none) and take provenance."""
+    e = evaluate(params, load_capabilities(), draws=simulate or None, seed=seed)
+    return PackInputs(e, provenance(params), pilot_report(params))
+
+
+def write_pack_inputs(inputs: PackInputs, path: str | Path) -> None:
+    """Hand ``inputs`` to the pack notebook's kernel (a private file in the pack's work folder).
+
+    Pickle, because the kernel is another process and the evaluation holds arrays and data
+    frames; the file is written by this process into a folder only it can read, and deleted
+    with that folder.
+    """
+    Path(path).write_bytes(pickle.dumps(inputs, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def read_pack_inputs(path: str | Path) -> PackInputs:
+    """The inputs :func:`write_pack_inputs` wrote."""
+    inputs = pickle.loads(Path(path).read_bytes())
+    if not isinstance(inputs, PackInputs):
+        raise TypeError(f"{path} does not hold PackInputs (got {type(inputs).__name__})")
+    return inputs
+
+
+def _cell_traceback(exc: Exception) -> str:
+    """The failing cell's traceback as plain text (papermill keeps it with ANSI colours)."""
+    lines = getattr(exc, "traceback", None) or []
+    return re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(lines))
+
+
 def render_pack(
     params_file: str | Path,
     out_dir: str | Path,
@@ -136,24 +191,19 @@ def render_pack(
 ) -> PackResult:
     """Render one pack into ``out_dir`` (created if missing), atomically per pack.
 
-    Never raises for a failed render: the result says what failed (the notebook cell and the
-    error) and the earlier pack, if any, is left in place.
+    A user error (bad parameters, an output folder that cannot be written) or a failing
+    notebook cell is returned as a failed :class:`PackResult` (with the cell's traceback); the
+    earlier pack, if any, is left in place. Any other exception is a bug in rhmodel and is
+    raised with its traceback.
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
-
-    from rhmodel.core.money.evaluation import evaluate
-    from rhmodel.edges.bundled import load_capabilities
-    from rhmodel.edges.paramfile import load_parameters
-    from rhmodel.edges.pilotfiles import pilot_report
-    from rhmodel.edges.provenance import summary_document
-    from rhmodel.edges.workbook import write_workbook
 
     params_file, out_dir = Path(params_file), Path(out_dir)
     started = time.perf_counter()
     timings: dict[str, float] = {}
 
-    def failed(message: str, user: bool = False) -> PackResult:
+    def failed(message: str, user: bool = False, trace: str = "") -> PackResult:
         return PackResult(
             str(params_file),
             str(out_dir),
@@ -163,6 +213,7 @@ def render_pack(
             user,
             (),
             timings,
+            trace,
         )
 
     try:
@@ -182,6 +233,10 @@ def render_pack(
         )
     try:
         t = time.perf_counter()
+        inputs = evaluate_pack(params, simulate, seed)
+        write_pack_inputs(inputs, tmp / "pack-inputs.pickle")
+        timings["evaluate"] = time.perf_counter() - t
+        t = time.perf_counter()
         try:
             papermill.execute_notebook(
                 str(PACK_NOTEBOOK),
@@ -191,6 +246,7 @@ def render_pack(
                     "overrides": list(overrides),
                     "simulate": simulate,
                     "seed": seed,
+                    "inputs_file": str(tmp / "pack-inputs.pickle"),
                 },
                 kernel_name=KERNEL,
                 cwd=str(NOTEBOOKS_DIR),
@@ -203,25 +259,32 @@ def render_pack(
         except PapermillExecutionError as exc:
             return failed(
                 f"{params_file}: notebook {PACK_NOTEBOOK.name} cell "
-                f"{exc.exec_count} failed: {exc.ename}: {exc.evalue}"
+                f"{exc.exec_count} failed: {exc.ename}: {exc.evalue}",
+                user=exc.ename == "InputError",
+                trace=_cell_traceback(exc),
             )
         timings["notebook"] = time.perf_counter() - t
         t = time.perf_counter()
         (tmp / "renewal-pack.html").write_text(_html(tmp / "renewal-pack.ipynb"), encoding="utf-8")
         timings["html"] = time.perf_counter() - t
         t = time.perf_counter()
-        matrix = load_capabilities()
-        evaluation = evaluate(params, matrix, draws=simulate or None, seed=seed)
         (tmp / "summary.json").write_text(
-            json.dumps(summary_document(evaluation), indent=2, ensure_ascii=False) + "\n",
+            json.dumps(
+                summary_document(inputs.evaluation, inputs.provenance),
+                indent=2,
+                ensure_ascii=False,
+            )
+            + "\n",
             encoding="utf-8",
         )
         timings["summary"] = time.perf_counter() - t
         t = time.perf_counter()
-        from rhmodel.edges.provenance import provenance
-
         write_workbook(
-            evaluation, matrix, provenance(params), tmp / "renewal-pack.xlsx", pilot_report(params)
+            inputs.evaluation,
+            load_capabilities(),
+            inputs.provenance,
+            tmp / "renewal-pack.xlsx",
+            inputs.pilot,
         )
         timings["workbook"] = time.perf_counter() - t
         browser = chromium() if pdf else None
@@ -242,10 +305,32 @@ def render_pack(
         )
     except InputError as exc:
         return failed(str(exc), user=True)
-    except Exception as exc:
-        return failed(f"{params_file}: {type(exc).__name__}: {exc}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _render_one_of_many(
+    params_file: Path,
+    out_dir: Path,
+    overrides: Sequence[str],
+    simulate: int,
+    seed: int,
+    timeout: int,
+) -> PackResult:
+    """One pack of a batch: a bug in rhmodel fails this pack, with its traceback kept for the
+    report, and the other packs still render."""
+    started = time.perf_counter()
+    try:
+        return render_pack(params_file, out_dir, overrides, simulate, seed, timeout)
+    except Exception as exc:  # a bug: recorded with its full traceback, never swallowed
+        return PackResult(
+            str(params_file),
+            str(out_dir),
+            False,
+            time.perf_counter() - started,
+            f"{params_file}: bug in rhmodel: {type(exc).__name__}: {exc}",
+            traceback=traceback.format_exc(),
+        )
 
 
 def render_packs(
@@ -270,16 +355,21 @@ def render_packs(
             file="--params",
         )
     targets = [out] if len(files) == 1 else [out / s for s in stems]
+    if len(files) == 1:  # a bug propagates with its traceback
+        result = render_pack(files[0], targets[0], overrides, simulate, seed, timeout)
+        if progress:
+            progress(1, 1, result)
+        return [result]
     results: list[PackResult] = []
-    if jobs <= 1 or len(files) == 1:
+    if jobs <= 1:
         for i, (f, t) in enumerate(zip(files, targets, strict=True), start=1):
-            results.append(render_pack(f, t, overrides, simulate, seed, timeout))
+            results.append(_render_one_of_many(f, t, overrides, simulate, seed, timeout))
             if progress:
                 progress(i, len(files), results[-1])
         return results
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         futures = {
-            pool.submit(render_pack, f, t, list(overrides), simulate, seed, timeout): f
+            pool.submit(_render_one_of_many, f, t, list(overrides), simulate, seed, timeout): f
             for f, t in zip(files, targets, strict=True)
         }
         for i, fut in enumerate(as_completed(futures), start=1):

@@ -42,6 +42,7 @@ from rhmodel.core.params import SCHEMA, Parameters, spec
 from rhmodel.core.pilot.evidence import PilotReport
 from rhmodel.core.pilot.sessions import OPEN
 from rhmodel.core.products import COMPONENTS, CONTRACTS, SCENARIOS
+from rhmodel.edges.provenance import Provenance
 
 __all__ = [
     "ALLOWED_FUNCTIONS",
@@ -136,7 +137,7 @@ def _abs(col: int, row: int) -> str:
 # ---- sheets ---------------------------------------------------------------------------------
 
 
-def _about(ws: Worksheet, e: Evaluation, provenance: dict[str, Any]) -> None:
+def _about(ws: Worksheet, e: Evaluation, provenance: Provenance) -> None:
     p = e.params
     ws.column_dimensions["A"].width = 28
     ws.column_dimensions["B"].width = 100
@@ -165,16 +166,16 @@ def _about(ws: Worksheet, e: Evaluation, provenance: dict[str, Any]) -> None:
             "horizon_months sets the number of monthly rows: regenerate the "
             "workbook (rhmodel excel) to change it.",
         ),
-        ("rhmodel version", provenance.get("rhmodel_version")),
-        ("git commit", provenance.get("git_commit") or "not available"),
-        ("parameters file", provenance.get("parameters_file")),
-        ("parameters SHA-256", provenance.get("parameters_sha256")),
-        ("generated at (UTC)", provenance.get("generated_at")),
-        ("price book as of", provenance.get("price_book_as_of")),
-        ("capability matrix as of", provenance.get("capabilities_as_of")),
+        ("rhmodel version", provenance.rhmodel_version),
+        ("git commit", provenance.git_commit or "not available"),
+        ("parameters file", provenance.parameters_file),
+        ("parameters SHA-256", provenance.parameters_sha256),
+        ("generated at (UTC)", provenance.generated_at),
+        ("price book as of", provenance.price_book_as_of.isoformat()),
+        ("capability matrix as of", provenance.capabilities_as_of.isoformat()),
     ]
-    for item, date in sorted((provenance.get("price_items_as_of") or {}).items()):
-        rows.append((f"price as of: {item}", date))
+    for item, date in sorted(provenance.price_items_as_of.items()):
+        rows.append((f"price as of: {item}", date.isoformat()))
     r = 4
     for label, value in rows:
         put_text(ws.cell(row=r, column=1), label).font = Font(bold=True)
@@ -191,10 +192,10 @@ def _about(ws: Worksheet, e: Evaluation, provenance: dict[str, Any]) -> None:
         ).font = WARN_FONT
         r += 1
         for d in ill:
-            put_text(ws.cell(row=r, column=1), d["key"])
-            put_text(
-                ws.cell(row=r, column=2), f"{d['value']} — {d['source']}"
-            ).alignment = Alignment(wrap_text=True)
+            put_text(ws.cell(row=r, column=1), d.key)
+            put_text(ws.cell(row=r, column=2), f"{d.value} — {d.source}").alignment = Alignment(
+                wrap_text=True
+            )
             r += 1
     ws.print_area = f"A1:B{r}"
 
@@ -663,9 +664,8 @@ def _pilot(ws: Worksheet, pool: Worksheet, report: PilotReport, limit: int = 500
     _header(pool, 3, ["Tool", *fields], [16] + [14] * (len(fields) - 1) + [110])
     for i, (tool, z) in enumerate(report.tools.items(), start=4):
         put_text(pool.cell(row=i, column=1), tool)
-        d = z.to_dict()
         for j, f in enumerate(fields, start=2):
-            v = d[f]
+            v = getattr(z, f)
             if isinstance(v, str):
                 put_text(pool.cell(row=i, column=j), v).alignment = Alignment(wrap_text=True)
             else:
@@ -675,7 +675,7 @@ def _pilot(ws: Worksheet, pool: Worksheet, report: PilotReport, limit: int = 500
 def build_workbook(
     e: Evaluation,
     matrix: CapabilityMatrix,
-    provenance: dict[str, Any],
+    provenance: Provenance,
     pilot: PilotReport | None = None,
 ) -> Workbook:
     """The whole workbook for one evaluation (not yet saved)."""
@@ -714,7 +714,7 @@ def workbook_bytes(wb: Workbook) -> bytes:
 def write_workbook(
     e: Evaluation,
     matrix: CapabilityMatrix,
-    provenance: dict[str, Any],
+    provenance: Provenance,
     path: str | Path,
     pilot: PilotReport | None = None,
 ) -> None:

@@ -267,12 +267,13 @@ def _emit(text: str) -> None:
 
 
 def _cmd_matrix(args: argparse.Namespace) -> int:
+    from rhmodel.core.jsonable import jsonable
     from rhmodel.edges.bundled import load_capabilities
     from rhmodel.faces.texttable import text_table, wrap
 
     matrix = load_capabilities()
     if args.format == "json":
-        _emit(json.dumps(matrix.to_dict(), indent=2, ensure_ascii=False))
+        _emit(json.dumps(jsonable(matrix), indent=2, ensure_ascii=False))
         return 0
     if args.format == "csv":
         buf = io.StringIO()
@@ -305,13 +306,14 @@ def _load(args: argparse.Namespace) -> Any:
 
 def _cmd_decide(args: argparse.Namespace) -> int:
     from rhmodel.core.decision import decide
+    from rhmodel.core.jsonable import jsonable
     from rhmodel.edges.bundled import load_capabilities
     from rhmodel.faces.texttable import wrap
 
     params = _load(args)
     decision = decide(params, load_capabilities())
     if args.format == "json":
-        _emit(json.dumps(decision.to_dict(), indent=2, ensure_ascii=False))
+        _emit(json.dumps(jsonable(decision), indent=2, ensure_ascii=False))
         return 0
     _emit(f"Verdict: {decision.verdict}\n{wrap(decision.summary, 100)}\n")
     _emit("Replace-or-keep test (seed §4.4):")
@@ -369,6 +371,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
         timeout=args.timeout,
         progress=progress,
     )
+    for r in results:
+        if not r.ok and r.traceback:  # a bug in rhmodel: show where, as Python would
+            print(f"{r.params_file}: traceback:\n{r.traceback.rstrip()}", file=sys.stderr)
     if len(results) == 1 and not results[0].ok:
         print(f"error: {results[0].error}", file=sys.stderr)
         return EXIT_USER_ERROR if results[0].user_error else 1
@@ -483,6 +488,7 @@ def _cmd_excel(args: argparse.Namespace) -> int:
 
 def _cmd_pool(args: argparse.Namespace) -> int:
     from rhmodel.core.document import parse_yaml
+    from rhmodel.core.jsonable import jsonable
     from rhmodel.edges.bundled import load_capabilities
     from rhmodel.edges.paramfile import load_parameters, parse_parameters
     from rhmodel.edges.pilotfiles import load_pilot, pilot_paths
@@ -528,7 +534,7 @@ def _cmd_pool(args: argparse.Namespace) -> int:
         report, matrix, {k: params[k] for k in params.values if k.startswith("requirements.")}
     )
     if args.format == "json":
-        out = report.to_dict()
+        out = jsonable(report)
         out["undeclared_needs"] = [
             {"criterion": c, "requirement": k, "sessions": n} for c, k, n in gaps
         ]

@@ -26,13 +26,13 @@ from typing import Any
 from matplotlib.figure import Figure
 
 from rhmodel.core.capabilities import CapabilityMatrix
-from rhmodel.core.money.evaluation import Evaluation, evaluate
+from rhmodel.core.money.evaluation import Evaluation
 from rhmodel.core.pilot.evidence import PilotReport, undeclared_needs
 from rhmodel.core.products import CONTRACTS
 from rhmodel.core.readiness import Readiness
 from rhmodel.edges.bundled import load_capabilities, load_readiness
+from rhmodel.edges.pack import PackInputs, evaluate_pack, read_pack_inputs
 from rhmodel.edges.paramfile import load_parameters
-from rhmodel.edges.pilotfiles import pilot_report
 from rhmodel.edges.provenance import summary_document
 from rhmodel.faces.formatting import money, number, percent
 
@@ -130,12 +130,24 @@ class RenewalPack:
         overrides: Sequence[str] = (),
         simulate: int = 10_000,
         seed: int = 0,
+        inputs_file: str | Path = "",
     ) -> RenewalPack:
-        """Load the parameters and evaluate them (the notebooks' one entry point)."""
+        """Load the parameters and evaluate them (the notebooks' one entry point).
+
+        ``inputs_file`` is the evaluation ``rhmodel report`` already made for this pack
+        (:func:`rhmodel.edges.pack.write_pack_inputs`): the memo shows that one rather than
+        evaluating again, so it matches ``summary.json`` and the workbook exactly.
+        """
+        if inputs_file:
+            return cls.from_inputs(read_pack_inputs(inputs_file))
         params = load_parameters(params_path, list(overrides))
-        matrix = load_capabilities()
-        e = evaluate(params, matrix, draws=simulate or None, seed=seed)
-        return cls(e, matrix, load_readiness(), pilot_report(params), summary_document(e))
+        return cls.from_inputs(evaluate_pack(params, simulate, seed))
+
+    @classmethod
+    def from_inputs(cls, inputs: PackInputs) -> RenewalPack:
+        """The memo of a pack already evaluated."""
+        summary = summary_document(inputs.evaluation, inputs.provenance)
+        return cls(inputs.evaluation, load_capabilities(), load_readiness(), inputs.pilot, summary)
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -478,13 +490,13 @@ class RenewalPack:
     def assumptions(self) -> Html:
         """Illustrative inputs with their sources, and the defaults the run relied on."""
         e = self.evaluation
-        rows = [[d["key"], d["value"], d["source"]] for d in e.illustrative_details()]
+        rows = [[d.key, d.value, d.source] for d in e.illustrative_details()]
         body = ""
         if rows:
             body += '<div class="illustrative">Illustrative (not quoted facts):</div>' + _table(
                 ["Input", "Value", "Source"], rows
             )
-        defaults = [[d["key"], d["value"], d["source"]] for d in e.assumed_defaults()]
+        defaults = [[d.key, d.value, d.source] for d in e.assumed_defaults()]
         if defaults:
             body += "<p>Defaults used (not in the parameters file):</p>" + _table(
                 ["Input", "Value", "Source"], defaults

@@ -58,8 +58,8 @@ def pilot_text(r: PilotReport) -> str:
         s = r.settings
         out.append(
             wrap(
-                f"Pool per incumbent tool (Erlang B target {s['target_blocking']:.1%}, "
-                f"headroom {s['headroom']:.0%}, growth {s['growth']:.0%})",
+                f"Pool per incumbent tool (Erlang B target {s.target_blocking:.1%}, "
+                f"headroom {s.headroom:.0%}, growth {s.growth:.0%})",
                 100,
             )
         )

@@ -158,7 +158,7 @@ def scenarios_text(e: Evaluation) -> str:
         out.append(
             wrap(
                 "Defaults used (not in the parameters file): "
-                + "; ".join(f"{d['key']} = {number(d['value'])} ({d['source']})" for d in defaults),
+                + "; ".join(f"{d.key} = {number(d.value)} ({d.source})" for d in defaults),
                 100,
             )
         )

@@ -286,7 +286,7 @@ def test_metrics_vectorised_rows_equal_single_runs():
     p = _params({**HAND, "discount_rate": 0.1})
     t = base_terms(p)
     prices = np.array([29.0, 50.0, 94.0])
-    many = metrics(t.replace_x(logmein__price_per_agent_month=prices))["right_size"]["npv"]
+    many = metrics(t.replace_x(logmein__price_per_agent_month=prices))["right_size"].npv
     for price, npv in zip(prices, many, strict=True):
         d = {
             **HAND,

@@ -139,3 +139,56 @@ def test_output_path_that_is_a_file_is_one_error_line(tmp_path, cli):
     assert r.stderr.strip().splitlines()[-1].startswith(f"error: {target}: cannot use the output")
     assert "Traceback" not in r.stderr
     assert target.read_text() == "keep me"
+
+
+def test_a_pack_is_evaluated_once_and_every_file_shows_that_one_result(tmp_path, monkeypatch):
+    import openpyxl
+
+    import rhmodel.edges.pack as pack_module
+
+    calls = []
+    real = pack_module.evaluate
+
+    def counting(*args, **kwargs):
+        calls.append(kwargs.get("draws"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pack_module, "evaluate", counting)
+    result = render_pack(SAMPLE_PARAMS_FILE, tmp_path, simulate=3000, seed=7, pdf=False)
+    assert result.ok, result.error
+    assert calls == [3000]  # this process evaluated once; the notebook's kernel did not at all
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    html = (tmp_path / "renewal-pack.html").read_text(encoding="utf-8")
+    # one provenance for the whole pack: the memo, the JSON and the workbook carry the same time
+    stamp = summary["provenance"]["generated_at"]
+    assert stamp in html
+    about = openpyxl.load_workbook(tmp_path / "renewal-pack.xlsx")["About"]
+    assert stamp in [row[1] for row in about.iter_rows(values_only=True)]
+    # the same simulation draws: the memo's P50 is summary.json's to the dollar
+    p50 = summary["simulation"]["scenarios"][summary["recommended"]]["npv_p50"]
+    assert f"{p50:,.0f}" in html
+    nb = nbformat.read(tmp_path / "renewal-pack.ipynb", as_version=4)
+    injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert "inputs_file" in injected.source
+
+
+def test_a_bug_in_a_batch_fails_that_pack_with_its_traceback(tmp_path, monkeypatch):
+    import rhmodel.edges.pack as pack_module
+    from rhmodel.edges.pack import render_packs
+
+    def broken(*_args, **_kwargs):
+        raise ZeroDivisionError("a deliberate bug")
+
+    monkeypatch.setattr(pack_module, "evaluate_pack", broken)
+    other = tmp_path / "other.yaml"
+    other.write_text("horizon_month: 3\n")  # a user error beside the bug
+    results = render_packs([SAMPLE_PARAMS_FILE, other], tmp_path / "out")
+    bug, user = results
+    assert not bug.ok and not bug.user_error
+    assert "ZeroDivisionError: a deliberate bug" in bug.error
+    assert "Traceback (most recent call last)" in bug.traceback
+    assert "broken" in bug.traceback  # names the function that failed
+    assert not user.ok and user.user_error and "horizon_month" in user.error
+    # a single pack does not swallow it at all
+    with pytest.raises(ZeroDivisionError):
+        render_pack(SAMPLE_PARAMS_FILE, tmp_path / "single")

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from rhmodel.core.jsonable import jsonable
 from rhmodel.core.pilot.pool import peak_concurrency
 from rhmodel.core.pilot.sessions import classify
 from rhmodel.edges.bundled import (
@@ -35,7 +36,7 @@ def canonical():
 
 
 def _figures(report):
-    d = report.to_dict()
+    d = jsonable(report)
     for key in ("duplicates_dropped", "files", "open_sessions"):
         d.pop(key)
     return d
@@ -79,7 +80,7 @@ def test_the_plain_command_gives_the_same_figures(cli, vendor):
     r = cli("pool", *sorted(SAMPLE_PILOT_DIR.iterdir()), "--format", "json")
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
-    want = vendor.to_dict()
+    want = jsonable(vendor)
     for key in (
         "sessions_total",
         "duplicates_dropped",

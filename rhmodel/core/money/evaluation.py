@@ -9,7 +9,7 @@ Examples
 >>> from rhmodel.edges.bundled import SAMPLE_PARAMS_FILE
 >>> from rhmodel.edges.bundled import load_capabilities
 >>> e = evaluate(load_parameters(SAMPLE_PARAMS_FILE), load_capabilities())
->>> e.analysis.recommended, "logmein.agents" in e.to_dict()["illustrative_inputs"]
+>>> e.analysis.recommended, "logmein.agents" in evaluation_document(e)["illustrative_inputs"]
 ('cancel', True)
 """
 
@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rhmodel.core.capabilities import CapabilityMatrix
+from rhmodel.core.jsonable import jsonable
 from rhmodel.core.money.cashflows import NUMERIC_INPUTS
 from rhmodel.core.money.scenarios import Analysis, analyse
 from rhmodel.core.money.timing import ContractTiming, contract_timing
@@ -30,9 +31,29 @@ from rhmodel.core.money.uncertainty import (
     sensitivity,
     simulate,
 )
-from rhmodel.core.params import Parameters
+from rhmodel.core.params import Parameters, Uncertain
 
-__all__ = ["Evaluation", "evaluate", "evaluation_document"]
+__all__ = ["AssumedDefault", "Evaluation", "IllustrativeInput", "evaluate", "evaluation_document"]
+
+
+@dataclass(frozen=True)
+class IllustrativeInput:
+    """An input whose figure is not a quoted fact, with its value, range and source."""
+
+    key: str
+    value: Any
+    range: Uncertain | None
+    source: str
+    note: str
+
+
+@dataclass(frozen=True)
+class AssumedDefault:
+    """An input the model used at its default because the file left it out."""
+
+    key: str
+    value: Any
+    source: str
 
 
 @dataclass(frozen=True)
@@ -53,60 +74,22 @@ class Evaluation:
         """
         return float(sum(t.cost_of_delay for t in self.timing))
 
-    def illustrative_details(self) -> list[dict[str, Any]]:
+    def illustrative_details(self) -> tuple[IllustrativeInput, ...]:
         """Each illustrative input with its value, range and where it comes from."""
-        out = []
-        for key in self.params.illustrative_inputs():
-            v = self.params.value(key)
-            out.append(
-                {
-                    "key": key,
-                    "value": v.value,
-                    "range": v.uncertain.to_dict() if v.uncertain else None,
-                    "source": v.source,
-                    "note": v.note,
-                }
-            )
-        return out
+        values = (self.params.value(k) for k in self.params.illustrative_inputs())
+        return tuple(
+            IllustrativeInput(v.key, v.value, v.uncertain, v.source, v.note) for v in values
+        )
 
-    def assumed_defaults(self) -> list[dict[str, Any]]:
+    def assumed_defaults(self) -> tuple[AssumedDefault, ...]:
         """Inputs the model used at their default because the file left them out."""
-        return [
-            {"key": k, "value": self.params[k], "source": self.params.value(k).source}
+        return tuple(
+            AssumedDefault(k, self.params[k], self.params.value(k).source)
             for k in NUMERIC_INPUTS
             if self.params.value(k).origin in ("default", "price book")
             and self.params.is_used(k)
             and self.params[k] not in (0, 0.0, None)
-        ]
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON of ``rhmodel scenarios --format json``."""
-        out: dict[str, Any] = {
-            "recommended": self.analysis.recommended,
-            "verdict": self.analysis.decision.verdict,
-            "keep_for": list(self.analysis.decision.keep_for),
-            "scenarios": [s.to_dict() for s in self.analysis.scenarios],
-            "sensitivity": [b.to_dict() for b in self.sensitivity],
-            "break_even": {k: v.to_dict() for k, v in self.break_even.items()},
-            "timing": {
-                "start_date": self.params["start_date"].isoformat(),
-                "pilot_days": self.params["pilot.days"],
-                "contracts": [t.to_dict() for t in self.timing],
-                "cost_of_delay_total": self.cost_of_delay_total(),
-            },
-            "illustrative_inputs": self.params.illustrative_inputs(),
-            "illustrative_details": self.illustrative_details(),
-            "assumed_defaults": self.assumed_defaults(),
-            "horizon_months": self.params["horizon_months"],
-            "discount_rate": self.params["discount_rate"],
-            "risk_adjustment": {
-                "benefit_haircut": self.params["risk_adjustment.benefit_haircut"],
-                "cost_uplift": self.params["risk_adjustment.cost_uplift"],
-            },
-        }
-        if self.simulation is not None:
-            out["simulation"] = self.simulation.to_dict()
-        return out
+        )
 
 
 def evaluate(
@@ -125,5 +108,31 @@ def evaluate(
 
 
 def evaluation_document(e: Evaluation) -> dict[str, Any]:
-    """The JSON of ``rhmodel scenarios --format json`` without provenance."""
-    return e.to_dict()
+    """The JSON of ``rhmodel scenarios --format json`` without provenance (pinned keys)."""
+    a, p = e.analysis, e.params
+    out: dict[str, Any] = {
+        "recommended": a.recommended,
+        "verdict": a.decision.verdict,
+        "keep_for": a.decision.keep_for,
+        "scenarios": a.scenarios,
+        "sensitivity": e.sensitivity,
+        "break_even": e.break_even,
+        "timing": {
+            "start_date": p["start_date"],
+            "pilot_days": p["pilot.days"],
+            "contracts": e.timing,
+            "cost_of_delay_total": e.cost_of_delay_total(),
+        },
+        "illustrative_inputs": p.illustrative_inputs(),
+        "illustrative_details": e.illustrative_details(),
+        "assumed_defaults": e.assumed_defaults(),
+        "horizon_months": p["horizon_months"],
+        "discount_rate": p["discount_rate"],
+        "risk_adjustment": {
+            "benefit_haircut": p["risk_adjustment.benefit_haircut"],
+            "cost_uplift": p["risk_adjustment.cost_uplift"],
+        },
+    }
+    if e.simulation is not None:
+        out["simulation"] = e.simulation
+    return jsonable(out)

@@ -35,7 +35,7 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -49,11 +49,12 @@ from rhmodel.core.money.cashflows import (
     weighted_costs,
 )
 from rhmodel.core.params import Parameters
-from rhmodel.core.products import COMPONENTS, CONTRACTS, SCENARIOS
+from rhmodel.core.products import COMPONENTS, CONTRACTS, SCENARIOS, ScenarioName
 from rhmodel.errors import InputError
 
 __all__ = [
     "Analysis",
+    "Metrics",
     "ScenarioResult",
     "analyse",
     "base_terms",
@@ -112,15 +113,30 @@ def base_terms(params: Parameters) -> Terms:
     )
 
 
-def metrics(t: Terms) -> dict[str, dict[str, np.ndarray]]:
-    """Per scenario: ``total_cost``, ``savings``, ``npv``, ``pv_new_spend``, ``roi``; ``(n,)``.
+@dataclass(frozen=True)
+class Metrics:
+    """One scenario's metrics over ``n`` input rows (arrays of shape ``(n,)``, US$).
+
+    ``roi`` is NaN where the present value of new spend is 0.
+    """
+
+    total_cost: np.ndarray
+    savings: np.ndarray
+    npv: np.ndarray
+    pv_new_spend: np.ndarray
+    roi: np.ndarray
+
+
+def metrics(t: Terms) -> dict[ScenarioName, Metrics]:
+    """Per scenario, its :class:`Metrics`: ``total_cost``, ``savings``, ``npv``, ``pv_new_spend``,
+    ``roi``, each of shape ``(n,)``.
 
     The one place these numbers are computed, for one input set or many (simulation,
     sensitivity, break-even). ``roi`` is NaN where the PV of new spend is 0.
     """
     ones = np.ones((1, t.horizon))
     disc = discount_factors(t.x["discount_rate"], t.horizon)
-    out: dict[str, dict[str, np.ndarray]] = {}
+    out: dict[ScenarioName, Metrics] = {}
     base_total = base_pv = None
     for s in SCENARIOS:
         total = weighted_costs(t, s, ones)
@@ -133,13 +149,13 @@ def metrics(t: Terms) -> dict[str, dict[str, np.ndarray]]:
         npv = base_pv - pv_cost
         with np.errstate(divide="ignore", invalid="ignore"):
             roi = np.where(pv_new > 0, npv / np.where(pv_new > 0, pv_new, 1.0), np.nan)
-        out[s] = {
-            "total_cost": total_cost,
-            "savings": base_total - total_cost,
-            "npv": npv,
-            "pv_new_spend": pv_new,
-            "roi": roi,
-        }
+        out[s] = Metrics(
+            total_cost=total_cost,
+            savings=base_total - total_cost,
+            npv=npv,
+            pv_new_spend=pv_new,
+            roi=roi,
+        )
     return out
 
 
@@ -193,7 +209,21 @@ class ScenarioResult:
         ``transition``).
     """
 
-    name: str
+    json_fields: ClassVar[tuple[str, ...]] = (
+        "name",
+        "viable",
+        "total_cost",
+        "savings",
+        "npv",
+        "roi",
+        "payback_months",
+        "monthly_cost",
+        "why",
+        "pv_new_spend",
+        "components",
+    )
+
+    name: ScenarioName
     viable: bool
     why: str
     total_cost: float
@@ -208,22 +238,6 @@ class ScenarioResult:
     def cumulative_savings(self, status_quo: ScenarioResult) -> np.ndarray:
         """Cumulative undiscounted savings against ``status_quo``, month 1..H."""
         return np.cumsum(np.subtract(status_quo.monthly_cost, self.monthly_cost))
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON form with the documented keys first."""
-        return {
-            "name": self.name,
-            "viable": self.viable,
-            "total_cost": self.total_cost,
-            "savings": self.savings,
-            "npv": self.npv,
-            "roi": self.roi,
-            "payback_months": self.payback_months,
-            "monthly_cost": list(self.monthly_cost),
-            "why": self.why,
-            "pv_new_spend": self.pv_new_spend,
-            "components": {k: list(v) for k, v in self.components.items()},
-        }
 
 
 def viability(decision: Decision) -> dict[str, tuple[bool, str]]:
@@ -253,20 +267,12 @@ class Analysis:
     params: Parameters
     decision: Decision
     scenarios: tuple[ScenarioResult, ...]
-    recommended: str
+    recommended: ScenarioName
     terms: Terms
 
     def scenario(self, name: str) -> ScenarioResult:
         """The result of scenario ``name``."""
         return next(s for s in self.scenarios if s.name == name)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The scenario part of ``rhmodel scenarios --format json``."""
-        return {
-            "recommended": self.recommended,
-            "verdict": self.decision.verdict,
-            "scenarios": [s.to_dict() for s in self.scenarios],
-        }
 
 
 def _as_optional(value: float) -> float | None:
@@ -303,12 +309,12 @@ def analyse(params: Parameters, matrix: CapabilityMatrix) -> Analysis:
                 name=s,
                 viable=viable,
                 why=why,
-                total_cost=float(m[s]["total_cost"][0]),
-                savings=float(m[s]["savings"][0]),
-                npv=float(m[s]["npv"][0]),
-                roi=_as_optional(m[s]["roi"][0]),
+                total_cost=float(m[s].total_cost[0]),
+                savings=float(m[s].savings[0]),
+                npv=float(m[s].npv[0]),
+                roi=_as_optional(m[s].roi[0]),
                 payback_months=payback_months(sq_total - total),
-                pv_new_spend=float(m[s]["pv_new_spend"][0]),
+                pv_new_spend=float(m[s].pv_new_spend[0]),
                 monthly_cost=tuple(float(v) for v in total),
                 components={k: tuple(float(v) for v in parts[k][0]) for k in COMPONENTS},
             )

@@ -11,7 +11,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass, replace
-from typing import Any
 
 from rhmodel.core.money.scenarios import Analysis, metrics
 from rhmodel.core.params import Parameters
@@ -66,12 +65,6 @@ class ContractTiming:
     scenario: str
     cost_of_delay: float
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON form with ISO dates."""
-        return {
-            k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in self.__dict__.items()
-        }
-
 
 def contract_timing(params: Parameters, analysis: Analysis) -> tuple[ContractTiming, ...]:
     """Timing risk for each contract the organisation holds.
@@ -90,7 +83,7 @@ def contract_timing(params: Parameters, analysis: Analysis) -> tuple[ContractTim
         renewal = add_months(start, params[f"{c.name}.months_to_renewal"])
         deadline = renewal - dt.timedelta(days=params[f"{c.name}.notice_days"])
         delayed = replace(analysis.terms, delay_terms={c.name: 1})
-        npv_late = float(metrics(delayed)[scenario]["npv"][0])
+        npv_late = float(metrics(delayed)[scenario].npv[0])
         out.append(
             ContractTiming(
                 contract=c.name,

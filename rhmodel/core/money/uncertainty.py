@@ -19,7 +19,7 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import ClassVar
 
 import numpy as np
 
@@ -73,6 +73,16 @@ def _rows(t: Terms, rows: dict[str, np.ndarray]) -> Terms:
 class TornadoBar:
     """``right_size`` NPV with one input at its low and high end, the others at base (US$)."""
 
+    json_fields: ClassVar[tuple[str, ...]] = (
+        "key",
+        "low",
+        "high",
+        "base",
+        "npv_low",
+        "npv_high",
+        "swing",
+    )
+
     key: str
     low: float
     high: float
@@ -84,18 +94,6 @@ class TornadoBar:
     def swing(self) -> float:
         """``|npv_high − npv_low|``."""
         return abs(self.npv_high - self.npv_low)
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON form."""
-        return {
-            "key": self.key,
-            "low": self.low,
-            "high": self.high,
-            "base": self.base,
-            "npv_low": self.npv_low,
-            "npv_high": self.npv_high,
-            "swing": self.swing,
-        }
 
 
 def sensitivity(params: Parameters, scenario: str = "right_size") -> list[TornadoBar]:
@@ -109,7 +107,7 @@ def sensitivity(params: Parameters, scenario: str = "right_size") -> list[Tornad
         col = np.repeat(t.x[key][:, 0], 2 * len(ranged))
         col[2 * i], col[2 * i + 1] = u.low, u.high
         rows[key] = col
-    npv = metrics(_rows(t, rows))[scenario]["npv"]
+    npv = metrics(_rows(t, rows))[scenario].npv
     bars = [
         TornadoBar(key, u.low, u.high, float(params[key]), float(npv[2 * i]), float(npv[2 * i + 1]))
         for i, (key, u) in enumerate(ranged)
@@ -130,10 +128,6 @@ class BreakEven:
     base: float
     current: float | None
     meaning: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON form."""
-        return dict(self.__dict__)
 
 
 def _zero_crossing(x0: float, y0: float, x1: float, y1: float) -> float | None:
@@ -179,7 +173,7 @@ def break_even(params: Parameters, scenario: str = "right_size") -> dict[str, Br
         count = float(t.x[c.count_key][0, 0])
         if count == 0:
             continue
-        npv = metrics(_rows(t, {c.residual_key: np.array([0.0, count])}))[scenario]["npv"]
+        npv = metrics(_rows(t, {c.residual_key: np.array([0.0, count])}))[scenario].npv
         pool = _zero_crossing(0.0, float(npv[0]), count, float(npv[1]))
         out[c.residual_key] = BreakEven(
             c.residual_key,
@@ -190,7 +184,7 @@ def break_even(params: Parameters, scenario: str = "right_size") -> dict[str, Br
         )
         price = float(t.x[c.price_key][0, 0])
         probe = price if price > 0 else 1.0
-        npv = metrics(_rows(t, {c.price_key: np.array([0.0, probe])}))[scenario]["npv"]
+        npv = metrics(_rows(t, {c.price_key: np.array([0.0, probe])}))[scenario].npv
         p0 = _zero_crossing(0.0, float(npv[0]), probe, float(npv[1]))
         out[c.price_key] = BreakEven(c.price_key, p0, price, None, _price_meaning(scenario, p0))
     return out
@@ -207,10 +201,6 @@ class SimulatedScenario:
     p_npv_positive: float
     savings_mean: float
 
-    def to_dict(self) -> dict[str, float]:
-        """JSON form."""
-        return dict(self.__dict__)
-
 
 @dataclass(frozen=True)
 class Simulation:
@@ -220,16 +210,7 @@ class Simulation:
     seed: int
     inputs: tuple[str, ...]
     scenarios: dict[str, SimulatedScenario]
-    npv: dict[str, np.ndarray] = field(repr=False, default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The documented JSON: ``draws``, ``seed``, ``scenarios`` (plus ``inputs``)."""
-        return {
-            "draws": self.draws,
-            "seed": self.seed,
-            "inputs": list(self.inputs),
-            "scenarios": {k: v.to_dict() for k, v in self.scenarios.items()},
-        }
+    npv: dict[str, np.ndarray] = field(repr=False, default_factory=dict, metadata={"json": False})
 
 
 def _draw(rng: np.random.Generator, u: Uncertain, n: int, count: bool) -> np.ndarray:
@@ -275,8 +256,8 @@ def simulate(params: Parameters, draws: int, seed: int = 0, chunk: int = CHUNK) 
         rows = {k: _draw(rng, u, n, is_count(k)) for k, u in ranged}
         m = metrics(_rows(t, rows) if rows else t)
         for s in SCENARIOS:
-            npv[s][start : start + n] = m[s]["npv"]
-            savings[s] += float(np.sum(np.broadcast_to(m[s]["savings"], (n,))))
+            npv[s][start : start + n] = m[s].npv
+            savings[s] += float(np.sum(np.broadcast_to(m[s].savings, (n,))))
     stats = {}
     for s in SCENARIOS:
         p10, p50, p90 = np.percentile(npv[s], [10, 50, 90])

@@ -14,9 +14,10 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rhmodel.core.document import YamlDocument
+from rhmodel.core.jsonable import jsonable
 from rhmodel.core.params.schema import spec
 from rhmodel.core.products import CONTRACTS
 
@@ -38,6 +39,9 @@ class Uncertain:
     15.0
     """
 
+    json_fields: ClassVar[tuple[str, ...]] = ("low", "mode", "high")
+    json_omit_empty: ClassVar[tuple[str, ...]] = ("mode",)
+
     low: float
     high: float
     mode: float | None = None
@@ -51,14 +55,6 @@ class Uncertain:
     def distribution(self) -> str:
         """``triangular`` or ``uniform``."""
         return "uniform" if self.mode is None else "triangular"
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON / YAML form."""
-        out: dict[str, Any] = {"low": self.low}
-        if self.mode is not None:
-            out["mode"] = self.mode
-        out["high"] = self.high
-        return out
 
 
 @dataclass(frozen=True)
@@ -95,7 +91,7 @@ class Value:
     def plain(self) -> Any:
         """The value as a parameters file would write it (range mapping, or plain value)."""
         if self.uncertain is not None:
-            return self.uncertain.to_dict()
+            return jsonable(self.uncertain)
         if isinstance(self.value, tuple):
             return list(self.value)
         return self.value

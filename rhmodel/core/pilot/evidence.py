@@ -18,9 +18,10 @@ True
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -32,7 +33,9 @@ from rhmodel.core.pilot.sessions import OPEN, classify, merge_sessions
 from rhmodel.core.products import CONTRACTS, INCUMBENTS, PRODUCTS, REASON_CODES, Contract
 
 __all__ = [
+    "ExportRead",
     "PilotReport",
+    "PilotSettings",
     "needs_pilot_pool",
     "summarise_pilot",
     "undeclared_needs",
@@ -40,11 +43,34 @@ __all__ = [
 ]
 
 
+def _utc_iso(seconds: int) -> str:
+    return dt.datetime.fromtimestamp(seconds, dt.UTC).isoformat()
+
+
+class ExportRead(NamedTuple):
+    """One export file as read: where, in which format, how many records."""
+
+    path: str
+    format: str
+    records: int
+
+
+@dataclass(frozen=True)
+class PilotSettings:
+    """How the pool was sized: Erlang B target and the fractions added to the evidence."""
+
+    target_blocking: float
+    headroom: float
+    growth: float
+
+
 @dataclass(frozen=True)
 class PilotReport:
     """What the pilot shows: residual work, why, and the pool per incumbent tool.
 
-    ``to_dict()`` is the JSON of ``rhmodel pool`` (its first keys are a public contract).
+    Its JSON (:func:`rhmodel.core.jsonable.jsonable`) is that of ``rhmodel pool``; the first
+    keys are a public contract. ``first_start`` and ``last_start`` are Unix seconds here and
+    ISO 8601 (UTC) in the JSON.
     """
 
     sessions_total: int
@@ -56,35 +82,14 @@ class PilotReport:
     tools: dict[str, ToolSizing]
     open_sessions: int
     incumbent_movable: int
-    files: tuple[tuple[str, str, int], ...]
+    files: tuple[ExportRead, ...]
     timezone: str
-    first_start: int | None
-    last_start: int | None
-    settings: dict[str, float]
-    sessions: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON form: the documented keys, then context."""
-
-        def iso(v: int | None) -> str | None:
-            return None if v is None else pd.Timestamp(v, unit="s", tz="UTC").isoformat()
-
-        return {
-            "sessions_total": self.sessions_total,
-            "duplicates_dropped": self.duplicates_dropped,
-            "sessions_by_tool": self.sessions_by_tool,
-            "residual_sessions": self.residual_sessions,
-            "residual_share": self.residual_share,
-            "residual_by_reason": self.residual_by_reason,
-            "tools": {k: v.to_dict() for k, v in self.tools.items()},
-            "open_sessions": self.open_sessions,
-            "incumbent_movable": self.incumbent_movable,
-            "files": [{"path": p, "format": f, "records": n} for p, f, n in self.files],
-            "timezone": self.timezone,
-            "first_start": iso(self.first_start),
-            "last_start": iso(self.last_start),
-            "settings": self.settings,
-        }
+    first_start: int | None = field(metadata={"to_json": _utc_iso})
+    last_start: int | None = field(metadata={"to_json": _utc_iso})
+    settings: PilotSettings = field(default_factory=lambda: PilotSettings(0.01, 0.2, 0.0))
+    sessions: pd.DataFrame = field(
+        repr=False, default_factory=pd.DataFrame, metadata={"json": False}
+    )
 
 
 def summarise_pilot(
@@ -160,11 +165,11 @@ def summarise_pilot(
         tools=tools,
         open_sessions=int((~complete).sum()),
         incumbent_movable=int((incumbent & ~residual).sum()),
-        files=tuple((x.path, x.format, len(x.sessions)) for x in loaded),
+        files=tuple(ExportRead(x.path, x.format, len(x.sessions)) for x in loaded),
         timezone=tz,
         first_start=span[0] if span else None,
         last_start=span[1] if span else None,
-        settings={"target_blocking": target_blocking, "headroom": headroom, "growth": growth},
+        settings=PilotSettings(target_blocking, headroom, growth),
         sessions=classified,
     )
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -341,6 +341,25 @@ class ToolSizing:
         How the recommendation was reached, in words, with the numbers.
     """
 
+    json_fields: ClassVar[tuple[str, ...]] = (
+        "peak_concurrent_sessions",
+        "peak_concurrent_technicians",
+        "distinct_technicians",
+        "daily_peak_max",
+        "daily_peak_p95",
+        "erlang_b_servers",
+        "recommended_licenses",
+        "rule",
+        "metric",
+        "sessions",
+        "daily_peak_p95_interval",
+        "busy_hour_erlangs",
+        "erlang_b_blocking",
+        "erlang_c_wait",
+        "empirical_blocking",
+        "time_at_or_above",
+    )
+
     tool: str
     metric: str
     sessions: int
@@ -359,27 +378,6 @@ class ToolSizing:
     rule: str
     time_at_or_above: tuple[float, ...] = field(default=(), repr=False)
     daily: DailyPeaks | None = field(default=None, repr=False)
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON form; the contract's keys come first."""
-        return {
-            "peak_concurrent_sessions": self.peak_concurrent_sessions,
-            "peak_concurrent_technicians": self.peak_concurrent_technicians,
-            "distinct_technicians": self.distinct_technicians,
-            "daily_peak_max": self.daily_peak_max,
-            "daily_peak_p95": self.daily_peak_p95,
-            "erlang_b_servers": self.erlang_b_servers,
-            "recommended_licenses": self.recommended_licenses,
-            "rule": self.rule,
-            "metric": self.metric,
-            "sessions": self.sessions,
-            "daily_peak_p95_interval": list(self.daily_peak_p95_interval),
-            "busy_hour_erlangs": self.busy_hour_erlangs,
-            "erlang_b_blocking": self.erlang_b_blocking,
-            "erlang_c_wait": self.erlang_c_wait,
-            "empirical_blocking": self.empirical_blocking,
-            "time_at_or_above": list(self.time_at_or_above),
-        }
 
 
 def _bootstrap_p95(peaks: np.ndarray, seed: int, reps: int = 2000) -> tuple[float, float]:
