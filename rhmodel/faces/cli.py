@@ -228,6 +228,19 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     po.add_argument("--format", choices=("table", "json"), default="table")
     po.set_defaults(func=_cmd_pool)
+
+    sa = sub.add_parser(
+        "sample",
+        help="where the bundled sample parameters are, or a copy of them to edit",
+        description="Print the path of the bundled sample parameters file (an illustrative "
+        "organisation with a pilot), or copy it with its pilot exports into a folder to edit.",
+    )
+    sa.add_argument(
+        "--copy-to",
+        metavar="DIR",
+        help="copy params/sample.yaml and sample/pilot/ into DIR (which must not hold them)",
+    )
+    sa.set_defaults(func=_cmd_sample)
     return parser
 
 
@@ -556,6 +569,38 @@ def _cmd_pool(args: argparse.Namespace) -> int:
                     100,
                 )
             )
+    return 0
+
+
+def _cmd_sample(args: argparse.Namespace) -> int:
+    import shutil
+    from pathlib import Path
+
+    from rhmodel.edges.bundled import SAMPLE_PARAMS_FILE, SAMPLE_PILOT_DIR
+
+    if not args.copy_to:
+        _emit(str(SAMPLE_PARAMS_FILE))
+        return 0
+    out = Path(args.copy_to)
+    params = out / "params" / "sample.yaml"
+    pilot = out / "sample" / "pilot"
+    for existing in (params, pilot):
+        if existing.exists():
+            raise InputError(
+                f"already holds {existing.relative_to(out)} — give an empty or new folder",
+                file=str(out),
+            )
+    try:
+        params.parent.mkdir(parents=True, exist_ok=True)
+        # the sample names its pilot as ../sample/pilot: the copy keeps that layout
+        shutil.copytree(SAMPLE_PILOT_DIR, pilot)
+        shutil.copyfile(SAMPLE_PARAMS_FILE, params)
+    except OSError as exc:
+        raise InputError(
+            f"cannot copy the sample ({exc.strerror or exc}) — a folder you can write to",
+            file=str(out),
+        ) from None
+    _emit(f"copied the sample: edit {params} (its pilot exports are in {pilot})")
     return 0
 
 

@@ -126,3 +126,18 @@ def test_console_script_and_module_agree(cli):
     assert exe, "the rhmodel console script is installed beside the interpreter"
     a = subprocess.run([exe, "matrix", "--format", "json"], capture_output=True, text=True)
     assert a.stdout == cli("matrix", "--format", "json").stdout
+
+
+def test_sample_copy_is_a_working_parameters_file(cli, tmp_path):
+    r = cli("sample", "--copy-to", tmp_path / "mine")
+    assert r.returncode == 0, r.stderr
+    copy = tmp_path / "mine" / "params" / "sample.yaml"
+    assert copy.read_bytes() == SAMPLE_PARAMS_FILE.read_bytes()
+    mine = json.loads(cli("scenarios", copy, "--format", "json").stdout)
+    bundled = json.loads(cli("scenarios", SAMPLE_PARAMS_FILE, "--format", "json").stdout)
+    # the copy finds its pilot (the pool comes from it) and gives the bundled sample's numbers
+    assert mine["scenarios"] == bundled["scenarios"]
+    again = cli("sample", "--copy-to", tmp_path / "mine")
+    assert again.returncode == 2
+    assert again.stderr.startswith("error: ") and again.stderr.count("\n") == 1
+    assert copy.read_bytes() == SAMPLE_PARAMS_FILE.read_bytes()  # nothing overwritten
