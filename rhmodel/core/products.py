@@ -28,6 +28,7 @@ __all__ = [
     "PRODUCTS",
     "PRODUCT_NAMES",
     "REASON_CODES",
+    "REMOTE_HELP",
     "SCENARIOS",
     "TENANT_CLOUDS",
     "VERDICTS",
@@ -42,6 +43,8 @@ __all__ = [
 #: Product ids used everywhere: parameters, pilot data (the ``tool`` column), JSON output.
 ProductId = Literal["remote_help", "logmein_resolve", "beyondtrust"]
 PRODUCTS: tuple[ProductId, ...] = get_args(ProductId)
+#: The product that replaces the incumbents.
+REMOTE_HELP: ProductId = "remote_help"
 #: The products rhmodel weighs Remote Help against.
 INCUMBENTS: tuple[ProductId, ...] = ("logmein_resolve", "beyondtrust")
 #: Display names (the capability matrix carries the same, with its sources).

@@ -75,7 +75,6 @@ LEVEL_FILLS = {
     "no": PatternFill("solid", fgColor="FFC7CE"),
 }
 MONEY = '"$"#,##0.00;[Red]-"$"#,##0.00'
-MONEY0 = '"$"#,##0;[Red]-"$"#,##0'
 PERCENT = "0.0%"
 
 

@@ -35,7 +35,7 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 
@@ -60,7 +60,7 @@ __all__ = [
     "base_terms",
     "metrics",
     "payback_months",
-    "residual_pool",
+    "require_residual_pool",
     "viability",
 ]
 
@@ -68,11 +68,11 @@ __all__ = [
 _EPS = 1e-6
 
 
-def residual_pool(params: Parameters) -> dict[str, Any]:
-    """The pool to keep per contract, from ``residual.*``.
+def require_residual_pool(params: Parameters) -> None:
+    """Fail, naming the key, when a contract is held and no pool to keep is known.
 
-    A contract with no licences keeps 0. ``residual.*`` left out of the file is filled from the
-    pilot (``pilot.files``) when the parameters are loaded; left out with no pilot, it is an
+    A contract with no licences keeps nothing. ``residual.*`` left out of the file is filled from
+    the pilot (``pilot.files``) when the parameters are loaded; left out with no pilot, it is an
     error.
 
     Raises
@@ -80,27 +80,21 @@ def residual_pool(params: Parameters) -> dict[str, Any]:
     InputError
         When a residual is needed and not given.
     """
-    out: dict[str, Any] = {}
     for c in CONTRACTS:
         count = params.value(c.count_key)
-        residual = params.value(c.residual_key)
-        if residual.value is not None:
-            out[c.residual_key] = residual
-        elif count.value in (0, None) and count.uncertain is None:
-            out[c.residual_key] = None
-        else:
+        held = count.value not in (0, None) or count.uncertain is not None
+        if held and params[c.residual_key] is None:
             raise InputError(
                 f"missing while {c.count_key} is {count.value} — give the pool to keep after "
                 "the renewal (0 to cancel), or pilot.files so the pilot sizes it",
                 file=params.file,
                 key=c.residual_key,
             )
-    return out
 
 
 def base_terms(params: Parameters) -> Terms:
     """The deterministic :class:`~rhmodel.core.money.cashflows.Terms` of ``params`` (``n = 1``)."""
-    residual_pool(params)  # fail early, with the user's key, when a pool is missing
+    require_residual_pool(params)  # fail early, with the user's key
     values = {k: params[k] for k in NUMERIC_INPUTS}
     return Terms.from_mapping(
         values,

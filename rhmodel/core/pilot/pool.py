@@ -46,8 +46,6 @@ __all__ = [
     "time_at_or_above",
 ]
 
-DAY = 86_400
-
 
 def _nonzero(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Drop zero-length intervals: they hold nothing, and with them gone a tie at a start can
@@ -76,6 +74,23 @@ def peak_concurrency(starts: np.ndarray, ends: np.ndarray) -> int:
     return int(concurrency_at_starts(np.sort(starts), np.sort(ends)).max())
 
 
+def _merge_starts(t: np.ndarray, s: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """For rows sorted by (technician, start): which rows begin a new merged interval.
+
+    One begins when the technician changes or the start is after every earlier end of the same
+    technician (touching intervals merge: a re-login is not freed). The running max of ends
+    within each technician is one global running max over times shifted into a band per
+    technician.
+    """
+    span = int(e.max() - s.min()) + 1
+    base = s.min()
+    band = t.astype(np.int64) * span
+    running = np.maximum.accumulate(e - base + band) - band + base
+    new = np.ones(len(s), dtype=bool)
+    new[1:] = (t[1:] != t[:-1]) | (s[1:] > running[:-1])
+    return new
+
+
 def merge_by_technician(
     tech: np.ndarray, starts: np.ndarray, ends: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -100,19 +115,8 @@ def merge_by_technician(
         return starts.copy(), ends.copy()
     order = np.lexsort((starts, tech))
     t, s, e = tech[order], starts[order], ends[order]
-    # Running max of ends within each technician, reset at each technician boundary: shift each
-    # technician's times into a band of its own so one global running max does it.
-    span = int(e.max() - s.min()) + 1
-    base = s.min()
-    band = t.astype(np.int64) * span
-    running = np.maximum.accumulate(e - base + band) - band + base
-    new_group = np.ones(len(s), dtype=bool)
-    # A new merged interval begins when the technician changes or the start is after every
-    # earlier end of the same technician (touching intervals merge: a re-login is not freed).
-    new_group[1:] = (t[1:] != t[:-1]) | (s[1:] > running[:-1])
-    idx = np.flatnonzero(new_group)
+    idx = np.flatnonzero(_merge_starts(t, s, e))
     merged_end = np.maximum.reduceat(e, idx)
-    # reduceat's max of raw ends equals the running max at the group's last row
     return s[idx], merged_end
 
 
@@ -147,12 +151,7 @@ def _merged_sorted(
     # stable sort of small integer codes is a radix sort: (technician, start) order in O(n)
     rows = start_order[np.argsort(small[start_order], kind="stable")]
     t, s, e = tech[rows], starts[rows], ends[rows]
-    span = int(e.max() - s.min()) + 1
-    band = t.astype(np.int64) * span
-    base = s.min()
-    running = np.maximum.accumulate(e - base + band) - band + base
-    new = np.ones(len(s), dtype=bool)
-    new[1:] = (t[1:] != t[:-1]) | (s[1:] > running[:-1])
+    new = _merge_starts(t, s, e)
     idx = np.flatnonzero(new)
     group_end = np.repeat(np.maximum.reduceat(e, idx), np.diff(np.append(idx, len(s))))
     # the first row of each group reaching the group's end supplies the merged end

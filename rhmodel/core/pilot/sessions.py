@@ -28,7 +28,7 @@ import pandas as pd
 
 from rhmodel.core.capabilities import CapabilityMatrix
 from rhmodel.core.decision import classify_session
-from rhmodel.core.products import REASON_CODES
+from rhmodel.core.products import REASON_CODES, REMOTE_HELP
 from rhmodel.errors import InputError
 
 __all__ = [
@@ -179,12 +179,9 @@ class Classified:
     sessions : pandas.DataFrame
         The merged sessions plus ``residual`` (bool: Remote Help could not have served it) and
         ``primary_reason`` (the first reason code, '' when not residual).
-    explanations : dict
-        For each distinct (needs, platform) seen, the rule's explanation.
     """
 
     sessions: pd.DataFrame
-    explanations: dict[tuple[tuple[str, ...], str], str]
 
 
 def _needs(
@@ -216,13 +213,12 @@ def classify(
     """
     domains = frozenset(d.lower().lstrip("@") for d in tenant_domains)
     df = sessions
-    incumbent = (df["tool"] != "remote_help").to_numpy()
+    incumbent = (df["tool"] != REMOTE_HELP).to_numpy()
     combo_cols = ["reason", "session_type", "sharer", "platform"]
     if not domains:
         combo_cols.remove("sharer")  # sharers only matter when we know the tenant's domains
     residual = np.zeros(len(df), dtype=bool)
     primary = np.full(len(df), "", dtype=object)
-    explanations: dict[tuple[tuple[str, ...], str], str] = {}
     if incumbent.any():
         sub = df.loc[incumbent, combo_cols]
         codes, uniques = pd.factorize(pd.MultiIndex.from_frame(sub.astype(str)))
@@ -236,11 +232,10 @@ def classify(
             result = classify_session(matrix, needs, values["platform"] or None)
             is_res[i] = not result.remote_help_ok
             first[i] = result.reasons[0] if result.reasons else ""
-            explanations[(needs, values["platform"])] = result.explanation
         residual[incumbent] = is_res[codes]
         primary[incumbent] = first[codes]
     out = df.assign(residual=residual, primary_reason=primary)
-    return Classified(out, explanations)
+    return Classified(out)
 
 
 def check_reasons(
@@ -263,7 +258,7 @@ def check_reasons(
             line=int(lines.iloc[i]),
         )
     blank = uniques.index("") if "" in uniques else -2
-    rh = (tool == "remote_help").to_numpy()
+    rh = (tool == REMOTE_HELP).to_numpy()
     on_rh = rh & (codes != blank)
     if on_rh.any():
         i = int(np.flatnonzero(on_rh)[0])

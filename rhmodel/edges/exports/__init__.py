@@ -502,19 +502,6 @@ _CSV_LOADERS: dict[str, Callable[[_Csv, str | None], LoadedExport]] = {
 
 # ---- BeyondTrust XML -----------------------------------------------------------------------
 
-_BT_FIELDS = (
-    "session_type",
-    "start_time",
-    "end_time",
-    "duration",
-    "primary_rep",
-    "external_key",
-    "username",
-    "os",
-    "hostname",
-    "company",
-)
-
 
 def _beyondtrust_xml(path: Path, data: bytes, tz: str | None) -> LoadedExport:
     """Stream ``session_list/session`` elements with expat, keeping each one's line.
