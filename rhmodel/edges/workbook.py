@@ -42,6 +42,7 @@ from rhmodel.core.params import SCHEMA, Parameters, spec
 from rhmodel.core.pilot.evidence import PilotReport
 from rhmodel.core.pilot.sessions import OPEN
 from rhmodel.core.products import COMPONENTS, CONTRACTS, SCENARIOS
+from rhmodel.core.text import visible
 from rhmodel.edges.provenance import Provenance
 
 __all__ = [
@@ -88,7 +89,8 @@ def put_text(cell: Cell, text: Any) -> Cell:
     >>> c.data_type, c.quotePrefix
     ('s', True)
     """
-    value = "" if text is None else str(text)
+    # control characters (openpyxl refuses them; Excel would show junk) become visible escapes
+    value = "" if text is None else visible(str(text))
     cell.value = value
     cell.data_type = "s"  # openpyxl would otherwise take a leading "=" for a formula
     if value.startswith(_DANGEROUS_START):

@@ -12,7 +12,7 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 from rhmodel._version import __version__
@@ -83,14 +83,14 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_params(sc)
     sc.add_argument(
         "--simulate",
-        type=_positive_int,
+        type=_DRAWS,
         metavar="N",
         default=None,
         help="draw every ranged input together N times",
     )
     sc.add_argument(
         "--seed",
-        type=int,
+        type=_SEED,
         default=0,
         metavar="S",
         help="random seed for --simulate (default 0: reproducible)",
@@ -124,20 +124,18 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="output folder; several parameter files go to DIR/<file stem>/",
     )
-    rp.add_argument(
-        "--jobs", type=_positive_int, default=1, metavar="N", help="packs rendered in parallel"
-    )
+    rp.add_argument("--jobs", type=_JOBS, default=1, metavar="N", help="packs rendered in parallel")
     rp.add_argument(
         "--simulate",
-        type=_positive_int,
+        type=_DRAWS,
         default=10_000,
         metavar="N",
         help="Monte Carlo draws (default 10000)",
     )
-    rp.add_argument("--seed", type=int, default=0, metavar="S")
+    rp.add_argument("--seed", type=_SEED, default=0, metavar="S")
     rp.add_argument(
         "--timeout",
-        type=_positive_int,
+        type=_SECONDS,
         default=600,
         metavar="SECONDS",
         help="limit per notebook cell (default 600)",
@@ -152,7 +150,7 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_params(xp, optional=True)
     xp.add_argument(
         "--port",
-        type=_positive_int,
+        type=_PORT,
         default=None,
         metavar="N",
         help="port on 127.0.0.1 (default: a free one)",
@@ -170,12 +168,12 @@ def _build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--out", required=True, metavar="FILE.xlsx", help="workbook to write")
     ex.add_argument(
         "--simulate",
-        type=_positive_int,
+        type=_DRAWS,
         metavar="N",
         default=10_000,
         help="Monte Carlo draws for the Simulation sheet (default 10000)",
     )
-    ex.add_argument("--seed", type=int, default=0, metavar="S")
+    ex.add_argument("--seed", type=_SEED, default=0, metavar="S")
     ex.set_defaults(func=_cmd_excel)
 
     po = sub.add_parser(
@@ -261,18 +259,30 @@ def _fraction(low: float, high: float, inclusive: bool = True):
     return parse
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"not a whole number ({text!r}) — a whole number of draws >= 1, e.g. 10000"
-        ) from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(
-            f"must be at least 1 ({value}) — a whole number of draws >= 1, e.g. 10000"
-        )
-    return value
+def _whole(what: str, low: int, high: int, example: int) -> Callable[[str], int]:
+    """An argparse type: a whole number of ``what`` in [low, high]."""
+
+    def parse(text: str) -> int:
+        of = f" of {what}" if what else ""
+        accepted = f"a whole number{of} from {low:,} to {high:,}, e.g. {example}"
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"not a whole number ({text[:40]!r}) — {accepted}"
+            ) from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"out of range ({value}) — {accepted}")
+        return value
+
+    return parse
+
+
+_DRAWS = _whole("draws", 1, 10_000_000, 10_000)
+_SEED = _whole("", 0, 2**32 - 1, 0)  # numpy's seeds are non-negative
+_JOBS = _whole("packs at once", 1, 64, 2)
+_SECONDS = _whole("seconds", 1, 86_400, 600)
+_PORT = _whole("", 1024, 65_535, 8866)
 
 
 def _emit(text: str) -> None:
@@ -286,7 +296,7 @@ def _cmd_matrix(args: argparse.Namespace) -> int:
 
     matrix = load_capabilities()
     if args.format == "json":
-        _emit(json.dumps(jsonable(matrix), indent=2, ensure_ascii=False))
+        _emit(json.dumps(jsonable(matrix), indent=2, ensure_ascii=False, allow_nan=False))
         return 0
     if args.format == "csv":
         buf = io.StringIO()
@@ -326,7 +336,7 @@ def _cmd_decide(args: argparse.Namespace) -> int:
     params = _load(args)
     decision = decide(params, load_capabilities())
     if args.format == "json":
-        _emit(json.dumps(jsonable(decision), indent=2, ensure_ascii=False))
+        _emit(json.dumps(jsonable(decision), indent=2, ensure_ascii=False, allow_nan=False))
         return 0
     _emit(f"Verdict: {decision.verdict}\n{wrap(decision.summary, 100)}\n")
     _emit("Replace-or-keep test (seed §4.4):")
@@ -347,7 +357,7 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
     params = _load(args)
     result = evaluate(params, load_capabilities(), draws=args.simulate, seed=args.seed)
     if args.format == "json":
-        _emit(json.dumps(summary_document(result), indent=2, ensure_ascii=False))
+        _emit(json.dumps(summary_document(result), indent=2, ensure_ascii=False, allow_nan=False))
     else:
         _emit(scenarios_text(result))
     return 0
@@ -388,7 +398,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         if not r.ok and r.traceback:  # a bug in rhmodel: show where, as Python would
             print(f"{r.params_file}: traceback:\n{r.traceback.rstrip()}", file=sys.stderr)
     if len(results) == 1 and not results[0].ok:
-        print(f"error: {results[0].error}", file=sys.stderr)
+        print(f"error: {visible(results[0].error).replace(chr(10), ' ')}", file=sys.stderr)
         return EXIT_USER_ERROR if results[0].user_error else 1
     if len(results) > 1:
         rows = [
@@ -551,7 +561,7 @@ def _cmd_pool(args: argparse.Namespace) -> int:
         out["undeclared_needs"] = [
             {"criterion": c, "requirement": k, "sessions": n} for c, k, n in gaps
         ]
-        _emit(json.dumps(out, indent=2, ensure_ascii=False))
+        _emit(json.dumps(out, indent=2, ensure_ascii=False, allow_nan=False))
     else:
         _emit(pilot_text(report))
         if gaps and args.params:
@@ -614,7 +624,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        # one line, whatever the message quotes: newlines and control characters made visible
+        from rhmodel.core.text import visible
+
+        print(f"error: {visible(str(exc)).replace(chr(10), ' ')}", file=sys.stderr)
         return EXIT_USER_ERROR
     except BrokenPipeError:
         # `rhmodel matrix | head` closes the pipe early: not an error worth a traceback.

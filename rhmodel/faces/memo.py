@@ -29,6 +29,7 @@ from rhmodel.core.capabilities import CapabilityMatrix
 from rhmodel.core.money.evaluation import Evaluation
 from rhmodel.core.pilot.evidence import PilotReport, undeclared_needs
 from rhmodel.core.products import CONTRACTS
+from rhmodel.core.text import visible
 from rhmodel.core.readiness import Readiness
 from rhmodel.edges.bundled import load_capabilities, load_readiness
 from rhmodel.edges.pack import PackInputs, evaluate_pack, read_pack_inputs
@@ -77,7 +78,8 @@ class Html(str):
 
 
 def _e(value: Any) -> str:
-    return html.escape("" if value is None else str(value))
+    """Text from outside as inert HTML: escaped, control characters made visible."""
+    return html.escape(visible("" if value is None else str(value)))
 
 
 def _table(

@@ -200,6 +200,7 @@ def daily_peaks_figure(report: PilotReport) -> Figure:
     fig = Figure(figsize=(9, 4))
     ax = fig.add_subplot()
     width = 0.4
+    labels: list[str] = []  # stays empty for a pilot with no incumbent sessions
     for i, (tool, z) in enumerate(report.tools.items()):
         if z.daily is None or len(z.daily.days) == 0:
             continue
@@ -219,11 +220,21 @@ def daily_peaks_figure(report: PilotReport) -> Figure:
             linewidth=0.8,
         )
         labels = [d.strftime("%d %b") for d in z.daily.days]
+    if not labels:
+        ax.text(
+            0.5,
+            0.5,
+            "No incumbent sessions in the pilot: no pool to size",
+            ha="center",
+            va="center",
+            transform=ax.transAxes,
+        )
     step = max(1, len(labels) // 12)
     ax.set_xticks(np.arange(0, len(labels), step), labels[::step], rotation=45, fontsize=8)
     ax.set_ylabel("daily peak in use")
     ax.set_title("Daily peaks (grey: weekends; dashed: pool recommended)")
-    ax.legend(loc="upper left", fontsize=8)
+    if labels:
+        ax.legend(loc="upper left", fontsize=8)
     fig.subplots_adjust(left=0.08, right=0.98, top=0.9, bottom=0.2)
     return fig
 
@@ -240,7 +251,8 @@ def time_at_or_above_figure(report: PilotReport) -> Figure:
     ax.set_xlabel("N in use")
     ax.set_ylabel("share of pilot time with >= N in use")
     ax.set_title("Time at or above N (dashed: pool recommended)")
-    ax.legend(fontsize=8)
+    if report.tools:
+        ax.legend(fontsize=8)
     ax.grid(alpha=0.3, which="both")
     fig.subplots_adjust(left=0.13, right=0.97, top=0.9, bottom=0.14)
     return fig

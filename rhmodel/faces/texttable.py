@@ -15,12 +15,17 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 
+from rhmodel.core.text import visible
+
 __all__ = ["text_table", "wrap"]
 
 
 def wrap(text: str, width: int = 100, indent: str = "") -> str:
-    """Wrap ``text`` to ``width`` columns, indenting continuation lines."""
-    return textwrap.fill(text, width=width, subsequent_indent=indent, break_long_words=True)
+    """Wrap ``text`` to ``width`` columns, indenting continuation lines (control characters
+    shown as escapes, never sent to the terminal)."""
+    return textwrap.fill(
+        visible(text), width=width, subsequent_indent=indent, break_long_words=True
+    )
 
 
 def text_table(
@@ -47,7 +52,7 @@ def text_table(
 
     def emit(cells: Sequence[str]) -> None:
         wrapped = [
-            textwrap.wrap(str(c), w, break_long_words=True) or [""]
+            textwrap.wrap(visible(str(c)), w, break_long_words=True) or [""]
             for c, w in zip(cells, widths, strict=True)
         ]
         for i in range(max(len(w) for w in wrapped)):

@@ -290,6 +290,13 @@ def analyse(params: Parameters, matrix: CapabilityMatrix) -> Analysis:
     decision = decide(params, matrix)
     t = base_terms(params)
     m = metrics(t)
+    for s in SCENARIOS:
+        # the schema's ceilings keep every sum finite; this is the last line of defence
+        if not (np.isfinite(m[s].total_cost).all() and np.isfinite(m[s].npv).all()):
+            raise InputError(
+                f"the {s} costs are too large to compute — check the prices, counts and uplift",
+                file=params.file,
+            )
     allowed = viability(decision)
     sq_monthly = monthly_costs(t, "status_quo")
     sq_total = sum(sq_monthly[k][0] for k in COMPONENTS)

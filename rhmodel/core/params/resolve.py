@@ -22,7 +22,17 @@ from pathlib import Path
 from typing import Any
 
 from rhmodel.core.document import YamlDocument, parse_yaml
-from rhmodel.core.params.schema import BY_KEY, SCHEMA, SECTIONS, VALUE_FORM_KEYS, Spec, spec
+from rhmodel.core.params.schema import (
+    BY_KEY,
+    DATE_RANGE,
+    MAX_LIST,
+    MAX_TEXT,
+    SCHEMA,
+    SECTIONS,
+    VALUE_FORM_KEYS,
+    Spec,
+    spec,
+)
 from rhmodel.core.params.values import Parameters, Uncertain, Value, plain_copy, set_path
 from rhmodel.core.prices import PriceBook
 from rhmodel.core.products import CONTRACTS, PLATFORMS
@@ -93,24 +103,36 @@ def _flatten(where: _Where, raw: Mapping[str, Any]) -> dict[str, Any]:
     return flat
 
 
+def _short(value: Any, limit: int = 40) -> str:
+    """``repr(value)``, cut to ``limit`` characters: an error quotes an excerpt, never a blob.
+
+    Examples
+    --------
+    >>> _short(10**400)
+    '1000000000000000000000000000000000000000… (401 characters)'
+    """
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
+
+
 def _number(where: _Where, s: Spec, key: str, raw: Any, what: str = "value") -> float | int:
     bad = isinstance(raw, bool) or not isinstance(raw, int | float)
     if not bad and isinstance(raw, float) and not math.isfinite(raw):
         bad = True
-    if not bad and s.kind == "int" and what == "value" and not float(raw).is_integer():
-        bad = True
+    if not bad and s.kind == "int" and what == "value" and isinstance(raw, float):
+        bad = not raw.is_integer()  # an int is whole already (and may be too long for a float)
     if bad:
         raise where.error(
             key,
             f"{'' if what == 'value' else what + ' '}is not valid "
-            f"({raw!r}) — accepted: {s.accepted()}",
+            f"({_short(raw)}) — accepted: {s.accepted()}",
         )
     if s.minimum is not None and raw < s.minimum:
         raise where.error(
-            key, f"{what} is below {s.minimum:g} ({raw!r}) — accepted: {s.accepted()}"
+            key, f"{what} is below {s.minimum:g} ({_short(raw)}) — accepted: {s.accepted()}"
         )
     if s.maximum is not None and (raw >= s.maximum if s.maximum_exclusive else raw > s.maximum):
-        raise where.error(key, f"{what} is too large ({raw!r}) — accepted: {s.accepted()}")
+        raise where.error(key, f"{what} is too large ({_short(raw)}) — accepted: {s.accepted()}")
     return int(raw) if s.kind == "int" and what == "value" else float(raw)
 
 
@@ -177,25 +199,35 @@ def _resolve(where: _Where, s: Spec, raw: Any, origin: str, source: str) -> Valu
         return Value(key, _number(where, s, key, raw), None, origin, False, source)
     if s.kind == "bool":
         if not isinstance(raw, bool):
-            raise where.error(key, f"is not valid ({raw!r}) — accepted: true or false")
+            raise where.error(key, f"is not valid ({_short(raw)}) — accepted: true or false")
         return Value(key, raw, None, origin, False, source)
     if s.kind == "choice":
         if not isinstance(raw, str) or raw not in s.choices:
             hint = did_you_mean(raw, s.choices) if isinstance(raw, str) else ""
-            raise where.error(key, f"unknown value ({raw!r}){hint} — accepted: {s.accepted()}")
+            raise where.error(
+                key, f"unknown value ({_short(raw)}){hint} — accepted: {s.accepted()}"
+            )
         return Value(key, raw, None, origin, False, source)
     if s.kind == "date":
         if isinstance(raw, str):
             with contextlib.suppress(ValueError):
                 raw = dt.date.fromisoformat(raw)
         if not isinstance(raw, dt.date) or isinstance(raw, dt.datetime):
-            raise where.error(key, f"is not a date ({raw!r}) — accepted: {s.accepted()}")
+            raise where.error(key, f"is not a date ({_short(raw)}) — accepted: {s.accepted()}")
+        if not DATE_RANGE[0] <= raw <= DATE_RANGE[1]:
+            raise where.error(
+                key, f"is out of range ({raw.isoformat()}) — accepted: {s.accepted()}"
+            )
         return Value(key, raw, None, origin, False, source)
     if s.kind == "text":
         if raw is None:
             return Value(key, None, None, origin, False, source)
         if not isinstance(raw, str):
-            raise where.error(key, f"is not text ({raw!r}) — accepted: text in quotes")
+            raise where.error(key, f"is not text ({_short(raw)}) — accepted: text in quotes")
+        if len(raw) > MAX_TEXT:
+            raise where.error(
+                key, f"is too long ({len(raw):,} characters) — accepted: up to {MAX_TEXT}"
+            )
         return Value(key, raw, None, origin, False, source)
     # the list kinds
     if raw is None:
@@ -204,8 +236,12 @@ def _resolve(where: _Where, s: Spec, raw: Any, origin: str, source: str) -> Valu
         )
     if isinstance(raw, str):
         raw = [raw]
+    if isinstance(raw, list) and len(raw) > MAX_LIST:
+        raise where.error(
+            key, f"has too many entries ({len(raw):,}) — accepted: up to {MAX_LIST:,}"
+        )
     if not isinstance(raw, list) or not all(isinstance(x, str) and x.strip() for x in raw):
-        raise where.error(key, f"is not a list of names ({raw!r}) — accepted: {s.accepted()}")
+        raise where.error(key, f"is not a list of names ({_short(raw)}) — accepted: {s.accepted()}")
     if s.kind == "platforms":
         for item in raw:
             if item.lower() not in PLATFORMS:
@@ -313,12 +349,26 @@ def _apply_overrides(where: _Where, raw: dict[str, Any], overrides: Iterable[str
                 file="--set",
                 key=key,
             )
+        if not text.strip():
+            raise InputError(
+                f"no value after '=' ({_short(item)}) — write key.path=value, e.g. {key}=..."
+                " (--set cannot remove a key: edit the file for that)",
+                file="--set",
+                key=key,
+            )
         try:
-            value = parse_yaml(text, "--set").data if text.strip() else None
+            value = parse_yaml(text, "--set").data
         except InputError as exc:
             raise InputError(
-                f"cannot read the value ({text!r}): {exc.message}", file="--set", key=key
+                f"cannot read the value ({_short(text)}): {exc.message}", file="--set", key=key
             ) from None
+        if value is None:
+            raise InputError(
+                f"no value ({_short(text)}) — give a value, e.g. {key}=... (--set cannot "
+                "remove a key: edit the file for that)",
+                file="--set",
+                key=key,
+            )
         where.overridden.add(key)
         set_path(raw, key, value)
 

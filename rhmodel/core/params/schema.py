@@ -12,12 +12,24 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, replace
 from typing import Any
 
 from rhmodel.core.products import CONTRACTS, PLATFORMS, TENANT_CLOUDS, Contract
 
-__all__ = ["SCHEMA", "SECTIONS", "VALUE_FORM_KEYS", "Spec", "spec"]
+__all__ = [
+    "DATE_RANGE",
+    "MAX_COUNT",
+    "MAX_LIST",
+    "MAX_PRICE_PER_MONTH",
+    "MAX_TEXT",
+    "SCHEMA",
+    "SECTIONS",
+    "VALUE_FORM_KEYS",
+    "Spec",
+    "spec",
+]
 
 
 @dataclass(frozen=True)
@@ -70,7 +82,8 @@ class Spec:
         if self.kind == "choice":
             return ", ".join(self.choices)
         if self.kind == "date":
-            return "a date YYYY-MM-DD"
+            lo, hi = DATE_RANGE
+            return f"a date YYYY-MM-DD from {lo.isoformat()} to {hi.isoformat()}"
         if self.kind in ("text",):
             return "text"
         if self.kind == "platforms":
@@ -78,12 +91,17 @@ class Spec:
         if self.kind in ("texts", "paths"):
             return "a list of strings"
         what = "an integer" if self.kind == "int" else "a number"
-        lo = "" if self.minimum is None else f" >= {self.minimum:g}"
+        lo = "" if self.minimum is None else f" >= {_bound(self.minimum)}"
         hi = ""
         if self.maximum is not None:
-            hi = f" {'<' if self.maximum_exclusive else '<='} {self.maximum:g}"
+            hi = f" {'<' if self.maximum_exclusive else '<='} {_bound(self.maximum)}"
         rng = " (or a range {low, mode, high} / {low, high})" if self.rangeable else ""
         return f"{what}{lo}{' and' if lo and hi else ''}{hi} ({self.unit}){rng}"
+
+
+def _bound(x: float) -> str:
+    """A bound as people write it: ``600``, ``1,000,000``, ``0.0001``."""
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:g}"
 
 
 def _contract(c: Contract) -> list[Spec]:
@@ -97,6 +115,7 @@ def _contract(c: Contract) -> list[Spec]:
             "licences on the current contract (0 or absent: the product is not used)",
             default=0,
             minimum=0,
+            maximum=MAX_COUNT,
             rangeable=True,
         ),
         Spec(
@@ -105,6 +124,8 @@ def _contract(c: Contract) -> list[Spec]:
             c.price_unit,
             c.price_doc,
             minimum=0,
+            # US$10,000 per unit per month: far above any list price, finite for every sum
+            maximum=MAX_PRICE_PER_MONTH * c.price_divisor,
             rangeable=True,
             default_from=c.price_default,
         ),
@@ -159,6 +180,15 @@ def _contract(c: Contract) -> list[Spec]:
         ),
     ]
 
+
+#: Plausibility bounds shared by several keys.
+MAX_COUNT = 1_000_000  # licences, seats, pools
+MAX_PRICE_PER_MONTH = 10_000  # US$ per licence per month
+#: The dates an analysis may start on.
+DATE_RANGE = (dt.date(2000, 1, 1), dt.date(2100, 12, 31))
+#: Longest text value (an organisation's name) and longest list (pilot files, domains).
+MAX_TEXT = 200
+MAX_LIST = 1_000
 
 _REQUIREMENT_DOC = "true if you need it (the seed's 'keep a specialist tool if you need' column)"
 
@@ -430,6 +460,23 @@ SCHEMA: tuple[Spec, ...] = (
     ),
 )
 
+# A finite, documented ceiling for every number a user gives, far above any real contract but
+# low enough that no sum over the horizon can overflow (the results stay finite numbers).
+_CEILINGS: dict[str, float] = {
+    "remote_help.price_per_user_month": MAX_PRICE_PER_MONTH,
+    "remote_help.licensed_users": 10_000_000,
+    "residual.logmein_agents": MAX_COUNT,
+    "residual.beyondtrust_seats": MAX_COUNT,
+    "transition.deployment_cost": 1_000_000_000,
+    "transition.training_hours": 1_000_000,
+    "transition.training_rate_per_hour": 10_000,
+    "transition.network_change_hours": 1_000_000,
+    "transition.network_rate_per_hour": 10_000,
+}
+SCHEMA = tuple(
+    replace(s, maximum=_CEILINGS[s.key]) if s.key in _CEILINGS and s.maximum is None else s
+    for s in SCHEMA
+)
 BY_KEY = {s.key: s for s in SCHEMA}
 SECTIONS = {k.split(".")[0] for k in BY_KEY if "." in k}
 VALUE_FORM_KEYS = ("value", "low", "mode", "high", "illustrative", "source", "note")

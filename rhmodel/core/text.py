@@ -1,0 +1,27 @@
+"""Text from outside made safe to show: control characters become visible escapes.
+
+A technician's or organisation's name comes from files we do not control. An ESC or BEL in it
+would drive a terminal, break an Excel cell (openpyxl refuses such characters) or hide inside
+HTML; shown as ``\\x1b`` it is harmless and still tells the reader what was there.
+
+Examples
+--------
+>>> visible("Alice\\x1b[31m Smith\\x07")
+'Alice\\\\x1b[31m Smith\\\\x07'
+>>> visible("two\\nlines\\tand a tab")
+'two\\nlines\\tand a tab'
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["visible"]
+
+# C0 controls except tab and newline, DEL, and the C1 controls.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """``text`` with every control character (but tab and newline) written as ``\\xNN``."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
