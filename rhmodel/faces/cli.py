@@ -366,6 +366,7 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from rhmodel.core.text import visible
     from rhmodel.edges.bundled import SAMPLE_PARAMS_FILE
     from rhmodel.edges.pack import PackResult, render_packs
     from rhmodel.faces.texttable import text_table

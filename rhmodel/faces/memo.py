@@ -29,8 +29,8 @@ from rhmodel.core.capabilities import CapabilityMatrix
 from rhmodel.core.money.evaluation import Evaluation
 from rhmodel.core.pilot.evidence import PilotReport, undeclared_needs
 from rhmodel.core.products import CONTRACTS
-from rhmodel.core.text import visible
 from rhmodel.core.readiness import Readiness
+from rhmodel.core.text import visible
 from rhmodel.edges.bundled import load_capabilities, load_readiness
 from rhmodel.edges.pack import PackInputs, evaluate_pack, read_pack_inputs
 from rhmodel.edges.paramfile import load_parameters
