@@ -271,8 +271,10 @@ def _whole(what: str, low: int, high: int, example: int) -> Callable[[str], int]
             raise argparse.ArgumentTypeError(
                 f"not a whole number ({text[:40]!r}) — {accepted}"
             ) from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"out of range ({value}) — {accepted}")
+        if value < low:
+            raise argparse.ArgumentTypeError(f"must be at least {low:,} ({value}) — {accepted}")
+        if value > high:
+            raise argparse.ArgumentTypeError(f"must be at most {high:,} ({value}) — {accepted}")
         return value
 
     return parse
