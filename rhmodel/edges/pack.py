@@ -10,11 +10,13 @@ pack untouched.
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import pickle
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -28,6 +30,7 @@ from pathlib import Path
 from rhmodel.core.money.evaluation import Evaluation, evaluate
 from rhmodel.core.params import Parameters
 from rhmodel.core.pilot.evidence import PilotReport
+from rhmodel.core.text import visible
 from rhmodel.edges.bundled import NOTEBOOKS_DIR, load_capabilities
 from rhmodel.edges.paramfile import load_parameters
 from rhmodel.edges.pilotfiles import pilot_report
@@ -47,14 +50,24 @@ PACK_FILES = (
 )
 KERNEL = "python3"
 
-_PRINT_CSS = """
+# The page around the memo's sections: no scripts, no web fonts, nothing fetched from anywhere.
+_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
 <style>
-@media print {
-  body { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-  .jp-OutputArea-output, .jp-Cell { break-inside: auto; }
-}
-body { background: #fff; }
+body {{ background: #fff; margin: 0 auto; padding: 16px; max-width: 1040px; }}
+img {{ max-width: 100%; height: auto; }}
+pre {{ white-space: pre-wrap; }}
+@media print {{ body {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }} }}
 </style>
+</head>
+<body>
+{body}
+</body>
+</html>
 """
 
 
@@ -71,11 +84,12 @@ class PackResult:
     files: tuple[str, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
     traceback: str = ""  # the failing cell's or function's traceback, for a bug
+    notes: tuple[str, ...] = ()  # what the reader should know (a file not produced)
 
 
-def _ipc_kernel_manager() -> type:
+def _ipc_kernel_manager(prefix: str | None = None) -> type:
     """A kernel manager on local IPC sockets: the kernel stays off TCP, and ipykernel has
-    nothing to warn about."""
+    nothing to warn about. ``prefix`` names the socket files (``<prefix>-<port>``)."""
     from jupyter_client.manager import KernelManager
 
     class IPCKernelManager(KernelManager):
@@ -84,7 +98,8 @@ def _ipc_kernel_manager() -> type:
             # IPC sockets are files named <ip>-<port>; kernels of parallel packs must not share
             # them, so each gets its own prefix.
             kwargs.setdefault(
-                "ip", os.path.join(tempfile.gettempdir(), f"rhmodel-kernel-{uuid.uuid4().hex}")
+                "ip",
+                prefix or os.path.join(tempfile.gettempdir(), f"rhmodel-kernel-{uuid.uuid4().hex}"),
             )
             super().__init__(**kwargs)
 
@@ -100,19 +115,31 @@ def chromium() -> str | None:
     return None
 
 
-def _html(notebook: Path) -> str:
+def _html(notebook: Path, title: str) -> str:
+    """The executed memo as one standalone HTML page: each visible cell's rich output, in order.
+
+    Built from the outputs rather than by nbconvert's page template, which loads require.js and
+    MathJax from a CDN (so the page would not stand alone, and MathJax would typeset a ``$`` in
+    an organisation's name). The memo's sections are already escaped HTML
+    (:class:`rhmodel.faces.memo.Html`); anything else is shown as escaped text.
+    """
     import nbformat
-    from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import TagRemovePreprocessor
 
     nb = nbformat.read(notebook, as_version=4)
-    exporter = HTMLExporter(
-        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
-    )
-    remover = TagRemovePreprocessor(remove_cell_tags={"hide"}, enabled=True)
-    exporter.register_preprocessor(remover, enabled=True)
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": "Renewal pack"}})
-    return body.replace("</head>", _PRINT_CSS + "</head>", 1)
+    parts = []
+    for cell in nb.cells:
+        if cell.cell_type != "code" or "hide" in cell.metadata.get("tags", []):
+            continue
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if "text/html" in data:
+                parts.append(data["text/html"])
+            elif "image/png" in data:
+                parts.append(f'<img alt="chart" src="data:image/png;base64,{data["image/png"]}">')
+            elif "text/plain" in data or out.get("output_type") == "stream":
+                text = data.get("text/plain") or out.get("text", "")
+                parts.append(f"<pre>{html.escape(visible(text))}</pre>")
+    return _PAGE.format(title=html.escape(visible(title)), body="\n".join(parts))
 
 
 def _pdf(html_file: Path, pdf_file: Path, binary: str, profile: Path) -> None:
@@ -231,6 +258,7 @@ def render_pack(
             ).__str__(),
             user=True,
         )
+    kernel_prefix = os.path.join(tempfile.gettempdir(), f"rhmodel-kernel-{uuid.uuid4().hex}")
     try:
         t = time.perf_counter()
         inputs = evaluate_pack(params, simulate, seed)
@@ -254,7 +282,7 @@ def render_pack(
                 progress_bar=False,
                 log_output=False,
                 request_save_on_cell_execute=False,
-                kernel_manager_class=_ipc_kernel_manager(),
+                kernel_manager_class=_ipc_kernel_manager(kernel_prefix),
             )
         except PapermillExecutionError as exc:
             return failed(
@@ -265,16 +293,29 @@ def render_pack(
             )
         timings["notebook"] = time.perf_counter() - t
         t = time.perf_counter()
-        (tmp / "renewal-pack.html").write_text(_html(tmp / "renewal-pack.ipynb"), encoding="utf-8")
+        title = f"Renewal pack: {params['organisation'] or params_file.stem}"
+        (tmp / "renewal-pack.html").write_text(
+            _html(tmp / "renewal-pack.ipynb", title), encoding="utf-8"
+        )
         timings["html"] = time.perf_counter() - t
-        t = time.perf_counter()
-        (tmp / "summary.json").write_text(
-            json.dumps(
-                summary_document(inputs.evaluation, inputs.provenance),
-                indent=2,
-                ensure_ascii=False,
+        not_produced: dict[str, str] = {}
+        browser = chromium() if pdf else None
+        if browser:
+            t = time.perf_counter()
+            _pdf(tmp / "renewal-pack.html", tmp / "renewal-pack.pdf", browser, tmp / "chrome")
+            timings["pdf"] = time.perf_counter() - t
+        else:
+            not_produced["renewal-pack.pdf"] = (
+                "not asked for" if not pdf else "no Chromium or Chrome on this machine"
             )
-            + "\n",
+        t = time.perf_counter()
+        document = summary_document(inputs.evaluation, inputs.provenance)
+        document["pack"] = {
+            "files": [f for f in PACK_FILES if f not in not_produced],
+            "not_produced": not_produced,
+        }
+        (tmp / "summary.json").write_text(
+            json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n",
             encoding="utf-8",
         )
         timings["summary"] = time.perf_counter() - t
@@ -287,14 +328,13 @@ def render_pack(
             inputs.pilot,
         )
         timings["workbook"] = time.perf_counter() - t
-        browser = chromium() if pdf else None
-        if browser:
-            t = time.perf_counter()
-            _pdf(tmp / "renewal-pack.html", tmp / "renewal-pack.pdf", browser, tmp / "chrome")
-            timings["pdf"] = time.perf_counter() - t
         written = [f for f in PACK_FILES if (tmp / f).exists()]
-        for name in written:  # everything is complete: now replace the earlier pack's files
-            os.replace(tmp / name, out_dir / name)
+        _swap_into_place(tmp, out_dir, written)
+        notes = tuple(
+            f"{name} not produced ({why}); an earlier {name} in {out_dir} was removed, so the "
+            "pack's files all come from this run"
+            for name, why in not_produced.items()
+        )
         return PackResult(
             str(params_file),
             str(out_dir),
@@ -302,11 +342,58 @@ def render_pack(
             time.perf_counter() - started,
             files=tuple(written),
             timings=timings,
+            notes=notes,
         )
     except InputError as exc:
         return failed(str(exc), user=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+        # the kernel's IPC sockets, should an interruption have left the kernel unreaped
+        for leftover in Path(kernel_prefix).parent.glob(Path(kernel_prefix).name + "*"):
+            leftover.unlink(missing_ok=True)
+
+
+def _swap_into_place(tmp: Path, out_dir: Path, written: Sequence[str]) -> None:
+    """Replace the earlier pack's files with the new ones, all or nothing.
+
+    The earlier files are first moved aside (into ``tmp``), then the new ones moved in. If any
+    move fails (a file held open by a viewer on Windows, a full disk), what was moved in is
+    taken out and what was moved aside is put back: the earlier pack is as it was. An earlier
+    file the new pack does not have (a PDF no longer produced) stays aside and goes with
+    ``tmp``.
+    """
+    aside = tmp / "earlier-pack"
+    aside.mkdir()
+    moved_aside: list[str] = []
+    moved_in: list[str] = []
+    try:
+        for name in PACK_FILES:
+            if (out_dir / name).exists():
+                os.replace(out_dir / name, aside / name)
+                moved_aside.append(name)
+        for name in written:
+            os.replace(tmp / name, out_dir / name)
+            moved_in.append(name)
+    except OSError as exc:
+        for name in moved_in:
+            os.replace(out_dir / name, tmp / name)
+        for name in moved_aside:
+            os.replace(aside / name, out_dir / name)
+        raise InputError(
+            f"cannot replace the pack's files ({exc.strerror or exc}: "
+            f"{Path(exc.filename or '').name}) — close any program that holds them open and "
+            "render again; the earlier pack is unchanged",
+            file=str(out_dir),
+        ) from None
+
+
+def _interrupt_on_sigterm() -> None:
+    """In a worker: SIGTERM unwinds like Ctrl+C, so ``finally`` blocks clean up."""
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+
+
+def _raise_interrupt(signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt(signal.Signals(signum).name)
 
 
 def _render_one_of_many(
@@ -367,7 +454,8 @@ def render_packs(
             if progress:
                 progress(i, len(files), results[-1])
         return results
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_interrupt_on_sigterm)
+    try:
         futures = {
             pool.submit(_render_one_of_many, f, t, list(overrides), simulate, seed, timeout): f
             for f, t in zip(files, targets, strict=True)
@@ -376,5 +464,12 @@ def render_packs(
             results.append(fut.result())
             if progress:
                 progress(i, len(files), results[-1])
+    except BaseException:
+        # interrupted: stop the workers so their own clean-up (temporary folders, kernels) runs
+        for proc in list(getattr(pool, "_processes", {}).values()):
+            proc.terminate()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
     order = {str(f): k for k, f in enumerate(files)}
     return sorted(results, key=lambda r: order[r.params_file])

@@ -11,6 +11,7 @@ import argparse
 import csv
 import io
 import json
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
@@ -156,6 +157,14 @@ def _build_parser() -> argparse.ArgumentParser:
         help="port on 127.0.0.1 (default: a free one)",
     )
     xp.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    xp.add_argument(
+        "--idle-minutes",
+        type=_MINUTES,
+        default=10.0,
+        metavar="M",
+        help="shut an explorer page's kernel down after M minutes with the page closed "
+        "(default 10)",
+    )
     xp.set_defaults(func=_cmd_explore)
 
     ex = sub.add_parser(
@@ -287,6 +296,20 @@ _SECONDS = _whole("seconds", 1, 86_400, 600)
 _PORT = _whole("", 1024, 65_535, 8866)
 
 
+def _MINUTES(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not a number ({text[:40]!r}) — minutes from 0.05 to 1440, e.g. 10"
+        ) from None
+    if not 0.05 <= value <= 1440:
+        raise argparse.ArgumentTypeError(
+            f"out of range ({value:g}) — minutes from 0.05 to 1440, e.g. 10"
+        )
+    return value
+
+
 def _emit(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
@@ -398,6 +421,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
         progress=progress,
     )
     for r in results:
+        for note in r.notes:
+            print(f"warning: {r.params_file}: {note}", file=sys.stderr)
         if not r.ok and r.traceback:  # a bug in rhmodel: show where, as Python would
             print(f"{r.params_file}: traceback:\n{r.traceback.rstrip()}", file=sys.stderr)
     if len(results) == 1 and not results[0].ok:
@@ -435,6 +460,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 def _cmd_explore(args: argparse.Namespace) -> int:
     import os
+    import secrets
     import socket
     import subprocess
     import webbrowser
@@ -442,6 +468,7 @@ def _cmd_explore(args: argparse.Namespace) -> int:
 
     from rhmodel.edges.bundled import NOTEBOOKS_DIR, SAMPLE_PARAMS_FILE
     from rhmodel.edges.paramfile import load_parameters
+    from rhmodel.faces import explorer_server
 
     path = Path(args.params or SAMPLE_PARAMS_FILE).resolve()
     load_parameters(path, args.overrides)  # a bad file fails here, as one line, not in the page
@@ -456,29 +483,28 @@ def _cmd_explore(args: argparse.Namespace) -> int:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
-    url = f"http://127.0.0.1:{port}/"
+    # A token as Jupyter makes one: only who holds this URL can open the explorer.
+    token = secrets.token_urlsafe(24)
+    url = f"http://127.0.0.1:{port}/?token={token}"
     env = {**os.environ, "RHMODEL_PARAMS": str(path)}
-    cmd = [
-        sys.executable,
-        "-m",
-        "voila",
-        str(NOTEBOOKS_DIR / "40-explorer.ipynb"),
-        f"--port={port}",
-        "--no-browser",
-        "--Voila.ip=127.0.0.1",
-        "--strip_sources=True",
-        "--show_tracebacks=False",
-    ]
+    cmd = explorer_server.command(
+        str(NOTEBOOKS_DIR / "40-explorer.ipynb"), port, token, args.idle_minutes * 60
+    )
     print(f"rhmodel explorer on {url} (parameters: {path}); Ctrl+C stops it", flush=True)
     proc = subprocess.Popen(cmd, env=env)
-    if not args.no_browser:
-        webbrowser.open(url)
     try:
+        if not args.no_browser:
+            webbrowser.open(url)
         return proc.wait()
-    except KeyboardInterrupt:
-        proc.terminate()
-        proc.wait(timeout=10)
-        return 0
+    finally:
+        # Ctrl+C or SIGTERM here: Voilà shuts its kernels down on SIGTERM; wait for it to.
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
 
 def _cmd_excel(args: argparse.Namespace) -> int:
@@ -617,6 +643,10 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def _terminate(signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = _build_parser()
@@ -624,8 +654,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USER_ERROR
+    # SIGTERM unwinds like Ctrl+C: temporary folders, kernels and servers are cleaned up by the
+    # code that made them, and the command ends with one line.
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         return int(args.func(args))
+    except KeyboardInterrupt as exc:
+        name = str(exc) or "SIGINT"
+        print(f"error: interrupted ({name}); stopped and cleaned up", file=sys.stderr)
+        return 143 if name == "SIGTERM" else 130
     except InputError as exc:
         # one line, whatever the message quotes: newlines and control characters made visible
         from rhmodel.core.text import visible
@@ -636,3 +673,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `rhmodel matrix | head` closes the pipe early: not an error worth a traceback.
         sys.stderr.close()
         return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)

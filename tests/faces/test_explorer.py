@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -180,17 +182,25 @@ def test_explorer_in_a_real_browser(tmp_path):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    url = f"http://127.0.0.1:{port}/"
+    base = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + 90
-        while True:
-            try:
-                urllib.request.urlopen(url, timeout=5)
-                break
-            except OSError:
-                assert proc.poll() is None, (tmp_path / "explore.log").read_text()
-                assert time.monotonic() < deadline, "the explorer did not start in 90 s"
-                time.sleep(0.5)
+        while True:  # the URL it prints carries the token
+            found = re.search(r"(http://127\.0\.0\.1:\d+/\?token=[\w-]+)", _read(tmp_path))
+            if found:
+                try:
+                    urllib.request.urlopen(base, timeout=5)
+                    break
+                except urllib.error.HTTPError:
+                    break  # answering (with a refusal): it is up
+                except OSError:
+                    pass
+            assert proc.poll() is None, _read(tmp_path)
+            assert time.monotonic() < deadline, "the explorer did not start in 90 s"
+            time.sleep(0.5)
+        url = found.group(1)
+        token = url.split("token=", 1)[1]
+        _check_the_door_is_locked(port, token)
         with sync_playwright() as p:
             browser = p.chromium.launch(
                 executable_path=CHROMIUM,
@@ -228,9 +238,115 @@ def test_explorer_in_a_real_browser(tmp_path):
             assert (tmp_path / "explorer.png").stat().st_size > 10_000
             browser.close()
     finally:
-        proc.terminate()
+        proc.terminate()  # SIGTERM: the explorer must take Voilà and every kernel with it
         try:
-            proc.wait(timeout=20)
+            proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
+    assert proc.returncode == 143, _read(tmp_path)
+    connections = re.search(r"Storing connection files in (\S+)\.", _read(tmp_path)).group(1)
+    time.sleep(1)
+    left = subprocess.run(["pgrep", "-f", connections], capture_output=True, text=True).stdout
+    assert left == "", f"kernels left running: {left}"
+    with socket.socket() as s:  # nothing listens on the port any more
+        assert s.connect_ex(("127.0.0.1", port)) != 0
+
+
+def _read(tmp_path: Path) -> str:
+    return (tmp_path / "explore.log").read_text(errors="replace")
+
+
+def _status(port: int, path: str, headers: dict[str, str]) -> int:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", path, headers=headers)
+    status = conn.getresponse().status
+    conn.close()
+    return status
+
+
+def _check_the_door_is_locked(port: int, token: str) -> None:
+    """No token, a foreign Host (DNS rebinding) or a foreign Origin on the kernel websocket: no
+    access; the token opens the page."""
+    import asyncio
+
+    from tornado.httpclient import HTTPClientError, HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    here = f"127.0.0.1:{port}"
+    assert _status(port, "/", {"Host": here}) in (302, 403)  # to the login page, not the memo
+    assert _status(port, f"/?token={token}", {"Host": "attacker.example"}) == 403
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn.request("GET", f"/?token={token}", headers={"Host": here})
+    response = conn.getresponse()
+    page = response.read().decode()
+    cookie = "; ".join(
+        v.split(";", 1)[0] for k, v in response.getheaders() if k.lower() == "set-cookie"
+    )
+    conn.close()
+    assert response.status == 200
+    kernel = re.search(r'kernelId": "([^"]+)', page).group(1)
+
+    async def websocket(origin: str) -> int:
+        request = HTTPRequest(
+            f"ws://{here}/api/kernels/{kernel}/channels",
+            headers={"Origin": origin, "Cookie": cookie},
+        )
+        try:
+            (await websocket_connect(request)).close()
+            return 101
+        except HTTPClientError as exc:
+            return exc.code
+
+    assert asyncio.run(websocket("http://attacker.example")) == 403
+    assert asyncio.run(websocket(f"http://{here}")) == 101
+
+
+def _kernels(connections: str) -> int:
+    out = subprocess.run(["pgrep", "-f", connections], capture_output=True, text=True).stdout
+    return len(out.split())
+
+
+def test_explorer_caps_and_culls_its_kernels(tmp_path):
+    """Page loads start kernels: at most MAX_KERNELS at once (then 503), and a kernel whose page
+    is gone is shut down after --idle-minutes."""
+    from rhmodel.faces.explorer_server import MAX_KERNELS
+
+    port = _free_port()
+    log = (tmp_path / "explore.log").open("w")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "rhmodel",
+            "explore",
+            "--port",
+            str(port),
+            "--no-browser",
+            "--idle-minutes",
+            "0.1",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while "Voil" not in _read(tmp_path) or "running at" not in _read(tmp_path):
+            assert proc.poll() is None and time.monotonic() < deadline, _read(tmp_path)
+            time.sleep(0.5)
+        token = re.search(r"token=([\w-]+)", _read(tmp_path)).group(1)
+        connections = re.search(r"Storing connection files in (\S+)\.", _read(tmp_path)).group(1)
+        here = {"Host": f"127.0.0.1:{port}"}
+        statuses = [_status(port, f"/?token={token}", here) for _ in range(MAX_KERNELS + 1)]
+        assert statuses[:MAX_KERNELS] == [200] * MAX_KERNELS
+        assert statuses[MAX_KERNELS] == 503
+        assert _kernels(connections) == MAX_KERNELS
+        deadline = time.monotonic() + 60  # idle 6 s, culler every 3 s
+        while _kernels(connections) and time.monotonic() < deadline:
+            time.sleep(1)
+        assert _kernels(connections) == 0
+        assert _status(port, f"/?token={token}", here) == 200  # room again
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
         log.close()
