@@ -309,11 +309,9 @@ def render_pack(
                 "not asked for" if not pdf else "no Chromium or Chrome on this machine"
             )
         t = time.perf_counter()
+        # the same document as `rhmodel scenarios --format json`; what the pack lacks is said
+        # in the result's notes (the command prints them)
         document = summary_document(inputs.evaluation, inputs.provenance)
-        document["pack"] = {
-            "files": [f for f in PACK_FILES if f not in not_produced],
-            "not_produced": not_produced,
-        }
         (tmp / "summary.json").write_text(
             json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n",
             encoding="utf-8",

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
 from pathlib import Path
 
 import nbformat
@@ -192,3 +199,83 @@ def test_a_bug_in_a_batch_fails_that_pack_with_its_traceback(tmp_path, monkeypat
     # a single pack does not swallow it at all
     with pytest.raises(ZeroDivisionError):
         render_pack(SAMPLE_PARAMS_FILE, tmp_path / "single")
+
+
+def _contents(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+
+def test_a_file_that_cannot_be_replaced_leaves_the_earlier_pack_whole(pack, tmp_path, monkeypatch):
+    """A viewer holding the old PDF open (Windows refuses to rename it): nothing is replaced."""
+    import rhmodel.edges.pack as pack_module
+
+    out = tmp_path / "out"
+    shutil.copytree(pack, out)
+    (out / "renewal-pack.pdf").write_bytes(b"%PDF old")  # whatever the machine, an earlier PDF
+    before = _contents(out)
+    real_replace = os.replace
+
+    def locked(src, dst):
+        if Path(src) == out / "renewal-pack.pdf":
+            raise PermissionError(13, "Permission denied", str(src))
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(pack_module.os, "replace", locked)
+    result = render_pack(SAMPLE_PARAMS_FILE, out, simulate=100, pdf=False)
+    assert not result.ok and result.user_error
+    assert "renewal-pack.pdf" in result.error and "earlier pack is unchanged" in result.error
+    assert _contents(out) == before
+
+
+def test_a_pdf_that_can_no_longer_be_made_is_removed_and_said(pack, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(pack, out)
+    (out / "renewal-pack.pdf").write_bytes(b"%PDF from an earlier run")
+    result = render_pack(SAMPLE_PARAMS_FILE, out, simulate=100, pdf=False)
+    assert result.ok, result.error
+    assert not (out / "renewal-pack.pdf").exists()  # no stale PDF beside the new files
+    assert "renewal-pack.pdf" not in result.files
+    assert any("renewal-pack.pdf not produced" in n for n in result.notes)
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_the_memo_page_stands_alone(pack):
+    html = (pack / "renewal-pack.html").read_text(encoding="utf-8")
+    # nothing fetched when opened: no scripts or stylesheets from anywhere, no MathJax
+    assert not re.search(r"<script[^>]+src=", html, re.I)
+    assert not re.search(r"<link[^>]+(stylesheet|href=[\"']https?:)", html, re.I)
+    assert not re.search(r"https?://[^\"'\s]*\.(js|css|woff2?)", html, re.I)
+    assert "mathjax" not in html.lower() and "require.js" not in html.lower()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="signals as POSIX sends them")
+@pytest.mark.parametrize(("sig", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_an_interrupted_report_cleans_up_and_says_so_in_one_line(tmp_path, sig, code):
+    out = tmp_path / "out"
+    kernels_before = _kernel_processes()
+    sockets_before = set(Path(tempfile.gettempdir()).glob("rhmodel-kernel-*"))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rhmodel", "report", "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not list(out.glob(".rhmodel-pack-*/pack-inputs.pickle")):  # the notebook is starting
+        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+        time.sleep(0.05)
+    time.sleep(0.8)  # into the notebook's execution
+    proc.send_signal(sig)
+    _stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == code, stderr
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
+    assert stderr.strip().splitlines()[-1].startswith("error: interrupted")
+    assert list(out.iterdir()) == []  # no hidden work folder, no half pack
+    time.sleep(1)
+    assert set(Path(tempfile.gettempdir()).glob("rhmodel-kernel-*")) <= sockets_before
+    assert _kernel_processes() <= kernels_before
+
+
+def _kernel_processes() -> set[str]:
+    found = subprocess.run(["pgrep", "-f", "ipykernel_launcher"], capture_output=True, text=True)
+    return set(found.stdout.split())
