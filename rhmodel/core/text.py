@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["visible"]
+__all__ = ["excerpt", "visible"]
 
 # C0 controls except tab and newline, DEL, and the C1 controls.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -25,3 +25,17 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 def visible(text: str) -> str:
     """``text`` with every control character (but tab and newline) written as ``\\xNN``."""
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def excerpt(value: object, limit: int = 40) -> str:
+    """A field as an error message may quote it: short, quoted, control characters escaped.
+
+    Examples
+    --------
+    >>> excerpt("INC0012345")
+    "'INC0012345'"
+    >>> excerpt("x" * 100)
+    "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…'"
+    """
+    text = visible(str(value))
+    return repr(text if len(text) <= limit else text[:limit] + "…")

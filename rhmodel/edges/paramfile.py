@@ -24,8 +24,10 @@ from rhmodel.core.document import YamlDocument
 from rhmodel.core.params import Parameters, resolve_parameters
 from rhmodel.core.pilot.evidence import needs_pilot_pool, with_pilot_pool
 from rhmodel.core.prices import PriceBook
+from rhmodel.core.text import excerpt
 from rhmodel.edges.atomic import atomic_write_bytes
 from rhmodel.edges.bundled import load_price_book
+from rhmodel.edges.exports import pilot_path_problem
 from rhmodel.edges.pilotfiles import pilot_paths, pilot_report
 from rhmodel.edges.yamlfile import load_yaml
 from rhmodel.errors import InputError
@@ -83,13 +85,17 @@ def load_parameters(path: str | Path, overrides: Sequence[str] = ()) -> Paramete
     doc = load_yaml(path)
     params = parse_parameters(doc, overrides, base_dir=Path(path).resolve().parent)
     for i, name in enumerate(params["pilot.files"] or ()):
-        if not (params.base_dir / name).exists():
-            line = doc.line_of(f"pilot.files[{i}]")
+        problem = pilot_path_problem(params.base_dir / name)
+        if problem == "no such file or folder":
+            problem = f"pilot file not found ({excerpt(name)}, looked in {params.base_dir})"
+        elif problem:
+            problem = f"pilot.files entry {excerpt(name)} {problem}"
+        if problem:
             raise InputError(
-                f"pilot file not found ({name!r}, looked in {params.base_dir}) — "
-                "paths are relative to the parameters file",
+                f"{problem} — paths of pilot exports or folders of them, relative to the "
+                "parameters file",
                 file=str(path),
-                line=line,
+                line=doc.line_of(f"pilot.files[{i}]"),
                 key="pilot.files",
             )
     if not needs_pilot_pool(params):

@@ -375,6 +375,7 @@ class RenewalPack:
         ]
         facts += [(f"  {k}", f"{v:,}") for k, v in r.residual_by_reason.items()]
         body = _table(["", ""], facts, numeric=(1,))
+        body += "".join(f'<p class="small">Note: {_e(w)}</p>' for w in r.warnings)
         rows = [
             [
                 t,

@@ -28,6 +28,8 @@ def pilot_text(r: PilotReport) -> str:
         )
     ]
     out.append("  " + "   ".join(f"{t} {n:,}" for t, n in r.sessions_by_tool.items()))
+    for w in r.warnings:
+        out.append(wrap(f"Note: {w}", 100, indent="  "))
     out.append("")
     out.append(
         f"Residual (not served by Remote Help): {r.residual_sessions:,} sessions, "

@@ -31,6 +31,7 @@ from rhmodel.core.params import Parameters, Value
 from rhmodel.core.pilot.pool import ToolSizing, size_tool
 from rhmodel.core.pilot.sessions import OPEN, classify, merge_sessions
 from rhmodel.core.products import CONTRACTS, INCUMBENTS, PRODUCTS, REASON_CODES, Contract
+from rhmodel.errors import InputError
 
 __all__ = [
     "ExportRead",
@@ -41,6 +42,11 @@ __all__ = [
     "undeclared_needs",
     "with_pilot_pool",
 ]
+
+
+#: A pilot longer than this is unusual (warned); longer than the maximum is a data error.
+LONG_PILOT_DAYS = 180
+MAX_PILOT_DAYS = 3653
 
 
 def _utc_iso(seconds: int) -> str:
@@ -87,6 +93,7 @@ class PilotReport:
     first_start: int | None = field(metadata={"to_json": _utc_iso})
     last_start: int | None = field(metadata={"to_json": _utc_iso})
     settings: PilotSettings = field(default_factory=lambda: PilotSettings(0.01, 0.2, 0.0))
+    warnings: tuple[str, ...] = ()
     sessions: pd.DataFrame = field(
         repr=False, default_factory=pd.DataFrame, metadata={"json": False}
     )
@@ -131,6 +138,23 @@ def summarise_pilot(
     complete = (classified["end"] != OPEN).to_numpy()
     starts_all = classified["start"].to_numpy(dtype=np.int64)
     span = (int(starts_all.min()), int(starts_all.max())) if len(starts_all) else None
+    warnings = [note for x in loaded for note in getattr(x, "notes", ())]
+    if span is not None:
+        days = (span[1] - span[0]) / 86_400
+        if days > MAX_PILOT_DAYS:
+            first = classified.iloc[int(np.argmin(starts_all))]
+            raise InputError(
+                f"the pilot's sessions span {days / 365.25:,.1f} years "
+                f"({_utc_iso(span[0])[:10]} to {_utc_iso(span[1])[:10]}; this session is the "
+                "earliest) — a pilot of weeks or months (at most 10 years): check the dates",
+                file=str(first["file"]),
+                line=int(first["line"]),
+            )
+        if days > LONG_PILOT_DAYS:
+            warnings.append(
+                f"the pilot's sessions span {days:,.0f} days, longer than the 30–60 day pilot "
+                "the seed recommends: check that the exports cover the pilot only"
+            )
     tools: dict[str, ToolSizing] = {}
     for tool in INCUMBENTS:
         if tool not in by_tool:
@@ -170,6 +194,7 @@ def summarise_pilot(
         first_start=span[0] if span else None,
         last_start=span[1] if span else None,
         settings=PilotSettings(target_blocking, headroom, growth),
+        warnings=tuple(warnings),
         sessions=classified,
     )
 

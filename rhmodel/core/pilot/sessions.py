@@ -29,6 +29,7 @@ import pandas as pd
 from rhmodel.core.capabilities import CapabilityMatrix
 from rhmodel.core.decision import classify_session
 from rhmodel.core.products import REASON_CODES, REMOTE_HELP
+from rhmodel.core.text import excerpt
 from rhmodel.errors import InputError
 
 __all__ = [
@@ -152,7 +153,7 @@ def merge_sessions(frames: Sequence[pd.DataFrame]) -> tuple[pd.DataFrame, int]:
         other = dups[~agree].iloc[0]
         rep = first[~agree].iloc[0]
         raise InputError(
-            f"session {other['session_id']!r} ({other['tool']}) disagrees with "
+            f"session {excerpt(other['session_id'])} ({other['tool']}) disagrees with "
             f"{rep['file']}:{rep['line']} ({_describe(other)} vs {_describe(rep)}) — the same "
             "session must have the same start, end and technician in every export",
             file=str(other["file"]),
@@ -167,7 +168,9 @@ def _describe(row: pd.Series) -> str:
     def ts(v: int) -> str:
         return "open" if v == OPEN else pd.Timestamp(v, unit="s", tz="UTC").isoformat()
 
-    return f"start {ts(row['start'])}, end {ts(row['end'])}, technician {row['technician']!r}"
+    return (
+        f"start {ts(row['start'])}, end {ts(row['end'])}, technician {excerpt(row['technician'])}"
+    )
 
 
 @dataclass(frozen=True)
@@ -252,7 +255,7 @@ def check_reasons(
     if unknown:
         i = int(np.flatnonzero(np.isin(codes, unknown))[0])
         raise InputError(
-            f"unknown reason code ({values.iloc[i]!r}) — accepted: "
+            f"unknown reason code ({excerpt(values.iloc[i])}) — accepted: "
             f"{', '.join(REASON_CODES)} (blank for Remote Help sessions)",
             file=file,
             line=int(lines.iloc[i]),
@@ -263,7 +266,7 @@ def check_reasons(
     if on_rh.any():
         i = int(np.flatnonzero(on_rh)[0])
         raise InputError(
-            f"a Remote Help session has a reason ({values.iloc[i]!r}) — leave "
+            f"a Remote Help session has a reason ({excerpt(values.iloc[i])}) — leave "
             "reason blank for Remote Help sessions",
             file=file,
             line=int(lines.iloc[i]),

@@ -40,6 +40,8 @@ import csv
 import hashlib
 import io
 import re
+import stat
+import warnings
 import xml.parsers.expat
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -50,6 +52,7 @@ import pandas as pd
 
 from rhmodel.core.pilot.sessions import COLUMNS, OPEN, check_reasons, normalise_platform
 from rhmodel.core.products import PRODUCTS
+from rhmodel.core.text import excerpt
 from rhmodel.errors import InputError
 
 __all__ = [
@@ -59,7 +62,16 @@ __all__ = [
     "expand_paths",
     "load_export",
     "load_exports",
+    "pilot_path_problem",
+    "same_person",
 ]
+
+
+#: Timestamps a pilot can have: 2000-01-01 to 2100-01-01 UTC, in Unix seconds.
+EARLIEST, LATEST = 946_684_800, 4_102_444_800
+#: The longest session believed: a week (an unattended session left open longer is a data
+#: error the help desk should look at, not a licence held for months).
+MAX_SESSION_SECONDS = 7 * 86_400
 
 
 def _norm(name: str) -> str:
@@ -120,21 +132,50 @@ class LoadedExport:
     path: str
     format: str
     sessions: pd.DataFrame
+    notes: tuple[str, ...] = ()  # what reading it changed or noticed, for the reader
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     """Files named, with each directory replaced by the files in it (sorted, hidden skipped)."""
     out: list[Path] = []
     for p in map(Path, paths):
+        problem = pilot_path_problem(p)
+        if problem:
+            raise InputError(
+                f"{problem} — give pilot export files or a folder of them", file=str(p)
+            )
         if p.is_dir():
             out.extend(sorted(f for f in p.iterdir() if f.is_file() and not f.name.startswith(".")))
-        elif p.is_file():
-            out.append(p)
         else:
-            raise InputError(
-                "no such file — give pilot export files or a folder of them", file=str(p)
-            )
+            out.append(p)
     return out
+
+
+def pilot_path_problem(path: Path) -> str | None:
+    """What is wrong with ``path`` as a pilot export or folder of them, or ``None``.
+
+    Examples
+    --------
+    >>> pilot_path_problem(Path("/dev/zero"))
+    'is not a regular file (a character device)'
+    """
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "no such file or folder"
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    if stat.S_ISDIR(mode):
+        visible_files = [f for f in path.iterdir() if f.is_file() and not f.name.startswith(".")]
+        return None if visible_files else "is a folder with no export files in it"
+    if not stat.S_ISREG(mode):
+        kind = (
+            "a character device"
+            if stat.S_ISCHR(mode)
+            else ("a named pipe" if stat.S_ISFIFO(mode) else "not a plain file")
+        )
+        return f"is not a regular file ({kind})"
+    return None
 
 
 def detect_format(header: Sequence[str]) -> str | None:
@@ -176,9 +217,21 @@ class _Csv:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.frame = pd.read_csv(
-            path, dtype=str, keep_default_na=False, skipinitialspace=True, encoding="utf-8-sig"
-        )
+        with warnings.catch_warnings():
+            # index_col=False: a row with more fields than the header must not silently turn
+            # the first column into an index (every value would shift one column left)
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            try:
+                self.frame = pd.read_csv(
+                    path,
+                    dtype=str,
+                    keep_default_na=False,
+                    skipinitialspace=True,
+                    encoding="utf-8-sig",
+                    index_col=False,
+                )
+            except pd.errors.ParserWarning:
+                raise _too_many_fields(path) from None
         self.columns = {_norm(c): c for c in self.frame.columns}
         self.lines = pd.Series(np.arange(len(self.frame), dtype=np.int64) + 2)
 
@@ -196,6 +249,24 @@ class _Csv:
     def error(self, row: int, message: str) -> InputError:
         text = self.path.read_text(encoding="utf-8-sig")  # only on the error path
         return InputError(message, file=str(self.path), line=_exact_line(text, row))
+
+
+def _too_many_fields(path: Path) -> InputError:
+    """The first row with more fields than the header, as a located error."""
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        width = len(next(reader, []))
+        line = 2
+        for row in reader:
+            if len(row) > width:
+                return InputError(
+                    f"the row has {len(row)} fields, the header {width} — quote a field "
+                    "that holds a comma, or fix the row",
+                    file=str(path),
+                    line=line,
+                )
+            line = reader.line_num + 1
+    return InputError(f"a row has more fields than the header ({width})", file=str(path))
 
 
 def _per_unique(values: pd.Series, fn: Callable[[str], str]) -> np.ndarray:
@@ -223,31 +294,24 @@ def _timestamps(
     if not present.any():
         return out
     vals = values[present] if blank.any() else values  # no 10-million-row copy when full
-    if str(vals.iloc[0]).isdigit():  # Unix epoch seconds (BeyondTrust)
-        numbers = pd.to_numeric(vals, errors="coerce")
-        bad = (numbers.isna() | (numbers < 0) | (numbers % 1 != 0)).to_numpy()
-        if bad.any():
-            i = np.flatnonzero(present)[_first(bad)]
-            raise src.error(
-                int(i),
-                f"{what} is not a Unix timestamp ({values.iloc[i]!r}) — "
-                "whole seconds since 1970-01-01 UTC, like the other rows",
-            )
-        out[present] = numbers.astype(np.int64).to_numpy()
+    if str(vals.iloc[0]).isdigit():  # Unix epoch seconds (BeyondTrust), or milliseconds
+        out[present] = _epochs(src, vals, values, present, what)
         return out
+    if vals.str.endswith("z").any():  # RFC 3339 allows a lower-case z for UTC
+        vals = vals.str.replace(r"z$", "Z", regex=True)
     try:
         parsed = pd.to_datetime(vals, format="ISO8601", errors="coerce")
     except ValueError:
         # mixed offsets, or some rows with an offset and some without
         parsed = None
     if parsed is None or parsed.dt.tz is None:
-        has_tz = vals.str.contains(r"(?:Z|[+-]\d\d(?::?\d\d)?)$", regex=True)
+        has_tz = vals.str.contains(r"(?:[Zz]|[+-]\d\d(?::?\d\d)?)$", regex=True)
         naive = ~has_tz
         if naive.any() and tz is None:
             i = np.flatnonzero(present)[_first(naive)]
             raise src.error(
                 int(i),
-                f"{what} has no time zone ({values.iloc[i]!r}) — add an "
+                f"{what} has no time zone ({excerpt(values.iloc[i])}) — add an "
                 "offset or Z (2026-03-02T09:15:00+01:00), or give "
                 "--timezone / pilot.timezone",
             )
@@ -265,7 +329,7 @@ def _timestamps(
                 raise src.error(
                     int(i),
                     f"{what} does not exist or is ambiguous in {tz} "
-                    f"({values.iloc[i]!r}, a daylight-saving change) — "
+                    f"({excerpt(values.iloc[i])}, a daylight-saving change) — "
                     "write it with its UTC offset",
                 )
             parsed = aware.where(has_tz, local.dt.tz_convert("UTC"))
@@ -276,26 +340,66 @@ def _timestamps(
         i = np.flatnonzero(present)[_first(bad)]
         raise src.error(
             int(i),
-            f"{what} is not a timestamp ({values.iloc[i]!r}) — ISO 8601 "
+            f"{what} is not a timestamp ({excerpt(values.iloc[i])}) — ISO 8601 "
             "with an offset (2026-03-02T09:15:00Z) or Unix seconds",
         )
     utc = parsed.dt.tz_convert("UTC")
     unit = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}[utc.dt.unit]
-    out[present] = utc.astype("int64").to_numpy() // unit
+    seconds = utc.astype("int64").to_numpy() // unit
+    outside = (seconds < EARLIEST) | (seconds >= LATEST)
+    if outside.any():
+        i = np.flatnonzero(present)[_first(outside)]
+        raise src.error(
+            int(i),
+            f"{what} is out of range ({excerpt(values.iloc[i])}) — a date between 2000 and 2100",
+        )
+    out[present] = seconds
     return out
+
+
+def _epochs(
+    src: _Csv, vals: pd.Series, values: pd.Series, present: np.ndarray, what: str
+) -> np.ndarray:
+    """Unix epochs to seconds: seconds, or milliseconds when every value reads as such; a mix,
+    or a value outside 2000–2100 either way, is refused with its row."""
+    text = vals.astype(str)
+    bad = ~text.str.fullmatch(r"\d{1,16}").to_numpy()  # 16 digits: beyond any plausible ms
+    if bad.any():
+        i = np.flatnonzero(present)[_first(bad)]
+        raise src.error(
+            int(i),
+            f"{what} is not a Unix timestamp ({excerpt(values.iloc[i])}) — whole seconds "
+            "since 1970-01-01 UTC, like the other rows",
+        )
+    numbers = text.astype(np.int64).to_numpy()
+    seconds = (numbers >= EARLIEST) & (numbers < LATEST)
+    millis = (numbers >= EARLIEST * 1000) & (numbers < LATEST * 1000)
+    if millis.all():
+        return numbers // 1000
+    if seconds.all():
+        return numbers
+    odd = ~seconds if seconds.sum() >= millis.sum() else ~millis
+    i = np.flatnonzero(present)[_first(odd)]
+    mixed = seconds.any() and millis.any()
+    raise src.error(
+        int(i),
+        f"{what} is out of range ({excerpt(values.iloc[i])}"
+        + (": the file mixes seconds and milliseconds" if mixed else "")
+        + ") — Unix seconds (or milliseconds, all rows alike) between 2000 and 2100",
+    )
 
 
 def _durations(src: _Csv, values: pd.Series, what: str) -> np.ndarray:
     """``hh:mm:ss`` (or ``mm:ss``) or plain seconds, to seconds."""
     out = np.zeros(len(values), dtype=np.int64)
     text = values.fillna("")
-    plain = text.str.fullmatch(r"\d+(?:\.\d+)?")
-    clock = text.str.fullmatch(r"\d+:\d{1,2}(?::\d{1,2})?")
+    plain = text.str.fullmatch(r"\d{1,12}(?:\.\d+)?")
+    clock = text.str.fullmatch(r"\d{1,9}:\d{1,2}(?::\d{1,2})?")
     bad = ~(plain | clock)
     if bad.any():
         i = _first(bad)
         raise src.error(
-            i, f"{what} is not a duration ({values.iloc[i]!r}) — hh:mm:ss or seconds, >= 0"
+            i, f"{what} is not a duration ({excerpt(values.iloc[i])}) — hh:mm:ss or seconds, >= 0"
         )
     if plain.any():
         out[plain.to_numpy()] = text[plain].astype(float).astype(np.int64).to_numpy()
@@ -306,7 +410,28 @@ def _durations(src: _Csv, values: pd.Series, what: str) -> np.ndarray:
         else:
             secs = parts[0] * 3600 + parts[1] * 60 + parts[2].fillna(0)
         out[clock.to_numpy()] = secs.to_numpy()
+    too_long = out > MAX_SESSION_SECONDS
+    if too_long.any():
+        i = _first(too_long)
+        raise src.error(
+            i,
+            f"{what} is longer than a week ({excerpt(values.iloc[i])}) — a session's length, "
+            "up to 7 days (168:00:00); fix or drop the row",
+        )
     return out
+
+
+def same_person(name: str) -> str:
+    """One spelling per technician: trimmed, inner spaces collapsed, e-mail addresses (which are
+    case-insensitive in practice) folded to lower case.
+
+    Examples
+    --------
+    >>> [same_person(n) for n in ("alice@x.com", " Alice@X.com ", "ALICE@x.com", " Bob  Lee ")]
+    ['alice@x.com', 'alice@x.com', 'alice@x.com', 'Bob Lee']
+    """
+    name = " ".join(name.split())
+    return name.casefold() if "@" in name else name
 
 
 def _finish(
@@ -333,6 +458,14 @@ def _finish(
             _first(blank_tech), "technician is missing — who helped (e-mail, id or name)"
         )
     closed = end != OPEN
+    too_long = closed & (end - start > MAX_SESSION_SECONDS)
+    if too_long.any():
+        i = _first(too_long)
+        raise src.error(
+            i,
+            f"session lasts {(end[i] - start[i]) / 86_400:,.1f} days — up to 7 days; a session "
+            "left open that long is a data error to fix or drop",
+        )
     backwards = closed & (end < start)
     if backwards.any():
         i = _first(backwards)
@@ -342,6 +475,16 @@ def _finish(
             f"end {pd.Timestamp(end[i], unit='s')}Z) — end >= start",
         )
     tools = pd.Series(np.full(n, tool, dtype=object)) if isinstance(tool, str) else tool
+    people = _per_unique(technician, same_person)
+    spellings, persons = technician.nunique(), pd.unique(people).size
+    notes = (
+        (
+            f"{src.path.name}: {spellings:,} spellings of technicians read as {persons:,} "
+            "people (spaces trimmed, e-mail addresses compared without case)",
+        )
+        if persons < spellings
+        else ()
+    )
     empty = np.full(n, "", dtype=object)
     reason = pd.Series(empty) if reason is None else pd.Series(_per_unique(reason, str.lower))
     check_reasons(
@@ -353,7 +496,7 @@ def _finish(
             "tool": tools.to_numpy(dtype=object),
             "start": start,
             "end": end,
-            "technician": technician.to_numpy(dtype=object),
+            "technician": people,
             "reason": reason.to_numpy(dtype=object),
             "session_type": empty if session_type is None else _per_unique(session_type, str.lower),
             "sharer": empty if sharer is None else _per_unique(sharer, str.lower),
@@ -363,7 +506,7 @@ def _finish(
         },
         columns=list(COLUMNS),
     )
-    return LoadedExport(str(src.path), fmt, frame)
+    return LoadedExport(str(src.path), fmt, frame, notes)
 
 
 def _end_or_duration(
@@ -394,7 +537,8 @@ def _canonical(src: _Csv, tz: str | None) -> LoadedExport:
     if bad.any():
         i = _first(bad)
         raise src.error(
-            i, f"unknown tool ({src.col('tool').iloc[i]!r}) — accepted: {', '.join(PRODUCTS)}"
+            i,
+            f"unknown tool ({excerpt(src.col('tool').iloc[i])}) — accepted: {', '.join(PRODUCTS)}",
         )
     start = _timestamps(src, src.col("start"), "start", tz)
     end = _end_or_duration(src, start, tz, ("end",), ("duration",))
@@ -641,13 +785,17 @@ def load_export(path: str | Path, timezone: str | None = None) -> LoadedExport:
     fmt = detect_format(header)
     if fmt is None:
         kinds = "; ".join(f"{f.name}: {f.description}" for f in FORMATS)
+        # The line is not quoted: a file that is not an export may hold anything (a password).
         raise InputError(
-            f"no recognisable header ({', '.join(header)[:120]!r}) — accepted: {kinds}",
+            f"not a pilot export: its first line ({len(header)} fields) is none of the headers "
+            f"rhmodel reads — accepted: {kinds}",
             file=str(path),
             line=1,
         )
     try:
         src = _Csv(path)
+    except InputError:
+        raise
     except UnicodeDecodeError as exc:
         raise InputError(
             f"not UTF-8 text (byte {exc.start}) — export as UTF-8 CSV", file=str(path)
