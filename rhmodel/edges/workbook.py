@@ -542,9 +542,21 @@ def _summary(
     ws.add_chart(chart, "A20")
 
 
+def _illustrative_note(ws: Worksheet, cell: str, e: Evaluation) -> None:
+    """Label a sheet whose figures use illustrative inputs, naming them."""
+    keys = e.params.illustrative_inputs()
+    if keys:
+        put_text(
+            ws[cell],
+            "ILLUSTRATIVE: these figures use inputs that are not quoted facts "
+            f"({', '.join(keys)}).",
+        ).font = WARN_FONT
+
+
 def _sensitivity(wb: Workbook, ws: Worksheet, e: Evaluation) -> None:
     put_text(ws["A1"], "Sensitivity of right_size NPV (values computed by rhmodel, not live)")
     ws["A1"].font = Font(bold=True)
+    _illustrative_note(ws, "A2", e)
     _header(
         ws,
         3,
@@ -589,6 +601,7 @@ def _simulation(ws: Worksheet, e: Evaluation) -> None:
         f"{sim.draws:,} draws, seed {sim.seed}; ranged inputs drawn together: "
         + ", ".join(sim.inputs),
     )
+    _illustrative_note(ws, "A3", e)
     _header(
         ws, 4, ["Scenario", "NPV mean", "P10", "P50", "P90", "P(NPV > 0)"], [14, 16, 16, 16, 16, 12]
     )
@@ -689,7 +702,9 @@ def build_workbook(
     _capabilities(wb.create_sheet("Capabilities"), matrix)
     horizon = e.params["horizon_months"]
     summary = wb.create_sheet("Summary", 1)
-    ranges = _cashflows(wb.create_sheet("Cash flows"), horizon)
+    flows = wb.create_sheet("Cash flows")
+    ranges = _cashflows(flows, horizon)
+    _illustrative_note(flows, f"A{horizon + 3}", e)
     _summary(wb, summary, e, ranges, horizon)
     _sensitivity(wb, wb.create_sheet("Sensitivity"), e)
     _simulation(wb.create_sheet("Simulation"), e)

@@ -421,6 +421,9 @@ def _durations(src: _Csv, values: pd.Series, what: str) -> np.ndarray:
     return out
 
 
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
 def same_person(name: str) -> str:
     """One spelling per technician: trimmed, inner spaces collapsed, e-mail addresses (which are
     case-insensitive in practice) folded to lower case.
@@ -429,9 +432,11 @@ def same_person(name: str) -> str:
     --------
     >>> [same_person(n) for n in ("alice@x.com", " Alice@X.com ", "ALICE@x.com", " Bob  Lee ")]
     ['alice@x.com', 'alice@x.com', 'alice@x.com', 'Bob Lee']
+    >>> same_person("@SUM(1+1)")  # not an address: kept as written
+    '@SUM(1+1)'
     """
     name = " ".join(name.split())
-    return name.casefold() if "@" in name else name
+    return name.casefold() if _EMAIL.fullmatch(name) else name
 
 
 def _finish(
@@ -787,8 +792,8 @@ def load_export(path: str | Path, timezone: str | None = None) -> LoadedExport:
         kinds = "; ".join(f"{f.name}: {f.description}" for f in FORMATS)
         # The line is not quoted: a file that is not an export may hold anything (a password).
         raise InputError(
-            f"not a pilot export: its first line ({len(header)} fields) is none of the headers "
-            f"rhmodel reads — accepted: {kinds}",
+            f"no recognisable header: the first line ({len(header)} fields) is none of the "
+            f"headers rhmodel reads — accepted: {kinds}",
             file=str(path),
             line=1,
         )
