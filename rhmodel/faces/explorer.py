@@ -206,8 +206,36 @@ class Explorer:
         """The parameters with every control's value applied (validated: may raise)."""
         # Only what was changed: an untouched control keeps the file's value as written (a
         # range stays a range, with its illustrative flag and source).
-        changes = {k: ctl.value for k, ctl in self.controls.items() if ctl.value != self.base[k]}
+        changes = {
+            k: self._as_written(k, ctl.value)
+            for k, ctl in self.controls.items()
+            if ctl.value != self.base[k]
+        }
         return self.base.with_values(changes)
+
+    def _as_written(self, key: str, new: Any) -> Any:
+        """``new`` in the form the file gave ``key``: a range keeps its bounds (the control moves
+        its most likely value), and the value's own flag, source and note are kept."""
+        v = self.base.value(key)
+        if v.uncertain is None and not (v.explicit_source or v.note or v.illustrative):
+            return new
+        u = v.uncertain
+        if u is not None and not u.low <= new <= u.high:
+            raise InputError(
+                f"{new:g} is outside the range given for it ({u.low:g} to {u.high:g}) — a value "
+                "inside it, or change the range in the parameters file",
+                key=key,
+            )
+        written: dict[str, Any] = (
+            {"value": new} if u is None else {"low": u.low, "mode": new, "high": u.high}
+        )
+        if v.illustrative and v.origin == "file":
+            written["illustrative"] = True
+        if v.explicit_source:
+            written["source"] = v.source
+        if v.note:
+            written["note"] = v.note
+        return written
 
     def _changed(self, _change: dict[str, Any]) -> None:
         try:

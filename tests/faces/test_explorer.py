@@ -123,7 +123,10 @@ def test_every_control_takes_its_bounds_from_the_schema():
 
 
 def test_a_value_outside_the_seed_range_is_taken_not_clamped():
-    explorer = Explorer.from_file(SAMPLE_PARAMS_FILE)
+    from rhmodel.edges.paramfile import load_parameters
+
+    # a plain price (not a range): any price the schema accepts is taken as typed
+    explorer = Explorer(load_parameters(SAMPLE_PARAMS_FILE, ["logmein.price_per_agent_month=45"]))
     explorer.controls["logmein.price_per_agent_month"].value = 120.0
     assert explorer.evaluation.params["logmein.price_per_agent_month"] == 120.0
     explorer.controls["logmein.months_to_renewal"].value = 200
@@ -350,3 +353,17 @@ def test_explorer_caps_and_culls_its_kernels(tmp_path):
         proc.terminate()
         proc.wait(timeout=30)
         log.close()
+
+
+def test_moving_a_ranged_input_moves_its_mode_and_keeps_range_flag_and_source(tmp_path):
+    explorer = Explorer.from_file(SAMPLE_PARAMS_FILE)
+    explorer.controls["logmein.price_per_agent_month"].value = 60.0
+    v = explorer.evaluation.params.value("logmein.price_per_agent_month")
+    assert (v.uncertain.low, v.uncertain.mode, v.uncertain.high) == (29, 60, 94)
+    assert v.illustrative
+    explorer.controls["logmein.price_per_agent_month"].value = 120.0  # outside the range
+    assert "outside the range given for it (29 to 94)" in explorer.message.value
+    assert explorer.evaluation.params["logmein.price_per_agent_month"] == 60
+    saved = explorer.save_yaml(tmp_path / "saved.yaml")
+    again = Explorer.from_file(saved).evaluation.params.value("logmein.price_per_agent_month")
+    assert again.uncertain == v.uncertain and again.illustrative
