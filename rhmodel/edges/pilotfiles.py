@@ -33,9 +33,10 @@ def load_pilot(
     headroom: float = 0.2,
     growth: float = 0.0,
     seed: int = 0,
+    date_order: str | None = None,
 ) -> PilotReport:
     """Read pilot exports (files or folders) and size the residual pool per incumbent tool."""
-    loaded = load_exports(paths, timezone)
+    loaded = load_exports(paths, timezone, date_order)
     return summarise_pilot(
         loaded,
         matrix,
@@ -68,6 +69,7 @@ def pilot_report(params: Parameters) -> PilotReport | None:
         params["pilot.target_blocking"],
         params["pilot.headroom"],
         params["pilot.growth"],
+        None if params["pilot.date_order"] == "auto" else params["pilot.date_order"],
     )
 
 
@@ -79,6 +81,7 @@ def _cached_pilot(
     target_blocking: float,
     headroom: float,
     growth: float,
+    date_order: str | None,
 ) -> PilotReport:
     return load_pilot(
         [Path(p) for p, _, _ in stamp],
@@ -88,4 +91,5 @@ def _cached_pilot(
         target_blocking=target_blocking,
         headroom=headroom,
         growth=growth,
+        date_order=date_order,
     )

@@ -233,6 +233,13 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="G",
         help="expected growth of residual work (default 0)",
     )
+    po.add_argument(
+        "--date-order",
+        choices=("dmy", "mdy"),
+        default=None,
+        help="day/month order of dates such as 01/02/2026 when no day above 12 settles it "
+        "(default: pilot.date_order)",
+    )
     po.add_argument("--format", choices=("table", "json"), default="table")
     po.set_defaults(func=_cmd_pool)
 
@@ -578,6 +585,8 @@ def _cmd_pool(args: argparse.Namespace) -> int:
         ),
         headroom=args.headroom if args.headroom is not None else params["pilot.headroom"],
         growth=args.growth if args.growth is not None else params["pilot.growth"],
+        date_order=args.date_order
+        or (None if params["pilot.date_order"] == "auto" else params["pilot.date_order"]),
     )
     from rhmodel.core.pilot.evidence import undeclared_needs
 

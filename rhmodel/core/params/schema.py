@@ -421,6 +421,15 @@ SCHEMA: tuple[Spec, ...] = (
     ),
     Spec("pilot.timezone", "text", "", "business time zone of the pilot exports (IANA name)"),
     Spec(
+        "pilot.date_order",
+        "choice",
+        "",
+        "day/month order of dates such as 01/02/2026 in the exports: auto (from the files: "
+        "a day above 12 settles it), dmy or mdy",
+        default="auto",
+        choices=("auto", "dmy", "mdy"),
+    ),
+    Spec(
         "pilot.target_blocking",
         "float",
         "fraction 0–1",

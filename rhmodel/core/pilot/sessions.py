@@ -14,6 +14,7 @@ reason         reason code given in the export ('' when none)
 session_type   the vendor's session type, lower case ('' when none)
 sharer         the person helped, an e-mail address when known ('' when none)
 platform       the helped device's platform (``windows``, ``linux``, ...; '' when unknown)
+ticket         a ticket reference the export links the session to ('' when none)
 file, line     where the record was read (line as an editor shows it, header = line 1)
 =============  ==========================================================================
 """
@@ -51,6 +52,7 @@ COLUMNS: tuple[str, ...] = (
     "session_type",
     "sharer",
     "platform",
+    "ticket",
     "file",
     "line",
 )

@@ -1,0 +1,209 @@
+"""BeyondTrust Remote Support (formerly Bomgar) session reports.
+
+``beyondtrust_xml``
+    The reporting API's ``SupportSession`` report (``/api/reporting?generate_report=
+    SupportSession``): ``session_list/session[@lsid]`` with ``start_time[@timestamp]``,
+    ``end_time[@timestamp]``, ``duration``, ``jumpoint``, ``jump_group``, ``external_key``,
+    ``primary_rep``, ``customer_list/customer`` (``username``, ``os``), in either namespace
+    (``beyondtrust.com`` or the older ``bomgar.com``) and any encoding PowerShell saves (a UTF-8
+    BOM, UTF-16).
+``beyondtrust_csv``
+    The same fields as CSV (``lsid, session_type, start_time, end_time, duration, primary_rep,
+    customer_os, customer_username, external_key``, optional ``jumpoint, jump_group``).
+``beyondtrust_login_csv``
+    The /login "Support Sessions" report downloaded as CSV (``Session ID, Session Sequence
+    Number, Started, Ended, Representative's Name, ..., Jumpoint, Jump Group, External Key,
+    Customer's Name, ..., Session Type, ..., Additional Representatives, ...``), times like
+    ``2026-11-24 09:00:00 EST``.
+
+What rhmodel reads: a session that went through a Jump Client, Jumpoint or jump group is
+unattended access to a machine (``session_type`` is documented as always ``support`` and says
+nothing); ``external_key`` is where integrations such as ServiceNow write the ticket number, so
+it is a reason only when it is one of the reason codes and otherwise a ticket reference; a
+session no representative joined (the customer left the queue) is skipped and counted; a running
+session's end may be absent, empty or ``timestamp="0"``. BeyondTrust licenses logged-in
+representatives (concurrent); the session's technician is its primary representative.
+Representatives who were only invited are not yet counted (see the README).
+"""
+
+from __future__ import annotations
+
+import xml.parsers.expat
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from rhmodel.edges.exports.frame import LoadedExport, finish
+from rhmodel.edges.exports.table import Table, table_from_rows
+from rhmodel.edges.exports.times import ReadOptions, end_or_duration, timestamps
+from rhmodel.errors import InputError
+
+__all__ = ["FORMATS", "load_csv", "load_login_csv", "load_xml", "xml_table"]
+
+FORMATS = (
+    (
+        "beyondtrust_login_csv",
+        (("sessionid",), ("started",), ("ended",), ("representativesname",)),
+        "BeyondTrust /login Support Sessions CSV: Session ID, Started, Ended, "
+        "Representative's Name, ...",
+    ),
+    (
+        "beyondtrust_csv",
+        (
+            ("lsid",),
+            ("starttime",),
+            ("endtime", "duration"),
+            ("primaryrep", "repusername", "repdisplayname"),
+        ),
+        "BeyondTrust SupportSession: lsid, start_time, end_time, primary_rep, ...",
+    ),
+)
+
+_JUMP = ("jumpoint", "jumpgroup", "jumpclient")
+
+
+def _session_type(src: Table) -> pd.Series:
+    """``unattended (jump)`` where a Jump Client / Jumpoint / jump group was used, else the
+    session type as written (``support``: attended)."""
+    jumped = np.zeros(len(src.frame), dtype=bool)
+    for alias in _JUMP:
+        if src.has(alias):
+            jumped |= (src.col(alias) != "").to_numpy()
+    written = src.col("sessiontype")
+    written = written.where(written != "", "support")
+    return written.where(~jumped, "unattended (jump)")
+
+
+def load_csv(src: Table, opts: ReadOptions) -> LoadedExport:
+    start = timestamps(src, src.col("starttime"), "start_time", opts)
+    end = end_or_duration(src, start, opts, ("endtime",), ("duration",))
+    rep = src.first_filled("primaryrep", "repusername", "repdisplayname")
+    return finish(
+        src,
+        "beyondtrust_csv",
+        session_id=src.col("lsid"),
+        tool="beyondtrust",
+        start=start,
+        end=end,
+        technician=rep,
+        reason=src.first_filled("externalkey", "reason"),
+        session_type=_session_type(src),
+        sharer=src.first_filled("customerusername", "username", "customeremail"),
+        platform=src.col("customeros", "os"),
+        skip={"no representative joined": (rep == "").to_numpy()},
+    )
+
+
+def load_login_csv(src: Table, opts: ReadOptions) -> LoadedExport:
+    start = timestamps(src, src.col("started"), "Started", opts)
+    end = end_or_duration(src, start, opts, ("ended",), ("representativestimeinvolved",))
+    rep = src.col("representativesname")
+    sequence = src.col("sessionsequencenumber")
+    # one row per session sequence: a session handed on is one row per sequence number
+    ids = src.col("sessionid").where(sequence == "", src.col("sessionid") + "#" + sequence)
+    return finish(
+        src,
+        "beyondtrust_login_csv",
+        session_id=ids,
+        tool="beyondtrust",
+        start=start,
+        end=end,
+        technician=rep,
+        reason=src.col("externalkey"),
+        session_type=_session_type(src),
+        sharer=src.first_filled("customersemail", "customersname"),
+        platform=src.col("customersos", "os"),
+        skip={"no representative joined": (rep == "").to_numpy()},
+    )
+
+
+def xml_table(path: Path, data: bytes) -> Table:
+    """Stream ``session_list/session`` elements with expat, keeping each one's line."""
+    rows: list[dict[str, str]] = []
+    stack: list[str] = []
+    current: dict[str, str] | None = None
+    text: list[str] = []
+    parser = xml.parsers.expat.ParserCreate()
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        nonlocal current
+        tag = tag.rsplit(":", 1)[-1].rsplit("}", 1)[-1]
+        stack.append(tag)
+        text.clear()
+        if tag == "session" and len(stack) == 2:
+            current = {"lsid": attrs.get("lsid", ""), "_line": str(parser.CurrentLineNumber)}
+        elif current is not None and tag in ("start_time", "end_time") and len(stack) == 3:
+            current[tag] = attrs.get("timestamp", "")
+        elif current is not None and tag == "primary_rep" and len(stack) == 3:
+            current["primary_rep_id"] = attrs.get("id", "")
+
+    def end(tag: str) -> None:
+        nonlocal current
+        tag = tag.rsplit(":", 1)[-1].rsplit("}", 1)[-1]
+        value = "".join(text).strip()
+        if current is not None:
+            inside_customer = "customer" in stack
+            if tag in ("session_type", "duration", "external_key") and len(stack) == 3:
+                current[tag] = value
+            elif tag in ("jumpoint", "jump_group") and len(stack) == 3:
+                current[tag] = value or "yes"  # present at all: the session went through it
+            elif tag == "primary_rep" and len(stack) == 3:
+                current["primary_rep"] = value or current.get("primary_rep_id", "")
+            elif (tag in ("start_time", "end_time") and not current.get(tag)) or (
+                inside_customer and tag in ("username", "os") and tag not in current
+            ):
+                # a timestamp attribute wins over the element text; the first customer is
+                # the primary one
+                current[tag] = value
+        if tag == "session" and len(stack) == 2 and current is not None:
+            rows.append(current)
+            current = None
+        stack.pop()
+        text.clear()
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = text.append
+    try:
+        parser.Parse(data, True)
+    except xml.parsers.expat.ExpatError as exc:
+        raise InputError(
+            f"not well-formed XML ({xml.parsers.expat.errors.messages[exc.code]})"
+            " — a BeyondTrust SupportSession report",
+            file=str(path),
+            line=exc.lineno,
+        ) from None
+    if not rows:
+        raise InputError(
+            "no <session> elements under <session_list> — a BeyondTrust "
+            "SupportSession report (api/reporting?generate_report=SupportSession)",
+            file=str(path),
+        )
+    header = sorted({k for r in rows for k in r if k != "_line"})
+    return table_from_rows(
+        path,
+        header,
+        [[r.get(k, "") for k in header] for r in rows],
+        [int(r["_line"]) for r in rows],
+    )
+
+
+def load_xml(src: Table, opts: ReadOptions) -> LoadedExport:
+    start = timestamps(src, src.col("starttime"), "start_time", opts)
+    end = end_or_duration(src, start, opts, ("endtime",), ("duration",))
+    rep = src.col("primaryrep")
+    return finish(
+        src,
+        "beyondtrust_xml",
+        session_id=src.col("lsid"),
+        tool="beyondtrust",
+        start=start,
+        end=end,
+        technician=rep,
+        reason=src.col("externalkey"),
+        session_type=_session_type(src),
+        sharer=src.col("username"),
+        platform=src.col("os"),
+        skip={"no representative joined": (rep == "").to_numpy()},
+    )
