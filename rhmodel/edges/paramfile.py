@@ -84,6 +84,15 @@ def load_parameters(path: str | Path, overrides: Sequence[str] = ()) -> Paramete
     """
     doc = load_yaml(path)
     params = parse_parameters(doc, overrides, base_dir=Path(path).resolve().parent)
+    for i, name in enumerate(params["pilot.reasons"] or ()):
+        if not (params.base_dir / name).is_file():
+            raise InputError(
+                f"reason log not found ({excerpt(name)}, looked in {params.base_dir}) — a CSV or "
+                "XLSX file, relative to the parameters file",
+                file=str(path),
+                line=doc.line_of(f"pilot.reasons[{i}]"),
+                key="pilot.reasons",
+            )
     for i, name in enumerate(params["pilot.files"] or ()):
         problem = pilot_path_problem(params.base_dir / name)
         if problem == "no such file or folder":

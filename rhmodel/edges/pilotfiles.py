@@ -19,6 +19,7 @@ from rhmodel.core.params import Parameters
 from rhmodel.core.pilot.evidence import PilotReport, summarise_pilot
 from rhmodel.edges.bundled import load_capabilities
 from rhmodel.edges.exports import expand_paths, load_exports
+from rhmodel.edges.reasonlog import read_reason_log
 
 __all__ = ["load_pilot", "pilot_paths", "pilot_report"]
 
@@ -34,9 +35,12 @@ def load_pilot(
     growth: float = 0.0,
     seed: int = 0,
     date_order: str | None = None,
+    reasons: Iterable[str | Path] = (),
 ) -> PilotReport:
-    """Read pilot exports (files or folders) and size the residual pool per incumbent tool."""
+    """Read pilot exports (files or folders) and the help desk's reason logs, and size the
+    residual pool per incumbent tool."""
     loaded = load_exports(paths, timezone, date_order)
+    log = read_reason_log(reasons)
     return summarise_pilot(
         loaded,
         matrix,
@@ -46,6 +50,7 @@ def load_pilot(
         headroom=headroom,
         growth=growth,
         seed=seed,
+        reason_log=log,
     )
 
 
@@ -62,8 +67,11 @@ def pilot_report(params: Parameters) -> PilotReport | None:
     # The same exports are read once per process even when several steps ask (the parameters'
     # residual pool, the workbook, the memo); a changed file has a new mtime and size.
     stamp = tuple((str(f.resolve()), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+    logs = [params.base_dir / name for name in params["pilot.reasons"] or ()]
+    log_stamp = tuple((str(f.resolve()), f.stat().st_mtime_ns, f.stat().st_size) for f in logs)
     return _cached_pilot(
         stamp,
+        log_stamp,
         params["pilot.timezone"],
         tuple(params["pilot.tenant_domains"] or ()),
         params["pilot.target_blocking"],
@@ -76,6 +84,7 @@ def pilot_report(params: Parameters) -> PilotReport | None:
 @lru_cache(maxsize=4)
 def _cached_pilot(
     stamp: tuple[tuple[str, int, int], ...],
+    log_stamp: tuple[tuple[str, int, int], ...],
     timezone: str | None,
     domains: tuple[str, ...],
     target_blocking: float,
@@ -92,4 +101,5 @@ def _cached_pilot(
         headroom=headroom,
         growth=growth,
         date_order=date_order,
+        reasons=[Path(p) for p, _, _ in log_stamp],
     )

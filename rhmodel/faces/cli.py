@@ -234,6 +234,13 @@ def _build_parser() -> argparse.ArgumentParser:
         help="expected growth of residual work (default 0)",
     )
     po.add_argument(
+        "--reasons",
+        action="append",
+        default=None,
+        metavar="LOG",
+        help="the help desk's reason log, CSV or XLSX (repeatable; default: pilot.reasons)",
+    )
+    po.add_argument(
         "--date-order",
         choices=("dmy", "mdy"),
         default=None,
@@ -242,6 +249,16 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     po.add_argument("--format", choices=("table", "json"), default="table")
     po.set_defaults(func=_cmd_pool)
+
+    pt = sub.add_parser(
+        "pilot-template",
+        help="the reason-log workbook the help desk fills in during the pilot",
+        description="Write the reason log as a workbook: instructions, a drop-down of reason "
+        "codes with their meaning, date and ticket columns, a protected header. Fill it in "
+        "during the pilot and give it to `rhmodel pool --reasons` or pilot.reasons.",
+    )
+    pt.add_argument("--out", required=True, metavar="FILE.xlsx", help="workbook to write")
+    pt.set_defaults(func=_cmd_pilot_template)
 
     sa = sub.add_parser(
         "sample",
@@ -587,6 +604,9 @@ def _cmd_pool(args: argparse.Namespace) -> int:
         growth=args.growth if args.growth is not None else params["pilot.growth"],
         date_order=args.date_order
         or (None if params["pilot.date_order"] == "auto" else params["pilot.date_order"]),
+        reasons=args.reasons
+        if args.reasons is not None
+        else [params.base_dir / n for n in params["pilot.reasons"] or ()],
     )
     from rhmodel.core.pilot.evidence import undeclared_needs
 
@@ -617,6 +637,30 @@ def _cmd_pool(args: argparse.Namespace) -> int:
                     100,
                 )
             )
+    return 0
+
+
+def _cmd_pilot_template(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from rhmodel.edges.reasonlog import write_template
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".xlsx":
+        raise InputError(
+            f"the template must end in .xlsx ({out.name!r}) — e.g. --out reason-log.xlsx",
+            file="--out",
+        )
+    if not out.parent.exists():
+        raise InputError(f"folder does not exist ({out.parent}) — create it first", file="--out")
+    try:
+        write_template(out)
+    except OSError as exc:
+        raise InputError(
+            f"cannot write the template ({exc.strerror or exc}) — a writable file path",
+            file=str(out),
+        ) from None
+    _emit(f"wrote {out}: fill in the sheet 'Reason log' during the pilot")
     return 0
 
 

@@ -404,7 +404,38 @@ class RenewalPack:
             numeric=(2, 3, 4, 5, 6),
         )
         body += _figure(daily_peaks_figure(r), "daily peaks")
+        body += self._unexplained(r)
         return _section("Pilot evidence and the residual pool", body)
+
+    def _unexplained(self, r: PilotReport, limit: int = 30) -> str:
+        """The incumbent sessions nobody can explain yet: the list to chase."""
+        if not r.unexplained_sessions:
+            return ""
+        s = r.sessions[r.sessions["klass"] == "unexplained"].sort_values("start")
+        rows = [
+            [
+                x.tool,
+                x.session_id,
+                dt.datetime.fromtimestamp(x.start, dt.UTC).strftime("%Y-%m-%d %H:%M"),
+                x.technician,
+                x.ticket,
+                f"{Path(x.file).name}:{x.line}",
+            ]
+            for x in s.head(limit).itertuples()
+        ]
+        wider = "; ".join(
+            f"{t}: {z.recommended_licenses} for residual work, "
+            f"{z.recommended_licenses_with_unexplained} with the unexplained"
+            for t, z in r.tools.items()
+        )
+        more = f" (the first {limit} shown)" if len(s) > limit else ""
+        return (
+            f"<h3>Unexplained sessions to chase: {r.unexplained_sessions:,}{more}</h3>"
+            "<p>The export cannot tell whether Remote Help could have served these, and no "
+            "reason covers them. They are not counted as movable. Pool to keep: "
+            f"{_e(wider)}.</p>"
+            + _table(["Tool", "Session", "Start (UTC)", "Technician", "Ticket", "Where"], rows)
+        )
 
     def pilot_detail(self) -> Html:
         """Concurrency over the pilot and time at or above N, per incumbent tool."""
@@ -413,7 +444,11 @@ class RenewalPack:
         from rhmodel.faces.plots import concurrency_figure, time_at_or_above_figure
 
         r = self.pilot
-        files = _table(["File", "Format", "Records"], [list(f) for f in r.files], numeric=(2,))
+        files = _table(
+            ["File", "Format", "Records"],
+            [[f.path, f.format, f.records] for f in r.files],
+            numeric=(2,),
+        )
         return _section(
             "Pilot detail",
             files

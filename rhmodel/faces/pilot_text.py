@@ -40,8 +40,19 @@ def pilot_text(r: PilotReport) -> str:
     if r.incumbent_movable:
         out.append(
             wrap(
-                f"  {r.incumbent_movable:,} incumbent sessions showed nothing that "
-                "needed the incumbent: that work can move to Remote Help.",
+                f"  {r.incumbent_movable:,} incumbent sessions were internal, attended work on "
+                "a platform Remote Help supports: that work can move to Remote Help.",
+                100,
+                indent="  ",
+            )
+        )
+    if r.unexplained_sessions:
+        out.append(
+            wrap(
+                f"  {r.unexplained_sessions:,} incumbent sessions are unexplained: the export "
+                "cannot tell whether Remote Help could have served them and no reason covers "
+                "them. Chase them before the renewal (add them to the reason log); they are "
+                "not counted as movable.",
                 100,
                 indent="  ",
             )
@@ -55,6 +66,17 @@ def pilot_text(r: PilotReport) -> str:
                 indent="  ",
             )
         )
+    for tool, z in r.tools.items():
+        wider = z.recommended_licenses_with_unexplained
+        if wider is not None and wider != z.recommended_licenses:
+            out.append(
+                wrap(
+                    f"  {tool}: keep {z.recommended_licenses} for the residual work; "
+                    f"{wider} if the unexplained sessions turn out to be residual too.",
+                    100,
+                    indent="  ",
+                )
+            )
     if r.tools:
         out.append("")
         s = r.settings
@@ -122,6 +144,9 @@ def pilot_text(r: PilotReport) -> str:
                 )
     out.append("")
     out.append("Files:")
-    for path, fmt, n in r.files:
-        out.append(wrap(f"  {path} ({fmt}, {n:,} records)", 100, indent="    "))
+    for f in r.files:
+        skipped = "".join(f"; {n:,} rows skipped: {why}" for why, n in f.skipped.items())
+        out.append(
+            wrap(f"  {f.path} ({f.format}, {f.records:,} records{skipped})", 100, indent="    ")
+        )
     return "\n".join(out)

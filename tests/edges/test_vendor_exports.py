@@ -319,3 +319,107 @@ def test_intune_admin_center_grid_export(tmp_path):
     starts = sorted(loaded.sessions["start"])
     assert starts == [_utc("2026-11-24T14:05:12"), _utc("2026-11-24T18:00:00")]  # EST
     assert _figures([f], timezone="America/New_York")["open_sessions"] == 1
+
+
+def test_every_incumbent_session_ends_in_one_class(tmp_path):
+    """movable only when the export shows internal, attended, supported work; unexplained is
+    never movable; a running session's technician still needs a named licence."""
+    f = tmp_path / "lmi.csv"
+    f.write_text(
+        "Session ID,Start Time,End Time,Technician Email,Session Type,Platform,Customer Email\n"
+        # internal, attended (PIN code), Windows: movable
+        "m1,2026-11-24T09:00:00Z,2026-11-24T09:30:00Z,ann@example.com,PIN Code,Windows 11,kim@example.com\n"
+        # attended, Windows, but no customer e-mail: the export cannot tell -> unexplained
+        "m2,2026-11-24T09:10:00Z,2026-11-24T09:40:00Z,bo@example.com,PIN Code,Windows 11,\n"
+        # unattended: residual
+        "m3,2026-11-24T09:20:00Z,2026-11-24T09:50:00Z,cy@example.com,Unattended,Windows 11,kim@example.com\n"
+        # a partner's customer (external), still running at export: residual, open
+        "m4,2026-11-24T09:25:00Z,,dee@example.com,PIN Code,macOS 14,lee@partner.org\n"
+    )
+    r = load_pilot([f], load_capabilities(), tenant_domains=["example.com"], headroom=0.0)
+    assert r.sessions_by_class == {"remote_help": 0, "movable": 1, "residual": 2, "unexplained": 1}
+    assert r.unexplained_sessions == 1 and r.incumbent_movable == 1
+    assert r.residual_by_reason == {"unattended": 1, "external": 1}
+    lmi = r.tools["logmein_resolve"]
+    # named agents: cy (finished) and dee (running at export) did residual work -> 2
+    assert lmi.distinct_technicians == 2 and lmi.recommended_licenses == 2
+    # if bo's unexplained session turns out residual: 3
+    assert lmi.recommended_licenses_with_unexplained == 3
+    d = jsonable(r)
+    assert d["files"][0]["rows"] == 4 and d["files"][0]["skipped"] == {}
+    assert d["tools"]["logmein_resolve"]["recommended_licenses_with_unexplained"] == 3
+
+
+def test_the_reason_log_end_to_end(tmp_path):
+    """pilot-template -> the help desk fills it in -> pool --reasons -> the figures follow."""
+    import subprocess
+    import sys
+
+    import openpyxl
+
+    def rh(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "rhmodel", *map(str, args)],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    export = tmp_path / "rescue.txt"
+    export.write_bytes(_rescue_text().encode())
+    # 5001 (PIN code, no customer e-mail) is unexplained before the log says anything
+    before = json.loads(
+        rh("pool", export, "--timezone", "America/New_York", "--format", "json").stdout
+    )
+    assert before["sessions_by_class"]["unexplained"] == 1
+    assert rh("pilot-template", "--out", "log.xlsx").returncode == 0
+    book = openpyxl.load_workbook(tmp_path / "log.xlsx")
+    log = book["Reason log"]
+    assert [c.value for c in log[1]] == [
+        "date",
+        "session_id",
+        "ticket",
+        "technician",
+        "reason",
+        "note",
+    ]
+    assert log.protection.sheet and log.data_validations.dataValidation  # header locked, drop-down
+    assert "recording" in log.data_validations.dataValidation[0].formula1
+    # the help desk logs the ticket of 5001, and one entry that matches no session
+    for row, values in (
+        (2, [None, None, "inc0012345", "ann@example.com", "recording", "audit"]),
+        (3, [None, "9999", None, None, "pam", "typo in the id"]),
+    ):
+        for col, value in enumerate(values, start=1):
+            log.cell(row=row, column=col, value=value)
+    book.save(tmp_path / "log.xlsx")
+    after = rh(
+        "pool",
+        export,
+        "--timezone",
+        "America/New_York",
+        "--reasons",
+        "log.xlsx",
+        "--format",
+        "json",
+    )
+    assert after.returncode == 0, after.stderr
+    d = json.loads(after.stdout)
+    assert d["sessions_by_class"] == {
+        "remote_help": 0,
+        "movable": 0,
+        "residual": 3,
+        "unexplained": 0,
+    }
+    assert d["residual_by_reason"] == {"unattended": 1, "recording": 1, "pam": 1}
+    assert d["reasons_log"] == {"matched": 1, "unmatched": 1}
+    assert any("log.xlsx:3 (9999)" in w for w in d["warnings"])
+    # a CSV log with a code that is not one: one error line naming the row
+    (tmp_path / "bad.csv").write_text("session_id,reason\n5001,recordings\n")
+    bad = rh("pool", export, "--timezone", "America/New_York", "--reasons", "bad.csv")
+    assert bad.returncode == 2
+    assert (
+        bad.stderr.startswith("error: ")
+        and "bad.csv:2: unknown reason code ('recordings')" in bad.stderr
+    )

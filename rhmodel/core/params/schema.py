@@ -419,6 +419,14 @@ SCHEMA: tuple[Spec, ...] = (
         maximum=365,
         figure=False,
     ),
+    Spec(
+        "pilot.reasons",
+        "paths",
+        "",
+        "the help desk's reason logs (CSV or XLSX from rhmodel pilot-template), relative to the "
+        "parameters file",
+        default=(),
+    ),
     Spec("pilot.timezone", "text", "", "business time zone of the pilot exports (IANA name)"),
     Spec(
         "pilot.date_order",

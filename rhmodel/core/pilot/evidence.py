@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -29,8 +30,22 @@ import pandas as pd
 from rhmodel.core.capabilities import CapabilityMatrix
 from rhmodel.core.params import Parameters, Value
 from rhmodel.core.pilot.pool import ToolSizing, size_tool
-from rhmodel.core.pilot.sessions import OPEN, classify, merge_sessions
-from rhmodel.core.products import CONTRACTS, INCUMBENTS, PRODUCTS, REASON_CODES, Contract
+from rhmodel.core.pilot.sessions import (
+    CLASSES,
+    OPEN,
+    ReasonEntry,
+    apply_reason_log,
+    classify,
+    merge_sessions,
+)
+from rhmodel.core.products import (
+    CONTRACTS,
+    INCUMBENTS,
+    PRODUCTS,
+    REASON_CODES,
+    Contract,
+    contract_for,
+)
 from rhmodel.errors import InputError
 
 __all__ = [
@@ -54,11 +69,14 @@ def _utc_iso(seconds: int) -> str:
 
 
 class ExportRead(NamedTuple):
-    """One export file as read: where, in which format, how many records."""
+    """One export file as read: where, in which format, how many sessions (``records``), how
+    many rows it had and which were skipped as not sessions (reason → count)."""
 
     path: str
     format: str
     records: int
+    rows: int = 0
+    skipped: dict[str, int] = {}  # noqa: RUF012 - a NamedTuple default, never mutated
 
 
 @dataclass(frozen=True)
@@ -94,6 +112,9 @@ class PilotReport:
     last_start: int | None = field(metadata={"to_json": _utc_iso})
     settings: PilotSettings = field(default_factory=lambda: PilotSettings(0.01, 0.2, 0.0))
     warnings: tuple[str, ...] = ()
+    sessions_by_class: dict[str, int] = field(default_factory=dict)
+    unexplained_sessions: int = 0
+    reasons_log: dict[str, int] = field(default_factory=lambda: {"matched": 0, "unmatched": 0})
     sessions: pd.DataFrame = field(
         repr=False, default_factory=pd.DataFrame, metadata={"json": False}
     )
@@ -109,6 +130,7 @@ def summarise_pilot(
     headroom: float = 0.2,
     growth: float = 0.0,
     seed: int = 0,
+    reason_log: Sequence[ReasonEntry] = (),
 ) -> PilotReport:
     """Merge, classify and size: the pure part of :func:`load_pilot`.
 
@@ -126,8 +148,11 @@ def summarise_pilot(
         Erlang B target (fraction), and the fractions added to the evidence.
     seed : int
         Seed of the bootstrap interval.
+    reason_log : sequence of ReasonEntry
+        The help desk's reason log: reasons for sessions the export cannot explain.
     """
     merged, dropped = merge_sessions([x.sessions for x in loaded])
+    merged, log_matched, log_unmatched = apply_reason_log(merged, reason_log)
     classified = classify(merged, matrix, tenant_domains).sessions
     tz = timezone or "UTC"
     by_tool = {t: int(n) for t, n in classified["tool"].value_counts().items()}
@@ -139,6 +164,14 @@ def summarise_pilot(
     starts_all = classified["start"].to_numpy(dtype=np.int64)
     span = (int(starts_all.min()), int(starts_all.max())) if len(starts_all) else None
     warnings = [note for x in loaded for note in getattr(x, "notes", ())]
+    if log_unmatched:
+        shown = ", ".join(
+            f"{Path(e.file).name}:{e.line} ({e.session_id or e.ticket})" for e in log_unmatched[:5]
+        )
+        more = f" and {len(log_unmatched) - 5:,} more" if len(log_unmatched) > 5 else ""
+        warnings.append(
+            f"{len(log_unmatched):,} reason-log entries match no incumbent session: {shown}{more}"
+        )
     if span is not None:
         days = (span[1] - span[0]) / 86_400
         if days > MAX_PILOT_DAYS:
@@ -155,30 +188,45 @@ def summarise_pilot(
                 f"the pilot's sessions span {days:,.0f} days, longer than the 30–60 day pilot "
                 "the seed recommends: check that the exports cover the pilot only"
             )
+    klass = classified["klass"].to_numpy()
+    unexplained = klass == "unexplained"
     tools: dict[str, ToolSizing] = {}
     for tool in INCUMBENTS:
         if tool not in by_tool:
             continue
-        mask = residual & complete & (classified["tool"] == tool).to_numpy()
-        rows = classified.loc[mask]
-        tech_codes, _ = pd.factorize(rows["technician"])
-        tools[tool] = size_tool(
-            tool,
-            tech_codes.astype(np.int64),
-            rows["start"].to_numpy(dtype=np.int64),
-            rows["end"].to_numpy(dtype=np.int64),
-            tz,
-            target_blocking=target_blocking,
-            headroom=headroom,
-            growth=growth,
-            seed=seed,
-            span=span,
-        )
+        of_tool = (classified["tool"] == tool).to_numpy()
+        named = contract_for(tool).metric == "named"
+
+        def size(work: np.ndarray, tool: str = tool, named: bool = named) -> ToolSizing:
+            # A named licence is needed by whoever did the work, finished or not; a concurrent
+            # pool is sized on the sessions whose span is known.
+            rows = classified.loc[work & (complete | named)]
+            ends = rows["end"].to_numpy(dtype=np.int64)
+            starts = rows["start"].to_numpy(dtype=np.int64)
+            if named:
+                # still running at export: in use from its start to the last start seen
+                ends = np.where(ends == OPEN, np.maximum(starts + 1, span[1] if span else 0), ends)
+            tech_codes, _ = pd.factorize(rows["technician"])
+            return size_tool(
+                tool,
+                tech_codes.astype(np.int64),
+                starts,
+                ends,
+                tz,
+                target_blocking=target_blocking,
+                headroom=headroom,
+                growth=growth,
+                seed=seed,
+                span=span,
+            )
+
+        sizing = size(residual & of_tool)
+        if (unexplained & of_tool).any():
+            wider = size((residual | unexplained) & of_tool).recommended_licenses
+        else:
+            wider = sizing.recommended_licenses
+        tools[tool] = replace(sizing, recommended_licenses_with_unexplained=wider)
     total = len(classified)
-    incumbent = (classified["tool"] != "remote_help").to_numpy()
-    counts: dict[str, int] = {}
-    for x in loaded:
-        counts[x.path] = len(x.sessions)
     return PilotReport(
         sessions_total=total,
         duplicates_dropped=dropped,
@@ -188,13 +236,25 @@ def summarise_pilot(
         residual_by_reason=by_reason,
         tools=tools,
         open_sessions=int((~complete).sum()),
-        incumbent_movable=int((incumbent & ~residual).sum()),
-        files=tuple(ExportRead(x.path, x.format, len(x.sessions)) for x in loaded),
+        incumbent_movable=int((klass == "movable").sum()),
+        files=tuple(
+            ExportRead(
+                x.path,
+                x.format,
+                len(x.sessions),
+                getattr(x, "rows", len(x.sessions)),
+                dict(getattr(x, "skipped", {})),
+            )
+            for x in loaded
+        ),
         timezone=tz,
         first_start=span[0] if span else None,
         last_start=span[1] if span else None,
         settings=PilotSettings(target_blocking, headroom, growth),
         warnings=tuple(warnings),
+        sessions_by_class={c: int((klass == c).sum()) for c in CLASSES},
+        reasons_log={"matched": log_matched, "unmatched": len(log_unmatched)},
+        unexplained_sessions=int(unexplained.sum()),
         sessions=classified,
     )
 

@@ -357,6 +357,7 @@ class ToolSizing:
         "erlang_c_wait",
         "empirical_blocking",
         "time_at_or_above",
+        "recommended_licenses_with_unexplained",
     )
 
     tool: str
@@ -376,6 +377,7 @@ class ToolSizing:
     recommended_licenses: int
     rule: str
     time_at_or_above: tuple[float, ...] = field(default=(), repr=False)
+    recommended_licenses_with_unexplained: int | None = None
     daily: DailyPeaks | None = field(default=None, repr=False)
 
 

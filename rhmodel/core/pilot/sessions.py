@@ -34,9 +34,12 @@ from rhmodel.core.text import excerpt
 from rhmodel.errors import InputError
 
 __all__ = [
+    "CLASSES",
     "COLUMNS",
     "OPEN",
     "Classified",
+    "ReasonEntry",
+    "apply_reason_log",
     "classify",
     "merge_sessions",
     "normalise_platform",
@@ -81,6 +84,11 @@ _PLATFORM_WORDS = (
     ("suse", "linux"),
 )
 _UNATTENDED_WORDS = ("unattended", "jump", "pre-logon", "prelogon", "system")
+# Session types that say a person was at the device: LogMeIn's PIN code, link and calling card,
+# BeyondTrust's "support" (when no Jump Client or Jumpoint was used), a plain "attended".
+_ATTENDED_WORDS = ("attended", "pin", "link", "calling card", "support", "chat", "invitation")
+#: Every session ends in exactly one class.
+CLASSES: tuple[str, ...] = ("remote_help", "movable", "residual", "unexplained")
 
 
 def normalise_platform(text: str) -> str:
@@ -202,16 +210,34 @@ def _needs(
     return tuple(needs)
 
 
+def _shows_movable(values: dict[str, str], domains: frozenset[str]) -> bool:
+    """Whether the export shows internal, attended work on a platform Remote Help supports (the
+    platform rule has already passed when this is asked; the platform must be known)."""
+    session_type, sharer = values["session_type"], values.get("sharer", "")
+    attended = any(w in session_type for w in _ATTENDED_WORDS) and not any(
+        w in session_type for w in _UNATTENDED_WORDS
+    )
+    internal = bool(domains) and "@" in sharer and sharer.rsplit("@", 1)[1] in domains
+    return attended and internal and bool(values["platform"])
+
+
 def classify(
     sessions: pd.DataFrame, matrix: CapabilityMatrix, tenant_domains: Iterable[str] = ()
 ) -> Classified:
     """Say for each session whether Remote Help served it (or could have) or why not.
 
-    Remote Help sessions are served. An incumbent session is residual when the reason given in
-    its export, or what the export shows (an unattended session type, a sharer outside
-    ``tenant_domains``, a platform Remote Help does not support), fails the seed's per-session
-    rules (:func:`rhmodel.core.decision.classify_session`). An incumbent session with nothing that
-    needs the incumbent could have moved: it is not residual.
+    Every session ends in exactly one class (the ``klass`` column, one of :data:`CLASSES`):
+
+    - ``remote_help``: a Remote Help session;
+    - ``residual``: an incumbent session whose reason (in the export, or in the help desk's
+      reason log) or what the export shows (an unattended session type, a sharer outside
+      ``tenant_domains``, a platform Remote Help does not support) fails the seed's
+      per-session rules (:func:`rhmodel.core.decision.classify_session`);
+    - ``movable``: an incumbent session the export shows to be internal (a sharer inside
+      ``tenant_domains``), attended (a session type such as PIN code, link, support) and on a
+      platform Remote Help supports: Remote Help could have served it;
+    - ``unexplained``: an incumbent session the export cannot tell about and no reason covers.
+      It is never counted as movable: the pilot shows it beside the residual work, to chase.
 
     The rules run once per distinct combination of needs and platform, so 10 million sessions
     cost a group-by, not 10 million rule evaluations.
@@ -223,11 +249,13 @@ def classify(
     if not domains:
         combo_cols.remove("sharer")  # sharers only matter when we know the tenant's domains
     residual = np.zeros(len(df), dtype=bool)
+    shown_movable = np.zeros(len(df), dtype=bool)
     primary = np.full(len(df), "", dtype=object)
     if incumbent.any():
         sub = df.loc[incumbent, combo_cols]
         codes, uniques = pd.factorize(pd.MultiIndex.from_frame(sub.astype(str)))
         is_res = np.zeros(len(uniques), dtype=bool)
+        movable = np.zeros(len(uniques), dtype=bool)
         first = np.full(len(uniques), "", dtype=object)
         for i, combo in enumerate(uniques):
             values = dict(zip(combo_cols, combo, strict=True))
@@ -237,9 +265,16 @@ def classify(
             result = classify_session(matrix, needs, values["platform"] or None)
             is_res[i] = not result.remote_help_ok
             first[i] = result.reasons[0] if result.reasons else ""
+            movable[i] = not is_res[i] and _shows_movable(values, domains)
         residual[incumbent] = is_res[codes]
+        shown_movable[incumbent] = movable[codes]
         primary[incumbent] = first[codes]
-    out = df.assign(residual=residual, primary_reason=primary)
+    klass = np.where(
+        ~incumbent,
+        "remote_help",
+        np.where(residual, "residual", np.where(shown_movable, "movable", "unexplained")),
+    ).astype(object)
+    out = df.assign(residual=residual, primary_reason=primary, klass=klass)
     return Classified(out)
 
 
@@ -283,3 +318,80 @@ def check_reasons(
                 file=file,
                 line=int(lines.iloc[i]),
             )
+
+
+@dataclass(frozen=True)
+class ReasonEntry:
+    """One line of the reason log the help desk keeps during the pilot.
+
+    Attributes
+    ----------
+    session_id, ticket : str
+        What the entry matches: a session's id, or the ticket the session is linked to (at
+        least one is given).
+    reason : str
+        A reason code (:data:`~rhmodel.core.products.REASON_CODES`).
+    technician, note : str
+        Optional context.
+    file : str
+        The log file.
+    line : int
+        The entry's line (row) in it.
+    """
+
+    session_id: str
+    ticket: str
+    reason: str
+    technician: str = ""
+    note: str = ""
+    file: str = ""
+    line: int = 0
+
+
+def apply_reason_log(
+    sessions: pd.DataFrame, entries: Sequence[ReasonEntry]
+) -> tuple[pd.DataFrame, int, tuple[ReasonEntry, ...]]:
+    """Give incumbent sessions without a reason the reason their log entry states.
+
+    An entry matches the incumbent sessions with its session id, or linked to its ticket
+    (compared without case or surrounding spaces). A reason already in the export stays.
+
+    Returns
+    -------
+    (pandas.DataFrame, int, tuple of ReasonEntry)
+        The sessions, how many entries matched a session, and the entries that matched none.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"session_id": ["1", "2"], "tool": ["beyondtrust"] * 2,
+    ...                   "reason": ["", ""], "ticket": ["", "INC7"]})
+    >>> log = [ReasonEntry("1", "", "pam"), ReasonEntry("", "inc7", "recording"),
+    ...        ReasonEntry("9", "", "rmm")]
+    >>> out, matched, unmatched = apply_reason_log(s, log)
+    >>> out["reason"].tolist(), matched, [e.session_id for e in unmatched]
+    (['pam', 'recording'], 2, ['9'])
+    """
+    if not entries or sessions.empty:
+        return sessions, 0, tuple(entries)
+    incumbent = (sessions["tool"] != REMOTE_HELP).to_numpy()
+    ids = sessions["session_id"].astype(str).to_numpy()
+    tickets = sessions["ticket"].astype(str).str.strip().str.casefold().to_numpy()
+    reason = sessions["reason"].to_numpy(dtype=object).copy()
+    by_id = {e.session_id: e.reason for e in entries if e.session_id}
+    by_ticket = {e.ticket.strip().casefold(): e.reason for e in entries if e.ticket.strip()}
+    from_id = pd.Series(ids).map(by_id).to_numpy(dtype=object)
+    from_ticket = pd.Series(tickets).map(by_ticket).to_numpy(dtype=object)
+    given = np.where(pd.notna(from_id), from_id, from_ticket)
+    fill = incumbent & (reason == "") & pd.notna(given)
+    reason[fill] = given[fill]
+    seen_ids = set(ids[incumbent])
+    seen_tickets = set(tickets[incumbent]) - {""}
+    unmatched = tuple(
+        e
+        for e in entries
+        if not (
+            (e.session_id and e.session_id in seen_ids)
+            or (e.ticket.strip() and e.ticket.strip().casefold() in seen_tickets)
+        )
+    )
+    return sessions.assign(reason=reason), len(entries) - len(unmatched), unmatched

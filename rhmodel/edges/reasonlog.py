@@ -1,0 +1,198 @@
+"""The reason log the help desk keeps during the pilot: reading it, and the template to fill in.
+
+None of the vendors' exports says *why* a session needed the incumbent. During the pilot the help
+desk notes it: one row per session that stayed on LogMeIn or BeyondTrust, keyed by the session id
+or by the ticket the session was linked to, with a reason code. ``rhmodel pilot-template`` writes
+the log as a workbook (instructions, a drop-down of reason codes with their meaning, a protected
+header); ``pilot.reasons`` (or ``rhmodel pool --reasons``) reads it back as CSV or XLSX.
+
+Columns (header names match case- and space-insensitively): ``session_id`` and/or ``ticket``
+(at least one per row), ``reason`` (a reason code), optional ``technician``, ``date``, ``note``.
+Empty rows are skipped.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> f = pathlib.Path(tempfile.mkdtemp()) / "log.csv"
+>>> _ = f.write_text("session_id,ticket,reason,note\\n5002,,unattended,server patching\\n")
+>>> [(e.session_id, e.reason, e.line) for e in read_reason_log([f])]
+[('5002', 'unattended', 2)]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from rhmodel.core.pilot.sessions import ReasonEntry
+from rhmodel.core.products import REASON_CODES
+from rhmodel.core.text import excerpt
+from rhmodel.edges.atomic import atomic_write_bytes
+from rhmodel.edges.exports.table import norm, read_delimited
+from rhmodel.errors import InputError
+
+__all__ = ["REASON_MEANINGS", "read_reason_log", "write_template"]
+
+#: What each reason code means, as the template explains it (seed §4.4's criteria).
+REASON_MEANINGS: dict[str, str] = {
+    "unattended": "unattended access: a server, kiosk or always-on machine with nobody at it",
+    "external": "a customer, partner, vendor or unmanaged device outside our tenant",
+    "recording": "the session had to be recorded in full (compliance)",
+    "pam": "privileged access: credential vaulting, vendor-access governance",
+    "platform": "an endpoint Remote Help does not support (Linux, iOS, ChromeOS, Windows Server)",
+    "rmm": "RMM, patching or ticketing inside the support tool was needed",
+    "other": "another reason the incumbent was needed (say which in the note)",
+}
+_COLUMNS = ("date", "session_id", "ticket", "technician", "reason", "note")
+
+
+def read_reason_log(paths: Iterable[str | Path]) -> tuple[ReasonEntry, ...]:
+    """Read every reason log in ``paths`` (CSV in any encoding and delimiter, or XLSX)."""
+    entries: list[ReasonEntry] = []
+    for path in map(Path, paths):
+        rows = _xlsx_rows(path) if path.suffix.lower() in (".xlsx", ".xlsm") else _csv_rows(path)
+        entries.extend(_entries(path, rows))
+    return tuple(entries)
+
+
+def _csv_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(65536)
+    except OSError as exc:
+        raise InputError(
+            f"cannot read ({exc.strerror}) — a reason log CSV", file=str(path)
+        ) from None
+    table = read_delimited(path, head)
+    names = {norm(c): c for c in table.frame.columns}
+    return [
+        (int(line), {n: str(row[c]).strip() for n, c in names.items()})
+        for line, (_, row) in zip(table.lines, table.frame.iterrows(), strict=True)
+    ]
+
+
+def _xlsx_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
+        raise InputError(
+            f"not a readable workbook ({type(exc).__name__}) — the .xlsx rhmodel pilot-template "
+            "writes, or a CSV",
+            file=str(path),
+        ) from None
+    sheet = book["Reason log"] if "Reason log" in book.sheetnames else book.worksheets[0]
+    out: list[tuple[int, dict[str, str]]] = []
+    header: list[str] | None = None
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        cells = ["" if v is None else str(v).strip() for v in values]
+        if header is None:
+            if "reason" in {norm(c) for c in cells}:
+                header = [norm(c) for c in cells]
+            continue
+        out.append((number, dict(zip(header, cells, strict=False))))
+    book.close()
+    if header is None:
+        raise InputError(
+            "no header row with a reason column — the sheet 'Reason log' of rhmodel pilot-template",
+            file=str(path),
+        )
+    return out
+
+
+def _entries(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[ReasonEntry]:
+    out = []
+    for line, row in rows:
+        sid, ticket = row.get("sessionid", ""), row.get("ticket", "")
+        reason = row.get("reason", "").strip().lower()
+        if not (sid or ticket or reason):
+            continue  # an empty row of the template
+        if reason not in REASON_CODES:
+            raise InputError(
+                f"unknown reason code ({excerpt(reason)}) — accepted: {', '.join(REASON_CODES)}",
+                file=str(path),
+                line=line,
+            )
+        if not (sid or ticket):
+            raise InputError(
+                "no session_id and no ticket — which session the reason is for",
+                file=str(path),
+                line=line,
+            )
+        out.append(
+            ReasonEntry(
+                sid, ticket, reason, row.get("technician", ""), row.get("note", ""), str(path), line
+            )
+        )
+    return out
+
+
+def write_template(path: str | Path, rows: int = 500) -> None:
+    """Write the reason-log workbook the help desk fills in during the pilot.
+
+    Sheets: *Instructions* (what to log and why, the reason codes and their meaning) and
+    *Reason log* (a protected header row; ``rows`` empty rows with a drop-down of reason codes).
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill, Protection
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    book = Workbook()
+    info = book.active
+    info.title = "Instructions"
+    lines = [
+        "Reason log for the Remote Help pilot",
+        "",
+        "Log every session you had to run on LogMeIn or BeyondTrust instead of Remote Help.",
+        "One row per session: its session id (from the tool) or the ticket it was linked to,",
+        "and the reason code that says why Remote Help could not do it. rhmodel matches the rows",
+        "to the tools' exports; sessions nobody can explain are listed to chase before renewal.",
+        "",
+        "Reason codes:",
+    ]
+    for i, text in enumerate(lines, start=1):
+        info.cell(row=i, column=1, value=text)
+    info["A1"].font = Font(bold=True, size=13)
+    for i, (code, meaning) in enumerate(REASON_MEANINGS.items(), start=len(lines) + 1):
+        info.cell(row=i, column=1, value=code).font = Font(bold=True)
+        info.cell(row=i, column=2, value=meaning)
+    info.column_dimensions["A"].width = 14
+    info.column_dimensions["B"].width = 90
+
+    log = book.create_sheet("Reason log")
+    for col, name in enumerate(_COLUMNS, start=1):
+        cell = log.cell(row=1, column=col, value=name)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="1F4E79")
+    for col, width in zip("ABCDEF", (12, 16, 16, 24, 14, 50), strict=True):
+        log.column_dimensions[col].width = width
+    choice = DataValidation(
+        type="list",
+        formula1='"' + ",".join(REASON_CODES) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Reason code",
+        error="Pick one of the reason codes (see the Instructions sheet).",
+    )
+    log.add_data_validation(choice)
+    choice.add(f"E2:E{rows + 1}")
+    dates = DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True)
+    log.add_data_validation(dates)
+    dates.add(f"A2:A{rows + 1}")
+    for r in range(2, rows + 2):  # the rows to fill stay editable; the header is protected
+        for c in range(1, len(_COLUMNS) + 1):
+            log.cell(row=r, column=c).protection = Protection(locked=False)
+        log.cell(row=r, column=1).number_format = "yyyy-mm-dd"
+    log.protection.sheet = True
+    log.protection.formatRows = False
+    log.protection.formatColumns = False
+    log.protection.sort = False
+    log.protection.autoFilter = False
+    log.freeze_panes = "A2"
+    book.active = 1
+    import io
+
+    buf = io.BytesIO()
+    book.save(buf)
+    atomic_write_bytes(Path(path), buf.getvalue())
