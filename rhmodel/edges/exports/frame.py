@@ -147,18 +147,28 @@ def finish(
         codes = pd.Series(np.where(is_code, lowered, ""), dtype=object)
         tickets = np.where(is_code | (lowered == ""), "", reason.to_numpy(dtype=object))
     check_reasons(codes, tools, str(src.path), src.lines, require_for_incumbents=fmt == "canonical")
+
+    def text(values: np.ndarray | pd.Series) -> pd.Series:
+        # object columns as they are: pandas would otherwise convert each to an Arrow string
+        # array (a second copy of 10 million strings) only for the merge to convert it back
+        return pd.Series(np.asarray(values, dtype=object), dtype=object, copy=False)
+
     frame = pd.DataFrame(
         {
-            "session_id": session_id.to_numpy(dtype=object),
-            "tool": tools.to_numpy(dtype=object),
+            "session_id": text(session_id.to_numpy(dtype=object)),
+            "tool": text(tools.to_numpy(dtype=object)),
             "start": start,
             "end": end,
-            "technician": people,
-            "reason": codes.to_numpy(dtype=object),
-            "session_type": empty if session_type is None else per_unique(session_type, str.lower),
-            "sharer": empty if sharer is None else per_unique(sharer, str.lower),
-            "platform": empty if platform is None else per_unique(platform, normalise_platform),
-            "ticket": tickets,
+            "technician": text(people),
+            "reason": text(codes.to_numpy(dtype=object)),
+            "session_type": text(
+                empty if session_type is None else per_unique(session_type, str.lower)
+            ),
+            "sharer": text(empty if sharer is None else per_unique(sharer, str.lower)),
+            "platform": text(
+                empty if platform is None else per_unique(platform, normalise_platform)
+            ),
+            "ticket": text(tickets),
             "file": str(src.path),
             "line": src.lines.to_numpy(),
         },

@@ -179,6 +179,9 @@ def read_delimited(path: Path, head: bytes) -> Table:
     preamble = 2 if len(head_lines) > 2 and head_lines[0].strip() == "OK" else 0
     header_line = head_lines[preamble] if len(head_lines) > preamble else ""
     delimiter = sniff_delimiter(header_line)
+    frame = _read_columnar(path, encoding, delimiter, preamble)
+    if frame is not None:
+        return _delimited_table(path, frame, encoding, delimiter, preamble)
     with warnings.catch_warnings():
         # index_col=False: a row with more fields than the header must not silently turn the
         # first column into an index (every value would shift one column left)
@@ -196,6 +199,12 @@ def read_delimited(path: Path, head: bytes) -> Table:
             )
         except pd.errors.ParserWarning:
             raise _too_many_fields(path, encoding, delimiter, preamble) from None
+    return _delimited_table(path, frame, encoding, delimiter, preamble)
+
+
+def _delimited_table(
+    path: Path, frame: pd.DataFrame, encoding: str, delimiter: str, preamble: int
+) -> Table:
     table = Table(
         path,
         frame,
@@ -208,6 +217,33 @@ def read_delimited(path: Path, head: bytes) -> Table:
     if encoding == "cp1252":
         table.notes.append(f"{path.name}: read as Windows-1252 (not UTF-8)")
     return table
+
+
+def _read_columnar(path: Path, encoding: str, delimiter: str, preamble: int) -> pd.DataFrame | None:
+    """The file read by pyarrow's multithreaded CSV reader (UTF-8 only), or ``None`` when it
+    cannot (another encoding, a ragged or oddly quoted file): the careful reader then takes over
+    and locates any problem by its line. For a 10-million-row export this is most of the
+    difference between seconds and a minute."""
+    if encoding not in ("utf-8", "utf-8-sig"):
+        return None
+    try:
+        import pyarrow  # noqa: F401 - present in a normal install; the careful path otherwise
+    except ImportError:
+        return None
+    try:
+        frame = pd.read_csv(
+            path,
+            engine="pyarrow",
+            sep=delimiter,
+            dtype=str,
+            keep_default_na=False,
+            skiprows=preamble,
+            encoding="utf-8",
+        )
+    except Exception:  # any parse trouble: the careful reader reports it with its line
+        return None
+    frame.columns = [str(c).lstrip("\ufeff").strip() for c in frame.columns]
+    return frame
 
 
 def _too_many_fields(path: Path, encoding: str, delimiter: str, preamble: int) -> InputError:

@@ -30,6 +30,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -176,7 +177,7 @@ def _iso(
 ) -> np.ndarray:
     if vals.str.endswith("z").any():  # RFC 3339 allows a lower-case z for UTC
         vals = vals.str.replace(r"z$", "Z", regex=True)
-    if vals.str.contains(r"\s[A-Za-z]{1,5}$", regex=True).any():
+    if re.search(r"\s[A-Za-z]{1,5}$", str(vals.iloc[0])):  # one file, one style: look once
         vals = _zone_abbreviations(vals)
     try:
         parsed = pd.to_datetime(vals, format="ISO8601", errors="coerce")
