@@ -423,3 +423,60 @@ def test_the_reason_log_end_to_end(tmp_path):
         bad.stderr.startswith("error: ")
         and "bad.csv:2: unknown reason code ('recordings')" in bad.stderr
     )
+
+
+def test_one_remote_help_session_in_both_intune_exports_counts_once(tmp_path):
+    admin = tmp_path / "admin.csv"
+    admin.write_text(
+        "Provider ID,Recipient ID,Recipient name,Device name,OS,Session start,Session end\n"
+        "helper@example.com,kim@example.com,Kim,PC-1,Windows,2026-11-24T14:05:12Z,2026-11-24T14:20:00Z\n"
+        "helper@example.com,lee@example.com,Lee,PC-2,Windows,2026-11-24T16:00:00Z,2026-11-24T16:10:00Z\n"
+    )
+    graph = tmp_path / "graph.csv"
+    graph.write_text(
+        "id,startDateTime,endDateTime,helperEmail,sharerEmail\n"
+        "g1,2026-11-24T14:05:12.0000000Z,2026-11-24T14:20:00Z,helper@example.com,kim@example.com\n"
+    )
+    r = load_pilot([admin, graph], load_capabilities())
+    # hand count: 3 records, the 14:05:12 session twice -> 2 sessions, 1 duplicate dropped
+    assert r.sessions_total == 2 and r.duplicates_dropped == 1
+
+
+def test_invited_beyondtrust_representatives_hold_a_licence(tmp_path):
+    """BeyondTrust licenses every logged-in representative: an invited one counts for the whole
+    session (the join time is unknown: the conservative bound)."""
+    f = tmp_path / "SupportSession.xml"
+    f.write_text(
+        textwrap.dedent(
+            """\
+            <?xml version="1.0" encoding="UTF-8"?>
+            <session_list xmlns="http://www.beyondtrust.com/namespaces/API/reporting">
+              <session lsid="c1">
+                <session_type>support</session_type>
+                <start_time timestamp="1795528800">2026-11-24T09:00:00-05:00</start_time>
+                <end_time timestamp="1795531200">2026-11-24T09:40:00-05:00</end_time>
+                <external_key>pam</external_key>
+                <primary_rep id="1">Ann Rep</primary_rep>
+                <rep_list>
+                  <representative id="1"><display_name>Ann Rep</display_name><primary_rep>1</primary_rep></representative>
+                  <representative id="2"><display_name>Bob Rep</display_name><primary_rep>0</primary_rep><invited>1</invited></representative>
+                </rep_list>
+              </session>
+            </session_list>
+            """
+        )
+    )
+    r = load_pilot([f], load_capabilities(), headroom=0.0)
+    bt = r.tools["beyondtrust"]
+    # hand count: one residual session, two representatives logged in at once
+    assert bt.sessions == 1 and r.residual_sessions == 1
+    assert bt.peak_concurrent_technicians == 2 and bt.distinct_technicians == 2
+    login = tmp_path / "login.csv"
+    login.write_text(
+        LOGIN_HEADER
+        + "\n"
+        + "z1,1,2026-11-24 09:00:00 EST,2026-11-24 09:40:00 EST,Dee Rep,0:40,,,,pam,Pat,,,,,support,,,"
+        + '"Eve Rep, Fay Rep",0,0,0\n'
+    )
+    z = load_pilot([login], load_capabilities(), headroom=0.0).tools["beyondtrust"]
+    assert z.peak_concurrent_technicians == 3 and z.sessions == 1

@@ -206,8 +206,16 @@ def summarise_pilot(
             if named:
                 # still running at export: in use from its start to the last start seen
                 ends = np.where(ends == OPEN, np.maximum(starts + 1, span[1] if span else 0), ends)
-            tech_codes, _ = pd.factorize(rows["technician"])
-            return size_tool(
+            techs = rows["technician"].to_numpy(dtype=object)
+            if not named and "others" in rows and (rows["others"] != "").any():
+                # invited representatives are logged in too: one more interval each
+                extra = rows.loc[rows["others"] != "", ["others", "start", "end"]]
+                extra = extra.assign(others=extra["others"].str.split(";")).explode("others")
+                techs = np.concatenate([techs, extra["others"].to_numpy(dtype=object)])
+                starts = np.concatenate([starts, extra["start"].to_numpy(dtype=np.int64)])
+                ends = np.concatenate([ends, extra["end"].to_numpy(dtype=np.int64)])
+            tech_codes, _ = pd.factorize(techs)
+            sized = size_tool(
                 tool,
                 tech_codes.astype(np.int64),
                 starts,
@@ -219,6 +227,7 @@ def summarise_pilot(
                 seed=seed,
                 span=span,
             )
+            return replace(sized, sessions=len(rows))
 
         sizing = size(residual & of_tool)
         if (unexplained & of_tool).any():

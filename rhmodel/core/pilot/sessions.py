@@ -15,6 +15,8 @@ session_type   the vendor's session type, lower case ('' when none)
 sharer         the person helped, an e-mail address when known ('' when none)
 platform       the helped device's platform (``windows``, ``linux``, ...; '' when unknown)
 ticket         a ticket reference the export links the session to ('' when none)
+others         other technicians in the session (BeyondTrust's invited representatives),
+               ``;``-separated ('' when none)
 file, line     where the record was read (line as an editor shows it, header = line 1)
 =============  ==========================================================================
 """
@@ -56,6 +58,7 @@ COLUMNS: tuple[str, ...] = (
     "sharer",
     "platform",
     "ticket",
+    "others",
     "file",
     "line",
 )
@@ -111,13 +114,31 @@ def normalise_platform(text: str) -> str:
     return ""
 
 
+def _same_remote_help_twice(df: pd.DataFrame) -> np.ndarray:
+    """Rows of the Intune admin center's export (ids made up as ``admin-...``) whose session
+    also came in a Graph export: same helper, same start to the second."""
+    rh = (df["tool"] == REMOTE_HELP).to_numpy()
+    admin = rh & df["session_id"].astype(str).str.startswith("admin-").to_numpy()
+    if not admin.any() or not (rh & ~admin).any():
+        return np.zeros(len(df), dtype=bool)
+    graph = df.loc[rh & ~admin, ["technician", "start"]]
+    seen = pd.MultiIndex.from_frame(graph.astype({"technician": str}))
+    mine = pd.MultiIndex.from_frame(
+        df.loc[admin, ["technician", "start"]].astype({"technician": str})
+    )
+    out = np.zeros(len(df), dtype=bool)
+    out[np.flatnonzero(admin)] = mine.isin(seen)
+    return out
+
+
 def merge_sessions(frames: Sequence[pd.DataFrame]) -> tuple[pd.DataFrame, int]:
     """Concatenate loaded exports and count each session once.
 
     The same ``(tool, session_id)`` in several exports (Intune keeps about 30 days, so pilots
     export repeatedly) is kept once. A record with no end (still running at export time) gives
     way to a complete one with the same start. Records that disagree otherwise are an error
-    naming both places.
+    naming both places. A Remote Help session exported both from the Intune admin center (which
+    has no session id) and from Graph is kept once: same helper, same start to the second.
 
     Returns
     -------
@@ -142,12 +163,12 @@ def merge_sessions(frames: Sequence[pd.DataFrame]) -> tuple[pd.DataFrame, int]:
     )
     candidates = pd.Series(hashed).duplicated(keep=False).to_numpy()
     if not candidates.any():
-        return df, 0
+        return _drop_cross_format(df, 0)
     dup_mask = np.zeros(len(df), dtype=bool)
     dup_mask[candidates] = df.loc[candidates].duplicated(key, keep=False).to_numpy()
     dup_mask = pd.Series(dup_mask, index=df.index)
     if not dup_mask.any():
-        return df, 0
+        return _drop_cross_format(df, 0)
     dups = df[dup_mask].copy()
     # Complete records first, so each group's first record is the one to keep.
     dups["_open"] = dups["end"] == OPEN
@@ -171,7 +192,15 @@ def merge_sessions(frames: Sequence[pd.DataFrame]) -> tuple[pd.DataFrame, int]:
         )
     keep_index = dups.index[~dups.duplicated(key, keep="first")]
     merged = pd.concat([df[~dup_mask], df.loc[keep_index]]).sort_index()
-    return merged.reset_index(drop=True), int(dup_mask.sum() - len(keep_index))
+    return _drop_cross_format(merged.reset_index(drop=True), int(dup_mask.sum() - len(keep_index)))
+
+
+def _drop_cross_format(df: pd.DataFrame, dropped: int) -> tuple[pd.DataFrame, int]:
+    """The same Remote Help session from the admin center and from Graph counts once."""
+    twice = _same_remote_help_twice(df)
+    if not twice.any():
+        return df, dropped
+    return df[~twice].reset_index(drop=True), dropped + int(twice.sum())
 
 
 def _describe(row: pd.Series) -> str:

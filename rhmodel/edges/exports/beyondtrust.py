@@ -22,8 +22,10 @@ nothing); ``external_key`` is where integrations such as ServiceNow write the ti
 it is a reason only when it is one of the reason codes and otherwise a ticket reference; a
 session no representative joined (the customer left the queue) is skipped and counted; a running
 session's end may be absent, empty or ``timestamp="0"``. BeyondTrust licenses logged-in
-representatives (concurrent); the session's technician is its primary representative.
-Representatives who were only invited are not yet counted (see the README).
+representatives (concurrent); the session's technician is its primary representative, and its
+invited representatives (``rep_list`` entries that are not the primary one; the /login report's
+``Additional Representatives``) are counted as logged in for the whole session: the join time is
+not known, so this is the conservative bound.
 """
 
 from __future__ import annotations
@@ -114,6 +116,7 @@ def load_login_csv(src: Table, opts: ReadOptions) -> LoadedExport:
         session_type=_session_type(src),
         sharer=src.first_filled("customersemail", "customersname"),
         platform=src.col("customersos", "os"),
+        others=src.col("additionalrepresentatives"),
         skip={"no representative joined": (rep == "").to_numpy()},
     )
 
@@ -123,6 +126,7 @@ def xml_table(path: Path, data: bytes) -> Table:
     rows: list[dict[str, str]] = []
     stack: list[str] = []
     current: dict[str, str] | None = None
+    rep: dict[str, str] = {}
     text: list[str] = []
     parser = xml.parsers.expat.ParserCreate()
 
@@ -137,6 +141,8 @@ def xml_table(path: Path, data: bytes) -> Table:
             current[tag] = attrs.get("timestamp", "")
         elif current is not None and tag == "primary_rep" and len(stack) == 3:
             current["primary_rep_id"] = attrs.get("id", "")
+        elif current is not None and tag == "representative" and "rep_list" in stack:
+            rep.clear()
 
     def end(tag: str) -> None:
         nonlocal current
@@ -150,6 +156,20 @@ def xml_table(path: Path, data: bytes) -> Table:
                 current[tag] = value or "yes"  # present at all: the session went through it
             elif tag == "primary_rep" and len(stack) == 3:
                 current["primary_rep"] = value or current.get("primary_rep_id", "")
+            elif "representative" in stack and tag in (
+                "display_name",
+                "username",
+                "primary_rep",
+                "invited",
+            ):
+                rep[tag] = value
+            elif tag == "representative" and "rep_list" in stack:
+                # every representative in a session is logged in; the primary one is counted
+                # already, an invited one (primary_rep 0, or invited 1) is another licence
+                if rep.get("primary_rep", "") not in ("1", "true") or rep.get("invited") == "1":
+                    name = rep.get("username") or rep.get("display_name") or ""
+                    if name:
+                        current["others"] = ";".join(filter(None, [current.get("others"), name]))
             elif (tag in ("start_time", "end_time") and not current.get(tag)) or (
                 inside_customer and tag in ("username", "os") and tag not in current
             ):
@@ -205,5 +225,6 @@ def load_xml(src: Table, opts: ReadOptions) -> LoadedExport:
         session_type=_session_type(src),
         sharer=src.col("username"),
         platform=src.col("os"),
+        others=src.col("others"),
         skip={"no representative joined": (rep == "").to_numpy()},
     )

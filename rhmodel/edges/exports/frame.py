@@ -51,6 +51,12 @@ def same_person(name: str) -> str:
     return name.casefold() if _EMAIL.fullmatch(name) else name
 
 
+def _other_people(names: str) -> str:
+    """``"Ann Rep, bob@x.com"`` → ``"Ann Rep;bob@x.com"``: one spelling each, ``;``-joined."""
+    parts = (same_person(n) for n in re.split(r"[;,\n]", names))
+    return ";".join(sorted({p for p in parts if p}))
+
+
 def finish(
     src: Table,
     fmt: str,
@@ -64,6 +70,7 @@ def finish(
     session_type: pd.Series | None = None,
     sharer: pd.Series | None = None,
     platform: pd.Series | None = None,
+    others: pd.Series | None = None,
     skip: dict[str, np.ndarray] | None = None,
 ) -> LoadedExport:
     """Check and assemble the sessions of ``src``.
@@ -95,9 +102,9 @@ def finish(
         technician = technician[keep].reset_index(drop=True)
         start, end = start[keep], end[keep]
         tool = tool if isinstance(tool, str) else tool[keep].reset_index(drop=True)
-        reason, session_type, sharer, platform = (
+        reason, session_type, sharer, platform, others = (
             None if s is None else s[keep].reset_index(drop=True)
-            for s in (reason, session_type, sharer, platform)
+            for s in (reason, session_type, sharer, platform, others)
         )
     n = len(src.frame)
     blank_id = (session_id == "").to_numpy()
@@ -169,6 +176,7 @@ def finish(
                 empty if platform is None else per_unique(platform, normalise_platform)
             ),
             "ticket": text(tickets),
+            "others": text(empty if others is None else per_unique(others, _other_people)),
             "file": str(src.path),
             "line": src.lines.to_numpy(),
         },

@@ -79,6 +79,7 @@ def load_admin(src: Table, opts: ReadOptions) -> LoadedExport:
         start=start,
         end=end,
         technician=provider,
+        sharer=recipient,
         platform=src.col("os"),
     )
 
