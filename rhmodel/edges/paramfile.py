@@ -27,7 +27,7 @@ from rhmodel.core.prices import PriceBook
 from rhmodel.core.text import excerpt
 from rhmodel.edges.atomic import atomic_write_bytes
 from rhmodel.edges.bundled import load_price_book
-from rhmodel.edges.exports import pilot_path_problem
+from rhmodel.edges.exports import FORMAT_NAMES, pilot_path_problem
 from rhmodel.edges.pilotfiles import pilot_paths, pilot_report
 from rhmodel.edges.yamlfile import load_yaml
 from rhmodel.errors import InputError
@@ -93,7 +93,16 @@ def load_parameters(path: str | Path, overrides: Sequence[str] = ()) -> Paramete
                 line=doc.line_of(f"pilot.reasons[{i}]"),
                 key="pilot.reasons",
             )
-    for i, name in enumerate(params["pilot.files"] or ()):
+    for i, entry in enumerate(params["pilot.files"] or ()):
+        name = entry["path"] if isinstance(entry, dict) else entry
+        fmt = entry.get("format") if isinstance(entry, dict) else None
+        if fmt is not None and fmt not in FORMAT_NAMES:
+            raise InputError(
+                f"unknown format ({excerpt(fmt)}) — accepted: {', '.join(FORMAT_NAMES)}",
+                file=str(path),
+                line=doc.line_of(f"pilot.files[{i}].format"),
+                key=f"pilot.files[{i}].format",
+            )
         problem = pilot_path_problem(params.base_dir / name)
         if problem == "no such file or folder":
             problem = f"pilot file not found ({excerpt(name)}, looked in {params.base_dir})"
@@ -123,10 +132,17 @@ def save_parameters(params: Parameters, path: str | Path) -> None:
     path = Path(path)
     header = "# rhmodel parameters (saved by rhmodel); every key is documented in the README.\n"
     mapping = params.to_yaml_mapping()
+    target = path.resolve().parent
     if params["pilot.files"]:
-        target = path.resolve().parent
-        mapping.setdefault("pilot", {})["files"] = [
-            os.path.relpath(p.resolve(), target) for p in pilot_paths(params)
+        entries = []
+        for entry, where in zip(params["pilot.files"], pilot_paths(params), strict=True):
+            moved = os.path.relpath(where.resolve(), target)
+            entries.append({**entry, "path": moved} if isinstance(entry, dict) else moved)
+        mapping.setdefault("pilot", {})["files"] = entries
+    if params["pilot.reasons"]:
+        mapping.setdefault("pilot", {})["reasons"] = [
+            os.path.relpath((params.base_dir / n).resolve(), target)
+            for n in params["pilot.reasons"]
         ]
     body = yaml.safe_dump(mapping, sort_keys=False, allow_unicode=True)
     atomic_write_bytes(path, (header + body).encode("utf-8"))

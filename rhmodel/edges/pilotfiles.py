@@ -11,6 +11,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,14 +19,14 @@ from rhmodel.core.capabilities import CapabilityMatrix
 from rhmodel.core.params import Parameters
 from rhmodel.core.pilot.evidence import PilotReport, summarise_pilot
 from rhmodel.edges.bundled import load_capabilities
-from rhmodel.edges.exports import expand_paths, load_exports
+from rhmodel.edges.exports import ExportSpec, expand_specs, load_exports
 from rhmodel.edges.reasonlog import read_reason_log
 
-__all__ = ["load_pilot", "pilot_paths", "pilot_report"]
+__all__ = ["load_pilot", "pilot_paths", "pilot_report", "pilot_specs"]
 
 
 def load_pilot(
-    paths: Iterable[str | Path],
+    paths: Iterable[str | Path | ExportSpec],
     matrix: CapabilityMatrix,
     *,
     timezone: str | None = None,
@@ -54,19 +55,28 @@ def load_pilot(
     )
 
 
+def pilot_specs(params: Parameters) -> list[ExportSpec]:
+    """``pilot.files`` entries resolved against the parameters file's folder, with their
+    reading options."""
+    return [ExportSpec.of(entry, params.base_dir) for entry in params["pilot.files"] or ()]
+
+
 def pilot_paths(params: Parameters) -> list[Path]:
-    """``pilot.files`` resolved against the parameters file's folder."""
-    return [params.base_dir / name for name in params["pilot.files"] or ()]
+    """``pilot.files`` paths resolved against the parameters file's folder."""
+    return [s.path for s in pilot_specs(params)]
 
 
 def pilot_report(params: Parameters) -> PilotReport | None:
     """The pilot evidence of ``pilot.files`` with the file's pilot settings, or ``None``."""
     if not params["pilot.files"]:
         return None
-    files = tuple(expand_paths(pilot_paths(params)))
+    specs = tuple(expand_specs(pilot_specs(params)))
     # The same exports are read once per process even when several steps ask (the parameters'
     # residual pool, the workbook, the memo); a changed file has a new mtime and size.
-    stamp = tuple((str(f.resolve()), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+    stamp = tuple(
+        (replace(s, path=s.path.resolve()), s.path.stat().st_mtime_ns, s.path.stat().st_size)
+        for s in specs
+    )
     logs = [params.base_dir / name for name in params["pilot.reasons"] or ()]
     log_stamp = tuple((str(f.resolve()), f.stat().st_mtime_ns, f.stat().st_size) for f in logs)
     return _cached_pilot(
@@ -83,7 +93,7 @@ def pilot_report(params: Parameters) -> PilotReport | None:
 
 @lru_cache(maxsize=4)
 def _cached_pilot(
-    stamp: tuple[tuple[str, int, int], ...],
+    stamp: tuple[tuple[ExportSpec, int, int], ...],
     log_stamp: tuple[tuple[str, int, int], ...],
     timezone: str | None,
     domains: tuple[str, ...],
@@ -93,7 +103,7 @@ def _cached_pilot(
     date_order: str | None,
 ) -> PilotReport:
     return load_pilot(
-        [Path(p) for p, _, _ in stamp],
+        [s for s, _, _ in stamp],
         load_capabilities(),
         timezone=timezone,
         tenant_domains=domains,

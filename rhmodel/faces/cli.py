@@ -567,14 +567,14 @@ def _cmd_pool(args: argparse.Namespace) -> int:
     from rhmodel.core.jsonable import jsonable
     from rhmodel.edges.bundled import load_capabilities
     from rhmodel.edges.paramfile import load_parameters, parse_parameters
-    from rhmodel.edges.pilotfiles import load_pilot, pilot_paths
+    from rhmodel.edges.pilotfiles import load_pilot, pilot_specs
     from rhmodel.faces.pilot_text import pilot_text
 
     if args.params:
         params = load_parameters(args.params, args.overrides)
     else:
         params = parse_parameters(parse_yaml("", "defaults"), args.overrides)
-    files = args.files or pilot_paths(params)
+    files = args.files or pilot_specs(params)
     if not files:
         raise InputError(
             "no pilot exports given — name files or folders, or --params with pilot.files"

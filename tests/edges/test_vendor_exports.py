@@ -480,3 +480,60 @@ def test_invited_beyondtrust_representatives_hold_a_licence(tmp_path):
     )
     z = load_pilot([login], load_capabilities(), headroom=0.0).tools["beyondtrust"]
     assert z.peak_concurrent_technicians == 3 and z.sessions == 1
+
+
+def test_any_layout_through_a_column_mapping(tmp_path):
+    """A pilot.files entry {path, columns, timezone, date_order} reads a layout of its own."""
+    import subprocess
+    import sys
+
+    (tmp_path / "agents.csv").write_text(
+        "Ref;Begin;Finish;Agent;Why;Case\n"
+        "r1;01.12.2026 09:00;01.12.2026 09:30;ann;unattended;\n"
+        "r2;01.12.2026 09:10;01.12.2026 09:50;bo;;INC42\n"
+        "r3;02.12.2026 14:00;02.12.2026 14:20;ann;pam;\n"
+    )
+    (tmp_path / "p.yaml").write_text(
+        textwrap.dedent(
+            """\
+            start_date: 2026-12-01
+            logmein: {agents: 10, price_per_agent_month: 40, months_to_renewal: 3}
+            pilot:
+              files:
+                - path: agents.csv
+                  timezone: Europe/Berlin
+                  date_order: dmy
+                  columns: {session_id: Ref, start: Begin, end: Finish, technician: Agent,
+                            reason: Why, ticket: Case, tool: logmein_resolve}
+            """
+        )
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "rhmodel", "pool", "--params", "p.yaml", "--format", "json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    d = json.loads(done.stdout)
+    # hand count: 3 sessions, r1 and r3 residual (unattended, pam), r2 unexplained (a ticket)
+    assert d["sessions_by_class"] == {
+        "remote_help": 0,
+        "movable": 0,
+        "residual": 2,
+        "unexplained": 1,
+    }
+    assert d["files"][0]["format"] == "mapped"
+    assert d["first_start"] == "2026-12-01T08:00:00+00:00"  # 09:00 in Berlin
+    assert d["tools"]["logmein_resolve"]["distinct_technicians"] == 1  # only ann did residual work
+    bad = tmp_path / "bad.yaml"
+    bad.write_text((tmp_path / "p.yaml").read_text().replace("Agent,", "Agnt,"))
+    err = subprocess.run(
+        [sys.executable, "-m", "rhmodel", "pool", "--params", "bad.yaml"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert err.returncode == 2 and "no column 'Agnt' for technician" in err.stderr

@@ -25,6 +25,8 @@ from rhmodel.core.document import YamlDocument, parse_yaml
 from rhmodel.core.params.schema import (
     BY_KEY,
     DATE_RANGE,
+    EXPORT_ENTRY_KEYS,
+    EXPORT_FIELDS,
     MAX_LIST,
     MAX_TEXT,
     SCHEMA,
@@ -236,6 +238,15 @@ def _resolve(where: _Where, s: Spec, raw: Any, origin: str, source: str) -> Valu
         )
     if isinstance(raw, str):
         raw = [raw]
+    if s.kind == "exports" and isinstance(raw, list):
+        return Value(
+            key,
+            tuple(_export_entry(where, key, i, x) for i, x in enumerate(raw)),
+            None,
+            origin,
+            False,
+            source,
+        )
     if isinstance(raw, list) and len(raw) > MAX_LIST:
         raise where.error(
             key, f"has too many entries ({len(raw):,}) — accepted: up to {MAX_LIST:,}"
@@ -253,6 +264,75 @@ def _resolve(where: _Where, s: Spec, raw: Any, origin: str, source: str) -> Valu
                 )
         raw = [x.lower() for x in raw]
     return Value(key, tuple(raw), None, origin, False, source)
+
+
+def _export_entry(where: _Where, key: str, i: int, raw: Any) -> str | dict[str, Any]:
+    """One pilot.files entry: a path, or a mapping that says how to read a file's layout."""
+    here = f"{key}[{i}]"
+    if isinstance(raw, str) and raw.strip():
+        return raw
+    if not isinstance(raw, Mapping):
+        raise where.error(
+            here, f"is not a path or a mapping ({_short(raw)}) — accepted: {spec(key).accepted()}"
+        )
+    for name in raw:
+        if name not in EXPORT_ENTRY_KEYS:
+            raise where.error(
+                f"{here}.{name}",
+                f"unknown key{did_you_mean(str(name), EXPORT_ENTRY_KEYS)}"
+                f" — accepted: {', '.join(EXPORT_ENTRY_KEYS)}",
+            )
+    path = raw.get("path")
+    if not isinstance(path, str) or not path.strip():
+        raise where.error(
+            f"{here}.path",
+            f"is missing or not text ({_short(path)}) — the "
+            "export's path, relative to the parameters file",
+        )
+    entry: dict[str, Any] = {"path": path}
+    for name in ("format", "timezone"):
+        if raw.get(name) is not None:
+            if not isinstance(raw[name], str) or not raw[name].strip():
+                raise where.error(f"{here}.{name}", f"is not text ({_short(raw[name])}) — text")
+            entry[name] = raw[name]
+    if "timezone" in entry:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(entry["timezone"])
+        except (ZoneInfoNotFoundError, ValueError):
+            raise where.error(
+                f"{here}.timezone",
+                f"unknown time zone ({_short(entry['timezone'])})"
+                " — an IANA name such as Europe/London",
+            ) from None
+    if raw.get("date_order") is not None:
+        if raw["date_order"] not in ("dmy", "mdy"):
+            raise where.error(
+                f"{here}.date_order",
+                f"unknown value ({_short(raw['date_order'])}) — accepted: dmy, mdy",
+            )
+        entry["date_order"] = raw["date_order"]
+    columns = raw.get("columns")
+    if columns is not None:
+        if not isinstance(columns, Mapping):
+            raise where.error(
+                f"{here}.columns",
+                f"is not a mapping ({_short(columns)}) — {{field: header}}, e.g. {{start: Begin}}",
+            )
+        for field, header in columns.items():
+            if field not in EXPORT_FIELDS:
+                raise where.error(
+                    f"{here}.columns.{field}",
+                    f"unknown field{did_you_mean(str(field), EXPORT_FIELDS)} — "
+                    f"accepted: {', '.join(EXPORT_FIELDS)}",
+                )
+            if not isinstance(header, str) or not header.strip():
+                raise where.error(
+                    f"{here}.columns.{field}", f"is not a header name ({_short(header)}) — text"
+                )
+        entry["columns"] = dict(columns)
+    return entry
 
 
 def _default(s: Spec, price_book: PriceBook | None) -> Value:

@@ -20,6 +20,8 @@ from rhmodel.core.products import CONTRACTS, PLATFORMS, TENANT_CLOUDS, Contract
 
 __all__ = [
     "DATE_RANGE",
+    "EXPORT_ENTRY_KEYS",
+    "EXPORT_FIELDS",
     "MAX_COUNT",
     "MAX_LIST",
     "MAX_PRICE_PER_MONTH",
@@ -90,6 +92,11 @@ class Spec:
             return f"a list of {', '.join(PLATFORMS)}"
         if self.kind in ("texts", "paths"):
             return "a list of strings"
+        if self.kind == "exports":
+            return (
+                "a list of paths, or of mappings {path, format, timezone, date_order, columns: "
+                "{field: header}}"
+            )
         what = "an integer" if self.kind == "int" else "a number"
         lo = "" if self.minimum is None else f" >= {_bound(self.minimum)}"
         hi = ""
@@ -186,6 +193,22 @@ MAX_COUNT = 1_000_000  # licences, seats, pools
 MAX_PRICE_PER_MONTH = 10_000  # US$ per licence per month
 #: The dates an analysis may start on.
 DATE_RANGE = (dt.date(2000, 1, 1), dt.date(2100, 12, 31))
+#: The session fields a pilot.files entry's ``columns`` may map to a header of its file.
+EXPORT_FIELDS = (
+    "session_id",
+    "tool",
+    "start",
+    "end",
+    "duration",
+    "technician",
+    "reason",
+    "session_type",
+    "sharer",
+    "platform",
+    "ticket",
+)
+#: The keys of a pilot.files entry written as a mapping.
+EXPORT_ENTRY_KEYS = ("path", "format", "timezone", "date_order", "columns")
 #: Longest text value (an organisation's name) and longest list (pilot files, domains).
 MAX_TEXT = 200
 MAX_LIST = 1_000
@@ -404,9 +427,10 @@ SCHEMA: tuple[Spec, ...] = (
     ),
     Spec(
         "pilot.files",
-        "paths",
+        "exports",
         "",
-        "pilot session exports, relative to the parameters file",
+        "pilot session exports or folders of them, relative to the parameters file; an entry "
+        "may be a mapping {path, format, timezone, date_order, columns} for a layout of its own",
         default=(),
     ),
     Spec(

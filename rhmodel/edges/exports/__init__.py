@@ -26,10 +26,10 @@ from __future__ import annotations
 import csv
 import stat
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from rhmodel.edges.exports import beyondtrust, canonical, intune, logmein
+from rhmodel.edges.exports import beyondtrust, canonical, intune, logmein, mapped
 from rhmodel.edges.exports.frame import LoadedExport, same_person
 from rhmodel.edges.exports.table import Table, norm, read_delimited, sniff_delimiter, sniff_encoding
 from rhmodel.edges.exports.times import ReadOptions
@@ -37,6 +37,7 @@ from rhmodel.errors import InputError
 
 __all__ = [
     "FORMATS",
+    "ExportSpec",
     "LoadedExport",
     "ReadOptions",
     "detect_format",
@@ -72,21 +73,60 @@ FORMATS: tuple[Format, ...] = (
     _format(logmein.FORMAT, logmein.load),
 )
 _BY_NAME = {f.name: f for f in FORMATS}
+#: Every format name a pilot.files entry may give (``format: ...``).
+FORMAT_NAMES: tuple[str, ...] = (*_BY_NAME, "beyondtrust_xml", "mapped")
 
 
-def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named, with each directory replaced by the files in it (sorted, hidden skipped)."""
-    out: list[Path] = []
-    for p in map(Path, paths):
+@dataclass(frozen=True)
+class ExportSpec:
+    """An export (or a folder of them) and how to read it, from a ``pilot.files`` entry.
+
+    ``format`` forces a layout instead of detecting it; ``timezone`` and ``date_order`` apply to
+    this file only; ``columns`` maps session fields to the file's headers (the ``mapped``
+    layout, :mod:`rhmodel.edges.exports.mapped`).
+    """
+
+    path: Path
+    format: str | None = None
+    timezone: str | None = None
+    date_order: str | None = None
+    columns: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def of(cls, entry: str | Path | dict, base: Path = Path(".")) -> ExportSpec:
+        """From a path or a pilot.files mapping (paths relative to ``base``)."""
+        if isinstance(entry, dict):
+            return cls(
+                base / entry["path"],
+                entry.get("format"),
+                entry.get("timezone"),
+                entry.get("date_order"),
+                tuple(sorted((entry.get("columns") or {}).items())),
+            )
+        return cls(base / entry)
+
+
+def expand_paths(paths: Iterable[str | Path | ExportSpec]) -> list[Path]:
+    """Files named, with each folder replaced by the files in it (sorted, hidden skipped)."""
+    return [s.path for s in expand_specs(paths)]
+
+
+def expand_specs(paths: Iterable[str | Path | ExportSpec]) -> list[ExportSpec]:
+    """Like :func:`expand_paths`, keeping each entry's reading options with its files."""
+    out: list[ExportSpec] = []
+    for item in paths:
+        spec = item if isinstance(item, ExportSpec) else ExportSpec(Path(item))
+        p = spec.path
         problem = pilot_path_problem(p)
         if problem:
             raise InputError(
                 f"{problem} — give pilot export files or a folder of them", file=str(p)
             )
         if p.is_dir():
-            out.extend(sorted(f for f in p.iterdir() if f.is_file() and not f.name.startswith(".")))
+            files = sorted(f for f in p.iterdir() if f.is_file() and not f.name.startswith("."))
+            out.extend(replace(spec, path=f) for f in files)
         else:
-            out.append(p)
+            out.append(spec)
     return out
 
 
@@ -206,9 +246,15 @@ def _read_table(path: Path, opts: ReadOptions) -> tuple[Table, Format]:
 
 
 def load_export(
-    path: str | Path, timezone: str | None = None, date_order: str | None = None
+    path: str | Path,
+    timezone: str | None = None,
+    date_order: str | None = None,
+    *,
+    format: str | None = None,
+    columns: dict[str, str] | None = None,
 ) -> LoadedExport:
-    """Read one export file, detecting its format from the file itself.
+    """Read one export file, detecting its layout from the file itself (or as ``format`` and
+    ``columns`` say).
 
     Raises
     ------
@@ -216,19 +262,67 @@ def load_export(
         Empty file, no recognisable header, no sessions, or a bad row (file and line named).
     """
     path = Path(path)
-    table, fmt = _read_table(path, ReadOptions(timezone, date_order))
+    opts = ReadOptions(timezone, date_order)
+    if columns or format == "mapped":
+        table = _plain_table(path)
+        literals = mapped.apply_mapping(table, dict(columns or {}))
+        if len(table.frame) == 0:
+            raise InputError(
+                "no sessions below the header — export a period with sessions", file=str(path)
+            )
+        return mapped.load(table, opts, literals)
+    table, fmt = _read_table(path, opts)
+    if format is not None and format != fmt.name:
+        forced = _BY_NAME.get(format)
+        if forced is None or not _has_columns(table, forced):
+            raise InputError(
+                f"is not the {format} layout (it reads as {fmt.name}) — remove format: or give "
+                "columns: for a layout of its own",
+                file=str(path),
+            )
+        fmt = forced
     if len(table.frame) == 0:
         raise InputError(
             "no sessions below the header — export a period with sessions", file=str(path)
         )
-    return fmt.load(table, ReadOptions(timezone, date_order))
+    return fmt.load(table, opts)
+
+
+def _has_columns(table: Table, fmt: Format) -> bool:
+    return all(any(a in table.columns for a in aliases) for aliases in fmt.required)
+
+
+def _plain_table(path: Path) -> Table:
+    """A delimited file of any header, for a column mapping."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(65536)
+    except OSError as exc:
+        raise InputError(
+            f"cannot read ({exc.strerror}) — check the path and permissions", file=str(path)
+        ) from None
+    if not head.strip():
+        raise InputError("empty file — an export with a header row and sessions", file=str(path))
+    return read_delimited(path, head)
 
 
 def load_exports(
-    paths: Iterable[str | Path], timezone: str | None = None, date_order: str | None = None
+    paths: Iterable[str | Path | ExportSpec],
+    timezone: str | None = None,
+    date_order: str | None = None,
 ) -> list[LoadedExport]:
-    """Load several files (folders expanded); see :func:`load_export`."""
-    files = expand_paths(paths)
-    if not files:
+    """Load several files (folders expanded); an :class:`ExportSpec`'s own options win over
+    ``timezone`` and ``date_order``. See :func:`load_export`."""
+    specs = expand_specs(paths)
+    if not specs:
         raise InputError("no pilot export files given — name files or a folder of exports")
-    return [load_export(f, timezone, date_order) for f in files]
+    return [
+        load_export(
+            s.path,
+            s.timezone or timezone,
+            s.date_order or date_order,
+            format=s.format,
+            columns=dict(s.columns) or None,
+        )
+        for s in specs
+    ]

@@ -46,6 +46,9 @@ __all__ = [
 #: Values exports write for "nothing here" (the Intune admin grid's ``--``, Rescue's ``N/A``).
 BLANKS = ("--", "-", "N/A", "n/a", "NA", "null", "NULL", "(none)")
 _DELIMITERS = (",", ";", "\t", "|")
+#: Files at least this large are read by pyarrow's multithreaded reader; smaller ones (every real
+#: pilot export) by pandas' own, where a second engine and its threads buy nothing.
+COLUMNAR_BYTES = 16 * 2**20
 
 
 def norm(name: str) -> str:
@@ -224,7 +227,7 @@ def _read_columnar(path: Path, encoding: str, delimiter: str, preamble: int) -> 
     cannot (another encoding, a ragged or oddly quoted file): the careful reader then takes over
     and locates any problem by its line. For a 10-million-row export this is most of the
     difference between seconds and a minute."""
-    if encoding not in ("utf-8", "utf-8-sig"):
+    if encoding not in ("utf-8", "utf-8-sig") or path.stat().st_size < COLUMNAR_BYTES:
         return None
     try:
         import pyarrow  # noqa: F401 - present in a normal install; the careful path otherwise
