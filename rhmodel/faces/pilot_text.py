@@ -67,6 +67,16 @@ def pilot_text(r: PilotReport) -> str:
             )
         )
     for tool, z in r.tools.items():
+        if z.license_usage_peak is not None:
+            out.append(
+                wrap(
+                    f"  {tool}: its LicenseUsage report peaked at {z.license_usage_peak} licences "
+                    f"in use (BeyondTrust's own count: the ground truth); the sessions show "
+                    f"{z.peak_concurrent_technicians} technicians on residual work at once.",
+                    100,
+                    indent="  ",
+                )
+            )
         wider = z.recommended_licenses_with_unexplained
         if wider is not None and wider != z.recommended_licenses:
             out.append(

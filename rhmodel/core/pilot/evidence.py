@@ -235,6 +235,10 @@ def summarise_pilot(
         else:
             wider = sizing.recommended_licenses
         tools[tool] = replace(sizing, recommended_licenses_with_unexplained=wider)
+    usage = [x.license_usage_peak for x in loaded if getattr(x, "license_usage_peak", None)]
+    if usage and "beyondtrust" in tools:
+        # BeyondTrust's own measure of licences in use: the ground truth, shown beside ours
+        tools["beyondtrust"] = replace(tools["beyondtrust"], license_usage_peak=max(usage))
     total = len(classified)
     return PilotReport(
         sessions_total=total,

@@ -358,7 +358,9 @@ class ToolSizing:
         "empirical_blocking",
         "time_at_or_above",
         "recommended_licenses_with_unexplained",
+        "license_usage_peak",
     )
+    json_omit_empty: ClassVar[tuple[str, ...]] = ("license_usage_peak",)
 
     tool: str
     metric: str
@@ -378,6 +380,7 @@ class ToolSizing:
     rule: str
     time_at_or_above: tuple[float, ...] = field(default=(), repr=False)
     recommended_licenses_with_unexplained: int | None = None
+    license_usage_peak: int | None = None
     daily: DailyPeaks | None = field(default=None, repr=False)
 
 

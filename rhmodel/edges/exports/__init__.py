@@ -29,6 +29,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import pandas as pd
+
 from rhmodel.edges.exports import beyondtrust, canonical, intune, logmein, mapped
 from rhmodel.edges.exports.frame import LoadedExport, same_person
 from rhmodel.edges.exports.table import Table, norm, read_delimited, sniff_delimiter, sniff_encoding
@@ -271,6 +273,9 @@ def load_export(
                 "no sessions below the header — export a period with sessions", file=str(path)
             )
         return mapped.load(table, opts, literals)
+    usage = _license_usage(path)
+    if usage is not None:
+        return usage
     table, fmt = _read_table(path, opts)
     if format is not None and format != fmt.name:
         forced = _BY_NAME.get(format)
@@ -286,6 +291,24 @@ def load_export(
             "no sessions below the header — export a period with sessions", file=str(path)
         )
     return fmt.load(table, opts)
+
+
+def _license_usage(path: Path) -> LoadedExport | None:
+    """A BeyondTrust LicenseUsage report (no sessions, a licence peak), or ``None``."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+            text = head.decode(sniff_encoding(head), errors="ignore")
+            if "<license_usage" not in text:
+                return None
+            data = head + fh.read()
+    except OSError:
+        return None  # the general reader reports it
+    from rhmodel.core.pilot.sessions import COLUMNS
+
+    empty = pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
+    peak = beyondtrust.license_usage_peak(path, data)
+    return LoadedExport(str(path), "beyondtrust_license_usage", empty, license_usage_peak=peak)
 
 
 def _has_columns(table: Table, fmt: Format) -> bool:

@@ -41,7 +41,7 @@ from rhmodel.edges.exports.table import Table, table_from_rows
 from rhmodel.edges.exports.times import ReadOptions, end_or_duration, timestamps
 from rhmodel.errors import InputError
 
-__all__ = ["FORMATS", "load_csv", "load_login_csv", "load_xml", "xml_table"]
+__all__ = ["FORMATS", "license_usage_peak", "load_csv", "load_login_csv", "load_xml", "xml_table"]
 
 FORMATS = (
     (
@@ -228,3 +228,61 @@ def load_xml(src: Table, opts: ReadOptions) -> LoadedExport:
         others=src.col("others"),
         skip={"no representative joined": (rep == "").to_numpy()},
     )
+
+
+def license_usage_peak(path: Path, data: bytes) -> int:
+    """The most licences in use at once in a ``LicenseUsage`` report.
+
+    The report (``generate_report=LicenseUsage``) is BeyondTrust's own concurrency measure: root
+    ``license_usage``, then ``license_time_intervals/license_time_interval[@timestamp]`` with
+    counts of logged-in representatives and licences in use. Its child element names are not
+    public, so this reads, in each interval, every whole-number child: a name with ``licen`` and
+    ``use`` (licences in use) wins, else one with ``representative`` (logged in). The peak is
+    the largest such count.
+    """
+    in_use: list[int] = []
+    logged_in: list[int] = []
+    stack: list[str] = []
+    text: list[str] = []
+    parser = xml.parsers.expat.ParserCreate()
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        stack.append(tag.rsplit(":", 1)[-1].rsplit("}", 1)[-1])
+        text.clear()
+        for name, value in attrs.items():  # counts may be attributes of the interval too
+            _count(name.lower(), value)
+
+    def _count(name: str, value: str) -> None:
+        if not value.strip().isdigit():
+            return
+        if "licen" in name and "use" in name:
+            in_use.append(int(value))
+        elif "representative" in name or "logged" in name:
+            logged_in.append(int(value))
+
+    def end(_tag: str) -> None:
+        tag = stack.pop()
+        if any(s.endswith("interval") for s in stack):
+            _count(tag.lower(), "".join(text))
+        text.clear()
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = text.append
+    try:
+        parser.Parse(data, True)
+    except xml.parsers.expat.ExpatError as exc:
+        raise InputError(
+            f"not well-formed XML ({xml.parsers.expat.errors.messages[exc.code]}) — a BeyondTrust "
+            "LicenseUsage report",
+            file=str(path),
+            line=exc.lineno,
+        ) from None
+    counts = in_use or logged_in
+    if not counts:
+        raise InputError(
+            "no licence counts in any license_time_interval — a BeyondTrust LicenseUsage report "
+            "(api/reporting?generate_report=LicenseUsage)",
+            file=str(path),
+        )
+    return max(counts)

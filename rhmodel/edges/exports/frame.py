@@ -42,6 +42,7 @@ class LoadedExport:
     notes: tuple[str, ...] = ()
     skipped: dict[str, int] = field(default_factory=dict)
     rows: int = 0
+    license_usage_peak: int | None = None  # a BeyondTrust LicenseUsage report: no sessions
 
 
 def same_person(name: str) -> str:
