@@ -10,7 +10,7 @@ Examples
 >>> from rhmodel import evaluate, load_parameters, sample_parameters_file
 >>> result = evaluate(load_parameters(sample_parameters_file()))
 >>> result.analysis.recommended, result.analysis.decision.verdict
-('cancel', 'replace')
+('right_size', 'right_size')
 """
 
 from __future__ import annotations

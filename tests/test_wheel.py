@@ -71,7 +71,7 @@ def test_decide_and_scenarios_run_from_outside_the_checkout(installed: Path, out
     sample = _run(rh, "sample", cwd=outside).stdout.strip()
     decided = _run(rh, "decide", sample, "--format", "json", cwd=outside)
     assert decided.returncode == 0, decided.stderr
-    assert json.loads(decided.stdout)["verdict"] == "replace"
+    assert json.loads(decided.stdout)["verdict"] == "right_size"  # its pilot found residual work
     scen = _run(rh, "scenarios", sample, "--format", "json", cwd=outside)
     assert scen.returncode == 0, scen.stderr
     installed_doc = json.loads(scen.stdout)
@@ -103,4 +103,4 @@ def test_the_readme_python_example_runs_against_the_wheel(installed: Path, outsi
     assert len([line for line in code.splitlines() if line and not line.startswith("#")]) <= 4
     done = _run(installed / "bin" / "python", "-c", code, cwd=outside)
     assert done.returncode == 0, done.stderr
-    assert "cancel" in done.stdout  # the sample's recommended scenario, printed by the example
+    assert "right_size 72450" in done.stdout  # the sample's recommendation, printed by the example

@@ -34,7 +34,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from rhmodel.core.capabilities import CapabilityMatrix, Criterion
@@ -88,6 +88,9 @@ class CriterionResult:
         "source",
         "served_by",
         "missing_platforms",
+        "declared",
+        "observed_sessions",
+        "accepted",
     )
 
     id: str
@@ -99,6 +102,9 @@ class CriterionResult:
     source: str
     served_by: tuple[str, ...] = ()
     missing_platforms: tuple[str, ...] = ()
+    declared: bool | None = None
+    observed_sessions: int = 0
+    accepted: bool = False
 
 
 @dataclass(frozen=True)
@@ -109,6 +115,7 @@ class Decision:
     criteria: tuple[CriterionResult, ...]
     keep_for: tuple[str, ...]
     summary: str
+    evidence_notes: tuple[str, ...] = ()
 
     def criterion(self, criterion_id: str) -> CriterionResult:
         """The result of one criterion."""
@@ -187,6 +194,19 @@ def _evaluate(matrix: CapabilityMatrix, c: Criterion, need: Any) -> CriterionRes
     )
 
 
+def _evidence(observed: int, accepted: bool, note: str) -> str:
+    """What the pilot saw for a criterion, in words, for its explanation."""
+    if accepted:
+        said = f" ({note})" if note else ""
+        return (
+            f" Pilot: {observed:,} sessions needed it; the organisation accepts giving that up"
+            f"{said} (decision.accept)."
+        )
+    if observed:
+        return f" Pilot: {observed:,} sessions needed it."
+    return ""
+
+
 def decide(params: Parameters, matrix: CapabilityMatrix) -> Decision:
     """Apply the seed's replace-or-keep test to the parameters.
 
@@ -204,6 +224,8 @@ def decide(params: Parameters, matrix: CapabilityMatrix) -> Decision:
         criterion ids in matrix order.
     """
     results = []
+    notes: list[str] = []
+    accepted_codes = params.accepted_reasons()
     for c in matrix.criteria:
         if c.requirement not in params.values:
             # The matrix names a key the parameters schema lacks: a data/code mismatch (our bug).
@@ -216,8 +238,44 @@ def decide(params: Parameters, matrix: CapabilityMatrix) -> Decision:
             supported = matrix.cell(c.dimension, "remote_help").platforms
             named = any(p not in supported for p in listed)
             need = listed if named else (True if need else ())
-        results.append(_evaluate(matrix, c, need))
+        declared = bool(need)
+        observed = params.observed_residual.get(c.reason_code or "", 0)
+        accepted = (c.reason_code or "") in accepted_codes
+        if observed and not accepted and not declared:
+            # the pilot saw work that needs it: the need exists, whatever was declared
+            need = True
+            notes.append(
+                f"The pilot found {observed:,} sessions that needed {c.id.replace('_', ' ')}, "
+                f"though {c.requirement} says it is not needed: the decision counts it as "
+                "needed (set it to true, or accept giving it up with decision.accept)."
+            )
+        result = _evaluate(matrix, c, need)
+        if c.reason_code:
+            result = replace(
+                result,
+                declared=declared,
+                observed_sessions=int(observed),
+                accepted=accepted,
+                explanation=result.explanation
+                + _evidence(observed, accepted, accepted_codes.get(c.reason_code, "")),
+            )
+        results.append(result)
+    other = params.observed_residual.get("other", 0)
+    if other and "other" not in accepted_codes:
+        notes.append(
+            f"The pilot found {other:,} sessions that needed the incumbent for another reason "
+            "(other): a pool stays for them unless decision.accept gives that work up."
+        )
+    for code, note in accepted_codes.items():
+        n = params.observed_residual.get(code, 0)
+        notes.append(
+            f"Decision taken: give up or move the {code} work ({n:,} pilot sessions)"
+            + (f" — {note}" if note else "")
+            + "."
+        )
     failed = tuple(r.id for r in results if not r.passed)
+    if other and "other" not in accepted_codes:
+        failed += ("other",)
     blocked = [
         r
         for r, c in zip(results, matrix.criteria, strict=True)
@@ -241,7 +299,13 @@ def decide(params: Parameters, matrix: CapabilityMatrix) -> Decision:
             "Right-size: move the internal attended help desk to Remote Help and keep a "
             f"small incumbent pool for {', '.join(failed)}."
         )
-    return Decision(verdict=verdict, criteria=tuple(results), keep_for=failed, summary=summary)
+    return Decision(
+        verdict=verdict,
+        criteria=tuple(results),
+        keep_for=failed,
+        summary=summary,
+        evidence_notes=tuple(notes),
+    )
 
 
 @dataclass(frozen=True)

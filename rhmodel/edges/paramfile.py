@@ -22,7 +22,7 @@ import yaml
 
 from rhmodel.core.document import YamlDocument
 from rhmodel.core.params import Parameters, resolve_parameters
-from rhmodel.core.pilot.evidence import needs_pilot_pool, with_pilot_pool
+from rhmodel.core.pilot.evidence import with_pilot_pool
 from rhmodel.core.prices import PriceBook
 from rhmodel.core.text import excerpt
 from rhmodel.edges.atomic import atomic_write_bytes
@@ -116,8 +116,9 @@ def load_parameters(path: str | Path, overrides: Sequence[str] = ()) -> Paramete
                 line=doc.line_of(f"pilot.files[{i}]"),
                 key="pilot.files",
             )
-    if not needs_pilot_pool(params):
+    if not params["pilot.files"]:
         return params
+    # the pilot's evidence binds the decision, so it is read whenever exports are named
     report = pilot_report(params)
     assert report is not None  # pilot.files is non-empty here
     return with_pilot_pool(params, report)

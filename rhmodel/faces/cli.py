@@ -388,6 +388,10 @@ def _cmd_decide(args: argparse.Namespace) -> int:
         _emit(json.dumps(jsonable(decision), indent=2, ensure_ascii=False, allow_nan=False))
         return 0
     _emit(f"Verdict: {decision.verdict}\n{wrap(decision.summary, 100)}\n")
+    for note in decision.evidence_notes:
+        _emit(wrap(f"Evidence: {note}", 100, indent="  "))
+    if decision.evidence_notes:
+        _emit("")
     _emit("Replace-or-keep test (seed §4.4):")
     for c in decision.criteria:
         mark = "PASS" if c.passed else "FAIL"

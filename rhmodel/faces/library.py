@@ -7,7 +7,7 @@ Examples
 --------
 >>> from rhmodel.edges.paramfile import load_parameters
 >>> decide(load_parameters(sample_parameters_file())).verdict
-'replace'
+'right_size'
 """
 
 from __future__ import annotations

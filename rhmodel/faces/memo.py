@@ -57,6 +57,8 @@ _CSS = """
 .rh-memo table td.num { text-align: right !important; font-variant-numeric: tabular-nums;
                         white-space: nowrap; }
 .rh-memo .verdict { font-size: 1.25em; font-weight: bold; }
+.rh-memo .evidence { background: #eef3fb; border-left: 5px solid #1f4e79; padding: 6px 10px;
+                     margin: 0.6em 0; }
 .rh-memo .illustrative { background: #fde7e9; border-left: 5px solid #b00020; padding: 6px 10px;
                          margin: 0.6em 0; }
 .rh-memo .pass { background: #c6efce; } .rh-memo .fail { background: #ffc7ce; }
@@ -196,6 +198,13 @@ class RenewalPack:
             f'<p class="verdict">Verdict: {_e(a.decision.verdict)}</p>',
             f"<p>{_e(a.decision.summary)}</p>",
         ]
+        if a.decision.evidence_notes:
+            # where the pilot and the declared requirements disagree, page 1 says so
+            lines.append(
+                '<div class="evidence"><b>What the pilot showed.</b><ul>'
+                + "".join(f"<li>{_e(n)}</li>" for n in a.decision.evidence_notes)
+                + "</ul></div>"
+            )
         facts = [
             ("Recommended scenario", rec.name),
             ("NPV of the recommended scenario", f"US${rec.npv:,.2f}"),

@@ -23,10 +23,20 @@ def test_decide_json_shape(cli):
 
 
 def test_recording_requirement_changes_the_verdict_and_names_the_reason(cli):
-    base = json.loads(cli("decide", SAMPLE_PARAMS_FILE, "--format", "json").stdout)
+    # declared requirements alone: the sample without its pilot's evidence
+    no_pilot = (
+        "--set",
+        "pilot.files=[]",
+        "--set",
+        "residual.logmein_agents=11",
+        "--set",
+        "residual.beyondtrust_seats=8",
+    )
+    base = json.loads(cli("decide", SAMPLE_PARAMS_FILE, *no_pilot, "--format", "json").stdout)
     r = cli(
         "decide",
         SAMPLE_PARAMS_FILE,
+        *no_pilot,
         "--set",
         "requirements.mandatory_session_recording=true",
         "--format",
@@ -37,7 +47,11 @@ def test_recording_requirement_changes_the_verdict_and_names_the_reason(cli):
     assert changed["verdict"] == "right_size"
     assert changed["keep_for"] == ["session_recording"]
     text = cli(
-        "decide", SAMPLE_PARAMS_FILE, "--set", "requirements.mandatory_session_recording=true"
+        "decide",
+        SAMPLE_PARAMS_FILE,
+        *no_pilot,
+        "--set",
+        "requirements.mandatory_session_recording=true",
     ).stdout
     assert "Verdict: right_size" in text and "session_recording" in text
 
@@ -141,3 +155,27 @@ def test_sample_copy_is_a_working_parameters_file(cli, tmp_path):
     assert again.returncode == 2
     assert again.stderr.startswith("error: ") and again.stderr.count("\n") == 1
     assert copy.read_bytes() == SAMPLE_PARAMS_FILE.read_bytes()  # nothing overwritten
+
+
+def test_the_pilot_binds_the_verdict_unless_the_work_is_given_up(cli):
+    """The sample's pilot found residual work for every reason: the decision keeps a pool for
+    each (declared or not); accepting every observed reason turns it back to replace/cancel."""
+    d = json.loads(cli("decide", SAMPLE_PARAMS_FILE, "--format", "json").stdout)
+    assert d["verdict"] == "right_size"
+    observed = {c["id"]: c["observed_sessions"] for c in d["criteria"]}
+    # the sample pilot's residual work by reason (rhmodel pool): 110 external, 137 unattended,
+    # 89 pam, 71 recording, 58 rmm, 35 platform; other 16 has no criterion of its own
+    assert observed["external_support"] == 110 and observed["privileged_access"] == 89
+    assert [c["declared"] for c in d["criteria"] if c["observed_sessions"]] == [False] * 6
+    assert d["keep_for"][-1] == "other"
+    assert any("137 sessions that needed unattended" in n for n in d["evidence_notes"])
+    s = json.loads(cli("scenarios", SAMPLE_PARAMS_FILE, "--format", "json").stdout)
+    assert s["recommended"] == "right_size"
+    everything = "decision.accept=[unattended, external, recording, pam, platform, rmm, other]"
+    s = json.loads(
+        cli("scenarios", SAMPLE_PARAMS_FILE, "--set", everything, "--format", "json").stdout
+    )
+    assert (s["verdict"], s["recommended"]) == ("replace", "cancel")
+    nearly = "decision.accept=[unattended, external, recording, pam, platform, rmm]"
+    s = json.loads(cli("scenarios", SAMPLE_PARAMS_FILE, "--set", nearly, "--format", "json").stdout)
+    assert s["recommended"] != "cancel" and s["keep_for"] == ["other"]

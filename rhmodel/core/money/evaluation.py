@@ -10,7 +10,7 @@ Examples
 >>> from rhmodel.edges.bundled import load_capabilities
 >>> e = evaluate(load_parameters(SAMPLE_PARAMS_FILE), load_capabilities())
 >>> e.analysis.recommended, "logmein.agents" in evaluation_document(e)["illustrative_inputs"]
-('cancel', True)
+('right_size', True)
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ from rhmodel.core.params.schema import (
 )
 from rhmodel.core.params.values import Parameters, Uncertain, Value, plain_copy, set_path
 from rhmodel.core.prices import PriceBook
-from rhmodel.core.products import CONTRACTS, PLATFORMS
+from rhmodel.core.products import CONTRACTS, PLATFORMS, REASON_CODES
 from rhmodel.core.validation import did_you_mean
 from rhmodel.errors import InputError
 
@@ -238,6 +238,15 @@ def _resolve(where: _Where, s: Spec, raw: Any, origin: str, source: str) -> Valu
         )
     if isinstance(raw, str):
         raw = [raw]
+    if s.kind == "accepts" and isinstance(raw, list):
+        return Value(
+            key,
+            tuple(_accepted(where, key, i, x) for i, x in enumerate(raw)),
+            None,
+            origin,
+            False,
+            source,
+        )
     if s.kind == "exports" and isinstance(raw, list):
         return Value(
             key,
@@ -264,6 +273,26 @@ def _resolve(where: _Where, s: Spec, raw: Any, origin: str, source: str) -> Valu
                 )
         raw = [x.lower() for x in raw]
     return Value(key, tuple(raw), None, origin, False, source)
+
+
+def _accepted(where: _Where, key: str, i: int, raw: Any) -> dict[str, str]:
+    """One decision.accept entry: a reason code, or {reason, note}."""
+    here = f"{key}[{i}]"
+    if isinstance(raw, Mapping):
+        unknown = [k for k in raw if k not in ("reason", "note")]
+        if unknown:
+            raise where.error(f"{here}.{unknown[0]}", "unknown key — accepted: reason, note")
+        code, note = raw.get("reason"), raw.get("note", "")
+    else:
+        code, note = raw, ""
+    if not isinstance(code, str) or code.strip().lower() not in REASON_CODES:
+        raise where.error(
+            here,
+            f"unknown reason code ({_short(code)})"
+            f"{did_you_mean(str(code), REASON_CODES)} — accepted: "
+            f"{', '.join(REASON_CODES)}",
+        )
+    return {"reason": code.strip().lower(), "note": str(note or "")}
 
 
 def _export_entry(where: _Where, key: str, i: int, raw: Any) -> str | dict[str, Any]:

@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any
 
-from rhmodel.core.products import CONTRACTS, PLATFORMS, TENANT_CLOUDS, Contract
+from rhmodel.core.products import CONTRACTS, PLATFORMS, REASON_CODES, TENANT_CLOUDS, Contract
 
 __all__ = [
     "DATE_RANGE",
@@ -92,6 +92,9 @@ class Spec:
             return f"a list of {', '.join(PLATFORMS)}"
         if self.kind in ("texts", "paths"):
             return "a list of strings"
+        if self.kind == "accepts":
+            codes = ", ".join(REASON_CODES)
+            return f"a list of reason codes ({codes}), each optionally {{reason, note}}"
         if self.kind == "exports":
             return (
                 "a list of paths, or of mappings {path, format, timezone, date_order, columns: "
@@ -309,6 +312,14 @@ SCHEMA: tuple[Spec, ...] = (
         "platforms",
         "",
         "optional: every endpoint platform you support (checked against Remote Help's list)",
+    ),
+    Spec(
+        "decision.accept",
+        "accepts",
+        "",
+        "reason codes of residual work the organisation decides to give up or move anyway "
+        "(each a code, or {reason, note}): the pilot's sessions for them no longer keep a pool",
+        default=(),
     ),
     Spec(
         "requirements.on_prem_or_air_gapped",

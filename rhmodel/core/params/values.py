@@ -112,6 +112,22 @@ class Parameters:
     _price_book: PriceBook | None = field(default=None, repr=False)
     # The date the file was resolved on: an absent start_date means "this month" as of then.
     _today: dt.date | None = field(default=None, repr=False)
+    # What the pilot observed: residual sessions per reason code (empty without a pilot).
+    _observed: Mapping[str, int] = field(default_factory=dict, repr=False)
+
+    @property
+    def observed_residual(self) -> Mapping[str, int]:
+        """Residual pilot sessions per reason code, as the pilot saw them (empty: no pilot)."""
+        return self._observed
+
+    def accepted_reasons(self) -> dict[str, str]:
+        """``decision.accept`` as reason code → note."""
+        return {e["reason"]: e["note"] for e in self.values["decision.accept"].value or ()}
+
+    def with_observed(self, observed: Mapping[str, int]) -> Parameters:
+        """These parameters with the pilot's residual sessions per reason recorded."""
+        return replace(self, _observed=dict(observed))
+
     _derived: Mapping[str, Value] = field(default_factory=dict, repr=False)
 
     def __getitem__(self, key: str) -> Any:
@@ -162,9 +178,17 @@ class Parameters:
         from rhmodel.core.params.resolve import resolve_parameters
 
         doc = YamlDocument(data=self._raw, file=self.file, lines={})
-        return resolve_parameters(
-            doc, overrides, price_book=self._price_book, today=self._today, base_dir=self.base_dir
-        ).with_derived(self._derived)
+        return (
+            resolve_parameters(
+                doc,
+                overrides,
+                price_book=self._price_book,
+                today=self._today,
+                base_dir=self.base_dir,
+            )
+            .with_derived(self._derived)
+            .with_observed(self._observed)
+        )
 
     def with_values(self, changes: Mapping[str, Any]) -> Parameters:
         """A new :class:`Parameters` with ``changes`` (key → plain value) applied, validated."""
@@ -174,9 +198,13 @@ class Parameters:
         for key, value in changes.items():
             set_path(raw, key, value)
         doc = YamlDocument(data=raw, file=self.file, lines={})
-        return resolve_parameters(
-            doc, (), price_book=self._price_book, today=self._today, base_dir=self.base_dir
-        ).with_derived(self._derived)
+        return (
+            resolve_parameters(
+                doc, (), price_book=self._price_book, today=self._today, base_dir=self.base_dir
+            )
+            .with_derived(self._derived)
+            .with_observed(self._observed)
+        )
 
     def with_derived(self, derived: Mapping[str, Value]) -> Parameters:
         """Fill keys the file leaves out with values derived elsewhere (e.g. the pilot's pool).

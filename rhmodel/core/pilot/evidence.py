@@ -306,7 +306,11 @@ def needs_pilot_pool(params: Parameters) -> bool:
 
 
 def with_pilot_pool(params: Parameters, report: PilotReport) -> Parameters:
-    """Fill ``residual.*`` the file leaves out with the pool the pilot recommends.
+    """Record what the pilot observed, and fill ``residual.*`` the file leaves out with the pool
+    the pilot recommends.
+
+    The residual sessions per reason go with the parameters, so that the decision weighs them
+    beside the declared ``requirements.*`` (:func:`rhmodel.core.decision.decide`).
 
     Each filled value records the pilot's rule as its source. A recommendation above the
     current contract is capped at the contract (you cannot keep more than you have): with a
@@ -338,4 +342,6 @@ def with_pilot_pool(params: Parameters, report: PilotReport) -> Parameters:
             bool(params["illustrative"]),
             f"pilot evidence ({len(report.files)} files, {report.sessions_total} sessions): {rule}",
         )
-    return params.with_derived(derived) if derived else params
+    return (params.with_derived(derived) if derived else params).with_observed(
+        report.residual_by_reason
+    )
