@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rhmodel.core.decision import classify_session, decide
 from rhmodel.core.products import REASON_CODES
@@ -141,3 +142,44 @@ def test_unknown_reason_code_is_an_error(matrix):
     with pytest.raises(InputError, match="unknown reason code \\('vendor'\\)"):
         classify_session(matrix, ["vendor"])
     assert "other" in REASON_CODES
+
+
+CODE_TO_CRITERION = {
+    "external": "external_support",
+    "unattended": "unattended",
+    "pam": "privileged_access",
+    "recording": "session_recording",
+    "rmm": "rmm_ticketing",
+    "platform": "platforms",
+    "other": "other",
+}
+
+
+def test_observed_work_binds_the_verdict_and_accepting_it_releases_it(matrix):
+    p = params_from("").with_observed({"pam": 5})
+    d = decide(p, matrix)
+    assert d.verdict == "right_size" and d.keep_for == ("privileged_access",)
+    c = d.criterion("privileged_access")
+    assert (c.declared, c.observed_sessions, c.accepted) == (False, 5, False)
+    assert "Pilot: 5 sessions needed it." in c.explanation
+    accepted = params_from("decision: {accept: [{reason: pam, note: vendors use the portal}]}")
+    d = decide(accepted.with_observed({"pam": 5}), matrix)
+    assert d.verdict == "replace" and d.criterion("privileged_access").accepted
+    assert any("5 pilot sessions" in n and "vendors use the portal" in n for n in d.evidence_notes)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    observed=st.dictionaries(st.sampled_from(sorted(CODE_TO_CRITERION)), st.integers(1, 500)),
+    accepted=st.sets(st.sampled_from(sorted(CODE_TO_CRITERION))),
+    more=st.sets(st.sampled_from(sorted(CODE_TO_CRITERION))),
+)
+def test_accepting_more_never_keeps_more(matrix, observed, accepted, more):
+    def keep(codes):
+        text = "decision: {accept: [" + ", ".join(sorted(codes)) + "]}\n" if codes else ""
+        return set(decide(params_from(text).with_observed(observed), matrix).keep_for)
+
+    kept = keep(accepted)
+    # brute force: exactly the observed, unaccepted reasons keep a pool (nothing is declared)
+    assert kept == {CODE_TO_CRITERION[c] for c in observed if c not in accepted}
+    assert keep(accepted | more) <= kept
