@@ -276,12 +276,25 @@ def decide(params: Parameters, matrix: CapabilityMatrix) -> Decision:
     failed = tuple(r.id for r in results if not r.passed)
     if other and "other" not in accepted_codes:
         failed += ("other",)
+    # A need of every support session that Remote Help cannot meet leaves it nothing to carry.
+    whole = [
+        r
+        for r, c in zip(results, matrix.criteria, strict=True)
+        if not r.passed and c.kind == "flag" and params[c.requirement] == "all"
+    ]
     blocked = [
         r
         for r, c in zip(results, matrix.criteria, strict=True)
         if c.kind == "cloud" and not r.passed
     ]
-    if blocked:
+    if whole:
+        names = ", ".join(r.id for r in whole)
+        verdict = "keep"
+        summary = (
+            f"Keep: every support session needs {names} (requirements set to all), which "
+            "Remote Help cannot provide, so it can take none of the work; the incumbents stay."
+        )
+    elif blocked:
         verdict = "keep"
         summary = (
             "Keep: Remote Help is not available for this tenant "

@@ -223,7 +223,7 @@ def _inputs(wb: Workbook, ws: Worksheet, p: Parameters) -> dict[str, str]:
         put_text(ws.cell(row=i, column=1), s.key)
         cell = ws.cell(row=i, column=2)
         value = _input_value(p, s.key)
-        if s.kind in ("int", "float", "bool"):
+        if s.kind in ("int", "float", "bool") or (s.kind == "need" and value != "all"):
             cell.value = value if value != "" else 0
         elif s.kind == "date":
             cell.value = value if isinstance(value, dt.date) else None
@@ -264,6 +264,8 @@ def _inputs(wb: Workbook, ws: Worksheet, p: Parameters) -> dict[str, str]:
             dv = DataValidation(type="list", formula1='"' + ",".join(s.choices) + '"')
         elif s.kind == "bool":
             dv = DataValidation(type="list", formula1='"TRUE,FALSE"')
+        elif s.kind == "need":
+            dv = DataValidation(type="list", formula1='"TRUE,FALSE,all"')
         elif s.kind in ("int", "float"):
             lo = s.minimum if s.minimum is not None else -1e12
             hi = s.maximum if s.maximum is not None else 1e12

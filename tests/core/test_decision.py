@@ -183,3 +183,14 @@ def test_accepting_more_never_keeps_more(matrix, observed, accepted, more):
     # brute force: exactly the observed, unaccepted reasons keep a pool (nothing is declared)
     assert kept == {CODE_TO_CRITERION[c] for c in observed if c not in accepted}
     assert keep(accepted | more) <= kept
+
+
+def test_a_need_of_every_session_remote_help_cannot_meet_gives_keep(matrix):
+    d = decide(params_from("requirements: {mandatory_session_recording: all}"), matrix)
+    assert d.verdict == "keep" and "every support session needs session_recording" in d.summary
+    # 'all' of something Remote Help does (Windows attended: nothing fails) changes nothing
+    assert decide(params_from("requirements: {unsupported_platforms: false}"), matrix).verdict == (
+        "replace"
+    )
+    with pytest.raises(InputError, match=r"accepted: true or false \(or all: every support session needs it\)"):
+        params_from("requirements: {mandatory_session_recording: most}")

@@ -243,13 +243,15 @@ def viability(decision: Decision) -> dict[str, tuple[bool, str]]:
             decision.verdict != "keep",
             "From each renewal keep only the residual pool; Remote Help carries the rest."
             if decision.verdict != "keep"
-            else "Not viable: Remote Help cannot serve this tenant (tenant cloud).",
+            else f"Not viable: {decision.summary}",
         ),
         "cancel": (
             decision.verdict == "replace",
             "From each renewal keep nothing; Remote Help carries everything."
             if decision.verdict == "replace"
-            else f"Not viable: the decision keeps a specialist pool for {keep_for}.",
+            else f"Not viable: the decision keeps a specialist pool for {keep_for}."
+            if decision.verdict == "right_size"
+            else f"Not viable: {decision.summary}",
         ),
     }
 

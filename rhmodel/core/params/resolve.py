@@ -203,6 +203,12 @@ def _resolve(where: _Where, s: Spec, raw: Any, origin: str, source: str) -> Valu
         if not isinstance(raw, bool):
             raise where.error(key, f"is not valid ({_short(raw)}) — accepted: true or false")
         return Value(key, raw, None, origin, False, source)
+    if s.kind == "need":
+        if isinstance(raw, str) and raw.strip().lower() == "all":
+            return Value(key, "all", None, origin, False, source)
+        if not isinstance(raw, bool):
+            raise where.error(key, f"is not valid ({_short(raw)}) — accepted: {s.accepted()}")
+        return Value(key, raw, None, origin, False, source)
     if s.kind == "choice":
         if not isinstance(raw, str) or raw not in s.choices:
             hint = did_you_mean(raw, s.choices) if isinstance(raw, str) else ""

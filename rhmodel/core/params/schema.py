@@ -81,6 +81,8 @@ class Spec:
         """What a valid value looks like, for error messages."""
         if self.kind == "bool":
             return "true or false"
+        if self.kind == "need":
+            return "true or false (or all: every support session needs it)"
         if self.kind == "choice":
             return ", ".join(self.choices)
         if self.kind == "date":
@@ -216,7 +218,10 @@ EXPORT_ENTRY_KEYS = ("path", "format", "timezone", "date_order", "columns")
 MAX_TEXT = 200
 MAX_LIST = 1_000
 
-_REQUIREMENT_DOC = "true if you need it (the seed's 'keep a specialist tool if you need' column)"
+_REQUIREMENT_DOC = (
+    "true if some work needs it, all if every support session does (the seed's 'keep a "
+    "specialist tool if you need' column)"
+)
 
 #: Every key a parameters file may hold, in the order the README and workbook list them.
 SCHEMA: tuple[Spec, ...] = (
@@ -267,42 +272,42 @@ SCHEMA: tuple[Spec, ...] = (
     ),
     Spec(
         "requirements.external_or_unmanaged_support",
-        "bool",
+        "need",
         "",
         f"support external customers, partners, vendors or unmanaged devices: {_REQUIREMENT_DOC}",
         default=False,
     ),
     Spec(
         "requirements.unattended_windows",
-        "bool",
+        "need",
         "",
         f"unattended access to Windows servers, kiosks, always-on machines: {_REQUIREMENT_DOC}",
         default=False,
     ),
     Spec(
         "requirements.privileged_access_management",
-        "bool",
+        "need",
         "",
         f"PAM, credential vaulting or vendor-access governance: {_REQUIREMENT_DOC}",
         default=False,
     ),
     Spec(
         "requirements.mandatory_session_recording",
-        "bool",
+        "need",
         "",
         f"mandatory full session recording for compliance: {_REQUIREMENT_DOC}",
         default=False,
     ),
     Spec(
         "requirements.bundled_rmm_ticketing",
-        "bool",
+        "need",
         "",
         f"RMM / patching / ticketing inside the support tool: {_REQUIREMENT_DOC}",
         default=False,
     ),
     Spec(
         "requirements.unsupported_platforms",
-        "bool",
+        "need",
         "",
         "endpoints on Linux, iOS or ChromeOS that need support",
         default=False,
@@ -323,7 +328,7 @@ SCHEMA: tuple[Spec, ...] = (
     ),
     Spec(
         "requirements.on_prem_or_air_gapped",
-        "bool",
+        "need",
         "",
         "support must run on-prem / air-gapped, independent of a vendor cloud",
         default=False,
