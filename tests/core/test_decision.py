@@ -192,5 +192,7 @@ def test_a_need_of_every_session_remote_help_cannot_meet_gives_keep(matrix):
     assert decide(params_from("requirements: {unsupported_platforms: false}"), matrix).verdict == (
         "replace"
     )
-    with pytest.raises(InputError, match=r"accepted: true or false \(or all: every support session needs it\)"):
+    with pytest.raises(
+        InputError, match=r"accepted: true or false \(or all: every support session needs it\)"
+    ):
         params_from("requirements: {mandatory_session_recording: most}")

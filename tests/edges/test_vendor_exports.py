@@ -423,6 +423,19 @@ def test_the_reason_log_end_to_end(tmp_path):
         bad.stderr.startswith("error: ")
         and "bad.csv:2: unknown reason code ('recordings')" in bad.stderr
     )
+    # the same log through the parameters file reaches the decision (and so the pack)
+    (tmp_path / "p.yaml").write_text(
+        textwrap.dedent(
+            """\
+            start_date: 2026-12-01
+            logmein: {agents: 10, price_per_agent_month: 40, months_to_renewal: 3}
+            pilot: {files: [rescue.txt], reasons: [log.xlsx], timezone: America/New_York}
+            """
+        )
+    )
+    decided = json.loads(rh("decide", "p.yaml", "--format", "json").stdout)
+    recording = next(c for c in decided["criteria"] if c["id"] == "session_recording")
+    assert recording["observed_sessions"] == 1 and not recording["passed"]
 
 
 def test_one_remote_help_session_in_both_intune_exports_counts_once(tmp_path):
