@@ -39,6 +39,7 @@ import pandas as pd
 from rhmodel.edges.exports.frame import LoadedExport, finish
 from rhmodel.edges.exports.table import Table, table_from_rows
 from rhmodel.edges.exports.times import ReadOptions, end_or_duration, timestamps
+from rhmodel.edges.exports.xmlreport import parse_located
 from rhmodel.errors import InputError
 
 __all__ = ["FORMATS", "license_usage_peak", "load_csv", "load_login_csv", "load_xml", "xml_table"]
@@ -185,15 +186,7 @@ def xml_table(path: Path, data: bytes) -> Table:
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.CharacterDataHandler = text.append
-    try:
-        parser.Parse(data, True)
-    except xml.parsers.expat.ExpatError as exc:
-        raise InputError(
-            f"not well-formed XML ({xml.parsers.expat.errors.messages[exc.code]})"
-            " — a BeyondTrust SupportSession report",
-            file=str(path),
-            line=exc.lineno,
-        ) from None
+    parse_located(parser, path, data, "a BeyondTrust SupportSession report")
     if not rows:
         raise InputError(
             "no <session> elements under <session_list> — a BeyondTrust "
@@ -269,15 +262,7 @@ def license_usage_peak(path: Path, data: bytes) -> int:
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.CharacterDataHandler = text.append
-    try:
-        parser.Parse(data, True)
-    except xml.parsers.expat.ExpatError as exc:
-        raise InputError(
-            f"not well-formed XML ({xml.parsers.expat.errors.messages[exc.code]}) — a BeyondTrust "
-            "LicenseUsage report",
-            file=str(path),
-            line=exc.lineno,
-        ) from None
+    parse_located(parser, path, data, "a BeyondTrust LicenseUsage report")
     counts = in_use or logged_in
     if not counts:
         raise InputError(

@@ -27,7 +27,7 @@ import numpy as np
 from rhmodel.edges.exports.frame import LoadedExport, finish
 from rhmodel.edges.exports.table import Table, table_from_rows
 from rhmodel.edges.exports.times import ReadOptions, end_or_duration, timestamps
-from rhmodel.errors import InputError
+from rhmodel.edges.exports.xmlreport import parse_located
 
 __all__ = ["FORMAT", "load", "rescue_xml_table"]
 
@@ -110,15 +110,7 @@ def rescue_xml_table(path: Path, data: bytes) -> Table:
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.CharacterDataHandler = text.append
-    try:
-        parser.Parse(data, True)
-    except xml.parsers.expat.ExpatError as exc:
-        raise InputError(
-            f"not well-formed XML ({xml.parsers.expat.errors.messages[exc.code]}) — a LogMeIn "
-            "Rescue report (getReport_v2 with XML output)",
-            file=str(path),
-            line=exc.lineno,
-        ) from None
+    parse_located(parser, path, data, "a LogMeIn Rescue report (getReport_v2 with XML output)")
     ids = sorted(header)
     table = table_from_rows(
         path, [header[i] for i in ids], [[r.get(i, "") for i in ids] for r in rows], lines
