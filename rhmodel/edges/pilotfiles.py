@@ -37,6 +37,7 @@ def load_pilot(
     seed: int = 0,
     date_order: str | None = None,
     reasons: Iterable[str | Path] = (),
+    routing: str = "as_worked",
 ) -> PilotReport:
     """Read pilot exports (files or folders) and the help desk's reason logs, and size the
     residual pool per incumbent tool."""
@@ -52,6 +53,7 @@ def load_pilot(
         growth=growth,
         seed=seed,
         reason_log=log,
+        routing=routing,
     )
 
 
@@ -88,6 +90,7 @@ def pilot_report(params: Parameters) -> PilotReport | None:
         params["pilot.headroom"],
         params["pilot.growth"],
         None if params["pilot.date_order"] == "auto" else params["pilot.date_order"],
+        params["pilot.routing"],
     )
 
 
@@ -101,6 +104,7 @@ def _cached_pilot(
     headroom: float,
     growth: float,
     date_order: str | None,
+    routing: str,
 ) -> PilotReport:
     return load_pilot(
         [s for s, _, _ in stamp],
@@ -112,4 +116,5 @@ def _cached_pilot(
         growth=growth,
         date_order=date_order,
         reasons=[Path(p) for p, _, _ in log_stamp],
+        routing=routing,
     )

@@ -234,6 +234,13 @@ def _build_parser() -> argparse.ArgumentParser:
         help="expected growth of residual work (default 0)",
     )
     po.add_argument(
+        "--routing",
+        choices=("as_worked", "specialist_team"),
+        default=None,
+        help="LogMeIn named agents: every technician who did residual work, or a specialist "
+        "team sized on the most at once (default: pilot.routing)",
+    )
+    po.add_argument(
         "--reasons",
         action="append",
         default=None,
@@ -608,6 +615,7 @@ def _cmd_pool(args: argparse.Namespace) -> int:
         growth=args.growth if args.growth is not None else params["pilot.growth"],
         date_order=args.date_order
         or (None if params["pilot.date_order"] == "auto" else params["pilot.date_order"]),
+        routing=args.routing or params["pilot.routing"],
         reasons=args.reasons
         if args.reasons is not None
         else [params.base_dir / n for n in params["pilot.reasons"] or ()],

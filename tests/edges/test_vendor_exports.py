@@ -580,3 +580,30 @@ def test_a_license_usage_report_is_shown_beside_the_session_figure(tmp_path):
     assert r.tools["beyondtrust"].license_usage_peak == 5  # the largest licences-in-use count
     assert jsonable(r)["tools"]["beyondtrust"]["license_usage_peak"] == 5
     assert r.sessions_total == 2  # the usage report adds no session
+
+
+def test_logmein_pool_as_worked_or_as_a_specialist_team(tmp_path):
+    """Five technicians each did one residual session, never more than two at once: as worked
+    the pool is 5 named agents; routed to a specialist team it is 2 (headroom 0)."""
+    f = tmp_path / "lmi.csv"
+    rows = [
+        ("a", "09:00", "09:30"),
+        ("b", "09:10", "09:20"),  # a and b overlap: 2 at once
+        ("c", "10:00", "10:30"),
+        ("d", "11:00", "11:30"),
+        ("e", "12:00", "12:30"),
+    ]
+    f.write_text(
+        "Session ID,Start Time,End Time,Technician Email,Session Type\n"
+        + "".join(
+            f"s{i},2026-11-24T{s}:00Z,2026-11-24T{e}:00Z,{who}@example.com,Unattended\n"
+            for i, (who, s, e) in enumerate(rows)
+        )
+    )
+    worked = load_pilot([f], load_capabilities(), headroom=0.0).tools["logmein_resolve"]
+    team = load_pilot([f], load_capabilities(), headroom=0.0, routing="specialist_team").tools[
+        "logmein_resolve"
+    ]
+    assert (worked.as_worked, worked.specialist_team) == (5, 2)
+    assert worked.recommended_licenses == 5 and team.recommended_licenses == 2
+    assert "specialist team" in team.rule and "as worked" in team.rule

@@ -509,6 +509,16 @@ SCHEMA: tuple[Spec, ...] = (
         figure=False,
     ),
     Spec(
+        "pilot.routing",
+        "choice",
+        "",
+        "LogMeIn named agents: as_worked (every technician who did residual work keeps a "
+        "licence) or specialist_team (the work routed to a team sized on the most at once)",
+        default="as_worked",
+        choices=("as_worked", "specialist_team"),
+        figure=False,
+    ),
+    Spec(
         "pilot.tenant_domains",
         "texts",
         "",

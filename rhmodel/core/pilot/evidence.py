@@ -81,11 +81,13 @@ class ExportRead(NamedTuple):
 
 @dataclass(frozen=True)
 class PilotSettings:
-    """How the pool was sized: Erlang B target and the fractions added to the evidence."""
+    """How the pool was sized: Erlang B target, the fractions added to the evidence, and how
+    LogMeIn's residual work is routed (``as_worked`` or ``specialist_team``)."""
 
     target_blocking: float
     headroom: float
     growth: float
+    routing: str = "as_worked"
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,7 @@ def summarise_pilot(
     growth: float = 0.0,
     seed: int = 0,
     reason_log: Sequence[ReasonEntry] = (),
+    routing: str = "as_worked",
 ) -> PilotReport:
     """Merge, classify and size: the pure part of :func:`load_pilot`.
 
@@ -226,6 +229,7 @@ def summarise_pilot(
                 growth=growth,
                 seed=seed,
                 span=span,
+                routing=routing,
             )
             return replace(sized, sessions=len(rows))
 
@@ -263,7 +267,7 @@ def summarise_pilot(
         timezone=tz,
         first_start=span[0] if span else None,
         last_start=span[1] if span else None,
-        settings=PilotSettings(target_blocking, headroom, growth),
+        settings=PilotSettings(target_blocking, headroom, growth, routing),
         warnings=tuple(warnings),
         sessions_by_class={c: int((klass == c).sum()) for c in CLASSES},
         reasons_log={"matched": log_matched, "unmatched": len(log_unmatched)},

@@ -359,8 +359,14 @@ class ToolSizing:
         "time_at_or_above",
         "recommended_licenses_with_unexplained",
         "license_usage_peak",
+        "as_worked",
+        "specialist_team",
     )
-    json_omit_empty: ClassVar[tuple[str, ...]] = ("license_usage_peak",)
+    json_omit_empty: ClassVar[tuple[str, ...]] = (
+        "license_usage_peak",
+        "as_worked",
+        "specialist_team",
+    )
 
     tool: str
     metric: str
@@ -381,6 +387,8 @@ class ToolSizing:
     time_at_or_above: tuple[float, ...] = field(default=(), repr=False)
     recommended_licenses_with_unexplained: int | None = None
     license_usage_peak: int | None = None
+    as_worked: int | None = None
+    specialist_team: int | None = None
     daily: DailyPeaks | None = field(default=None, repr=False)
 
 
@@ -405,8 +413,14 @@ def size_tool(
     growth: float = 0.0,
     seed: int = 0,
     span: tuple[int, int] | None = None,
+    routing: str = "as_worked",
 ) -> ToolSizing:
     """Size one incumbent tool's residual pool from its residual sessions.
+
+    For named agents (LogMeIn Resolve) two pools are sized: *as worked* (every technician who
+    did residual work keeps a licence) and *specialist team* (the residual work routed to a
+    team as large as the most technicians on it at once); ``routing`` (``as_worked`` or
+    ``specialist_team``) says which is recommended.
 
     Parameters
     ----------
@@ -475,14 +489,31 @@ def size_tool(
             f"headroom and {growth:.0%} growth, rounded up: {recommended} concurrent seats."
         )
     else:
-        base = distinct
-        recommended = math.ceil(base * factor - 1e-9)
-        rule = (
-            f"LogMeIn Resolve licenses named agents, so the pool is the people who must be "
-            f"able to do residual work: {distinct} technicians did residual work in the "
-            f"pilot (at most {peak_tech} at once). {distinct}, plus {headroom:.0%} headroom "
-            f"and {growth:.0%} growth, rounded up: {recommended} named agents."
-        )
+        as_worked = math.ceil(distinct * factor - 1e-9)
+        team = math.ceil(peak_tech * factor - 1e-9)
+        if routing == "specialist_team":
+            recommended = team
+            rule = (
+                f"LogMeIn Resolve licenses named agents; with the residual work routed to a "
+                f"specialist team (pilot.routing: specialist_team) the team is as large as the "
+                f"most technicians on residual work at once, {peak_tech}, plus {headroom:.0%} "
+                f"headroom and {growth:.0%} growth, rounded up: {team} named agents "
+                f"(as worked, all {distinct} technicians who did residual work: {as_worked})."
+            )
+        else:
+            recommended = as_worked
+            rule = (
+                f"LogMeIn Resolve licenses named agents, so the pool is the people who must be "
+                f"able to do residual work: {distinct} technicians did residual work in the "
+                f"pilot (at most {peak_tech} at once). {distinct}, plus {headroom:.0%} headroom "
+                f"and {growth:.0%} growth, rounded up: {recommended} named agents."
+                + (
+                    f" Routed to a specialist team (pilot.routing: specialist_team) it would be "
+                    f"{team}."
+                    if team < as_worked
+                    else ""
+                )
+            )
     return ToolSizing(
         tool=tool,
         metric=metric_name,
@@ -502,4 +533,6 @@ def size_tool(
         rule=rule,
         time_at_or_above=tuple(float(x) for x in _time_at_or_above_sorted(bs, be, bconc)),
         daily=daily,
+        as_worked=None if concurrent else math.ceil(distinct * factor - 1e-9),
+        specialist_team=None if concurrent else math.ceil(peak_tech * factor - 1e-9),
     )
