@@ -65,6 +65,13 @@ def _csv_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
         ) from None
     table = read_delimited(path, head)
     names = {norm(c): c for c in table.frame.columns}
+    if "reason" not in names or not ({"sessionid", "ticket"} & set(names)):
+        raise InputError(
+            "not a reason log: its header needs a reason column and a session_id or ticket "
+            "column — the columns of rhmodel pilot-template",
+            file=str(path),
+            line=1,
+        )
     return [
         (int(line), {n: str(row[c]).strip() for n, c in names.items()})
         for line, (_, row) in zip(table.lines, table.frame.iterrows(), strict=True)
