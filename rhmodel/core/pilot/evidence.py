@@ -52,7 +52,6 @@ __all__ = [
     "ExportRead",
     "PilotReport",
     "PilotSettings",
-    "needs_pilot_pool",
     "summarise_pilot",
     "undeclared_needs",
     "with_pilot_pool",
@@ -302,11 +301,6 @@ def _pool_wanted(params: Parameters) -> list[Contract]:
         if params[c.residual_key] is None
         and (params[c.count_key] or params.value(c.count_key).uncertain is not None)
     ]
-
-
-def needs_pilot_pool(params: Parameters) -> bool:
-    """Whether some contract held has no ``residual.*`` and a pilot could size it."""
-    return bool(params["pilot.files"]) and bool(_pool_wanted(params))
 
 
 def with_pilot_pool(params: Parameters, report: PilotReport) -> Parameters:

@@ -43,7 +43,7 @@ __all__ = [
     "LoadedExport",
     "ReadOptions",
     "detect_format",
-    "expand_paths",
+    "expand_specs",
     "load_export",
     "load_exports",
     "pilot_path_problem",
@@ -108,13 +108,9 @@ class ExportSpec:
         return cls(base / entry)
 
 
-def expand_paths(paths: Iterable[str | Path | ExportSpec]) -> list[Path]:
-    """Files named, with each folder replaced by the files in it (sorted, hidden skipped)."""
-    return [s.path for s in expand_specs(paths)]
-
-
 def expand_specs(paths: Iterable[str | Path | ExportSpec]) -> list[ExportSpec]:
-    """Like :func:`expand_paths`, keeping each entry's reading options with its files."""
+    """The files named, each folder replaced by the files in it (sorted, hidden skipped), each
+    keeping its entry's reading options."""
     out: list[ExportSpec] = []
     for item in paths:
         spec = item if isinstance(item, ExportSpec) else ExportSpec(Path(item))

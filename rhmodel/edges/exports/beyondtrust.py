@@ -78,13 +78,14 @@ def _session_type(src: Table) -> pd.Series:
     return written.where(~jumped, "unattended (jump)")
 
 
-def load_csv(src: Table, opts: ReadOptions) -> LoadedExport:
+def _load(src: Table, opts: ReadOptions, fmt: str) -> LoadedExport:
+    """The SupportSession fields, from the XML report or the same fields as CSV."""
     start = timestamps(src, src.col("starttime"), "start_time", opts)
     end = end_or_duration(src, start, opts, ("endtime",), ("duration",))
     rep = src.first_filled("primaryrep", "repusername", "repdisplayname")
     return finish(
         src,
-        "beyondtrust_csv",
+        fmt,
         session_id=src.col("lsid"),
         tool="beyondtrust",
         start=start,
@@ -94,8 +95,13 @@ def load_csv(src: Table, opts: ReadOptions) -> LoadedExport:
         session_type=_session_type(src),
         sharer=src.first_filled("customerusername", "username", "customeremail"),
         platform=src.col("customeros", "os"),
+        others=src.col("others") if src.has("others") else None,
         skip={"no representative joined": (rep == "").to_numpy()},
     )
+
+
+def load_csv(src: Table, opts: ReadOptions) -> LoadedExport:
+    return _load(src, opts, "beyondtrust_csv")
 
 
 def load_login_csv(src: Table, opts: ReadOptions) -> LoadedExport:
@@ -203,24 +209,7 @@ def xml_table(path: Path, data: bytes) -> Table:
 
 
 def load_xml(src: Table, opts: ReadOptions) -> LoadedExport:
-    start = timestamps(src, src.col("starttime"), "start_time", opts)
-    end = end_or_duration(src, start, opts, ("endtime",), ("duration",))
-    rep = src.col("primaryrep")
-    return finish(
-        src,
-        "beyondtrust_xml",
-        session_id=src.col("lsid"),
-        tool="beyondtrust",
-        start=start,
-        end=end,
-        technician=rep,
-        reason=src.col("externalkey"),
-        session_type=_session_type(src),
-        sharer=src.col("username"),
-        platform=src.col("os"),
-        others=src.col("others"),
-        skip={"no representative joined": (rep == "").to_numpy()},
-    )
+    return _load(src, opts, "beyondtrust_xml")
 
 
 def license_usage_peak(path: Path, data: bytes) -> int:
