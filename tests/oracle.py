@@ -15,14 +15,33 @@ CONTRACTS = (
 )
 
 
+PINNED = {"status_quo": "renew", "right_size": "right_size", "cancel": "cancel"}
+
+
+def actions_of(scenario: str) -> dict[str, str]:
+    """Each contract's action: a pinned scenario gives all the same one; a plan is written
+    ``logmein_cancel+beyondtrust_right_size`` (a contract it leaves out keeps nothing)."""
+    if scenario in PINNED:
+        return {section: PINNED[scenario] for section, *_ in CONTRACTS}
+    out = {section: "cancel" for section, *_ in CONTRACTS}
+    for part in scenario.split("+"):
+        section, action = part.split("_", 1)
+        out[section] = action
+    return out
+
+
 def monthly(p: dict[str, Any], scenario: str, delay: dict[str, int] | None = None) -> list[float]:
-    """Cost of ``scenario`` in each month 1..horizon. ``p`` is a nested dict like the YAML."""
+    """Cost of ``scenario`` (or plan) in each month 1..horizon. ``p`` is a nested dict like the
+    YAML; ``delay`` shifts a contract's change by whole terms."""
     delay = delay or {}
+    actions = actions_of(scenario)
+    residual = p.get("residual", {})
+    pools = {section: residual.get(key, 0) or 0 for section, _c, _p, key, _ in CONTRACTS}
     horizon = p.get("horizon_months", 36)
     out = []
     for m in range(1, horizon + 1):
         total = 0.0
-        for section, count_key, price_key, residual_key, per in CONTRACTS:
+        for section, count_key, price_key, _residual, per in CONTRACTS:
             c = p.get(section, {})
             count = c.get(count_key, 0)
             if not count:
@@ -33,17 +52,24 @@ def monthly(p: dict[str, Any], scenario: str, delay: dict[str, int] | None = Non
             renewals_so_far = 0 if m <= renewal else (m - renewal - 1) // term + 1
             price = c[price_key] / per * (1 + uplift) ** renewals_so_far
             changed = m > renewal + delay.get(section, 0) * term
-            if scenario == "status_quo" or not changed:
+            action = actions[section]
+            if action == "renew" or not changed:
                 units = count
-            elif scenario == "right_size":
-                units = p.get("residual", {}).get(residual_key, 0)
+            elif action == "right_size":
+                # the other contract's pool moves here, licence for licence, if consolidated
+                moved = sum(
+                    pools[other]
+                    for other, a in actions.items()
+                    if a == "consolidate" and other != section
+                )
+                units = pools[section] + moved
             else:
                 units = 0
             if c.get("billing", "monthly") == "monthly":
                 total += units * price
             elif m > renewal and (m - renewal - 1) % term == 0:
                 total += units * price * term
-        if scenario != "status_quo":
+        if any(a != "renew" for a in actions.values()):
             rh = p.get("remote_help", {})
             if rh.get("licensing", "included") == "add_on":
                 total += rh["licensed_users"] * rh.get("price_per_user_month", 3.5)
@@ -60,7 +86,7 @@ def monthly(p: dict[str, Any], scenario: str, delay: dict[str, int] | None = Non
 
 def new_spend(p: dict[str, Any], scenario: str) -> list[float]:
     """Remote Help licences + transition, per month."""
-    if scenario == "status_quo":
+    if all(a == "renew" for a in actions_of(scenario).values()):
         return [0.0] * p.get("horizon_months", 36)
     bare = {k: v for k, v in p.items() if k not in ("logmein", "beyondtrust")}
     return monthly(bare, scenario)

@@ -102,7 +102,7 @@ class CriterionResult:
     source: str
     served_by: tuple[str, ...] = ()
     missing_platforms: tuple[str, ...] = ()
-    declared: bool | None = None
+    declared: bool | str | None = None
     observed_sessions: int = 0
     accepted: bool = False
 
@@ -238,10 +238,15 @@ def decide(params: Parameters, matrix: CapabilityMatrix) -> Decision:
             supported = matrix.cell(c.dimension, "remote_help").platforms
             named = any(p not in supported for p in listed)
             need = listed if named else (True if need else ())
-        declared = bool(need)
+        # as the file says it: false, true or "all" (a platform list counts as true)
+        declared: bool | str = need if need == "all" else bool(need)
         observed = params.observed_residual.get(c.reason_code or "", 0)
         accepted = (c.reason_code or "") in accepted_codes
-        if observed and not accepted and not declared:
+        if accepted:
+            # giving the capability up is the organisation's decision: the need no longer
+            # keeps a pool, whatever was declared or observed
+            need = () if c.kind == "platforms" else False
+        elif observed and not declared:
             # the pilot saw work that needs it: the need exists, whatever was declared
             need = True
             notes.append(

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Literal, get_args
 
 __all__ = [
+    "ACTIONS",
     "COMPONENTS",
     "CONTRACTS",
     "INCUMBENTS",
@@ -30,14 +31,19 @@ __all__ = [
     "REASON_CODES",
     "REMOTE_HELP",
     "SCENARIOS",
+    "SCENARIO_ACTIONS",
     "TENANT_CLOUDS",
     "VERDICTS",
+    "Action",
     "Component",
     "Contract",
     "ProductId",
     "ScenarioName",
     "Verdict",
+    "consolidation_target",
     "contract_for",
+    "plan_actions",
+    "plan_name",
 ]
 
 #: Product ids used everywhere: parameters, pilot data (the ``tool`` column), JSON output.
@@ -60,6 +66,16 @@ VERDICTS: tuple[Verdict, ...] = get_args(Verdict)
 #: Scenario names, in the order they are reported.
 ScenarioName = Literal["status_quo", "right_size", "cancel"]
 SCENARIOS: tuple[ScenarioName, ...] = get_args(ScenarioName)
+#: What a plan does with one incumbent contract at a renewal: renew it as it is, keep a smaller
+#: pool, cancel it, or cancel it and move its residual work to the other incumbent's pool.
+Action = Literal["renew", "right_size", "cancel", "consolidate"]
+ACTIONS: tuple[Action, ...] = get_args(Action)
+#: The pinned scenarios are plans that give every contract the same action.
+SCENARIO_ACTIONS: dict[str, Action] = {
+    "status_quo": "renew",
+    "right_size": "right_size",
+    "cancel": "cancel",
+}
 #: Cost components of every scenario.
 Component = Literal["logmein", "beyondtrust", "remote_help", "transition"]
 COMPONENTS: tuple[Component, ...] = get_args(Component)
@@ -179,3 +195,67 @@ def contract_for(name_or_product: str) -> Contract:
         if name_or_product in (c.name, c.product):
             return c
     raise KeyError(name_or_product)
+
+
+def plan_name(actions: dict[str, str]) -> str:
+    """The scenario name of a plan: a pinned name when every contract named takes the same
+    action, else ``contract_action`` joined by ``+`` in contract order.
+
+    Examples
+    --------
+    >>> plan_name({"logmein": "cancel", "beyondtrust": "right_size"})
+    'logmein_cancel+beyondtrust_right_size'
+    >>> plan_name({"logmein": "renew"}), plan_name({"logmein": "cancel", "beyondtrust": "cancel"})
+    ('status_quo', 'cancel')
+    """
+    named = [c.name for c in CONTRACTS if c.name in actions]
+    if len({actions[n] for n in named}) == 1:
+        for scenario, action in SCENARIO_ACTIONS.items():
+            if actions[named[0]] == action:
+                return scenario
+    return "+".join(f"{n}_{actions[n]}" for n in named)
+
+
+def plan_actions(name: str) -> dict[str, Action]:
+    """Each contract's action in the plan (or pinned scenario) ``name``.
+
+    A mixed plan names only the contracts held; one it leaves out has no licences and keeps
+    none (``cancel``).
+
+    Raises
+    ------
+    KeyError
+        For a name that is neither a scenario nor a plan (a bug: names come from this module).
+
+    Examples
+    --------
+    >>> plan_actions("right_size")
+    {'logmein': 'right_size', 'beyondtrust': 'right_size'}
+    >>> plan_actions("logmein_consolidate+beyondtrust_right_size")["logmein"]
+    'consolidate'
+    """
+    if name in SCENARIO_ACTIONS:
+        return {c.name: SCENARIO_ACTIONS[name] for c in CONTRACTS}
+    out: dict[str, Action] = {c.name: "cancel" for c in CONTRACTS}
+    for part in name.split("+"):
+        contract, _, action = part.partition("_")
+        if contract not in out or action not in ACTIONS:
+            raise KeyError(name)
+        out[contract] = action  # type: ignore[assignment]
+    return out
+
+
+def consolidation_target(name: str) -> str:
+    """The contract whose pool takes ``name``'s residual work when ``name`` is consolidated:
+    the other incumbent.
+
+    Examples
+    --------
+    >>> consolidation_target("logmein")
+    'beyondtrust'
+    """
+    others = [c.name for c in CONTRACTS if c.name != name]
+    if len(others) != 1:
+        # a third incumbent would need the plan to name the target
+        raise NotImplementedError("consolidation needs exactly two incumbent contracts")
+    return others[0]

@@ -14,11 +14,26 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
-__all__ = ["excerpt", "visible"]
+__all__ = ["excerpt", "long_date", "visible"]
 
 # C0 controls except tab and newline, DEL, and the C1 controls.
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -39,3 +54,14 @@ def excerpt(value: object, limit: int = 40) -> str:
     """
     text = visible(str(value))
     return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
+def long_date(day: dt.date) -> str:
+    """A date as people write it in a letter: ``2 March 2027`` (no leading zero, any locale).
+
+    Examples
+    --------
+    >>> long_date(dt.date(2027, 3, 2))
+    '2 March 2027'
+    """
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"

@@ -45,11 +45,12 @@ from typing import Any
 
 import numpy as np
 
-from rhmodel.core.products import CONTRACTS, Contract
+from rhmodel.core.products import CONTRACTS, Contract, consolidation_target, plan_actions
 
 __all__ = [
     "NUMERIC_INPUTS",
     "Terms",
+    "adopts_remote_help",
     "discount_factors",
     "monthly_costs",
     "weighted_costs",
@@ -189,22 +190,42 @@ def _schedule(t: Terms, c: Contract) -> tuple[np.ndarray, np.ndarray]:
     return g, m > change
 
 
+def adopts_remote_help(scenario: str) -> bool:
+    """Whether the scenario (or plan) moves any work to Remote Help: every one but renewing
+    every contract as it is.
+
+    Examples
+    --------
+    >>> adopts_remote_help("status_quo"), adopts_remote_help("logmein_cancel+beyondtrust_renew")
+    (False, True)
+    """
+    return any(a != "renew" for a in plan_actions(scenario).values())
+
+
 def _units_after(t: Terms, c: Contract, scenario: str) -> np.ndarray:
-    if scenario == "status_quo":
+    """Licences of contract ``c`` after its change under the scenario (or plan)."""
+    actions = plan_actions(scenario)
+    action = actions[c.name]
+    if action == "renew":
         return t.x[c.count_key]
-    if scenario == "right_size":
-        return t.x[c.residual_key]
-    return np.zeros((1, 1))
+    if action != "right_size":
+        return np.zeros((1, 1))
+    units = t.x[c.residual_key]
+    for other, a in actions.items():
+        if a == "consolidate" and consolidation_target(other) == c.name:
+            # the pool grows by the pool the other contract would have kept, licence for licence
+            units = units + t.x[next(k for k in CONTRACTS if k.name == other).residual_key]
+    return units
 
 
 def _new_spend_per_month(t: Terms, scenario: str) -> np.ndarray:
-    if scenario == "status_quo" or t.licensing != "add_on":
+    if not adopts_remote_help(scenario) or t.licensing != "add_on":
         return np.zeros((1, 1))
     return t.x["remote_help.licensed_users"] * t.x["remote_help.price_per_user_month"]
 
 
 def _transition(t: Terms, scenario: str) -> np.ndarray:
-    if scenario == "status_quo":
+    if not adopts_remote_help(scenario):
         return np.zeros((1, 1))
     x = t.x
     return (
@@ -218,7 +239,7 @@ def _risk_adjust(
     t: Terms, scenario: str, parts: dict[str, np.ndarray], baseline: dict[str, np.ndarray]
 ) -> dict[str, np.ndarray]:
     """Forrester-TEI-style: incumbent savings cut by the haircut, new spend raised."""
-    if scenario == "status_quo" or (t.benefit_haircut == 0 and t.cost_uplift == 0):
+    if not adopts_remote_help(scenario) or (t.benefit_haircut == 0 and t.cost_uplift == 0):
         return parts
     out = dict(parts)
     for c in CONTRACTS:
@@ -258,7 +279,7 @@ def monthly_costs(t: Terms, scenario: str) -> dict[str, np.ndarray]:
         Keys :data:`COMPONENTS`, risk-adjusted when the terms ask for it.
     """
     parts = _monthly_raw(t, scenario)
-    if scenario != "status_quo" and (t.benefit_haircut or t.cost_uplift):
+    if adopts_remote_help(scenario) and (t.benefit_haircut or t.cost_uplift):
         parts = _risk_adjust(t, scenario, parts, _monthly_raw(t, "status_quo"))
     return parts
 
@@ -314,7 +335,7 @@ def weighted_costs(t: Terms, scenario: str, w: np.ndarray) -> dict[str, np.ndarr
     computed without building ``(n, H)`` arrays when the schedule and weights are shared.
     """
     parts = _weighted_raw(t, scenario, w)
-    if scenario != "status_quo" and (t.benefit_haircut or t.cost_uplift):
+    if adopts_remote_help(scenario) and (t.benefit_haircut or t.cost_uplift):
         parts = _risk_adjust(t, scenario, parts, _weighted_raw(t, "status_quo", w))
     return parts
 

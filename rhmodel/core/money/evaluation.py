@@ -21,6 +21,7 @@ from typing import Any
 from rhmodel.core.capabilities import CapabilityMatrix
 from rhmodel.core.jsonable import jsonable
 from rhmodel.core.money.cashflows import NUMERIC_INPUTS
+from rhmodel.core.money.plans import Plan, timed_plan
 from rhmodel.core.money.scenarios import Analysis, analyse
 from rhmodel.core.money.timing import ContractTiming, contract_timing
 from rhmodel.core.money.uncertainty import (
@@ -66,6 +67,7 @@ class Evaluation:
     sensitivity: tuple[TornadoBar, ...]
     break_even: dict[str, BreakEven]
     simulation: Simulation | None
+    plan: Plan | None = None
 
     def cost_of_delay_total(self) -> float:
         """NPV lost (US$) if every contract's change slips to its following renewal.
@@ -104,6 +106,7 @@ def evaluate(
         sensitivity=tuple(sensitivity(params)),
         break_even=break_even(params),
         simulation=simulate(params, draws, seed) if draws else None,
+        plan=timed_plan(analysis),
     )
 
 
@@ -114,6 +117,11 @@ def evaluation_document(e: Evaluation) -> dict[str, Any]:
         "recommended": a.recommended,
         "verdict": a.decision.verdict,
         "keep_for": a.decision.keep_for,
+        "plan": e.plan,
+        "coverage_gaps": a.coverage_gaps,
+        "plans": a.options,
+        "criteria": a.decision.criteria,
+        "evidence_notes": a.decision.evidence_notes,
         "scenarios": a.scenarios,
         "sensitivity": e.sensitivity,
         "break_even": e.break_even,

@@ -34,12 +34,14 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
 import numpy as np
 
 from rhmodel.core.capabilities import CapabilityMatrix
+from rhmodel.core.coverage import CoverageGap, PlanOption, coverage_gaps, plan_options, recommend
 from rhmodel.core.decision import Decision, decide
 from rhmodel.core.money.cashflows import (
     NUMERIC_INPUTS,
@@ -49,7 +51,7 @@ from rhmodel.core.money.cashflows import (
     weighted_costs,
 )
 from rhmodel.core.params import Parameters
-from rhmodel.core.products import COMPONENTS, CONTRACTS, SCENARIOS, ScenarioName
+from rhmodel.core.products import COMPONENTS, CONTRACTS, SCENARIOS
 from rhmodel.errors import InputError
 
 __all__ = [
@@ -61,7 +63,6 @@ __all__ = [
     "metrics",
     "payback_months",
     "require_residual_pool",
-    "viability",
 ]
 
 # Cumulative savings within a millionth of a dollar of zero count as zero (float noise).
@@ -121,18 +122,19 @@ class Metrics:
     roi: np.ndarray
 
 
-def metrics(t: Terms) -> dict[ScenarioName, Metrics]:
-    """Per scenario, its :class:`Metrics`: ``total_cost``, ``savings``, ``npv``, ``pv_new_spend``,
-    ``roi``, each of shape ``(n,)``.
+def metrics(t: Terms, names: Sequence[str] = SCENARIOS) -> dict[str, Metrics]:
+    """Per scenario (or plan) in ``names``, its :class:`Metrics`: ``total_cost``, ``savings``,
+    ``npv``, ``pv_new_spend``, ``roi``, each of shape ``(n,)``.
 
     The one place these numbers are computed, for one input set or many (simulation,
-    sensitivity, break-even). ``roi`` is NaN where the PV of new spend is 0.
+    sensitivity, break-even). ``roi`` is NaN where the PV of new spend is 0. ``status_quo`` is
+    always the baseline, whether or not it is named.
     """
     ones = np.ones((1, t.horizon))
     disc = discount_factors(t.x["discount_rate"], t.horizon)
-    out: dict[ScenarioName, Metrics] = {}
+    out: dict[str, Metrics] = {}
     base_total = base_pv = None
-    for s in SCENARIOS:
+    for s in ("status_quo", *(n for n in names if n != "status_quo")):
         total = weighted_costs(t, s, ones)
         pv = weighted_costs(t, s, disc)
         total_cost = sum(total[k] for k in COMPONENTS)
@@ -143,14 +145,15 @@ def metrics(t: Terms) -> dict[ScenarioName, Metrics]:
         npv = base_pv - pv_cost
         with np.errstate(divide="ignore", invalid="ignore"):
             roi = np.where(pv_new > 0, npv / np.where(pv_new > 0, pv_new, 1.0), np.nan)
-        out[s] = Metrics(
-            total_cost=total_cost,
-            savings=base_total - total_cost,
-            npv=npv,
-            pv_new_spend=pv_new,
-            roi=roi,
-        )
-    return out
+        if s in names:
+            out[s] = Metrics(
+                total_cost=total_cost,
+                savings=base_total - total_cost,
+                npv=npv,
+                pv_new_spend=pv_new,
+                roi=roi,
+            )
+    return {n: out[n] for n in names}
 
 
 def payback_months(monthly_savings: np.ndarray) -> int | None:
@@ -217,7 +220,7 @@ class ScenarioResult:
         "components",
     )
 
-    name: ScenarioName
+    name: str
     viable: bool
     why: str
     total_cost: float
@@ -234,97 +237,113 @@ class ScenarioResult:
         return np.cumsum(np.subtract(status_quo.monthly_cost, self.monthly_cost))
 
 
-def viability(decision: Decision) -> dict[str, tuple[bool, str]]:
-    """Whether each scenario is viable under the decision, and why."""
-    keep_for = ", ".join(decision.keep_for)
-    return {
-        "status_quo": (True, "Renew every contract as it is."),
-        "right_size": (
-            decision.verdict != "keep",
-            "From each renewal keep only the residual pool; Remote Help carries the rest."
-            if decision.verdict != "keep"
-            else f"Not viable: {decision.summary}",
-        ),
-        "cancel": (
-            decision.verdict == "replace",
-            "From each renewal keep nothing; Remote Help carries everything."
-            if decision.verdict == "replace"
-            else f"Not viable: the decision keeps a specialist pool for {keep_for}."
-            if decision.verdict == "right_size"
-            else f"Not viable: {decision.summary}",
-        ),
-    }
-
-
 @dataclass(frozen=True)
 class Analysis:
-    """The deterministic scenario analysis of one parameters file."""
+    """The deterministic scenario analysis of one parameters file.
+
+    ``scenarios`` holds the three pinned scenarios and, when the recommended plan mixes
+    actions, that plan too (at first-renewal timing). ``options`` is every plan weighed.
+    """
 
     params: Parameters
     decision: Decision
     scenarios: tuple[ScenarioResult, ...]
-    recommended: ScenarioName
+    recommended: str
     terms: Terms
+    options: tuple[PlanOption, ...] = ()
+    option_npv: dict[str, float] = field(default_factory=dict)
+    coverage_gaps: tuple[CoverageGap, ...] = ()
 
     def scenario(self, name: str) -> ScenarioResult:
         """The result of scenario ``name``."""
         return next(s for s in self.scenarios if s.name == name)
+
+    def option(self, name: str) -> PlanOption:
+        """The plan option ``name``."""
+        return next(o for o in self.options if o.name == name)
 
 
 def _as_optional(value: float) -> float | None:
     return None if np.isnan(value) else float(value)
 
 
+def _result(
+    t: Terms, name: str, m: Metrics, sq_total: np.ndarray, viable: bool, why: str
+) -> ScenarioResult:
+    parts = monthly_costs(t, name)
+    total = sum(parts[k][0] for k in COMPONENTS)
+    return ScenarioResult(
+        name=name,
+        viable=viable,
+        why=why,
+        total_cost=float(m.total_cost[0]),
+        savings=float(m.savings[0]),
+        npv=float(m.npv[0]),
+        roi=_as_optional(m.roi[0]),
+        payback_months=payback_months(sq_total - total),
+        pv_new_spend=float(m.pv_new_spend[0]),
+        monthly_cost=tuple(float(v) for v in total),
+        components={k: tuple(float(v) for v in parts[k][0]) for k in COMPONENTS},
+    )
+
+
+def _pinned_fallback(decision: Decision, name: str) -> tuple[bool, str]:
+    """Viability of a pinned scenario when no contract is held (all plans coincide)."""
+    if name == "status_quo":
+        return True, "Renew every contract as it is."
+    if decision.verdict == "keep":
+        return False, f"Not viable: {decision.summary}"
+    if name == "cancel" and decision.verdict != "replace":
+        return False, f"Not viable: the decision keeps a pool for {', '.join(decision.keep_for)}."
+    return True, "No incumbent licences are held; Remote Help carries the work."
+
+
 def analyse(params: Parameters, matrix: CapabilityMatrix) -> Analysis:
-    """Run the three scenarios on the deterministic inputs (ranges at their base value).
+    """Run the pinned scenarios and every plan on the deterministic inputs (ranges at their
+    base value), each change at the contract's first renewal.
 
     Parameters
     ----------
     params : Parameters
         Validated parameters.
     matrix : CapabilityMatrix
-        For the decision that decides which scenarios are viable.
+        For the decision and the coverage that decide which plans are viable.
 
     Returns
     -------
     Analysis
+        ``recommended`` is the viable plan with the highest NPV (ties: the less disruptive).
     """
     decision = decide(params, matrix)
     t = base_terms(params)
-    m = metrics(t)
-    for s in SCENARIOS:
+    options = plan_options(params, matrix, decision)
+    names = list(dict.fromkeys([*SCENARIOS, *(o.name for o in options)]))
+    m = metrics(t, names)
+    for s in names:
         # the schema's ceilings keep every sum finite; this is the last line of defence
         if not (np.isfinite(m[s].total_cost).all() and np.isfinite(m[s].npv).all()):
             raise InputError(
                 f"the {s} costs are too large to compute — check the prices, counts and uplift",
                 file=params.file,
             )
-    allowed = viability(decision)
-    sq_monthly = monthly_costs(t, "status_quo")
-    sq_total = sum(sq_monthly[k][0] for k in COMPONENTS)
+    npv = {s: float(m[s].npv[0]) for s in names}
+    best = recommend(options, npv)
+    by_name = {o.name: o for o in options}
+    sq_parts = monthly_costs(t, "status_quo")
+    sq_total = sum(sq_parts[k][0] for k in COMPONENTS)
+    shown = [*SCENARIOS, *([best.name] if best.name not in SCENARIOS else [])]
     results = []
-    for s in SCENARIOS:
-        parts = monthly_costs(t, s) if s != "status_quo" else sq_monthly
-        total = sum(parts[k][0] for k in COMPONENTS)
-        viable, why = allowed[s]
-        results.append(
-            ScenarioResult(
-                name=s,
-                viable=viable,
-                why=why,
-                total_cost=float(m[s].total_cost[0]),
-                savings=float(m[s].savings[0]),
-                npv=float(m[s].npv[0]),
-                roi=_as_optional(m[s].roi[0]),
-                payback_months=payback_months(sq_total - total),
-                pv_new_spend=float(m[s].pv_new_spend[0]),
-                monthly_cost=tuple(float(v) for v in total),
-                components={k: tuple(float(v) for v in parts[k][0]) for k in COMPONENTS},
-            )
-        )
-    viable = [r for r in results if r.viable]
-    # Ties go to the earlier (less disruptive) scenario: max() keeps the first maximum.
-    recommended = max(viable, key=lambda r: r.npv).name
+    for s in shown:
+        o = by_name.get(s)
+        viable, why = (o.viable, o.why) if o is not None else _pinned_fallback(decision, s)
+        results.append(_result(t, s, m[s], sq_total, viable, why))
     return Analysis(
-        params=params, decision=decision, scenarios=tuple(results), recommended=recommended, terms=t
+        params=params,
+        decision=decision,
+        scenarios=tuple(results),
+        recommended=best.name,
+        terms=t,
+        options=tuple(options),
+        option_npv=npv,
+        coverage_gaps=coverage_gaps(params, matrix, decision),
     )

@@ -16,7 +16,7 @@ from rhmodel.core.money.scenarios import Analysis, metrics
 from rhmodel.core.params import Parameters
 from rhmodel.core.products import CONTRACTS
 
-__all__ = ["ContractTiming", "add_months", "contract_timing"]
+__all__ = ["ContractTiming", "add_months", "contract_timing", "pilot_end"]
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -24,6 +24,19 @@ def add_months(day: dt.date, months: int) -> dt.date:
     y, m = divmod(day.month - 1 + months, 12)
     year, month = day.year + y, m + 1
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def pilot_end(params: Parameters) -> dt.date | None:
+    """The day the pilot ends; ``None`` when it has finished (``pilot.end_date`` set and its
+    exports given in ``pilot.files``), so it delays nothing.
+
+    Otherwise ``pilot.end_date`` when given, else ``pilot.start_date`` + ``pilot.days`` for a
+    pilot already under way, else ``start_date`` + ``pilot.days``.
+    """
+    if params["pilot.end_date"] is not None:
+        return None if params["pilot.files"] else params["pilot.end_date"]
+    began = params["pilot.start_date"] or params["start_date"]
+    return began + dt.timedelta(days=params["pilot.days"])
 
 
 @dataclass(frozen=True)
@@ -73,7 +86,8 @@ def contract_timing(params: Parameters, analysis: Analysis) -> tuple[ContractTim
     recommendation is to change nothing.
     """
     start: dt.date = params["start_date"]
-    pilot_end = start + dt.timedelta(days=params["pilot.days"])
+    end = pilot_end(params)
+    ended = end if end is not None else params["pilot.end_date"]
     scenario = analysis.recommended if analysis.recommended != "status_quo" else "right_size"
     npv_now = analysis.scenario(scenario).npv
     out = []
@@ -83,15 +97,15 @@ def contract_timing(params: Parameters, analysis: Analysis) -> tuple[ContractTim
         renewal = add_months(start, params[f"{c.name}.months_to_renewal"])
         deadline = renewal - dt.timedelta(days=params[f"{c.name}.notice_days"])
         delayed = replace(analysis.terms, delay_terms={c.name: 1})
-        npv_late = float(metrics(delayed)[scenario].npv[0])
+        npv_late = float(metrics(delayed, [scenario])[scenario].npv[0])
         out.append(
             ContractTiming(
                 contract=c.name,
                 renewal_date=renewal,
                 decision_deadline=deadline,
-                pilot_end=pilot_end,
-                pilot_fits=pilot_end <= deadline,
-                slack_days=(deadline - pilot_end).days,
+                pilot_end=ended,
+                pilot_fits=ended <= deadline,
+                slack_days=(deadline - ended).days,
                 latest_pilot_start=deadline - dt.timedelta(days=params["pilot.days"]),
                 deadline_passed=deadline < start,
                 scenario=scenario,

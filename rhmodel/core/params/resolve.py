@@ -397,6 +397,13 @@ def _default(s: Spec, price_book: PriceBook | None) -> Value:
 def _cross_checks(where: _Where, values: dict[str, Value]) -> None:
     """Checks that span keys: what must be given together, and what may not exceed what."""
     v = {k: x.value for k, x in values.items()}
+    began, ended = v["pilot.start_date"], v["pilot.end_date"]
+    if began is not None and ended is not None and ended < began:
+        raise where.error(
+            "pilot.end_date",
+            f"is before pilot.start_date ({ended.isoformat()} < {began.isoformat()}) — "
+            "a pilot ends on or after the day it starts",
+        )
     for c in CONTRACTS:
         prefix, name, residual = c.name, c.short, c.residual_key
         count, price = c.count_key.split(".", 1)[1], c.price_key.split(".", 1)[1]

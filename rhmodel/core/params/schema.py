@@ -460,6 +460,20 @@ SCHEMA: tuple[Spec, ...] = (
         figure=False,
     ),
     Spec(
+        "pilot.start_date",
+        "date",
+        "date",
+        "optional: the day a pilot already under way started (it ends pilot.days later); "
+        "default: the pilot starts on start_date",
+    ),
+    Spec(
+        "pilot.end_date",
+        "date",
+        "date",
+        "optional: the day the pilot ended (or will end); with pilot.files given, a finished "
+        "pilot does not delay any contract's change",
+    ),
+    Spec(
         "pilot.reasons",
         "paths",
         "",

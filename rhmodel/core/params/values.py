@@ -114,19 +114,35 @@ class Parameters:
     _today: dt.date | None = field(default=None, repr=False)
     # What the pilot observed: residual sessions per reason code (empty without a pilot).
     _observed: Mapping[str, int] = field(default_factory=dict, repr=False)
+    # The same per contract name (the tool the work was done on).
+    _observed_by_contract: Mapping[str, Mapping[str, int]] = field(default_factory=dict, repr=False)
 
     @property
     def observed_residual(self) -> Mapping[str, int]:
         """Residual pilot sessions per reason code, as the pilot saw them (empty: no pilot)."""
         return self._observed
 
+    @property
+    def observed_by_contract(self) -> Mapping[str, Mapping[str, int]]:
+        """Residual pilot sessions per contract name, then per reason code (empty: no pilot)."""
+        return self._observed_by_contract
+
     def accepted_reasons(self) -> dict[str, str]:
         """``decision.accept`` as reason code → note."""
         return {e["reason"]: e["note"] for e in self.values["decision.accept"].value or ()}
 
-    def with_observed(self, observed: Mapping[str, int]) -> Parameters:
-        """These parameters with the pilot's residual sessions per reason recorded."""
-        return replace(self, _observed=dict(observed))
+    def with_observed(
+        self,
+        observed: Mapping[str, int],
+        by_contract: Mapping[str, Mapping[str, int]] | None = None,
+    ) -> Parameters:
+        """These parameters with the pilot's residual sessions per reason recorded (and, when
+        known, per contract the work was done on)."""
+        return replace(
+            self,
+            _observed=dict(observed),
+            _observed_by_contract={k: dict(v) for k, v in (by_contract or {}).items()},
+        )
 
     _derived: Mapping[str, Value] = field(default_factory=dict, repr=False)
 

@@ -116,6 +116,7 @@ class PilotReport:
     sessions_by_class: dict[str, int] = field(default_factory=dict)
     unexplained_sessions: int = 0
     reasons_log: dict[str, int] = field(default_factory=lambda: {"matched": 0, "unmatched": 0})
+    residual_by_tool_reason: dict[str, dict[str, int]] = field(default_factory=dict)
     sessions: pd.DataFrame = field(
         repr=False, default_factory=pd.DataFrame, metadata={"json": False}
     )
@@ -162,6 +163,12 @@ def summarise_pilot(
     residual = classified["residual"].to_numpy()
     reasons = classified.loc[residual, "primary_reason"].value_counts()
     by_reason = {r: int(reasons[r]) for r in REASON_CODES if r in reasons}
+    pairs = classified.loc[residual].groupby(["tool", "primary_reason"]).size()
+    by_tool_reason = {
+        t: {r: int(pairs[(t, r)]) for r in REASON_CODES if (t, r) in pairs.index}
+        for t in INCUMBENTS
+        if t in by_tool
+    }
     complete = (classified["end"] != OPEN).to_numpy()
     starts_all = classified["start"].to_numpy(dtype=np.int64)
     span = (int(starts_all.min()), int(starts_all.max())) if len(starts_all) else None
@@ -271,6 +278,7 @@ def summarise_pilot(
         sessions_by_class={c: int((klass == c).sum()) for c in CLASSES},
         reasons_log={"matched": log_matched, "unmatched": len(log_unmatched)},
         unexplained_sessions=int(unexplained.sum()),
+        residual_by_tool_reason={t: v for t, v in by_tool_reason.items() if v},
         sessions=classified,
     )
 
@@ -340,6 +348,9 @@ def with_pilot_pool(params: Parameters, report: PilotReport) -> Parameters:
             bool(params["illustrative"]),
             f"pilot evidence ({len(report.files)} files, {report.sessions_total} sessions): {rule}",
         )
+    by_contract = {
+        contract_for(tool).name: reasons for tool, reasons in report.residual_by_tool_reason.items()
+    }
     return (params.with_derived(derived) if derived else params).with_observed(
-        report.residual_by_reason
+        report.residual_by_reason, by_contract
     )

@@ -472,21 +472,36 @@ def size_tool(
         )
     elif concurrent:
         # Erlang B assumes endless callers; only `distinct` people ever logged in, so the pool
-        # never needs more seats than that.
+        # never needs more seats than that — and headroom does not lift it above them either:
+        # a seat nobody could log in to is not headroom. Growth (more people doing the work)
+        # is the one thing that may, when the user asks for it.
         base = min(max(peak_tech, servers), distinct)
-        recommended = math.ceil(base * factor - 1e-9)
+        lifted = math.ceil(base * factor - 1e-9)
+        people = math.ceil(distinct * (1 + growth) - 1e-9)
+        recommended = min(lifted, people)
         capped = (
             f" capped at the {distinct} technicians who did the work,"
             if max(peak_tech, servers) > distinct
             else ""
+        )
+        bound = (
+            f"{base}, plus {headroom:.0%} headroom and {growth:.0%} growth, rounded up: "
+            f"{recommended} concurrent seats (the evidence decided)."
+            if lifted <= people
+            else (
+                f"{base}, plus {headroom:.0%} headroom and {growth:.0%} growth, would be "
+                f"{lifted}; headroom never lifts the pool above the {distinct} technicians who "
+                f"did the work"
+                + (f" grown by {growth:.0%}" if growth else "")
+                + f", so {recommended} concurrent seats (the technicians decided)."
+            )
         )
         rule = (
             f"BeyondTrust counts logged-in representatives, so sessions were merged per "
             f"technician first. The busiest moment had {peak_tech} technicians on residual "
             f"work at once ({peak_sessions} sessions); Erlang B at "
             f"{target_blocking:.0%} blocking on the busiest hour's load of {load:.2f} "
-            f"erlangs needs {servers}. The larger,{capped} {base}, plus {headroom:.0%} "
-            f"headroom and {growth:.0%} growth, rounded up: {recommended} concurrent seats."
+            f"erlangs needs {servers}. The larger,{capped} {bound}"
         )
     else:
         as_worked = math.ceil(distinct * factor - 1e-9)

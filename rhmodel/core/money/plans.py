@@ -1,0 +1,284 @@
+"""The recommended plan at the timing that can actually happen, with its dates and sentences.
+
+The recommended plan is chosen at first-renewal timing (:func:`rhmodel.core.money.scenarios.
+analyse`), so the choice of actions does not depend on how late the pilot runs. This module
+then times it:
+
+- **When the pilot ends.** ``pilot.end_date`` with ``pilot.files`` given: the pilot is finished
+  and delays nothing. Else ``pilot.end_date`` when given, else ``pilot.start_date`` +
+  ``pilot.days`` for a pilot already under way, else ``start_date`` + ``pilot.days``.
+- **Feasible timing.** Each changing contract's change lands at the first renewal whose notice
+  deadline (renewal date − ``notice_days``) is on or after both the analysis start and the
+  pilot's end. Renewing as it is needs no notice.
+- **Headline.** ``npv`` is the plan at feasible timing; ``npv_first_renewal`` the same plan with
+  every change at the first renewal; ``cost_of_waiting`` their difference (≥ 0 when waiting
+  only loses savings).
+- **Per contract.** Each action's ``npv`` is its contract's discounted saving against renewing
+  as it is, less an equal share of the plan's new spend (Remote Help licences, transition) among
+  the contracts that change; the actions' NPVs add up to the plan's.
+
+Examples
+--------
+>>> from rhmodel.edges.paramfile import load_parameters
+>>> from rhmodel.edges.bundled import SAMPLE_PARAMS_FILE, load_capabilities
+>>> from rhmodel.core.money.scenarios import analyse
+>>> p = load_parameters(SAMPLE_PARAMS_FILE)
+>>> plan = timed_plan(analyse(p, load_capabilities()))
+>>> plan.name, plan.feasible
+('right_size', True)
+>>> print(plan.actions[0].sentence)  # doctest: +NORMALIZE_WHITESPACE
+Give LogMeIn Resolve written notice by 2 March 2027 to reduce to 11 named agents at the
+1 May 2027 renewal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from typing import ClassVar
+
+from rhmodel.core.money.cashflows import Terms, discount_factors, weighted_costs
+from rhmodel.core.money.scenarios import Analysis, metrics
+from rhmodel.core.money.timing import add_months, pilot_end
+from rhmodel.core.params import Parameters
+from rhmodel.core.products import consolidation_target, contract_for
+from rhmodel.core.text import long_date
+
+__all__ = ["Plan", "PlanAction", "feasible_delays", "timed_plan"]
+
+
+@dataclass(frozen=True)
+class PlanAction:
+    """What the plan does with one contract, when, and what it is worth.
+
+    Attributes
+    ----------
+    contract : str
+        ``logmein`` or ``beyondtrust``.
+    action : str
+        ``renew``, ``right_size``, ``cancel`` or ``consolidate``.
+    keep : float
+        Licences kept after the change.
+    effective_month : int
+        Analysis month from which the change applies (may lie beyond the horizon).
+    renewal_date : datetime.date
+        The renewal at which it lands.
+    notice_by : datetime.date
+        The last day to give written notice for that renewal.
+    npv : float
+        This contract's share of the plan's NPV (see the module docstring).
+    sentence : str
+        The action in words, with its dates.
+    terms_delayed : int
+        Whole terms after the first renewal (0: at the first renewal).
+    """
+
+    json_fields: ClassVar[tuple[str, ...]] = (
+        "contract",
+        "action",
+        "keep",
+        "effective_month",
+        "renewal_date",
+        "notice_by",
+        "npv",
+        "sentence",
+        "terms_delayed",
+    )
+
+    contract: str
+    action: str
+    keep: float
+    effective_month: int
+    renewal_date: dt.date
+    notice_by: dt.date
+    npv: float
+    sentence: str
+    terms_delayed: int = 0
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The recommended plan at feasible timing.
+
+    Attributes
+    ----------
+    name : str
+        Its scenario name (a pinned scenario, or ``logmein_cancel+beyondtrust_right_size``).
+    npv, npv_first_renewal, cost_of_waiting : float
+        See the module docstring.
+    feasible : bool
+        Whether every change can land at its first renewal.
+    actions : tuple of PlanAction
+        One per contract held, in contract order.
+    pilot_end : datetime.date or None
+        When the pilot ends (``None``: finished).
+    why : str
+        What the plan does.
+    caveats : tuple of str
+        Partial coverage it relies on, in the seed's words.
+    """
+
+    json_fields: ClassVar[tuple[str, ...]] = (
+        "name",
+        "npv",
+        "npv_first_renewal",
+        "cost_of_waiting",
+        "feasible",
+        "actions",
+        "pilot_end",
+        "why",
+        "caveats",
+    )
+
+    name: str
+    npv: float
+    npv_first_renewal: float
+    cost_of_waiting: float
+    feasible: bool
+    actions: tuple[PlanAction, ...]
+    pilot_end: dt.date | None
+    why: str
+    caveats: tuple[str, ...] = ()
+
+
+def feasible_delays(
+    params: Parameters, contracts: list[str]
+) -> dict[str, tuple[int, dt.date, dt.date]]:
+    """Per contract: terms the change must wait, and that renewal's date and notice deadline.
+
+    Examples
+    --------
+    >>> from rhmodel.edges.paramfile import parse_parameters
+    >>> from rhmodel.core.document import parse_yaml
+    >>> p = parse_parameters(parse_yaml('''
+    ... start_date: 2026-12-01
+    ... logmein: {agents: 10, price_per_agent_month: 40, months_to_renewal: 2, notice_days: 30}
+    ... residual: {logmein_agents: 2}
+    ... pilot: {days: 45}
+    ... ''', "p.yaml"))
+    >>> feasible_delays(p, ["logmein"])["logmein"]
+    (1, datetime.date(2028, 2, 1), datetime.date(2028, 1, 2))
+    """
+    start: dt.date = params["start_date"]
+    end = pilot_end(params)
+    earliest = max(start, end) if end is not None else start
+    out = {}
+    for name in contracts:
+        r = int(params[f"{name}.months_to_renewal"])
+        term = int(params[f"{name}.term_months"])
+        notice = dt.timedelta(days=int(params[f"{name}.notice_days"]))
+        k = 0
+        while True:
+            renewal = add_months(start, r + k * term)
+            if renewal - notice >= earliest:
+                break
+            k += 1
+        out[name] = (k, renewal, renewal - notice)
+    return out
+
+
+def _sentence(
+    name: str,
+    action: str,
+    keep: float,
+    moved: float,
+    renewal: dt.date,
+    notice_by: dt.date,
+    month: int,
+    horizon: int,
+) -> str:
+    con = contract_for(name)
+    at = f"at the {long_date(renewal)} renewal"
+    if action == "renew":
+        return f"Renew {con.short} as it is ({keep:g} {con.count_unit}) {at}."
+    give = f"Give {con.short} written notice by {long_date(notice_by)}"
+    if action == "right_size":
+        extra = (
+            f" ({keep - moved:g} for its own residual work and {moved:g} moved from "
+            f"{contract_for(consolidation_target(con.name)).short})"
+            if moved
+            else ""
+        )
+        text = f"{give} to reduce to {keep:g} {con.count_unit}{extra} {at}."
+    elif action == "cancel":
+        text = f"{give} to cancel {at}."
+    else:
+        target = contract_for(consolidation_target(name)).short
+        text = f"{give} to cancel {at}, and move its residual work to the {target} pool."
+    if month > horizon:
+        text += f" That is after the {horizon}-month horizon: the analysis counts no saving."
+    return text
+
+
+def _share_npv(
+    t: Terms, name: str, changing: list[str], contracts: list[str]
+) -> tuple[float, dict[str, float]]:
+    disc = discount_factors(t.x["discount_rate"], t.horizon)
+    sq = weighted_costs(t, "status_quo", disc)
+    plan = weighted_costs(t, name, disc)
+    new_spend = float(plan["remote_help"][0] + plan["transition"][0])
+    share = new_spend / len(changing) if changing else 0.0
+    out = {c: float(sq[c][0] - plan[c][0]) - (share if c in changing else 0.0) for c in contracts}
+    return float(metrics(t, [name])[name].npv[0]), out
+
+
+def timed_plan(analysis: Analysis) -> Plan:
+    """The recommended plan of ``analysis`` at feasible timing, with dated sentences."""
+    params, t = analysis.params, analysis.terms
+    option = analysis.option(analysis.recommended)
+    contracts = list(option.actions)
+    changing = [c for c, a in option.actions.items() if a != "renew"]
+    delays = feasible_delays(params, contracts)
+    timed = replace(t, delay_terms={c: delays[c][0] for c in changing})
+    npv, per = _share_npv(timed, option.name, changing, contracts)
+    first = float(analysis.option_npv[option.name])
+    actions = []
+    for c in contracts:
+        a = option.actions[c]
+        con = contract_for(c)
+        k, renewal, notice_by = delays[c] if a != "renew" else (0, *delays[c][1:])
+        if a == "renew":
+            renewal = add_months(params["start_date"], int(params[f"{c}.months_to_renewal"]))
+            notice_by = renewal - dt.timedelta(days=int(params[f"{c}.notice_days"]))
+        month = int(params[f"{c}.months_to_renewal"]) + 1 + k * int(params[f"{c}.term_months"])
+        moved = 0.0
+        if a == "right_size":
+            moved = option.keep[c] - float(params[con.residual_key] or 0)
+        sentence = _sentence(c, a, option.keep[c], moved, renewal, notice_by, month, t.horizon)
+        if k:
+            first_renewal = add_months(params["start_date"], int(params[f"{c}.months_to_renewal"]))
+            first_notice = first_renewal - dt.timedelta(days=int(params[f"{c}.notice_days"]))
+            end = pilot_end(params)
+            why = (
+                f"the pilot ends {long_date(end)}, after"
+                if end is not None and end > first_notice
+                else "the analysis starts after"
+            )
+            sentence += (
+                f" Not the {long_date(first_renewal)} renewal: {why} its notice deadline of "
+                f"{long_date(first_notice)}."
+            )
+        actions.append(
+            PlanAction(
+                contract=c,
+                action=a,
+                keep=option.keep[c],
+                effective_month=month,
+                renewal_date=renewal,
+                notice_by=notice_by,
+                npv=per[c],
+                sentence=sentence,
+                terms_delayed=k,
+            )
+        )
+    return Plan(
+        name=option.name,
+        npv=npv,
+        npv_first_renewal=first,
+        cost_of_waiting=first - npv,
+        feasible=not any(delays[c][0] for c in changing),
+        actions=tuple(actions),
+        pilot_end=pilot_end(params),
+        why=option.why,
+        caveats=option.caveats,
+    )
