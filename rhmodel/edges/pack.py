@@ -103,6 +103,13 @@ def _ipc_kernel_manager(prefix: str | None = None) -> type:
             )
             super().__init__(**kwargs)
 
+        def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+            # An interrupted pack interrupts its kernel, which would log "KeyboardInterrupt
+            # caught in kernel" on our stderr beside the one line the user is promised; errors
+            # in the notebook still reach papermill through the kernel's messages.
+            cmd = super().format_kernel_cmd(extra_arguments)
+            return [*cmd, "--IPKernelApp.log_level=CRITICAL"]
+
     return IPCKernelManager
 
 
