@@ -643,9 +643,11 @@ def _cmd_pool(args: argparse.Namespace) -> int:
                     "The pilot found work the parameters say you do not need (criterion: "
                     "residual sessions): "
                     + ", ".join(f"{c}: {n:,}" for c, _k, n in gaps)
-                    + ". If that work must stay, set "
+                    + ". The decision counts it as needed all the same (the pilot's evidence "
+                    "binds the verdict): set "
                     + ", ".join(k for _c, k, _n in gaps)
-                    + " to true and `rhmodel decide` will keep a pool for it.",
+                    + " to true to say so, or list its reason codes in decision.accept to give "
+                    "that work up.",
                     100,
                 )
             )

@@ -135,7 +135,18 @@ def pilot_text(r: PilotReport) -> str:
             out.append("")
             out.append(
                 wrap(
-                    f"{tool}: keep {z.recommended_licenses} {z.metric.replace('_', ' ')}. {z.rule}",
+                    f"{tool}: keep {z.recommended_licenses} {z.metric.replace('_', ' ')}. {z.rule}"
+                    + (
+                        (
+                            f" Resampling the pilot's days (basic bootstrap): {z.pool_interval[0]}"
+                            f"–{z.pool_interval[1]} (5th–95th percentile); the simulation draws "
+                            "the pool from that range."
+                            if z.pool_interval[0] < z.pool_interval[1]
+                            else " Resampling the pilot's days (basic bootstrap) does not move it."
+                        )
+                        if z.pool_interval
+                        else ""
+                    ),
                     100,
                     indent="  ",
                 )

@@ -25,10 +25,29 @@ def scenarios_text(e: Evaluation) -> str:
     out.append(
         wrap(
             f"Verdict: {a.decision.verdict}. Recommended: {a.recommended} (the viable "
-            "scenario with the highest NPV).",
+            "plan with the highest NPV, each change at its first renewal).",
             100,
         )
     )
+    plan = e.plan
+    if plan is not None:
+        waiting = (
+            f"first renewal: {money(plan.npv_first_renewal)}; cost of waiting: "
+            f"{money(plan.cost_of_waiting)}"
+        )
+        out.append(
+            wrap(
+                f"Plan: NPV {money(plan.npv)} with each change at the renewal it can actually "
+                f"make ({waiting}).",
+                100,
+            )
+        )
+        for i, act in enumerate(plan.actions, start=1):
+            out.append(wrap(f"{i}. {act.sentence}", 100, indent="   "))
+        for caveat in plan.caveats:
+            out.append(wrap(f"Caveat: {caveat}", 100, indent="  "))
+    for gap in a.coverage_gaps:
+        out.append(wrap(f"Coverage gap ({gap.need}): {gap.reason}", 100, indent="  "))
     if p.illustrative_inputs():
         out.append(
             wrap(
@@ -58,7 +77,7 @@ def scenarios_text(e: Evaluation) -> str:
         text_table(
             ["Scenario", "Viable", "Total cost", "Savings", "NPV", "ROI", "Payback"],
             rows,
-            widths=[12, 6, 12, 12, 12, 8, 8],
+            widths=[max(12, *(len(r[0]) for r in rows)), 6, 12, 12, 12, 8, 8],
             align=["<", "<", ">", ">", ">", ">", ">"],
         )
     )

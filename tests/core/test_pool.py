@@ -248,3 +248,29 @@ def test_size_tool_shortcuts_equal_the_plain_functions(iv):
         if (e > s).any():
             d = daily_peaks(bs, be, "UTC")
             assert z.daily.peaks.tolist() == d.peaks.tolist()
+
+
+def test_bootstrap_pool_widens_only_when_the_pilot_could_have_missed_people():
+    import math
+
+    from rhmodel.core.pilot.pool import bootstrap_pool
+
+    def rule(people: int, _peak: int = 0) -> int:
+        return math.ceil(people * 1.2 - 1e-9)
+
+    # technician 0 works all 20 days; technicians 1..5 each appear on one day only
+    days = np.array([*range(20), 3, 7, 11, 15, 19])
+    techs = np.array([0] * 20 + [1, 2, 3, 4, 5])
+    peaks = np.ones(20, dtype=np.int64)
+    lo, hi = bootstrap_pool(lambda pk, ppl: rule(ppl), 1, 6, days, techs, peaks, seed=3)
+    # a resample misses a one-day technician with probability (19/20)^20 = 0.36, so resamples
+    # fall short by about 1.8 people: the pool could have needed more than rule(6) = 8
+    assert lo == rule(6) and hi > rule(6)
+    # everyone works every day: no resample can fall short, the interval is the pool itself
+    every = np.repeat(np.arange(20), 3)
+    assert bootstrap_pool(
+        lambda pk, ppl: rule(ppl), 3, 3, every, np.tile([0, 1, 2], 20), peaks * 3, seed=3
+    ) == (
+        rule(3),
+        rule(3),
+    )

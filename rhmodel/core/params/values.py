@@ -203,7 +203,7 @@ class Parameters:
                 base_dir=self.base_dir,
             )
             .with_derived(self._derived)
-            .with_observed(self._observed)
+            .with_observed(self._observed, self._observed_by_contract)
         )
 
     def with_values(self, changes: Mapping[str, Any]) -> Parameters:
@@ -219,7 +219,7 @@ class Parameters:
                 doc, (), price_book=self._price_book, today=self._today, base_dir=self.base_dir
             )
             .with_derived(self._derived)
-            .with_observed(self._observed)
+            .with_observed(self._observed, self._observed_by_contract)
         )
 
     def with_derived(self, derived: Mapping[str, Value]) -> Parameters:

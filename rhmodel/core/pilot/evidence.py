@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from rhmodel.core.capabilities import CapabilityMatrix
-from rhmodel.core.params import Parameters, Value
+from rhmodel.core.params import Parameters, Uncertain, Value
 from rhmodel.core.pilot.pool import ToolSizing, size_tool
 from rhmodel.core.pilot.sessions import (
     CLASSES,
@@ -340,10 +340,21 @@ def with_pilot_pool(params: Parameters, report: PilotReport) -> Parameters:
         if value > ceiling:
             rule += f" Capped at the {ceiling:g} held today."
             value = int(ceiling)
+        spread = None
+        if sizing is not None and sizing.pool_interval is not None:
+            lo, hi = (min(x, int(ceiling)) for x in sizing.pool_interval)
+            if lo < hi:
+                # the simulation draws the pool too: the pilot is a sample of days
+                spread = Uncertain(float(min(lo, value)), float(max(hi, value)), float(value))
+                rule += (
+                    f" Resampling the pilot's days (basic bootstrap) puts the pool between "
+                    f"{lo} and {hi} (5th–95th percentile); the simulation draws it from that "
+                    "range."
+                )
         derived[c.residual_key] = Value(
             c.residual_key,
             value,
-            None,
+            spread,
             "pilot",
             bool(params["illustrative"]),
             f"pilot evidence ({len(report.files)} files, {report.sessions_total} sessions): {rule}",

@@ -24,6 +24,7 @@ Examples
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -361,8 +362,10 @@ class ToolSizing:
         "license_usage_peak",
         "as_worked",
         "specialist_team",
+        "pool_interval",
     )
     json_omit_empty: ClassVar[tuple[str, ...]] = (
+        "pool_interval",
         "license_usage_peak",
         "as_worked",
         "specialist_team",
@@ -389,7 +392,69 @@ class ToolSizing:
     license_usage_peak: int | None = None
     as_worked: int | None = None
     specialist_team: int | None = None
+    pool_interval: tuple[int, int] | None = None
     daily: DailyPeaks | None = field(default=None, repr=False)
+
+
+def bootstrap_pool(
+    rule: Callable[[int, int], int],
+    peak: int,
+    people: int,
+    day_of: np.ndarray,
+    tech: np.ndarray,
+    daily_peaks: np.ndarray,
+    seed: int,
+    reps: int = 1000,
+) -> tuple[int, int]:
+    """5th and 95th percentiles of the pool when the pilot's days are resampled.
+
+    A basic bootstrap (Davison & Hinkley, 1997, §5.2): resample the pilot's days with
+    replacement; in each resample, the busiest day's peak and the technicians seen fall short
+    of (or match) the whole pilot's by some amount; the pool is re-sized with the evidence
+    *raised* by that shortfall (``rule(peak + Δpeak, people + Δpeople)``). A maximum or a count of
+    distinct people can only shrink in a resample, so this is how a pilot that happened to
+    be quiet shows that the pool could be larger.
+
+    Parameters
+    ----------
+    rule : callable
+        The sizing rule: ``(peak evidence, people) -> licences``.
+    peak, people : int
+        The evidence of the whole pilot (busiest moment, technicians who did the work).
+    day_of : numpy.ndarray
+        Day index (0..D-1) of each session.
+    tech : numpy.ndarray
+        Technician code (0..T-1) of each session.
+    daily_peaks : numpy.ndarray
+        Peak per day, length D.
+
+    Examples
+    --------
+    >>> days = np.array([0, 0, 1, 2]); techs = np.array([0, 1, 0, 2])
+    >>> bootstrap_pool(lambda pk, ppl: ppl, 2, 3, days, techs, np.array([2, 1, 1]), seed=1)
+    (3, 5)
+    """
+    d = len(daily_peaks)
+    if d == 0 or len(tech) == 0:
+        return rule(peak, people), rule(peak, people)
+    rng = np.random.default_rng(seed)
+    incidence = np.zeros((d, int(tech.max()) + 1), dtype=np.int32)
+    incidence[day_of, tech] = 1
+    chosen = rng.integers(0, d, size=(reps, d))
+    present = np.zeros((reps, d), dtype=bool)
+    present[np.arange(reps)[:, None], chosen] = True
+    people_b = ((present.astype(np.int32) @ incidence) > 0).sum(axis=1)
+    peak_b = np.where(present, daily_peaks, 0).max(axis=1)
+    full_people = int((incidence.sum(axis=0) > 0).sum())
+    full_peak = int(daily_peaks.max())
+    pools = np.array(
+        [
+            rule(peak + full_peak - int(pk), people + full_people - int(pp))
+            for pk, pp in zip(peak_b, people_b, strict=True)
+        ]
+    )
+    lo, hi = np.percentile(pools, [5, 95], method="inverted_cdf")
+    return int(lo), int(hi)
 
 
 def _bootstrap_p95(peaks: np.ndarray, seed: int, reps: int = 2000) -> tuple[float, float]:
@@ -529,6 +594,30 @@ def size_tool(
                     else ""
                 )
             )
+    interval = None
+    if n and daily.days.size:
+        if concurrent:
+
+            def resize(pk: int, ppl: int) -> int:
+                evidence = min(max(pk, servers), ppl)
+                return min(
+                    math.ceil(evidence * factor - 1e-9), math.ceil(ppl * (1 + growth) - 1e-9)
+                )
+
+        elif routing == "specialist_team":
+
+            def resize(pk: int, ppl: int) -> int:
+                return math.ceil(pk * factor - 1e-9)
+
+        else:
+
+            def resize(pk: int, ppl: int) -> int:
+                return math.ceil(ppl * factor - 1e-9)
+
+        midnights = daily.days.as_unit("s").asi8
+        day_of = np.clip(np.searchsorted(midnights, starts, side="right") - 1, 0, None)
+        interval = bootstrap_pool(resize, peak_tech, distinct, day_of, tech, daily.peaks, seed=seed)
+        interval = (min(interval[0], recommended), max(interval[1], recommended))
     return ToolSizing(
         tool=tool,
         metric=metric_name,
@@ -550,4 +639,5 @@ def size_tool(
         daily=daily,
         as_worked=None if concurrent else math.ceil(distinct * factor - 1e-9),
         specialist_team=None if concurrent else math.ceil(peak_tech * factor - 1e-9),
+        pool_interval=interval,
     )
