@@ -37,11 +37,18 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from rhmodel.core.capabilities import CapabilityMatrix
+from rhmodel.core.money.cashflows import adopts_remote_help
 from rhmodel.core.money.evaluation import Evaluation
 from rhmodel.core.params import SCHEMA, Parameters, spec
 from rhmodel.core.pilot.evidence import PilotReport
 from rhmodel.core.pilot.sessions import OPEN
-from rhmodel.core.products import COMPONENTS, CONTRACTS, SCENARIOS
+from rhmodel.core.products import (
+    COMPONENTS,
+    CONTRACTS,
+    SCENARIOS,
+    consolidation_target,
+    plan_actions,
+)
 from rhmodel.core.text import visible
 from rhmodel.edges.provenance import Provenance
 
@@ -339,27 +346,46 @@ _CHANGE_COLS = (
     "disc_new",
 )
 _FIRST_SCENARIO_COL = 3 + 3 * len(CONTRACTS)
-_SCEN_BASE = {
-    s: _FIRST_SCENARIO_COL + (0 if i == 0 else len(_STATUS_QUO_COLS) + (i - 1) * len(_CHANGE_COLS))
-    for i, s in enumerate(SCENARIOS)
-}
 
 
-def _scenario_cols(s: str) -> dict[str, int]:
-    b = _SCEN_BASE[s]
-    names = _STATUS_QUO_COLS if s == "status_quo" else _CHANGE_COLS
-    return {n: b + i for i, n in enumerate(names)}
+def workbook_scenarios(recommended: str) -> tuple[str, ...]:
+    """The scenarios the workbook computes live: the three pinned ones, and the recommended plan
+    when it mixes actions."""
+    return (*SCENARIOS, *(() if recommended in SCENARIOS else (recommended,)))
 
 
-def _cashflows(ws: Worksheet, horizon: int) -> dict[str, dict[str, str]]:
+def _scenario_cols(s: str, names: tuple[str, ...] = SCENARIOS) -> dict[str, int]:
+    i = names.index(s)
+    b = _FIRST_SCENARIO_COL + (0 if i == 0 else len(_STATUS_QUO_COLS) + (i - 1) * len(_CHANGE_COLS))
+    cols = _STATUS_QUO_COLS if s == "status_quo" else _CHANGE_COLS
+    return {n: b + j for j, n in enumerate(cols)}
+
+
+def _units_after(c: Any, actions: dict[str, str]) -> str:
+    """The formula for contract ``c``'s licences after its change under the plan's actions."""
+    action = actions[c.name]
+    if action == "renew":
+        return c.count_key.replace(".", "_")
+    if action != "right_size":
+        return "0"
+    terms = [c.residual_key.replace(".", "_")]
+    for other in CONTRACTS:
+        if actions.get(other.name) == "consolidate" and consolidation_target(other.name) == c.name:
+            terms.append(other.residual_key.replace(".", "_"))
+    return "(" + "+".join(terms) + ")"
+
+
+def _cashflows(
+    ws: Worksheet, horizon: int, names: tuple[str, ...] = SCENARIOS
+) -> dict[str, dict[str, str]]:
     """Monthly formulas; returns per scenario the column ranges (for sums and charts)."""
     titles = {1: "Month", 2: "Discount factor"}
     for c, (k, g, a) in _CONTRACT_COLS.items():
         titles.update(
             {k: f"{c}: renewals so far", g: f"{c}: price factor", a: f"{c}: changed (1 = yes)"}
         )
-    for s in SCENARIOS:
-        for part, col in _scenario_cols(s).items():
+    for s in names:
+        for part, col in _scenario_cols(s, names).items():
             titles[col] = f"{s}: {part.replace('_', ' ')}"
     _header(ws, 1, [titles[i] for i in range(1, max(titles) + 1)])
     for i in range(1, max(titles) + 1):
@@ -381,20 +407,16 @@ def _cashflows(ws: Worksheet, horizon: int) -> dict[str, dict[str, str]]:
                 f"IF({m}>{R},IF({m}-{R}-1={T}*({k}-1),{T},0),0),1)",
             )
             put_formula(ws.cell(row=r, column=acol), f"=IF({m}>{R},1,0)")
-        for s in SCENARIOS:
-            cols = _scenario_cols(s)
-            sq = _scenario_cols("status_quo")
+        for s in names:
+            cols = _scenario_cols(s, names)
+            sq = _scenario_cols("status_quo", names)
             parts = []
             for c in CONTRACTS:
                 _, gcol, acol = _CONTRACT_COLS[c.name]
                 g, a = f"{get_column_letter(gcol)}{r}", f"{get_column_letter(acol)}{r}"
                 count = c.count_key.replace(".", "_")
                 price = f"{c.price_key.replace('.', '_')}/{c.price_divisor:g}"
-                after = {
-                    "status_quo": count,
-                    "right_size": c.residual_key.replace(".", "_"),
-                    "cancel": "0",
-                }[s]
+                after = _units_after(c, plan_actions(s))
                 raw = f"{price}*{g}*IF({a}=1,{after},{count})"
                 if s == "status_quo":
                     formula = f"={raw}"
@@ -403,7 +425,15 @@ def _cashflows(ws: Worksheet, horizon: int) -> dict[str, dict[str, str]]:
                     formula = f"={base}-({base}-{raw})*(1-risk_adjustment_benefit_haircut)"
                 put_formula(ws.cell(row=r, column=cols[c.name]), formula)
                 parts.append(f"{get_column_letter(cols[c.name])}{r}")
-            if s != "status_quo":
+            if s != "status_quo" and not adopts_remote_help(s):
+                # renews every contract as it is: nothing new is spent
+                for part in ("remote_help", "transition"):
+                    put_formula(ws.cell(row=r, column=cols[part]), "=0")
+                parts += [
+                    f"{get_column_letter(cols['remote_help'])}{r}",
+                    f"{get_column_letter(cols['transition'])}{r}",
+                ]
+            elif s != "status_quo":
                 put_formula(
                     ws.cell(row=r, column=cols["remote_help"]),
                     '=IF(remote_help_licensing="add_on",remote_help_licensed_users*'
@@ -443,16 +473,21 @@ def _cashflows(ws: Worksheet, horizon: int) -> dict[str, dict[str, str]]:
         ws.cell(row=r, column=2).number_format = "0.000000"
     ws.print_area = f"A1:{get_column_letter(max(titles))}{last}"
     ranges = {}
-    for s in SCENARIOS:
+    for s in names:
         ranges[s] = {
             part: f"'{ws.title}'!${get_column_letter(col)}${first}:${get_column_letter(col)}${last}"
-            for part, col in _scenario_cols(s).items()
+            for part, col in _scenario_cols(s, names).items()
         }
     return ranges
 
 
 def _summary(
-    wb: Workbook, ws: Worksheet, e: Evaluation, ranges: dict[str, dict[str, str]], horizon: int
+    wb: Workbook,
+    ws: Worksheet,
+    e: Evaluation,
+    ranges: dict[str, dict[str, str]],
+    horizon: int,
+    names: tuple[str, ...] = SCENARIOS,
 ) -> None:
     a = e.analysis
     put_text(ws["A1"], "Scenario summary (live formulas over the Inputs sheet)").font = Font(
@@ -479,9 +514,10 @@ def _summary(
             "NPV if viable",
             "Why",
         ],
-        [14, 8, 16, 16, 16, 10, 16, 16, 16, 70],
+        [max(14, *(len(n) + 2 for n in names)), 8, 16, 16, 16, 10, 16, 16, 16, 70],
     )
-    for i, s in enumerate(SCENARIOS, start=5):
+    last = 4 + len(names)
+    for i, s in enumerate(names, start=5):
         result = a.scenario(s)
         put_text(ws.cell(row=i, column=1), s)
         put_text(ws.cell(row=i, column=2), "yes" if result.viable else "no")
@@ -507,16 +543,22 @@ def _summary(
         put_text(ws.cell(row=i, column=10), result.why)
         for col, fmt in ((3, MONEY), (4, MONEY), (5, MONEY), (6, PERCENT), (8, MONEY), (9, MONEY)):
             ws.cell(row=i, column=col).number_format = fmt
-        for metric, col in zip(METRICS, (3, 4, 5, 6, 7), strict=True):
-            _name(wb, f"{s}_{metric}", ws.title, _abs(col, i))
-        _name(wb, f"{s}_pv_new_spend", ws.title, _abs(8, i))
-    put_text(ws["A9"], "Recommended (viable, highest NPV)").font = Font(bold=True)
-    put_formula(ws["C9"], "=INDEX(A5:A7,MATCH(MAX(I5:I7),I5:I7,0))")
-    ws["C9"].font = Font(bold=True)
-    _name(wb, "recommended_scenario", ws.title, "$C$9")
+        if s in SCENARIOS:
+            for metric, col in zip(METRICS, (3, 4, 5, 6, 7), strict=True):
+                _name(wb, f"{s}_{metric}", ws.title, _abs(col, i))
+            _name(wb, f"{s}_pv_new_spend", ws.title, _abs(8, i))
+        else:
+            # a mixed plan's name is not a valid defined name: it is the plan_* names
+            for metric, col in zip(METRICS, (3, 4, 5, 6, 7), strict=True):
+                _name(wb, f"plan_{metric}", ws.title, _abs(col, i))
+    rec = last + 2
+    put_text(ws[f"A{rec}"], "Recommended (viable, highest NPV)").font = Font(bold=True)
+    put_formula(ws[f"C{rec}"], f"=INDEX(A5:A{last},MATCH(MAX(I5:I{last}),I5:I{last},0))")
+    ws[f"C{rec}"].font = Font(bold=True)
+    _name(wb, "recommended_scenario", ws.title, f"$C${rec}")
     fill = PatternFill("solid", fgColor="C6EFCE")
-    ws.conditional_formatting.add("A5:J7", FormulaRule(formula=["$A5=$C$9"], fill=fill))
-    put_text(ws["A11"], "Definitions").font = Font(bold=True)
+    ws.conditional_formatting.add(f"A5:J{last}", FormulaRule(formula=[f"$A5=$C${rec}"], fill=fill))
+    put_text(ws[f"A{rec + 2}"], "Definitions").font = Font(bold=True)
     notes = [
         "total_cost = sum of the scenario's monthly costs over the horizon",
         "savings = sum over months of (status_quo cost − scenario cost), undiscounted",
@@ -526,22 +568,81 @@ def _summary(
         f"rhmodel's own figures at generation: recommended {a.recommended}; "
         + "; ".join(f"{x.name} NPV {x.npv:,.2f}" for x in a.scenarios),
     ]
-    for j, text in enumerate(notes, start=12):
+    for j, text in enumerate(notes, start=rec + 3):
         put_text(ws.cell(row=j, column=1), text)
     ws.freeze_panes = "A5"
-    ws.print_area = "A1:J17"
+    ws.print_area = f"A1:J{rec + 3 + len(notes)}"
     chart = LineChart()
     chart.title = "Cumulative savings against status quo (US$)"
     chart.y_axis.title = "US$"
     chart.x_axis.title = "Month"
     cf = wb["Cash flows"]
     for s in ("right_size", "cancel"):
-        col = _scenario_cols(s)["cum_savings"]
+        col = _scenario_cols(s, names)["cum_savings"]
         data = Reference(cf, min_col=col, min_row=1, max_row=horizon + 1)
         chart.add_data(data, titles_from_data=True)
     chart.set_categories(Reference(cf, min_col=1, min_row=2, max_row=horizon + 1))
     chart.height, chart.width = 9, 18
-    ws.add_chart(chart, "A20")
+    ws.add_chart(chart, f"A{rec + 5 + len(notes)}")
+
+
+def _plan(ws: Worksheet, e: Evaluation) -> None:
+    """The recommended plan at feasible timing, its dated actions, and every plan weighed
+    (values computed by rhmodel: regenerate to change)."""
+    a, plan = e.analysis, e.plan
+    put_text(ws["A1"], "The plan (computed by rhmodel; regenerate to change)").font = Font(
+        bold=True, size=13
+    )
+    _illustrative_note(ws, "A2", e)
+    if plan is None:
+        return
+    put_text(ws["A3"], plan.headline).font = Font(bold=True)
+    rows = [
+        ("Plan", plan.name),
+        ("NPV at the renewals it can make", plan.npv),
+        ("NPV with every change at its first renewal", plan.npv_first_renewal),
+        ("Cost of waiting", plan.cost_of_waiting),
+        ("Every change at its first renewal", "yes" if plan.feasible else "no"),
+        ("Pilot ends", plan.pilot_end.isoformat() if plan.pilot_end else "finished"),
+    ]
+    for i, (label, value) in enumerate(rows, start=5):
+        put_text(ws.cell(row=i, column=1), label)
+        cell = ws.cell(row=i, column=2)
+        if isinstance(value, float):
+            cell.value = value
+            cell.number_format = MONEY
+        else:
+            put_text(cell, value)
+    top = 5 + len(rows) + 1
+    _header(
+        ws,
+        top,
+        ["Contract", "Action", "Keep", "From month", "Renewal", "Notice by", "NPV", "What to do"],
+        [14, 12, 8, 11, 12, 12, 14, 100],
+    )
+    for i, x in enumerate(plan.actions, start=top + 1):
+        put_text(ws.cell(row=i, column=1), x.contract)
+        put_text(ws.cell(row=i, column=2), x.action)
+        ws.cell(row=i, column=3, value=x.keep)
+        ws.cell(row=i, column=4, value=x.effective_month)
+        ws.cell(row=i, column=5, value=x.renewal_date).number_format = "d mmmm yyyy"
+        ws.cell(row=i, column=6, value=x.notice_by).number_format = "d mmmm yyyy"
+        ws.cell(row=i, column=7, value=x.npv).number_format = MONEY
+        put_text(ws.cell(row=i, column=8), x.sentence).alignment = Alignment(wrap_text=True)
+    row = top + len(plan.actions) + 2
+    for text in [*(f"Caveat: {c}" for c in plan.caveats)] + [
+        f"Coverage gap ({g.need}): {g.reason}" for g in a.coverage_gaps
+    ]:
+        put_text(ws.cell(row=row, column=1), text).font = WARN_FONT
+        row += 1
+    row += 1
+    _header(ws, row, ["Plan weighed", "Viable", "NPV (first renewal)", "Why"])
+    for i, o in enumerate(a.options, start=row + 1):
+        put_text(ws.cell(row=i, column=1), o.name)
+        put_text(ws.cell(row=i, column=2), "yes" if o.viable else "no")
+        ws.cell(row=i, column=3, value=a.option_npv[o.name]).number_format = MONEY
+        put_text(ws.cell(row=i, column=4), o.why).alignment = Alignment(wrap_text=True)
+    ws.column_dimensions["A"].width = 44
 
 
 def _illustrative_note(ws: Worksheet, cell: str, e: Evaluation) -> None:
@@ -705,9 +806,11 @@ def build_workbook(
     horizon = e.params["horizon_months"]
     summary = wb.create_sheet("Summary", 1)
     flows = wb.create_sheet("Cash flows")
-    ranges = _cashflows(flows, horizon)
+    names = workbook_scenarios(e.analysis.recommended)
+    ranges = _cashflows(flows, horizon, names)
     _illustrative_note(flows, f"A{horizon + 3}", e)
-    _summary(wb, summary, e, ranges, horizon)
+    _summary(wb, summary, e, ranges, horizon, names)
+    _plan(wb.create_sheet("Plan", 2), e)
     _sensitivity(wb, wb.create_sheet("Sensitivity"), e)
     _simulation(wb.create_sheet("Simulation"), e)
     if pilot is not None:

@@ -34,8 +34,8 @@ import ipywidgets as w
 
 from rhmodel.core.capabilities import CapabilityMatrix
 from rhmodel.core.money.evaluation import Evaluation, evaluate
-from rhmodel.core.params import Parameters, spec
-from rhmodel.core.products import CONTRACTS
+from rhmodel.core.params import SCHEMA, Parameters, spec
+from rhmodel.core.products import CONTRACTS, REASON_CODES
 from rhmodel.edges.bundled import load_capabilities
 from rhmodel.edges.paramfile import load_parameters, save_parameters
 from rhmodel.errors import InputError
@@ -58,7 +58,7 @@ class Control:
 
     @property
     def kind(self) -> str:
-        """``int``, ``float`` or ``choice``, as the schema declares the key."""
+        """``int``, ``float``, ``choice``, ``need`` or ``accepts``, as the schema declares."""
         return spec(self.key).kind
 
     @property
@@ -80,9 +80,17 @@ def _controls() -> tuple[Control, ...]:
             Control(c.price_key, f"{c.short} price", 0.5 if c.price_divisor == 1 else 50),
             Control(c.key("months_to_renewal"), f"{c.short} months to renewal"),
         ]
+    needs = tuple(
+        Control(s.key, s.key.split(".", 1)[1].replace("_", " ").capitalize())
+        for s in SCHEMA
+        if s.kind == "need"
+    )
     return (
         *per_contract,
         *(Control(c.residual_key, f"{c.short} {c.unit} to keep") for c in CONTRACTS),
+        *needs,
+        Control("tenant_cloud", "Tenant cloud"),
+        Control("decision.accept", "Give up (decision.accept)"),
         Control("remote_help.licensing", "Remote Help licensing"),
         Control("remote_help.licensed_users", "Remote Help licensed users"),
         Control("discount_rate", "Discount rate", 0.005),
@@ -181,6 +189,24 @@ class Explorer:
         value = p[c.key]
         style = {"description_width": "200px"}
         layout = w.Layout(width="360px")
+        if c.kind == "need":
+            # the three extents a requirement may take (false, true, all)
+            return w.Dropdown(
+                options=[("not needed", False), ("some work", True), ("every session", "all")],
+                value=value,
+                description=c.label,
+                style=style,
+                layout=layout,
+            )
+        if c.kind == "accepts":
+            return w.SelectMultiple(
+                options=list(REASON_CODES),
+                value=tuple(e["reason"] for e in value or ()),
+                description=c.label,
+                rows=4,
+                style=style,
+                layout=layout,
+            )
         if c.kind == "choice":
             return w.Dropdown(
                 options=list(spec(c.key).choices),
@@ -209,14 +235,25 @@ class Explorer:
         changes = {
             k: self._as_written(k, ctl.value)
             for k, ctl in self.controls.items()
-            if ctl.value != self.base[k]
+            if self._plain(k, ctl.value) != self._plain(k, self.base[k])
         }
         return self.base.with_values(changes)
+
+    @staticmethod
+    def _plain(key: str, value: Any) -> Any:
+        """A control's value comparable with the parameter's (``decision.accept``: its codes)."""
+        if spec(key).kind == "accepts":
+            return tuple(sorted(e["reason"] if isinstance(e, dict) else e for e in value or ()))
+        return value
 
     def _as_written(self, key: str, new: Any) -> Any:
         """``new`` in the form the file gave ``key``: a range keeps its bounds (the control moves
         its most likely value), and the value's own flag, source and note are kept."""
         v = self.base.value(key)
+        if spec(key).kind == "accepts":
+            # keep the note the file gave a reason that stays accepted
+            notes = {e["reason"]: e["note"] for e in v.value or ()}
+            return [{"reason": r, "note": notes[r]} if notes.get(r) else r for r in new]
         if v.uncertain is None and not (v.explicit_source or v.note or v.illustrative):
             return new
         u = v.uncertain
@@ -257,10 +294,24 @@ class Explorer:
         self.evaluation = e
         a = e.analysis
         self.message.value = ""
+        plan = e.plan
+        actions = (
+            "<ol>" + "".join(f"<li>{html.escape(x.sentence)}</li>" for x in plan.actions) + "</ol>"
+            if plan is not None and plan.actions
+            else ""
+        )
+        notes = [f"Coverage gap ({g.need}): {g.reason}" for g in a.coverage_gaps]
+        notes += list(a.decision.evidence_notes)
         self.verdict.value = (
-            f"<h3>Verdict: {html.escape(a.decision.verdict)} — recommended: "
-            f"{html.escape(a.recommended)}</h3>"
-            f"<p>{html.escape(a.decision.summary)}</p>"
+            (f'<h3 class="rh-headline">{html.escape(plan.headline)}</h3>' if plan else "")
+            + actions
+            + f"<p><b>Verdict: {html.escape(a.decision.verdict)}</b> — recommended: "
+            f"{html.escape(a.recommended)}. {html.escape(a.decision.summary)}</p>"
+            + (
+                "<ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in notes) + "</ul>"
+                if notes
+                else ""
+            )
         )
         bold = ' style="font-weight:bold"'
         rows = "".join(

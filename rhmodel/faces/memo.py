@@ -65,6 +65,7 @@ _CSS = """
 .rh-memo .yes { background: #c6efce; } .rh-memo .partial { background: #ffeb9c; }
 .rh-memo .no { background: #ffc7ce; }
 .rh-memo .recommended { font-weight: bold; background: #eef6ee; }
+.rh-memo .headline { font-size: 1.25em; font-weight: bold; margin: 0.4em 0; }
 .rh-memo .small { font-size: 0.85em; color: #555; }
 .rh-memo img { max-width: 100%; break-inside: avoid; page-break-inside: avoid; }
 @media print { .rh-memo { max-width: none; } @page { size: A4; margin: 16mm 14mm; } }
@@ -194,10 +195,34 @@ class RenewalPack:
         e = self.evaluation
         a = e.analysis
         rec = self._recommended()
-        lines = [
+        plan = e.plan
+        lines = []
+        if plan is not None:
+            # the decision first: what to do, by when, and what it is worth
+            lines.append(f'<p class="headline">{_e(plan.headline)}</p>')
+            lines.append(
+                '<ol class="actions">'
+                + "".join(f"<li>{_e(x.sentence)}</li>" for x in plan.actions)
+                + "</ol>"
+            )
+            if plan.cost_of_waiting > 0.005:
+                lines.append(
+                    f"<p>With every change at its first renewal the plan would be worth "
+                    f"US${plan.npv_first_renewal:,.0f}; the renewals it can actually make cost "
+                    f"US${plan.cost_of_waiting:,.0f} of that (cost of waiting).</p>"
+                )
+        lines += [
             f'<p class="verdict">Verdict: {_e(a.decision.verdict)}</p>',
             f"<p>{_e(a.decision.summary)}</p>",
         ]
+        if a.coverage_gaps or (plan is not None and plan.caveats):
+            items = [f"Coverage gap ({g.need}): {g.reason}" for g in a.coverage_gaps]
+            items += [f"Caveat: {c}" for c in (plan.caveats if plan is not None else ())]
+            lines.append(
+                '<div class="evidence"><b>What the kept pools cannot do.</b><ul>'
+                + "".join(f"<li>{_e(i)}</li>" for i in items)
+                + "</ul></div>"
+            )
         if a.decision.evidence_notes:
             # where the pilot and the declared requirements disagree, page 1 says so
             lines.append(
@@ -206,8 +231,12 @@ class RenewalPack:
                 + "</ul></div>"
             )
         facts = [
-            ("Recommended scenario", rec.name),
-            ("NPV of the recommended scenario", f"US${rec.npv:,.2f}"),
+            ("Recommended plan", rec.name),
+            (
+                "NPV of the plan at the renewals it can make",
+                f"US${plan.npv:,.0f}" if plan is not None else f"US${rec.npv:,.0f}",
+            ),
+            ("NPV with every change at its first renewal", f"US${rec.npv:,.0f}"),
             ("Undiscounted savings over the horizon", f"US${money(rec.savings)}"),
             ("Payback", "never" if rec.payback_months is None else f"{rec.payback_months} months"),
             ("ROI", percent(rec.roi) if rec.roi is not None else "no new spend"),
@@ -336,6 +365,27 @@ class RenewalPack:
                 row_class=classes,
             )
             + _figure(cumulative_savings_figure(a), "cumulative savings")
+        )
+        # every combination of actions weighed, each with why it is (not) viable
+        plan_rows = [
+            [
+                o.name + (" (recommended)" if o.name == a.recommended else ""),
+                "yes" if o.viable else "no",
+                money(a.option_npv[o.name]),
+                o.why + "".join(f" Caveat: {c}" for c in o.caveats),
+            ]
+            for o in a.options
+        ]
+        body += (
+            "<h3>Plans weighed: one action per contract</h3><p>Each contract renews as it is, "
+            "is right-sized, cancelled, or consolidated into the other incumbent's pool; NPV with "
+            "every change at its first renewal.</p>"
+            + _table(
+                ["Plan", "Viable", "NPV", "Why"],
+                plan_rows,
+                numeric=(2,),
+                row_class=["recommended" if o.name == a.recommended else "" for o in a.options],
+            )
         )
         sim = self.evaluation.simulation
         if sim is not None:

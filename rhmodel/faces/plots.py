@@ -44,6 +44,14 @@ __all__ = [
 ]
 
 _COLOURS = {"status_quo": "#7f7f7f", "right_size": "#1f77b4", "cancel": "#2ca02c"}
+#: A recommended plan that mixes actions.
+_PLAN_COLOUR = "#9467bd"
+
+
+def _colour(name: str) -> str:
+    return _COLOURS.get(name, _PLAN_COLOUR)
+
+
 _USD = FuncFormatter(lambda v, _pos: f"${v / 1000:,.0f}k" if abs(v) >= 1000 else f"${v:,.0f}")
 
 
@@ -70,9 +78,9 @@ def cumulative_savings_figure(analysis: Analysis, illustrative: bool | None = No
         cum = np.concatenate([[0.0], s.cumulative_savings(sq)])
         style = "-" if s.viable else ":"
         label = s.name + ("" if s.viable else " (not viable)")
-        ax.plot(months, cum, style, color=_COLOURS[s.name], label=label, linewidth=2)
+        ax.plot(months, cum, style, color=_colour(s.name), label=label, linewidth=2)
         if s.payback_months is not None and s.viable:
-            ax.plot([s.payback_months], [cum[s.payback_months]], "o", color=_COLOURS[s.name])
+            ax.plot([s.payback_months], [cum[s.payback_months]], "o", color=_colour(s.name))
             ax.annotate(
                 f"payback {s.payback_months} mo",
                 (s.payback_months, cum[s.payback_months]),
@@ -133,13 +141,13 @@ def npv_distribution_figure(sim: Simulation, illustrative: bool = True) -> Figur
             values,
             bins=60,
             alpha=0.5,
-            color=_COLOURS[name],
+            color=_colour(name),
             histtype="stepfilled",
             label=f"{name}: P(NPV > 0) = {sim.scenarios[name].p_npv_positive:.0%}",
         )
         for q in ("npv_p10", "npv_p50", "npv_p90"):
             ax.axvline(
-                getattr(sim.scenarios[name], q), color=_COLOURS[name], linewidth=0.8, linestyle="--"
+                getattr(sim.scenarios[name], q), color=_colour(name), linewidth=0.8, linestyle="--"
             )
     ax.axvline(0, color="black", linewidth=0.8)
     ax.xaxis.set_major_formatter(_USD)

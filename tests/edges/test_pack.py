@@ -49,7 +49,10 @@ def test_html_is_a_memo_without_code_and_agrees_with_summary(pack):
     assert "Traceback" not in html
     assert f"Verdict: {summary['verdict']}" in html
     rec = next(s for s in summary["scenarios"] if s["name"] == summary["recommended"])
-    assert f"US${rec['npv']:,.2f}" in html
+    assert f"US${rec['npv']:,.0f}" in html  # whole dollars
+    assert summary["plan"]["headline"] in html
+    for action in summary["plan"]["actions"]:
+        assert action["sentence"] in html
     for title in (
         "Executive summary",
         "The replace-or-keep test",

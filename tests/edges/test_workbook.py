@@ -377,3 +377,33 @@ def test_libreoffice_recalculation_agrees(tmp_path):
         for c in row
     }
     assert {same_person(p) for p in PAYLOADS} <= texts
+
+
+@pytest.mark.parametrize(
+    ("observed", "price", "want"),
+    [
+        ({"beyondtrust": {"pam": 20}}, 50, "logmein_cancel+beyondtrust_right_size"),
+        # dear LogMeIn agents whose work BeyondTrust can take (unattended: yes there)
+        (
+            {"logmein": {"unattended": 30}, "beyondtrust": {"pam": 20}},
+            400,
+            "logmein_consolidate+beyondtrust_right_size",
+        ),
+    ],
+)
+def test_a_mixed_plan_is_computed_live_and_recommended(tmp_path, observed, price, want):
+    from tests.core.test_plans import BOTH, _merge, _params
+
+    params = _params(_merge(BOTH, logmein__price_per_agent_month=price), observed)
+    a = analyse(params, load_capabilities())
+    assert a.recommended == want  # the case exercises a mixed plan
+    path = _write(params, tmp_path / "mixed.xlsx", draws=0)
+    book = Recalculated(path)
+    assert book.errors() == []
+    assert book["recommended_scenario"] == a.recommended
+    for metric in METRICS:
+        _assert_equal(book[f"plan_{metric}"], _expected(a, a.recommended, metric), metric)
+    wb = openpyxl.load_workbook(path)
+    assert "Plan" in wb.sheetnames
+    plan_text = " ".join(str(c.value) for row in wb["Plan"].iter_rows() for c in row if c.value)
+    assert "written notice by" in plan_text and a.recommended in plan_text

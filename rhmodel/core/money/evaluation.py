@@ -105,7 +105,7 @@ def evaluate(
         timing=contract_timing(params, analysis),
         sensitivity=tuple(sensitivity(params)),
         break_even=break_even(params),
-        simulation=simulate(params, draws, seed) if draws else None,
+        simulation=simulate(params, draws, seed, plans=(analysis.recommended,)) if draws else None,
         plan=timed_plan(analysis),
     )
 

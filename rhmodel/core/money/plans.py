@@ -128,6 +128,7 @@ class Plan:
         "pilot_end",
         "why",
         "caveats",
+        "headline",
     )
 
     name: str
@@ -139,6 +140,39 @@ class Plan:
     pilot_end: dt.date | None
     why: str
     caveats: tuple[str, ...] = ()
+    horizon: int = 36
+
+    @property
+    def headline(self) -> str:
+        """The plan in one sentence with its first deadline and its NPV (whole dollars).
+
+        Examples
+        --------
+        >>> from rhmodel.edges.paramfile import load_parameters
+        >>> from rhmodel.edges.bundled import SAMPLE_PARAMS_FILE, load_capabilities
+        >>> from rhmodel.core.money.scenarios import analyse
+        >>> a = analyse(load_parameters(SAMPLE_PARAMS_FILE), load_capabilities())
+        >>> print(timed_plan(a).headline)  # doctest: +NORMALIZE_WHITESPACE
+        Give LogMeIn Resolve notice by 2 March 2027 and keep 11 named agents; give BeyondTrust
+        notice by 3 May 2027 and keep 6 concurrent seats: NPV US$85,938 over 36 months.
+        """
+        parts = []
+        for a in self.actions:
+            con = contract_for(a.contract)
+            notice = f"give {con.short} notice by {long_date(a.notice_by)}"
+            if a.action == "right_size":
+                parts.append(f"{notice} and keep {a.keep:g} {con.count_unit}")
+            elif a.action == "cancel":
+                parts.append(f"{notice} to cancel it")
+            elif a.action == "consolidate":
+                target = contract_for(consolidation_target(a.contract)).short
+                parts.append(f"{notice} to cancel it and move its residual work to {target}")
+        if not parts:
+            return (
+                "Renew every contract as it is: no plan that moves work to Remote Help is viable."
+            )
+        text = "; ".join(parts)
+        return f"{text[:1].upper()}{text[1:]}: NPV US${self.npv:,.0f} over {self.horizon} months."
 
 
 def feasible_delays(
@@ -281,4 +315,5 @@ def timed_plan(analysis: Analysis) -> Plan:
         pilot_end=pilot_end(params),
         why=option.why,
         caveats=option.caveats,
+        horizon=t.horizon,
     )

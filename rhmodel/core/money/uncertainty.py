@@ -224,7 +224,13 @@ def _draw(rng: np.random.Generator, u: Uncertain, n: int, count: bool) -> np.nda
     return np.floor(values + 0.5) if count else values
 
 
-def simulate(params: Parameters, draws: int, seed: int = 0, chunk: int = CHUNK) -> Simulation:
+def simulate(
+    params: Parameters,
+    draws: int,
+    seed: int = 0,
+    chunk: int = CHUNK,
+    plans: tuple[str, ...] = (),
+) -> Simulation:
     """Draw every ranged input together and report each scenario's NPV distribution.
 
     Parameters
@@ -238,6 +244,8 @@ def simulate(params: Parameters, draws: int, seed: int = 0, chunk: int = CHUNK) 
         Seed of numpy's default generator: the same seed gives the same result.
     chunk : int
         Draws evaluated at once (memory bound).
+    plans : tuple of str
+        Plans that mix actions to simulate beside the pinned scenarios (the recommended one).
 
     Returns
     -------
@@ -249,17 +257,18 @@ def simulate(params: Parameters, draws: int, seed: int = 0, chunk: int = CHUNK) 
     t = base_terms(params)
     ranged = ranged_inputs(params)
     rng = np.random.default_rng(seed)
-    npv = {s: np.empty(draws) for s in SCENARIOS}
-    savings = dict.fromkeys(SCENARIOS, 0.0)
+    names = (*SCENARIOS, *(p for p in plans if p not in SCENARIOS))
+    npv = {s: np.empty(draws) for s in names}
+    savings = dict.fromkeys(names, 0.0)
     for start in range(0, draws, chunk):
         n = min(chunk, draws - start)
         rows = {k: _draw(rng, u, n, is_count(k)) for k, u in ranged}
-        m = metrics(_rows(t, rows) if rows else t)
-        for s in SCENARIOS:
+        m = metrics(_rows(t, rows) if rows else t, names)
+        for s in names:
             npv[s][start : start + n] = m[s].npv
             savings[s] += float(np.sum(np.broadcast_to(m[s].savings, (n,))))
     stats = {}
-    for s in SCENARIOS:
+    for s in names:
         p10, p50, p90 = np.percentile(npv[s], [10, 50, 90])
         stats[s] = SimulatedScenario(
             npv_mean=float(npv[s].mean()),
