@@ -91,6 +91,7 @@ class CriterionResult:
         "declared",
         "observed_sessions",
         "accepted",
+        "observed_share",
     )
 
     id: str
@@ -105,6 +106,7 @@ class CriterionResult:
     declared: bool | str | None = None
     observed_sessions: int = 0
     accepted: bool = False
+    observed_share: float | None = None
 
 
 @dataclass(frozen=True)
@@ -194,16 +196,17 @@ def _evaluate(matrix: CapabilityMatrix, c: Criterion, need: Any) -> CriterionRes
     )
 
 
-def _evidence(observed: int, accepted: bool, note: str) -> str:
+def _evidence(observed: int, accepted: bool, note: str, total: int) -> str:
     """What the pilot saw for a criterion, in words, for its explanation."""
+    share = f" ({observed / total:.1%} of the pilot's {total:,} sessions)" if total else ""
     if accepted:
         said = f" ({note})" if note else ""
         return (
-            f" Pilot: {observed:,} sessions needed it; the organisation accepts giving that up"
-            f"{said} (decision.accept)."
+            f" Pilot: {observed:,} sessions needed it{share}; the organisation accepts giving "
+            f"that up{said} (decision.accept)."
         )
     if observed:
-        return f" Pilot: {observed:,} sessions needed it."
+        return f" Pilot: {observed:,} sessions needed it{share}."
     return ""
 
 
@@ -261,8 +264,16 @@ def decide(params: Parameters, matrix: CapabilityMatrix) -> Decision:
                 declared=declared,
                 observed_sessions=int(observed),
                 accepted=accepted,
+                observed_share=(observed / params.pilot_sessions)
+                if params.pilot_sessions
+                else None,
                 explanation=result.explanation
-                + _evidence(observed, accepted, accepted_codes.get(c.reason_code, "")),
+                + _evidence(
+                    observed,
+                    accepted,
+                    accepted_codes.get(c.reason_code, ""),
+                    params.pilot_sessions,
+                ),
             )
         results.append(result)
     other = params.observed_residual.get("other", 0)

@@ -116,6 +116,13 @@ class Parameters:
     _observed: Mapping[str, int] = field(default_factory=dict, repr=False)
     # The same per contract name (the tool the work was done on).
     _observed_by_contract: Mapping[str, Mapping[str, int]] = field(default_factory=dict, repr=False)
+    # All the pilot's sessions (Remote Help's too): the base of each need's share.
+    _pilot_sessions: int = field(default=0, repr=False)
+
+    @property
+    def pilot_sessions(self) -> int:
+        """Every session the pilot recorded, on any tool (0: no pilot)."""
+        return self._pilot_sessions
 
     @property
     def observed_residual(self) -> Mapping[str, int]:
@@ -135,6 +142,7 @@ class Parameters:
         self,
         observed: Mapping[str, int],
         by_contract: Mapping[str, Mapping[str, int]] | None = None,
+        sessions: int | None = None,
     ) -> Parameters:
         """These parameters with the pilot's residual sessions per reason recorded (and, when
         known, per contract the work was done on)."""
@@ -142,6 +150,7 @@ class Parameters:
             self,
             _observed=dict(observed),
             _observed_by_contract={k: dict(v) for k, v in (by_contract or {}).items()},
+            _pilot_sessions=self._pilot_sessions if sessions is None else int(sessions),
         )
 
     _derived: Mapping[str, Value] = field(default_factory=dict, repr=False)
@@ -203,7 +212,7 @@ class Parameters:
                 base_dir=self.base_dir,
             )
             .with_derived(self._derived)
-            .with_observed(self._observed, self._observed_by_contract)
+            .with_observed(self._observed, self._observed_by_contract, self._pilot_sessions)
         )
 
     def with_values(self, changes: Mapping[str, Any]) -> Parameters:
@@ -219,7 +228,7 @@ class Parameters:
                 doc, (), price_book=self._price_book, today=self._today, base_dir=self.base_dir
             )
             .with_derived(self._derived)
-            .with_observed(self._observed, self._observed_by_contract)
+            .with_observed(self._observed, self._observed_by_contract, self._pilot_sessions)
         )
 
     def with_derived(self, derived: Mapping[str, Value]) -> Parameters:

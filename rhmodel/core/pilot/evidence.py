@@ -363,5 +363,5 @@ def with_pilot_pool(params: Parameters, report: PilotReport) -> Parameters:
         contract_for(tool).name: reasons for tool, reasons in report.residual_by_tool_reason.items()
     }
     return (params.with_derived(derived) if derived else params).with_observed(
-        report.residual_by_reason, by_contract
+        report.residual_by_reason, by_contract, report.sessions_total
     )
