@@ -30,66 +30,110 @@ def actions_of(scenario: str) -> dict[str, str]:
     return out
 
 
-def monthly(p: dict[str, Any], scenario: str, delay: dict[str, int] | None = None) -> list[float]:
+def _contract_month(
+    p: dict[str, Any], section: str, m: int, actions: dict[str, str], delay: dict[str, int]
+) -> tuple[float, float]:
+    """One contract's cost in month m, and what that month's payment buys beyond the horizon."""
+    spec = next(x for x in CONTRACTS if x[0] == section)
+    _section, count_key, price_key, residual_key, per = spec
+    c = p.get(section, {})
+    count = c.get(count_key, 0)
+    if not count:
+        return 0.0, 0.0
+    horizon = p.get("horizon_months", 36)
+    residual = p.get("residual", {})
+    renewal = c["months_to_renewal"]
+    term = c.get("term_months", 12)
+    if m <= renewal:
+        factor = 1.0
+    else:
+        # the latest renewal on or before m, and the yearly uplift it carries
+        last_renewal = renewal + 1 + ((m - renewal - 1) // term) * term
+        factor = (1 + c.get("uplift", 0.0)) ** (1 + (last_renewal - (renewal + 1)) // 12)
+    extras = c.get("extras_per_year", 0) / 12
+    fixed = c.get("appliance_per_year", 0) / 12
+    rate = c[price_key] / per * count + extras + fixed
+    changed = m > renewal + delay.get(section, 0) * term
+    action = actions[section]
+    if changed and action != "renew":
+        if action == "right_size":
+            keep = residual.get(residual_key, 0) or 0
+            for other, a in actions.items():
+                if a == "consolidate" and other != section:
+                    other_key = next(x[3] for x in CONTRACTS if x[0] == other)
+                    keep += residual.get(other_key, 0) or 0
+            minimum = c.get("min_agents", c.get("min_seats", 0))
+            units = max(keep, minimum) if keep > 0 else 0
+            price = c.get(f"residual_{price_key}", c[price_key])
+            if units == 0:
+                kept_extras = 0.0
+            elif c.get("extras_per_year_residual") is not None:
+                kept_extras = c["extras_per_year_residual"] / 12
+            else:
+                kept_extras = extras * units / count
+            rate = price / per * units + kept_extras + (fixed if units > 0 else 0.0)
+        else:
+            rate = 0.0
+    if c.get("billing", "monthly") == "monthly":
+        return rate * factor, 0.0
+    if m > renewal and (m - renewal - 1) % term == 0:
+        inside = min(term, horizon - m + 1)
+        return rate * factor * inside, rate * factor * (term - inside)
+    return 0.0, 0.0
+
+
+def monthly(
+    p: dict[str, Any],
+    scenario: str,
+    delay: dict[str, int] | None = None,
+    beyond: list[float] | None = None,
+) -> list[float]:
     """Cost of ``scenario`` (or plan) in each month 1..horizon. ``p`` is a nested dict like the
-    YAML; ``delay`` shifts a contract's change by whole terms."""
+    YAML; ``delay`` shifts a contract's change by whole terms; ``beyond`` (a list) collects
+    what each month's payments buy after the horizon."""
     delay = delay or {}
     actions = actions_of(scenario)
-    residual = p.get("residual", {})
-    pools = {section: residual.get(key, 0) or 0 for section, _c, _p, key, _ in CONTRACTS}
     horizon = p.get("horizon_months", 36)
     out = []
     for m in range(1, horizon + 1):
         total = 0.0
-        for section, count_key, price_key, _residual, per in CONTRACTS:
-            c = p.get(section, {})
-            count = c.get(count_key, 0)
-            if not count:
-                continue
-            renewal = c["months_to_renewal"]
-            term = c.get("term_months", 12)
-            uplift = c.get("uplift", 0.0)
-            renewals_so_far = 0 if m <= renewal else (m - renewal - 1) // term + 1
-            price = c[price_key] / per * (1 + uplift) ** renewals_so_far
-            changed = m > renewal + delay.get(section, 0) * term
-            action = actions[section]
-            if action == "renew" or not changed:
-                units = count
-            elif action == "right_size":
-                # the other contract's pool moves here, licence for licence, if consolidated
-                moved = sum(
-                    pools[other]
-                    for other, a in actions.items()
-                    if a == "consolidate" and other != section
-                )
-                units = pools[section] + moved
-            else:
-                units = 0
-            if c.get("billing", "monthly") == "monthly":
-                total += units * price
-            elif m > renewal and (m - renewal - 1) % term == 0:
-                total += units * price * term
-        if any(a != "renew" for a in actions.values()):
-            rh = p.get("remote_help", {})
-            if rh.get("licensing", "included") == "add_on":
-                total += rh["licensed_users"] * rh.get("price_per_user_month", 3.5)
-            if m == 1:
-                t = p.get("transition", {})
-                total += (
-                    t.get("deployment_cost", 0)
-                    + t.get("training_hours", 0) * t.get("training_rate_per_hour", 0)
-                    + t.get("network_change_hours", 0) * t.get("network_rate_per_hour", 0)
-                )
+        past = 0.0
+        for section, *_ in CONTRACTS:
+            cost, after = _contract_month(p, section, m, actions, delay)
+            total += cost
+            past += after
+        if beyond is not None:
+            beyond.append(past)
+        total += new_spend_month(p, scenario, m)
         out.append(total)
     return out
 
 
-def new_spend(p: dict[str, Any], scenario: str) -> list[float]:
-    """Remote Help licences + transition, per month."""
+def new_spend_month(p: dict[str, Any], scenario: str, m: int) -> float:
+    """Remote Help licences and administration (from its start month), and the one-off costs
+    of month 1, in a plan that adopts Remote Help."""
     if all(a == "renew" for a in actions_of(scenario).values()):
-        return [0.0] * p.get("horizon_months", 36)
-    bare = {k: v for k, v in p.items() if k not in ("logmein", "beyondtrust")}
-    return monthly(bare, scenario)
+        return 0.0
+    rh = p.get("remote_help", {})
+    total = 0.0
+    if m >= rh.get("start_month", 1):
+        if rh.get("licensing", "included") == "add_on":
+            total += rh["licensed_users"] * rh.get("price_per_user_month", 3.5)
+        total += rh.get("admin_hours_per_month", 0) * rh.get("admin_rate_per_hour", 0)
+    if m == 1:
+        t = p.get("transition", {})
+        total += (
+            t.get("deployment_cost", 0)
+            + t.get("training_hours", 0) * t.get("training_rate_per_hour", 0)
+            + t.get("network_change_hours", 0) * t.get("network_rate_per_hour", 0)
+            + t.get("pilot_cost", 0)
+        )
+    return total
+
+
+def new_spend(p: dict[str, Any], scenario: str) -> list[float]:
+    """Remote Help licences, administration and one-off costs, per month."""
+    return [new_spend_month(p, scenario, m) for m in range(1, p.get("horizon_months", 36) + 1)]
 
 
 def metrics(
@@ -99,29 +143,52 @@ def metrics(
     haircut: float = 0.0,
     uplift: float = 0.0,
 ) -> dict[str, Any]:
-    """total_cost, savings, npv, roi, payback_months exactly as the issue defines them."""
+    """total_cost, savings, npv, roi, payback_months, the TEI year table, its present values
+    and what is prepaid beyond the horizon, exactly as the issues define them."""
     r = p.get("discount_rate", 0.10)
+    horizon = p.get("horizon_months", 36)
+    beyond: list[float] = []
     sq = monthly(p, "status_quo")
-    sc = monthly(p, scenario, delay)
+    sc = monthly(p, scenario, delay, beyond)
     new = new_spend(p, scenario)
-    if haircut or uplift:
-        # risk adjustment: incumbent savings down by the haircut, new spend up by the uplift
-        sc = [
-            q - ((q - (s - n)) * (1 - haircut)) + n * (1 + uplift)
-            for q, s, n in zip(sq, sc, new, strict=True)
-        ]
-        new = [n * (1 + uplift) for n in new]
+    adopts = any(a != "renew" for a in actions_of(scenario).values())
+    t = p.get("transition", {})
+    one_off = (
+        t.get("deployment_cost", 0)
+        + t.get("training_hours", 0) * t.get("training_rate_per_hour", 0)
+        + t.get("network_change_hours", 0) * t.get("network_rate_per_hour", 0)
+        + t.get("pilot_cost", 0)
+        if adopts
+        else 0.0
+    )
+    # incumbent spend avoided (benefits) and new spend (costs), month by month
+    benefits = [q - (s - n) for q, s, n in zip(sq, sc, new, strict=True)]
+    running = [n - (one_off if m == 1 else 0.0) for m, n in enumerate(new, start=1)]
+    if adopts and (haircut or uplift):
+        benefits = [b * (1 - haircut) for b in benefits]
+        running = [x * (1 + uplift) for x in running]
+        one_off *= 1 + uplift
+    new = [x + (one_off if m == 1 else 0.0) for m, x in enumerate(running, start=1)]
+    sc = [q - b + n for q, b, n in zip(sq, benefits, new, strict=True)]
     diff = [a - b for a, b in zip(sq, sc, strict=True)]
-    npv = sum(d / (1 + r) ** (m / 12) for m, d in enumerate(diff, start=1))
-    pv_new = sum(n / (1 + r) ** (m / 12) for m, n in enumerate(new, start=1))
+    disc = [(1 + r) ** (-m / 12) for m in range(1, horizon + 1)]
+    npv = sum(d * f for d, f in zip(diff, disc, strict=True))
+    pv_new = sum(n * f for n, f in zip(new, disc, strict=True))
     cum = [0.0]
     for d in diff:
         cum.append(cum[-1] + d)
     payback = None
-    for start in range(len(cum)):
-        if all(c >= -1e-6 for c in cum[start:]):
-            payback = start
-            break
+    if scenario != "status_quo":
+        for start in range(len(cum)):
+            if all(c >= -1e-6 for c in cum[start:]):
+                payback = start
+                break
+    by_year = [{"year": 0, "benefits": 0.0, "costs": one_off, "net": -one_off}]
+    for k in range(1, (horizon + 11) // 12 + 1):
+        span = range(12 * (k - 1), min(12 * k, horizon))
+        b = sum(benefits[i] for i in span)
+        c = sum(running[i] for i in span)
+        by_year.append({"year": k, "benefits": b, "costs": c, "net": b - c})
     return {
         "total_cost": sum(sc),
         "savings": sum(diff),
@@ -129,4 +196,8 @@ def metrics(
         "roi": npv / pv_new if pv_new > 0 else None,
         "payback_months": payback,
         "monthly_cost": sc,
+        "by_year": by_year,
+        "pv_benefits": sum(b * f for b, f in zip(benefits, disc, strict=True)),
+        "pv_costs": pv_new,
+        "prepaid_beyond_horizon": sum(beyond),
     }

@@ -353,6 +353,8 @@ def _describe(actions: dict[str, str], keep: dict[str, float]) -> str:
 
 
 def _keep(params: Parameters, actions: dict[str, str]) -> dict[str, float]:
+    """Licences each contract keeps after its change (a pool below the vendor's minimum is
+    raised to it, as the cash flows do)."""
     out = {}
     for c, a in actions.items():
         con = contract_for(c)
@@ -363,10 +365,29 @@ def _keep(params: Parameters, actions: dict[str, str]) -> dict[str, float]:
             for other, b in actions.items():
                 if b == "consolidate" and consolidation_target(other) == c:
                     n += float(params[contract_for(other).residual_key] or 0)
-            out[c] = n
+            out[c] = max(n, float(params[con.min_key] or 0)) if n > 0 else 0.0
         else:
             out[c] = 0.0
     return out
+
+
+def _minimum_notes(params: Parameters, actions: dict[str, str], keep: dict[str, float]) -> str:
+    notes = []
+    for c, a in actions.items():
+        con = contract_for(c)
+        if a != "right_size" or not keep[c]:
+            continue
+        wanted = float(params[con.residual_key] or 0) + sum(
+            float(params[contract_for(o).residual_key] or 0)
+            for o, b in actions.items()
+            if b == "consolidate" and consolidation_target(o) == c
+        )
+        if keep[c] > wanted:
+            notes.append(
+                f" The {con.short} pool of {wanted:g} is raised to the vendor's minimum of "
+                f"{keep[c]:g} {con.unit} ({con.min_key})."
+            )
+    return "".join(notes)
 
 
 def plan_options(
@@ -387,6 +408,7 @@ def plan_options(
             return
         keep = _keep(params, actions)
         viable, why, caveats = _judge(params, matrix, decision, actions, keep)
+        why += _minimum_notes(params, actions, keep)
         options[name] = PlanOption(name, dict(actions), keep, viable, why, caveats)
 
     for s in SCENARIOS:

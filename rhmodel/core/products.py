@@ -121,6 +121,13 @@ class Contract:
         How the schema describes the count and the price.
     price_default : str or None
         Price-book item whose figure is the price's default (``None``: quote-only).
+    extras_key : str or None
+        Yearly add-ons billed with the contract and kept in proportion to the licences kept
+        (LogMeIn's endpoint/device licences); ``None`` when the contract has none.
+    fixed_key : str or None
+        A yearly amount paid while any licence is kept (BeyondTrust's appliance or hosting).
+    min_field : str
+        The parameter field of the vendor's minimum licence count (``min_agents``).
     """
 
     name: str
@@ -136,6 +143,24 @@ class Contract:
     price_unit: str
     price_doc: str
     price_default: str | None
+    extras_key: str | None = None
+    fixed_key: str | None = None
+    min_field: str = "min_units"
+
+    @property
+    def residual_price_key(self) -> str:
+        """The unit price of the smaller pool kept (default: today's price)."""
+        return f"{self.name}.residual_{self.price_key.split('.', 1)[1]}"
+
+    @property
+    def extras_residual_key(self) -> str | None:
+        """The add-ons kept with the smaller pool, when not in proportion."""
+        return f"{self.extras_key}_residual" if self.extras_key else None
+
+    @property
+    def min_key(self) -> str:
+        """The vendor's minimum licence count (a smaller pool is raised to it)."""
+        return f"{self.name}.{self.min_field}"
 
     @property
     def label(self) -> str:
@@ -164,6 +189,8 @@ CONTRACTS: tuple[Contract, ...] = (
         price_unit="US$ per agent per month",
         price_doc="LogMeIn Resolve price per named agent",
         price_default="logmein_resolve_agent",
+        extras_key="logmein.extras_per_year",
+        min_field="min_agents",
     ),
     Contract(
         name="beyondtrust",
@@ -179,6 +206,8 @@ CONTRACTS: tuple[Contract, ...] = (
         price_unit="US$ per concurrent seat per year",
         price_doc="BeyondTrust Remote Support price per concurrent seat (quote-only: your quote)",
         price_default=None,
+        fixed_key="beyondtrust.appliance_per_year",
+        min_field="min_seats",
     ),
 )
 

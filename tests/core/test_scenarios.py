@@ -72,8 +72,12 @@ def test_annual_billing_in_advance():
     sq = a.scenario("status_quo").monthly_cost
     assert [m + 1 for m, c in enumerate(sq) if c] == [4, 16, 28]
     assert sq[3] == 24_000
-    assert a.scenario("status_quo").total_cost == 72_000
-    assert a.scenario("right_size").savings == 3 * 8 * 2400
+    # the horizon edge: the month-28 payment buys months 28-39, of which 9 fall inside
+    assert sq[27] == 24_000 * 9 / 12
+    assert a.scenario("status_quo").total_cost == 24_000 * 2.75
+    assert a.scenario("right_size").savings == 2.75 * 8 * 2400
+    assert a.scenario("status_quo").prepaid_beyond_horizon == 24_000 * 3 / 12
+    assert a.scenario("right_size").prepaid_beyond_horizon == 2 * 2400 * 3 / 12
 
 
 def test_uplift_applies_at_each_renewal():
@@ -142,62 +146,97 @@ def cents(low: float, high: float) -> st.SearchStrategy[float]:
 contracts = st.fixed_dictionaries(
     {
         "months_to_renewal": st.integers(0, 40),
-        "term_months": st.sampled_from([1, 6, 12, 24]),
+        "term_months": st.sampled_from([1, 6, 12, 24, 36]),
         "uplift": st.sampled_from([0.0, 0.03, 0.1]),
         "billing": st.sampled_from(["monthly", "annual"]),
     }
 )
-param_sets = st.fixed_dictionaries(
-    {
-        "horizon_months": st.integers(1, 60),
-        "discount_rate": st.sampled_from([0.0, 0.05, 0.1, 0.25]),
-        "logmein": contracts.flatmap(
-            lambda c: st.fixed_dictionaries(
-                {
-                    **{k: st.just(v) for k, v in c.items()},
-                    "agents": st.integers(0, 200),
-                    "price_per_agent_month": cents(0, 120),
-                }
-            )
-        ),
-        "beyondtrust": contracts.flatmap(
-            lambda c: st.fixed_dictionaries(
-                {
-                    **{k: st.just(v) for k, v in c.items()},
-                    "concurrent_seats": st.integers(0, 40),
-                    "price_per_seat_year": cents(0, 5000),
-                }
-            )
-        ),
-        "remote_help": st.one_of(
-            st.just({"licensing": "included"}),
-            st.fixed_dictionaries(
-                {
-                    "licensing": st.just("add_on"),
-                    "licensed_users": st.integers(0, 3000),
-                    "price_per_user_month": st.sampled_from([3.5, 4.0, 10.0]),
-                }
-            ),
-        ),
-        "transition": st.fixed_dictionaries(
-            {
-                "deployment_cost": cents(0, 50_000),
-                "training_hours": st.integers(0, 500),
-                "training_rate_per_hour": cents(0, 150),
-            }
-        ),
-    }
-).flatmap(
-    lambda p: st.fixed_dictionaries(
+param_sets = (
+    st.fixed_dictionaries(
         {
-            **{k: st.just(v) for k, v in p.items()},
-            "residual": st.fixed_dictionaries(
+            "horizon_months": st.integers(1, 60),
+            "discount_rate": st.sampled_from([0.0, 0.05, 0.1, 0.25]),
+            "logmein": contracts.flatmap(
+                lambda c: st.fixed_dictionaries(
+                    {
+                        **{k: st.just(v) for k, v in c.items()},
+                        "agents": st.integers(0, 200),
+                        "price_per_agent_month": cents(0, 120),
+                        "extras_per_year": st.sampled_from([0.0, 1200.0, 5000.5]),
+                        "min_agents": st.sampled_from([0, 5, 25]),
+                    }
+                )
+            ),
+            "beyondtrust": contracts.flatmap(
+                lambda c: st.fixed_dictionaries(
+                    {
+                        **{k: st.just(v) for k, v in c.items()},
+                        "concurrent_seats": st.integers(0, 40),
+                        "price_per_seat_year": cents(0, 5000),
+                        "appliance_per_year": st.sampled_from([0.0, 4000.0]),
+                        "min_seats": st.sampled_from([0, 3]),
+                    }
+                )
+            ),
+            "remote_help": st.one_of(
+                st.just({"licensing": "included"}),
+                st.fixed_dictionaries(
+                    {
+                        "licensing": st.just("add_on"),
+                        "licensed_users": st.integers(0, 3000),
+                        "price_per_user_month": st.sampled_from([3.5, 4.0, 10.0]),
+                    }
+                ),
+            ),
+            "transition": st.fixed_dictionaries(
                 {
-                    "logmein_agents": st.integers(0, p["logmein"]["agents"]),
-                    "beyondtrust_seats": st.integers(0, p["beyondtrust"]["concurrent_seats"]),
+                    "deployment_cost": cents(0, 50_000),
+                    "training_hours": st.integers(0, 500),
+                    "training_rate_per_hour": cents(0, 150),
+                    "pilot_cost": st.sampled_from([0.0, 7500.0]),
                 }
             ),
         }
+    )
+    .flatmap(
+        # the optional keys: a residual price, kept add-ons, administration and a late start
+        lambda p: st.fixed_dictionaries(
+            {
+                **{k: st.just(v) for k, v in p.items()},
+                "logmein": st.fixed_dictionaries(
+                    {k: st.just(v) for k, v in p["logmein"].items()},
+                    optional={
+                        "residual_price_per_agent_month": cents(0, 150),
+                        "extras_per_year_residual": st.sampled_from([0.0, 800.0]),
+                    },
+                ),
+                "beyondtrust": st.fixed_dictionaries(
+                    {k: st.just(v) for k, v in p["beyondtrust"].items()},
+                    optional={"residual_price_per_seat_year": cents(0, 6000)},
+                ),
+                "remote_help": st.fixed_dictionaries(
+                    {k: st.just(v) for k, v in p["remote_help"].items()},
+                    optional={
+                        "admin_hours_per_month": st.sampled_from([0.0, 8.0]),
+                        "admin_rate_per_hour": st.sampled_from([0.0, 95.0]),
+                        "start_month": st.integers(1, 12),
+                    },
+                ),
+            }
+        )
+    )
+    .flatmap(
+        lambda p: st.fixed_dictionaries(
+            {
+                **{k: st.just(v) for k, v in p.items()},
+                "residual": st.fixed_dictionaries(
+                    {
+                        "logmein_agents": st.integers(0, p["logmein"]["agents"]),
+                        "beyondtrust_seats": st.integers(0, p["beyondtrust"]["concurrent_seats"]),
+                    }
+                ),
+            }
+        )
     )
 )
 
@@ -216,6 +255,17 @@ def test_model_matches_the_month_by_month_oracle(p):
         else:
             assert s.roi == pytest.approx(want["roi"], rel=1e-9, abs=1e-9)
         assert s.payback_months == want["payback_months"]
+        assert s.prepaid_beyond_horizon == pytest.approx(
+            want["prepaid_beyond_horizon"], rel=1e-9, abs=1e-6
+        )
+        for got, row in zip(s.by_year, want["by_year"], strict=True):
+            assert got.year == row["year"]
+            for key in ("benefits", "costs", "net"):
+                assert getattr(got, key) == pytest.approx(row[key], rel=1e-9, abs=1e-6), key
+        # the TEI table adds up: its rows to the totals, its present values to the NPV
+        assert sum(r.net for r in s.by_year) == pytest.approx(s.savings, rel=1e-9, abs=1e-6)
+        assert s.pv_benefits - s.pv_costs == pytest.approx(s.npv, rel=1e-9, abs=1e-6)
+        assert s.pv_benefits == pytest.approx(want["pv_benefits"], rel=1e-9, abs=1e-6)
 
 
 @settings(max_examples=60, deadline=None)
@@ -227,7 +277,15 @@ def test_risk_adjustment_matches_the_oracle(p, haircut, uplift):
     a = _analyse(q)
     for name in ("right_size", "cancel"):
         want = oracle.metrics(p, name, haircut=haircut, uplift=uplift)
-        assert a.scenario(name).npv == pytest.approx(want["npv"], rel=1e-9, abs=1e-6)
+        got = a.scenario(name)
+        assert got.npv == pytest.approx(want["npv"], rel=1e-9, abs=1e-6)
+        for row, w in zip(got.by_year, want["by_year"], strict=True):
+            assert row.net == pytest.approx(w["net"], rel=1e-9, abs=1e-6)
+        assert got.pv_benefits - got.pv_costs == pytest.approx(got.npv, rel=1e-9, abs=1e-6)
+        if haircut or uplift:
+            plain = oracle.metrics(p, name)
+            for row, w in zip(got.by_year_unadjusted, plain["by_year"], strict=True):
+                assert row.net == pytest.approx(w["net"], rel=1e-9, abs=1e-6)
 
 
 @settings(max_examples=80, deadline=None)
@@ -257,7 +315,11 @@ def test_invariants(p):
             "residual": {**p["residual"], "logmein_agents": p["residual"]["logmein_agents"] + 1},
         }
         assert _analyse(more).scenario("right_size").savings <= rs.savings + 1e-6
-    # a dearer incumbent makes the change worth more
+    # a dearer incumbent makes the change worth more (unless the vendor's minimum keeps more
+    # licences than are held today: then the pool costs more too)
+    lm = p["logmein"]
+    if lm.get("min_agents", 0) > lm["agents"] and p["residual"]["logmein_agents"] > 0:
+        return
     dearer = {
         **p,
         "logmein": {

@@ -40,7 +40,7 @@ Hand case: 100 agents at US$50, renewal now, keep 10, Remote Help included, disc
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -52,7 +52,9 @@ __all__ = [
     "Terms",
     "adopts_remote_help",
     "discount_factors",
+    "kept_units",
     "monthly_costs",
+    "prepaid_beyond_horizon",
     "weighted_costs",
 ]
 
@@ -68,11 +70,19 @@ NUMERIC_INPUTS: tuple[str, ...] = (
             f"{c.name}.months_to_renewal",
             f"{c.name}.uplift",
             c.residual_key,
+            c.residual_price_key,
+            c.min_key,
+            *((c.extras_key, c.extras_residual_key) if c.extras_key else ()),
+            *((c.fixed_key,) if c.fixed_key else ()),
         )
+        if k is not None
     ),
     "remote_help.price_per_user_month",
     "remote_help.licensed_users",
+    "remote_help.admin_hours_per_month",
+    "remote_help.admin_rate_per_hour",
     "transition.deployment_cost",
+    "transition.pilot_cost",
     "transition.training_hours",
     "transition.training_rate_per_hour",
     "transition.network_change_hours",
@@ -82,10 +92,15 @@ NUMERIC_INPUTS: tuple[str, ...] = (
 _COUNT_INPUTS = frozenset(
     k for k in NUMERIC_INPUTS if k.endswith(("agents", "seats", "months_to_renewal", "users"))
 )
+#: Inputs whose absence means "as the contract has it today" rather than zero (NaN inside).
+_FOLLOWS = frozenset(
+    k for c in CONTRACTS for k in (c.residual_price_key, c.extras_residual_key) if k is not None
+)
 
 
-def _column(value: Any) -> np.ndarray:
-    arr = np.asarray(0.0 if value is None else value, dtype=np.float64)
+def _column(value: Any, key: str = "") -> np.ndarray:
+    missing = np.nan if key in _FOLLOWS else 0.0
+    arr = np.asarray(missing if value is None else value, dtype=np.float64)
     return arr.reshape(-1, 1)
 
 
@@ -107,6 +122,8 @@ class Terms:
         Per contract: how many whole terms the change slips (0 = at the next renewal).
     benefit_haircut, cost_uplift : float
         Risk adjustment (fractions); 0 leaves the flows as they are.
+    rh_start : int
+        The month from which Remote Help's add-on licences and administration are paid.
     """
 
     x: dict[str, np.ndarray]
@@ -117,11 +134,12 @@ class Terms:
     delay_terms: dict[str, int] = field(default_factory=dict)
     benefit_haircut: float = 0.0
     cost_uplift: float = 0.0
+    rh_start: int = 1
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any], horizon: int, **kw: Any) -> Terms:
         """Terms from plain numbers (missing inputs are zero), mainly for examples and tests."""
-        x = {k: _column(values.get(k)) for k in NUMERIC_INPUTS}
+        x = {k: _column(values.get(k), k) for k in NUMERIC_INPUTS}
         if "discount_rate" not in values:
             x["discount_rate"] = _column(0.0)
         kw.setdefault(
@@ -142,17 +160,9 @@ class Terms:
         """A copy with some input arrays replaced (keys with dots written as ``__``)."""
         x = dict(self.x)
         for k, v in arrays.items():
-            x[k.replace("__", ".")] = _column(v)
-        return Terms(
-            x,
-            self.horizon,
-            self.term_months,
-            self.billing,
-            self.licensing,
-            self.delay_terms,
-            self.benefit_haircut,
-            self.cost_uplift,
-        )
+            key = k.replace("__", ".")
+            x[key] = _column(v, key)
+        return replace(self, x=x)
 
 
 def months(horizon: int) -> np.ndarray:
@@ -171,23 +181,36 @@ def discount_factors(rate: np.ndarray, horizon: int) -> np.ndarray:
     return np.power(1.0 + rate, -months(horizon) / 12.0)
 
 
-def _schedule(t: Terms, c: Contract) -> tuple[np.ndarray, np.ndarray]:
-    """``g`` (price multiplier per unit per month) and the after-change mask of contract ``c``.
-
-    Both have shape ``(1, H)`` when the renewal month and uplift are fixed, ``(n, H)`` when
-    they are drawn.
-    """
+def _calendar(t: Terms, c: Contract) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per month (``(1, H)`` or ``(n, H)``): the uplift exponent, the billing weight (months
+    of service paid that month, cut at the horizon), the months paid beyond the horizon, and
+    the after-change mask."""
     m = months(t.horizon)
     renewal = np.floor(t.x[f"{c.name}.months_to_renewal"] + 0.5).astype(np.int64)
     term = t.term_months.get(c.name, 12)
     renewed = m > renewal
-    k = np.where(renewed, (m - renewal - 1) // term + 1, 0)  # renewals so far
-    g = np.power(1.0 + t.x[f"{c.name}.uplift"], k)
+    since = np.where(renewed, m - renewal - 1, 0)
+    # uplift is yearly: a renewal at month M prices at (1 + u)^(1 + floor((M - (R+1)) / 12))
+    exponent = np.where(renewed, 1 + ((since // term) * term) // 12, 0)
     if t.billing.get(c.name, "monthly") == "annual":
-        due = renewed & ((m - renewal - 1) % term == 0)
-        g = np.where(due, g * term, 0.0)
+        due = renewed & (since % term == 0)
+        # a term paid in advance counts only the months of it inside the horizon
+        inside = np.minimum(term, t.horizon - m + 1)
+        weight = np.where(due, inside, 0).astype(np.float64)
+        beyond = np.where(due, term - inside, 0).astype(np.float64)
+    else:
+        weight = np.ones_like(exponent, dtype=np.float64)
+        beyond = np.zeros_like(exponent, dtype=np.float64)
     change = renewal + t.delay_terms.get(c.name, 0) * term
-    return g, m > change
+    return exponent, weight, beyond, m > change
+
+
+def _schedule(t: Terms, c: Contract) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``g`` (multiplier of the monthly rate per month), the months prepaid beyond the horizon
+    (times the uplift), and the after-change mask of contract ``c``."""
+    exponent, weight, beyond, after = _calendar(t, c)
+    uplift = np.power(1.0 + t.x[f"{c.name}.uplift"], exponent)
+    return uplift * weight, uplift * beyond, after
 
 
 def adopts_remote_help(scenario: str) -> bool:
@@ -202,8 +225,9 @@ def adopts_remote_help(scenario: str) -> bool:
     return any(a != "renew" for a in plan_actions(scenario).values())
 
 
-def _units_after(t: Terms, c: Contract, scenario: str) -> np.ndarray:
-    """Licences of contract ``c`` after its change under the scenario (or plan)."""
+def kept_units(t: Terms, c: Contract, scenario: str) -> np.ndarray:
+    """Licences of contract ``c`` after its change under the scenario (or plan): a pool kept
+    below the vendor's minimum is raised to it."""
     actions = plan_actions(scenario)
     action = actions[c.name]
     if action == "renew":
@@ -215,13 +239,48 @@ def _units_after(t: Terms, c: Contract, scenario: str) -> np.ndarray:
         if a == "consolidate" and consolidation_target(other) == c.name:
             # the pool grows by the pool the other contract would have kept, licence for licence
             units = units + t.x[next(k for k in CONTRACTS if k.name == other).residual_key]
-    return units
+    return np.where(units > 0, np.maximum(units, t.x[c.min_key]), 0.0)
+
+
+def _rates(t: Terms, c: Contract, scenario: str) -> tuple[np.ndarray, np.ndarray]:
+    """The contract's monthly rate before and after its change (before the schedule's
+    uplift and billing weight), ``(n, 1)`` each."""
+    x = t.x
+    count = x[c.count_key]
+    held = count > 0  # a contract with no licences is not used: nothing is billed with it
+    extras = np.where(held, x[c.extras_key] / 12.0, 0.0) if c.extras_key else np.zeros((1, 1))
+    fixed = np.where(held, x[c.fixed_key] / 12.0, 0.0) if c.fixed_key else np.zeros((1, 1))
+    before = x[c.price_key] / c.price_divisor * count + extras + fixed
+    action = plan_actions(scenario)[c.name]
+    if action == "renew":
+        return before, before
+    if action != "right_size":
+        return before, np.zeros((1, 1))
+    units = kept_units(t, c, scenario)
+    price = np.where(np.isnan(x[c.residual_price_key]), x[c.price_key], x[c.residual_price_key])
+    share = np.divide(units, count, out=np.zeros(np.broadcast(units, count).shape), where=count > 0)
+    extras_after = extras * share
+    if c.extras_residual_key:
+        given = x[c.extras_residual_key]
+        extras_after = np.where(np.isnan(given), extras_after, np.where(units > 0, given / 12, 0))
+    after = price / c.price_divisor * units + extras_after + np.where(units > 0, fixed, 0.0)
+    return before, after
 
 
 def _new_spend_per_month(t: Terms, scenario: str) -> np.ndarray:
-    if not adopts_remote_help(scenario) or t.licensing != "add_on":
+    """Remote Help add-on licences and administration per month, from ``rh_start``."""
+    if not adopts_remote_help(scenario):
         return np.zeros((1, 1))
-    return t.x["remote_help.licensed_users"] * t.x["remote_help.price_per_user_month"]
+    x = t.x
+    admin = x["remote_help.admin_hours_per_month"] * x["remote_help.admin_rate_per_hour"]
+    if t.licensing != "add_on":
+        return admin
+    return x["remote_help.licensed_users"] * x["remote_help.price_per_user_month"] + admin
+
+
+def _paying(t: Terms) -> np.ndarray:
+    """1 for the months Remote Help's running costs are paid, else 0: ``(1, H)``."""
+    return (months(t.horizon) >= t.rh_start).astype(np.float64)
 
 
 def _transition(t: Terms, scenario: str) -> np.ndarray:
@@ -232,6 +291,7 @@ def _transition(t: Terms, scenario: str) -> np.ndarray:
         x["transition.deployment_cost"]
         + x["transition.training_hours"] * x["transition.training_rate_per_hour"]
         + x["transition.network_change_hours"] * x["transition.network_rate_per_hour"]
+        + x["transition.pilot_cost"]
     )
 
 
@@ -254,10 +314,10 @@ def _monthly_raw(t: Terms, scenario: str) -> dict[str, np.ndarray]:
     out: dict[str, np.ndarray] = {}
     h = t.horizon
     for c in CONTRACTS:
-        g, after = _schedule(t, c)
-        units = np.where(after, _units_after(t, c, scenario), t.x[c.count_key])
-        out[c.name] = t.x[c.price_key] / c.price_divisor * g * units
-    out["remote_help"] = np.broadcast_to(_new_spend_per_month(t, scenario), (t.n, h)) * 1.0
+        g, _beyond, after = _schedule(t, c)
+        before_rate, after_rate = _rates(t, c, scenario)
+        out[c.name] = g * np.where(after, after_rate, before_rate)
+    out["remote_help"] = _new_spend_per_month(t, scenario) * _paying(t)
     first = (months(h) == 1).astype(np.float64)
     out["transition"] = _transition(t, scenario) * first
     return {k: np.broadcast_to(v, (t.n, h)) for k, v in out.items()}
@@ -284,29 +344,28 @@ def monthly_costs(t: Terms, scenario: str) -> dict[str, np.ndarray]:
     return parts
 
 
-def _schedule_sums(t: Terms, c: Contract, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``sum of g(m) w(m)`` over the months before and after the change: ``(n, 1)`` each."""
+def _schedule_sums(
+    t: Terms, c: Contract, w: np.ndarray, beyond: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """``sum of g(m) w(m)`` over the months before and after the change: ``(n, 1)`` each.
+
+    With ``beyond``, the months prepaid past the horizon replace the billing weight (for
+    :func:`prepaid_beyond_horizon`).
+    """
     renewal = np.floor(t.x[f"{c.name}.months_to_renewal"] + 0.5).astype(np.int64)
+    exponent, weight, past, after = _calendar(t, c)
+    base = past if beyond else weight
     if renewal.shape[0] == 1 and w.shape[0] == 1:
-        # Shared calendar: g(m) = (1 + uplift)^k(m) × base(m), and k takes a handful of values,
-        # so group the weights by renewal count once and raise (1 + uplift) to each count:
-        # O(n × renewals) instead of O(n × months).
-        m = months(t.horizon)[0]
-        term = t.term_months.get(c.name, 12)
-        r = int(renewal[0, 0])
-        renewed = m > r
-        k = np.where(renewed, (m - r - 1) // term + 1, 0)
-        base = w[0].astype(np.float64)
-        if t.billing.get(c.name, "monthly") == "annual":
-            base = np.where(renewed & ((m - r - 1) % term == 0), base * term, 0.0)
-        after = m > r + t.delay_terms.get(c.name, 0) * term
-        n_k = int(k.max()) + 1
-        w_before = np.bincount(k[~after], weights=base[~after], minlength=n_k)
-        w_after = np.bincount(k[after], weights=base[after], minlength=n_k)
-        powers = np.power(1.0 + t.x[f"{c.name}.uplift"], np.arange(n_k).reshape(1, -1))
+        # Shared calendar: g(m) = (1 + uplift)^e(m) × base(m), and e takes a handful of values,
+        # so group the weights by uplift exponent once and raise (1 + uplift) to each:
+        # O(n × years) instead of O(n × months).
+        e, b, a = exponent[0], (base * w)[0], after[0]
+        n_e = int(e.max()) + 1
+        w_before = np.bincount(e[~a], weights=b[~a], minlength=n_e)
+        w_after = np.bincount(e[a], weights=b[a], minlength=n_e)
+        powers = np.power(1.0 + t.x[f"{c.name}.uplift"], np.arange(n_e).reshape(1, -1))
         return powers @ w_before.reshape(-1, 1), powers @ w_after.reshape(-1, 1)
-    g, after = _schedule(t, c)
-    gw = g * w
+    gw = np.power(1.0 + t.x[f"{c.name}.uplift"], exponent) * base * w
     return (
         np.where(after, 0.0, gw).sum(axis=1, keepdims=True),
         np.where(after, gw, 0.0).sum(axis=1, keepdims=True),
@@ -317,14 +376,38 @@ def _weighted_raw(t: Terms, scenario: str, w: np.ndarray) -> dict[str, np.ndarra
     out: dict[str, np.ndarray] = {}
     for c in CONTRACTS:
         before_sum, after_sum = _schedule_sums(t, c, w)
-        out[c.name] = (
-            t.x[c.price_key]
-            / c.price_divisor
-            * (t.x[c.count_key] * before_sum + _units_after(t, c, scenario) * after_sum)
-        )
-    out["remote_help"] = _new_spend_per_month(t, scenario) * w.sum(axis=1, keepdims=True)
+        before_rate, after_rate = _rates(t, c, scenario)
+        out[c.name] = before_rate * before_sum + after_rate * after_sum
+    paying = (w * _paying(t)).sum(axis=1, keepdims=True)
+    out["remote_help"] = _new_spend_per_month(t, scenario) * paying
     out["transition"] = _transition(t, scenario) * w[:, :1]
     return {k: np.broadcast_to(v, (t.n, 1)).reshape(-1) for k, v in out.items()}
+
+
+def prepaid_beyond_horizon(t: Terms, scenario: str) -> np.ndarray:
+    """Payments in advance inside the horizon for months after it, undiscounted: ``(n,)``.
+
+    Reported beside each scenario and never counted as a cost or a saving (the horizon edge).
+
+    Examples
+    --------
+    A year paid in advance at month 34 of 36 buys months 34–45: 9 of its 12 months fall after.
+
+    >>> x = {"beyondtrust.concurrent_seats": 1, "beyondtrust.price_per_seat_year": 1200,
+    ...      "beyondtrust.months_to_renewal": 33, "beyondtrust.billing": "annual"}
+    >>> t = Terms.from_mapping(x, horizon=36)
+    >>> float(prepaid_beyond_horizon(t, "status_quo")[0])
+    900.0
+    >>> float(monthly_costs(t, "status_quo")["beyondtrust"].sum())
+    300.0
+    """
+    ones = np.ones((1, t.horizon))
+    total = np.zeros((t.n, 1))
+    for c in CONTRACTS:
+        before_sum, after_sum = _schedule_sums(t, c, ones, beyond=True)
+        before_rate, after_rate = _rates(t, c, scenario)
+        total = total + before_rate * before_sum + after_rate * after_sum
+    return np.broadcast_to(total, (t.n, 1)).reshape(-1)
 
 
 def weighted_costs(t: Terms, scenario: str, w: np.ndarray) -> dict[str, np.ndarray]:

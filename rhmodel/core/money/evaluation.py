@@ -30,6 +30,7 @@ from rhmodel.core.money.uncertainty import (
     TornadoBar,
     break_even,
     sensitivity,
+    ranged_inputs,
     simulate,
 )
 from rhmodel.core.params import Parameters, Uncertain
@@ -105,7 +106,10 @@ def evaluate(
         timing=contract_timing(params, analysis),
         sensitivity=tuple(sensitivity(params)),
         break_even=break_even(params),
-        simulation=simulate(params, draws, seed, plans=(analysis.recommended,)) if draws else None,
+        # nothing uncertain, nothing to simulate: no probability is claimed
+        simulation=simulate(params, draws, seed, plans=(analysis.recommended,))
+        if draws and ranged_inputs(params)
+        else None,
         plan=timed_plan(analysis),
     )
 
@@ -141,6 +145,5 @@ def evaluation_document(e: Evaluation) -> dict[str, Any]:
             "cost_uplift": p["risk_adjustment.cost_uplift"],
         },
     }
-    if e.simulation is not None:
-        out["simulation"] = e.simulation
+    out["simulation"] = e.simulation
     return jsonable(out)

@@ -35,7 +35,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
 import numpy as np
@@ -48,6 +48,7 @@ from rhmodel.core.money.cashflows import (
     Terms,
     discount_factors,
     monthly_costs,
+    prepaid_beyond_horizon,
     weighted_costs,
 )
 from rhmodel.core.params import Parameters
@@ -58,11 +59,13 @@ __all__ = [
     "Analysis",
     "Metrics",
     "ScenarioResult",
+    "YearRow",
     "analyse",
     "base_terms",
     "metrics",
     "payback_months",
     "require_residual_pool",
+    "year_table",
 ]
 
 # Cumulative savings within a millionth of a dollar of zero count as zero (float noise).
@@ -105,6 +108,7 @@ def base_terms(params: Parameters) -> Terms:
         licensing=params["remote_help.licensing"],
         benefit_haircut=params["risk_adjustment.benefit_haircut"],
         cost_uplift=params["risk_adjustment.cost_uplift"],
+        rh_start=params["remote_help.start_month"],
     )
 
 
@@ -180,6 +184,52 @@ def payback_months(monthly_savings: np.ndarray) -> int | None:
 
 
 @dataclass(frozen=True)
+class YearRow:
+    """One column of the TEI year table (Initial = year 0, then Year 1..n).
+
+    ``benefits`` is incumbent spend avoided against status quo; ``costs`` is new spend
+    (Remote Help licences and administration; in year 0 the one-off costs of month 1).
+    """
+
+    json_fields: ClassVar[tuple[str, ...]] = ("year", "benefits", "costs", "net")
+
+    year: int
+    benefits: float
+    costs: float
+
+    @property
+    def net(self) -> float:
+        """``benefits − costs``."""
+        return self.benefits - self.costs
+
+
+def year_table(
+    sq_parts: dict[str, np.ndarray], parts: dict[str, np.ndarray], horizon: int
+) -> tuple[YearRow, ...]:
+    """The TEI year table of one scenario from its monthly components (row 0 of each).
+
+    Year 0 holds the one-off costs of month 1; year k the months 12(k−1)+1..12k (the last
+    year may be shorter).
+
+    Examples
+    --------
+    >>> z = np.zeros((1, 14))
+    >>> sq = {"logmein": np.full((1, 14), 100.0), "beyondtrust": z}
+    >>> sc = {"logmein": np.full((1, 14), 40.0), "beyondtrust": z,
+    ...       "remote_help": np.full((1, 14), 5.0), "transition": np.eye(1, 14) * 300}
+    >>> [(r.year, r.benefits, r.costs) for r in year_table(sq, sc, 14)]
+    [(0, 0.0, 300.0), (1, 720.0, 60.0), (2, 120.0, 10.0)]
+    """
+    benefits = sum(sq_parts[c.name][0] - parts[c.name][0] for c in CONTRACTS)
+    running = parts["remote_help"][0]
+    rows = [YearRow(0, 0.0, float(parts["transition"][0][0]))]
+    for k in range(1, (horizon + 11) // 12 + 1):
+        span = slice(12 * (k - 1), min(12 * k, horizon))
+        rows.append(YearRow(k, float(np.sum(benefits[span])), float(np.sum(running[span]))))
+    return tuple(rows)
+
+
+@dataclass(frozen=True)
 class ScenarioResult:
     """One scenario's money, month by month and in total (US$).
 
@@ -218,7 +268,13 @@ class ScenarioResult:
         "why",
         "pv_new_spend",
         "components",
+        "prepaid_beyond_horizon",
+        "by_year",
+        "pv_benefits",
+        "pv_costs",
+        "by_year_unadjusted",
     )
+    json_omit_empty: ClassVar[tuple[str, ...]] = ("by_year_unadjusted",)
 
     name: str
     viable: bool
@@ -231,6 +287,11 @@ class ScenarioResult:
     pv_new_spend: float
     monthly_cost: tuple[float, ...]
     components: dict[str, tuple[float, ...]] = field(default_factory=dict)
+    prepaid_beyond_horizon: float = 0.0
+    by_year: tuple[YearRow, ...] = ()
+    pv_benefits: float = 0.0
+    pv_costs: float = 0.0
+    by_year_unadjusted: tuple[YearRow, ...] = ()
 
     def cumulative_savings(self, status_quo: ScenarioResult) -> np.ndarray:
         """Cumulative undiscounted savings against ``status_quo``, month 1..H."""
@@ -271,7 +332,14 @@ def _result(
     t: Terms, name: str, m: Metrics, sq_total: np.ndarray, viable: bool, why: str
 ) -> ScenarioResult:
     parts = monthly_costs(t, name)
+    sq_parts = monthly_costs(t, "status_quo")
     total = sum(parts[k][0] for k in COMPONENTS)
+    disc = discount_factors(t.x["discount_rate"], t.horizon)[0]
+    benefits = sum(sq_parts[c.name][0] - parts[c.name][0] for c in CONTRACTS)
+    unadjusted: tuple[YearRow, ...] = ()
+    if (t.benefit_haircut or t.cost_uplift) and name != "status_quo":
+        plain = replace(t, benefit_haircut=0.0, cost_uplift=0.0)
+        unadjusted = year_table(sq_parts, monthly_costs(plain, name), t.horizon)
     return ScenarioResult(
         name=name,
         viable=viable,
@@ -280,10 +348,16 @@ def _result(
         savings=float(m.savings[0]),
         npv=float(m.npv[0]),
         roi=_as_optional(m.roi[0]),
-        payback_months=payback_months(sq_total - total),
+        # renewing everything as it is spends nothing to pay back
+        payback_months=None if name == "status_quo" else payback_months(sq_total - total),
         pv_new_spend=float(m.pv_new_spend[0]),
         monthly_cost=tuple(float(v) for v in total),
         components={k: tuple(float(v) for v in parts[k][0]) for k in COMPONENTS},
+        prepaid_beyond_horizon=float(prepaid_beyond_horizon(t, name)[0]),
+        by_year=year_table(sq_parts, parts, t.horizon),
+        pv_benefits=float(np.sum(benefits * disc)),
+        pv_costs=float(m.pv_new_spend[0]),
+        by_year_unadjusted=unadjusted,
     )
 
 

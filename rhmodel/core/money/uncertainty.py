@@ -18,7 +18,7 @@ True
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
 import numpy as np
@@ -57,16 +57,7 @@ def _rows(t: Terms, rows: dict[str, np.ndarray]) -> Terms:
     x = {k: np.broadcast_to(v, (n, 1)).copy() if k in rows else v for k, v in t.x.items()}
     for k, v in rows.items():
         x[k] = np.asarray(v, dtype=np.float64).reshape(-1, 1)
-    return Terms(
-        x,
-        t.horizon,
-        t.term_months,
-        t.billing,
-        t.licensing,
-        t.delay_terms,
-        t.benefit_haircut,
-        t.cost_uplift,
-    )
+    return replace(t, x=x)
 
 
 @dataclass(frozen=True)

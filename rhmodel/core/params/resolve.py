@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -394,6 +395,53 @@ def _default(s: Spec, price_book: PriceBook | None) -> Value:
     )
 
 
+def _book_figure_used(key: str, values: dict[str, Value]) -> bool:
+    """Whether a price-book default feeds the model (a product with licences, an add-on)."""
+    for c in CONTRACTS:
+        if key.startswith(f"{c.name}."):
+            count = values[c.count_key]
+            return count.value not in (0, None) or count.uncertain is not None
+    if key.startswith("remote_help."):
+        return values["remote_help.licensing"].value == "add_on"
+    return True
+
+
+def _convert_currency(where: _Where, values: dict[str, Value]) -> None:
+    """Check ``currency`` and convert the price book's US$ figures into it with ``usd_rate``."""
+    code = values["currency"].value
+    if not isinstance(code, str) or not re.fullmatch(r"[A-Z]{3}", code):
+        raise where.error(
+            "currency",
+            f"is not an ISO 4217 code ({_short(code)}) — three capital letters, e.g. USD, EUR, GBP",
+        )
+    if code == "USD":
+        return
+    book = [
+        k for k, v in values.items() if v.origin == "price book" and _book_figure_used(k, values)
+    ]
+    if not book:
+        return
+    rate = values["usd_rate"].value
+    if rate is None:
+        raise where.error(
+            "usd_rate",
+            f"missing while currency is {code} and {book[0]} comes from the price book (in US$) "
+            f"— give the units of {code} per US$ (e.g. usd_rate: 0.92), or give {book[0]} in "
+            f"{code} yourself",
+        )
+    for k in book:
+        v = values[k]
+        u = v.uncertain
+        values[k] = replace(
+            v,
+            value=v.value * rate,
+            uncertain=None
+            if u is None
+            else Uncertain(u.low * rate, u.high * rate, None if u.mode is None else u.mode * rate),
+            source=f"{v.source}; converted at {rate:g} {code} per US$ (usd_rate)",
+        )
+
+
 def _cross_checks(where: _Where, values: dict[str, Value]) -> None:
     """Checks that span keys: what must be given together, and what may not exceed what."""
     v = {k: x.value for k, x in values.items()}
@@ -579,6 +627,7 @@ def resolve_parameters(
             value=today.replace(day=1),
             source="first day of the current month",
         )
+    _convert_currency(where, values)
     _cross_checks(where, values)
     return Parameters(
         file=doc.file,

@@ -163,8 +163,9 @@ def _contract(c: Contract) -> list[Spec]:
         Spec(
             f"{prefix}.uplift",
             "float",
-            "fraction per renewal",
-            "price increase applied at each renewal (0.05 = 5%)",
+            "fraction per year",
+            "yearly price increase: a renewal at month M (the first at R+1) prices at "
+            "(1 + uplift)^(1 + floor((M − (R+1)) / 12)) (0.05 = 5% a year)",
             default=0.0,
             minimum=0,
             maximum=1,
@@ -182,6 +183,67 @@ def _contract(c: Contract) -> list[Spec]:
             figure=False,
         ),
         Spec(
+            c.residual_price_key,
+            "float",
+            c.price_unit,
+            "unit price of the smaller pool kept (volume tiers lost); default: today's price",
+            minimum=0,
+            maximum=MAX_PRICE_PER_MONTH * c.price_divisor,
+            rangeable=True,
+        ),
+        Spec(
+            c.min_key,
+            "int",
+            c.count_unit,
+            "the vendor's minimum licence count: a smaller pool kept is raised to it",
+            default=0,
+            minimum=0,
+            maximum=MAX_COUNT,
+        ),
+        *(
+            [
+                Spec(
+                    c.extras_key,
+                    "float",
+                    "US$ per year",
+                    "endpoint/device licences and add-ons billed with the contract (kept in "
+                    "proportion to the licences kept; nothing after cancelling)",
+                    default=0.0,
+                    minimum=0,
+                    maximum=MAX_MONEY_PER_YEAR,
+                    rangeable=True,
+                ),
+                Spec(
+                    c.extras_residual_key,
+                    "float",
+                    "US$ per year",
+                    "optional: the add-ons kept with the smaller pool, when not in proportion",
+                    minimum=0,
+                    maximum=MAX_MONEY_PER_YEAR,
+                    rangeable=True,
+                ),
+            ]
+            if c.extras_key and c.extras_residual_key
+            else []
+        ),
+        *(
+            [
+                Spec(
+                    c.fixed_key,
+                    "float",
+                    "US$ per year",
+                    "appliance, hosting or maintenance, paid while any licence is kept "
+                    "(nothing after cancelling)",
+                    default=0.0,
+                    minimum=0,
+                    maximum=MAX_MONEY_PER_YEAR,
+                    rangeable=True,
+                )
+            ]
+            if c.fixed_key
+            else []
+        ),
+        Spec(
             f"{prefix}.billing",
             "choice",
             "",
@@ -196,6 +258,7 @@ def _contract(c: Contract) -> list[Spec]:
 #: Plausibility bounds shared by several keys.
 MAX_COUNT = 1_000_000  # licences, seats, pools
 MAX_PRICE_PER_MONTH = 10_000  # US$ per licence per month
+MAX_MONEY_PER_YEAR = 100_000_000  # a yearly amount (add-ons, appliance, one-off costs)
 #: The dates an analysis may start on.
 DATE_RANGE = (dt.date(2000, 1, 1), dt.date(2100, 12, 31))
 #: The session fields a pilot.files entry's ``columns`` may map to a header of its file.
@@ -256,6 +319,24 @@ SCHEMA: tuple[Spec, ...] = (
         default=36,
         minimum=1,
         maximum=240,
+        figure=False,
+    ),
+    Spec(
+        "currency",
+        "text",
+        "",
+        "ISO 4217 code of the parameters' money (every amount is in it; price-book figures, in "
+        "US$, are converted with usd_rate)",
+        default="USD",
+    ),
+    Spec(
+        "usd_rate",
+        "float",
+        "currency units per US$",
+        "units of `currency` per US$ (e.g. 0.92 for EUR): required when the currency is not USD "
+        "and a price-book default is used",
+        minimum=0.000001,
+        maximum=1_000_000,
         figure=False,
     ),
     Spec(
@@ -361,6 +442,37 @@ SCHEMA: tuple[Spec, ...] = (
         rangeable=True,
     ),
     Spec(
+        "remote_help.admin_hours_per_month",
+        "float",
+        "hours per month",
+        "ongoing Remote Help administration (RBAC, policies, reviews) in scenarios that adopt it",
+        default=0.0,
+        minimum=0,
+        maximum=100_000,
+        rangeable=True,
+    ),
+    Spec(
+        "remote_help.admin_rate_per_hour",
+        "float",
+        "US$ per hour",
+        "loaded cost of an hour of Remote Help administration",
+        default=0.0,
+        minimum=0,
+        maximum=10_000,
+        rangeable=True,
+    ),
+    Spec(
+        "remote_help.start_month",
+        "int",
+        "month",
+        "the analysis month from which add-on licences and administration are paid (1: the "
+        "pilot already uses Remote Help)",
+        default=1,
+        minimum=1,
+        maximum=600,
+        figure=False,
+    ),
+    Spec(
         "residual.logmein_agents",
         "int",
         "named agents",
@@ -383,6 +495,16 @@ SCHEMA: tuple[Spec, ...] = (
         "one-off deployment cost (packaging, RBAC, Conditional Access; seed §10)",
         default=0.0,
         minimum=0,
+        rangeable=True,
+    ),
+    Spec(
+        "transition.pilot_cost",
+        "float",
+        "US$",
+        "one-off cost of the pilot itself, in month 1 of scenarios that adopt Remote Help",
+        default=0.0,
+        minimum=0,
+        maximum=MAX_MONEY_PER_YEAR,
         rangeable=True,
     ),
     Spec(
