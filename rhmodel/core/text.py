@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-__all__ = ["excerpt", "long_date", "visible"]
+__all__ = ["currency_prefix", "excerpt", "long_date", "visible"]
 
 # C0 controls except tab and newline, DEL, and the C1 controls.
 _MONTHS = (
@@ -65,3 +65,14 @@ def long_date(day: dt.date) -> str:
     '2 March 2027'
     """
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def currency_prefix(code: str) -> str:
+    """How money is labelled: ``US$`` for US dollars, else the ISO code and a space.
+
+    Examples
+    --------
+    >>> currency_prefix("USD"), currency_prefix("EUR")
+    ('US$', 'EUR ')
+    """
+    return "US$" if code == "USD" else f"{code} "

@@ -63,7 +63,19 @@ __all__ = [
 
 #: Functions the workbook may use: every engine (Excel, LibreOffice, ``formulas``) has them.
 ALLOWED_FUNCTIONS = frozenset(
-    {"SUM", "SUMPRODUCT", "IF", "MIN", "MAX", "ROUND", "INDEX", "MATCH", "CEILING"}
+    {
+        "SUM",
+        "SUMPRODUCT",
+        "IF",
+        "MIN",
+        "MAX",
+        "ROUND",
+        "INDEX",
+        "MATCH",
+        "CEILING",
+        "INT",
+        "ISNUMBER",
+    }
 )
 #: The metrics named ``<scenario>_<metric>`` on the Summary sheet.
 METRICS = ("total_cost", "savings", "npv", "roi", "payback_months")
@@ -83,6 +95,10 @@ LEVEL_FILLS = {
     "no": PatternFill("solid", fgColor="FFC7CE"),
 }
 MONEY = '"$"#,##0.00;[Red]-"$"#,##0.00'
+#: Optional inputs whose blank cell means "as the contract has it today".
+FOLLOWS_TODAY = frozenset(
+    k for c in CONTRACTS for k in (c.residual_price_key, c.extras_residual_key) if k is not None
+)
 PERCENT = "0.0%"
 
 
@@ -210,6 +226,8 @@ def _about(ws: Worksheet, e: Evaluation, provenance: Provenance) -> None:
 
 def _input_value(p: Parameters, key: str) -> Any:
     v = p[key]
+    if v is None and key in FOLLOWS_TODAY:
+        return None  # blank: the formulas take today's figure (ISNUMBER is false)
     if v is None:
         # a number the file leaves out is zero in the model (no product, no pool); text is blank
         return 0 if spec(key).kind in ("int", "float") else ""
@@ -232,6 +250,8 @@ def _inputs(wb: Workbook, ws: Worksheet, p: Parameters) -> dict[str, str]:
         value = _input_value(p, s.key)
         if s.kind in ("int", "float", "bool") or (s.kind == "need" and value != "all"):
             cell.value = value if value != "" else 0
+            if value is None:
+                put_text(ws.cell(row=i, column=5), "blank: follows today's figure")
         elif s.kind == "date":
             cell.value = value if isinstance(value, dt.date) else None
             cell.number_format = "yyyy-mm-dd"
@@ -334,8 +354,10 @@ def _capabilities(ws: Worksheet, m: CapabilityMatrix) -> None:
 
 # Column plan of the Cash flows sheet: month and discount factor, then per contract its
 # renewal count k, price factor g and after-change flag, then each scenario's columns.
-_CONTRACT_COLS = {c.name: (3 + 3 * i, 4 + 3 * i, 5 + 3 * i) for i, c in enumerate(CONTRACTS)}
-_STATUS_QUO_COLS = (*(c.name for c in CONTRACTS), "total")
+_CONTRACT_COLS = {
+    c.name: (3 + 4 * i, 4 + 4 * i, 5 + 4 * i, 6 + 4 * i) for i, c in enumerate(CONTRACTS)
+}
+_STATUS_QUO_COLS = (*(c.name for c in CONTRACTS), "total", "beyond")
 _CHANGE_COLS = (
     *COMPONENTS,
     "total",
@@ -344,8 +366,9 @@ _CHANGE_COLS = (
     "cum_savings",
     "last_negative",
     "disc_new",
+    "beyond",
 )
-_FIRST_SCENARIO_COL = 3 + 3 * len(CONTRACTS)
+_FIRST_SCENARIO_COL = 3 + 4 * len(CONTRACTS)
 
 
 def workbook_scenarios(recommended: str) -> tuple[str, ...]:
@@ -361,18 +384,36 @@ def _scenario_cols(s: str, names: tuple[str, ...] = SCENARIOS) -> dict[str, int]
     return {n: b + j for j, n in enumerate(cols)}
 
 
-def _units_after(c: Any, actions: dict[str, str]) -> str:
-    """The formula for contract ``c``'s licences after its change under the plan's actions."""
+def _rate_formulas(c: Any, actions: dict[str, str]) -> tuple[str, str]:
+    """Formulas of contract ``c``'s monthly rate before and after its change under the plan
+    (before the uplift and billing weight), as :func:`rhmodel.core.money.cashflows._rates`."""
+    n = lambda key: key.replace(".", "_")  # noqa: E731 - a parameter key's defined name
+    count, price = n(c.count_key), n(c.price_key)
+    held = f"IF({count}>0,1,0)"
+    extras = f"{held}*{n(c.extras_key)}/12" if c.extras_key else "0"
+    fixed = f"{held}*{n(c.fixed_key)}/12" if c.fixed_key else "0"
+    before = f"({price}/{c.price_divisor:g}*{count}+{extras}+{fixed})"
     action = actions[c.name]
     if action == "renew":
-        return c.count_key.replace(".", "_")
+        return before, before
     if action != "right_size":
-        return "0"
-    terms = [c.residual_key.replace(".", "_")]
+        return before, "0"
+    keep = [n(c.residual_key)]
     for other in CONTRACTS:
         if actions.get(other.name) == "consolidate" and consolidation_target(other.name) == c.name:
-            terms.append(other.residual_key.replace(".", "_"))
-    return "(" + "+".join(terms) + ")"
+            keep.append(n(other.residual_key))
+    k = "(" + "+".join(keep) + ")"
+    units = f"IF({k}>0,MAX({k},{n(c.min_key)}),0)"
+    rp = n(c.residual_price_key)
+    unit_price = f"IF(ISNUMBER({rp}),{rp},{price})/{c.price_divisor:g}"
+    if c.extras_key and c.extras_residual_key:
+        er = n(c.extras_residual_key)
+        share = f"IF({count}>0,{units}/{count},0)"
+        extras_after = f"IF({units}>0,IF(ISNUMBER({er}),{er}/12,{extras}*{share}),0)"
+    else:
+        extras_after = "0"
+    fixed_after = f"IF({units}>0,{fixed},0)"
+    return before, f"({unit_price}*{units}+{extras_after}+{fixed_after})"
 
 
 def _cashflows(
@@ -380,9 +421,14 @@ def _cashflows(
 ) -> dict[str, dict[str, str]]:
     """Monthly formulas; returns per scenario the column ranges (for sums and charts)."""
     titles = {1: "Month", 2: "Discount factor"}
-    for c, (k, g, a) in _CONTRACT_COLS.items():
+    for c, (k, g, a, b) in _CONTRACT_COLS.items():
         titles.update(
-            {k: f"{c}: renewals so far", g: f"{c}: price factor", a: f"{c}: changed (1 = yes)"}
+            {
+                k: f"{c}: renewals so far",
+                g: f"{c}: price factor",
+                a: f"{c}: changed (1 = yes)",
+                b: f"{c}: months prepaid beyond horizon",
+            }
         )
     for s in names:
         for part, col in _scenario_cols(s, names).items():
@@ -397,34 +443,43 @@ def _cashflows(
         ws.cell(row=r, column=1, value=r - 1)
         put_formula(ws.cell(row=r, column=2), f"=(1+discount_rate)^(-{m}/12)")
         for c in CONTRACTS:
-            kcol, gcol, acol = _CONTRACT_COLS[c.name]
+            kcol, gcol, acol, bcol = _CONTRACT_COLS[c.name]
             R, T = f"{c.name}_months_to_renewal", f"{c.name}_term_months"
             k = f"{get_column_letter(kcol)}{r}"
             put_formula(ws.cell(row=r, column=kcol), f"=IF({m}<={R},0,CEILING(({m}-{R})/{T},1))")
+            # yearly uplift: the k-th renewal (month R+1+T(k-1)) carries 1 + INT(T(k-1)/12) years
+            uplift = f"(1+{c.name}_uplift)^IF({k}=0,0,1+INT({T}*({k}-1)/12))"
+            due = f'{c.name}_billing="annual",IF({m}>{R},IF({m}-{R}-1={T}*({k}-1)'
             put_formula(
                 ws.cell(row=r, column=gcol),
-                f'=(1+{c.name}_uplift)^{k}*IF({c.name}_billing="annual",'
-                f"IF({m}>{R},IF({m}-{R}-1={T}*({k}-1),{T},0),0),1)",
+                f"={uplift}*IF({due},MIN({T},horizon_months-{m}+1),0),0),1)",
+            )
+            put_formula(
+                ws.cell(row=r, column=bcol),
+                f"={uplift}*IF({due},{T}-MIN({T},horizon_months-{m}+1),0),0),0)",
             )
             put_formula(ws.cell(row=r, column=acol), f"=IF({m}>{R},1,0)")
         for s in names:
             cols = _scenario_cols(s, names)
             sq = _scenario_cols("status_quo", names)
             parts = []
+            beyond = []
             for c in CONTRACTS:
-                _, gcol, acol = _CONTRACT_COLS[c.name]
+                _, gcol, acol, bcol = _CONTRACT_COLS[c.name]
                 g, a = f"{get_column_letter(gcol)}{r}", f"{get_column_letter(acol)}{r}"
-                count = c.count_key.replace(".", "_")
-                price = f"{c.price_key.replace('.', '_')}/{c.price_divisor:g}"
-                after = _units_after(c, plan_actions(s))
-                raw = f"{price}*{g}*IF({a}=1,{after},{count})"
-                if s == "status_quo":
+                b = f"{get_column_letter(bcol)}{r}"
+                before, after = _rate_formulas(c, plan_actions(s))
+                rate = f"IF({a}=1,{after},{before})"
+                raw = f"{g}*{rate}"
+                beyond.append(f"{b}*{rate}")
+                if s == "status_quo" or not adopts_remote_help(s):
                     formula = f"={raw}"
                 else:
                     base = f"{get_column_letter(sq[c.name])}{r}"
                     formula = f"={base}-({base}-{raw})*(1-risk_adjustment_benefit_haircut)"
                 put_formula(ws.cell(row=r, column=cols[c.name]), formula)
                 parts.append(f"{get_column_letter(cols[c.name])}{r}")
+            put_formula(ws.cell(row=r, column=cols["beyond"]), "=" + "+".join(beyond))
             if s != "status_quo" and not adopts_remote_help(s):
                 # renews every contract as it is: nothing new is spent
                 for part in ("remote_help", "transition"):
@@ -436,14 +491,17 @@ def _cashflows(
             elif s != "status_quo":
                 put_formula(
                     ws.cell(row=r, column=cols["remote_help"]),
-                    '=IF(remote_help_licensing="add_on",remote_help_licensed_users*'
-                    "remote_help_price_per_user_month,0)*(1+risk_adjustment_cost_uplift)",
+                    f"=IF({m}>=remote_help_start_month,"
+                    'IF(remote_help_licensing="add_on",remote_help_licensed_users*'
+                    "remote_help_price_per_user_month,0)+remote_help_admin_hours_per_month*"
+                    "remote_help_admin_rate_per_hour,0)*(1+risk_adjustment_cost_uplift)",
                 )
                 put_formula(
                     ws.cell(row=r, column=cols["transition"]),
                     f"=IF({m}=1,transition_deployment_cost+transition_training_hours*"
                     "transition_training_rate_per_hour+transition_network_change_hours*"
-                    "transition_network_rate_per_hour,0)*(1+risk_adjustment_cost_uplift)",
+                    "transition_network_rate_per_hour+transition_pilot_cost,0)"
+                    "*(1+risk_adjustment_cost_uplift)",
                 )
                 parts += [
                     f"{get_column_letter(cols['remote_help'])}{r}",
@@ -513,8 +571,9 @@ def _summary(
             "PV of new spend",
             "NPV if viable",
             "Why",
+            "Prepaid beyond horizon",
         ],
-        [max(14, *(len(n) + 2 for n in names)), 8, 16, 16, 16, 10, 16, 16, 16, 70],
+        [max(14, *(len(n) + 2 for n in names)), 8, 16, 16, 16, 10, 16, 16, 16, 70, 18],
     )
     last = 4 + len(names)
     for i, s in enumerate(names, start=5):
@@ -528,7 +587,7 @@ def _summary(
             put_formula(ws.cell(row=i, column=5), "=0")
             put_formula(ws.cell(row=i, column=8), "=0")
             put_formula(ws.cell(row=i, column=6), '=""')
-            put_formula(ws.cell(row=i, column=7), "=0")
+            put_formula(ws.cell(row=i, column=7), '="—"')  # nothing spent, nothing to pay back
         else:
             put_formula(ws.cell(row=i, column=4), f"=SUM({r['savings']})")
             put_formula(ws.cell(row=i, column=5), f"=SUM({r['disc_savings']})")
@@ -541,12 +600,23 @@ def _summary(
             )
         put_formula(ws.cell(row=i, column=9), f'=IF(B{i}="yes",E{i},-1E+300)')
         put_text(ws.cell(row=i, column=10), result.why)
-        for col, fmt in ((3, MONEY), (4, MONEY), (5, MONEY), (6, PERCENT), (8, MONEY), (9, MONEY)):
+        # paid inside the horizon for months after it: reported, never a cost or a saving
+        put_formula(ws.cell(row=i, column=11), f"=SUM({r['beyond']})")
+        for col, fmt in (
+            (3, MONEY),
+            (4, MONEY),
+            (5, MONEY),
+            (6, PERCENT),
+            (8, MONEY),
+            (9, MONEY),
+            (11, MONEY),
+        ):
             ws.cell(row=i, column=col).number_format = fmt
         if s in SCENARIOS:
             for metric, col in zip(METRICS, (3, 4, 5, 6, 7), strict=True):
                 _name(wb, f"{s}_{metric}", ws.title, _abs(col, i))
             _name(wb, f"{s}_pv_new_spend", ws.title, _abs(8, i))
+            _name(wb, f"{s}_prepaid_beyond_horizon", ws.title, _abs(11, i))
         else:
             # a mixed plan's name is not a valid defined name: it is the plan_* names
             for metric, col in zip(METRICS, (3, 4, 5, 6, 7), strict=True):
@@ -557,7 +627,7 @@ def _summary(
     ws[f"C{rec}"].font = Font(bold=True)
     _name(wb, "recommended_scenario", ws.title, f"$C${rec}")
     fill = PatternFill("solid", fgColor="C6EFCE")
-    ws.conditional_formatting.add(f"A5:J{last}", FormulaRule(formula=[f"$A5=$C${rec}"], fill=fill))
+    ws.conditional_formatting.add(f"A5:K{last}", FormulaRule(formula=[f"$A5=$C${rec}"], fill=fill))
     put_text(ws[f"A{rec + 2}"], "Definitions").font = Font(bold=True)
     notes = [
         "total_cost = sum of the scenario's monthly costs over the horizon",
@@ -584,6 +654,78 @@ def _summary(
     chart.set_categories(Reference(cf, min_col=1, min_row=2, max_row=horizon + 1))
     chart.height, chart.width = 9, 18
     ws.add_chart(chart, f"A{rec + 5 + len(notes)}")
+
+
+def _tei(
+    wb: Workbook,
+    ws: Worksheet,
+    e: Evaluation,
+    flows: Worksheet,
+    horizon: int,
+    names: tuple[str, ...],
+) -> None:
+    """The Forrester TEI year table of each scenario, live over the Cash flows sheet."""
+    put_text(ws["A1"], "Benefits and costs by year (TEI layout, live formulas)").font = Font(
+        bold=True, size=13
+    )
+    put_text(
+        ws["A2"],
+        "Benefits: incumbent spend avoided against status quo. Costs: new spend (Remote Help "
+        "licences and administration; Initial: the one-off costs of month 1). Present value at "
+        "the discount rate; Net PV = NPV."
+        + (" Risk-adjusted (see risk_adjustment.*)." if e.analysis.terms.benefit_haircut else ""),
+    )
+    _illustrative_note(ws, "A3", e)
+    years = (horizon + 11) // 12
+    first = 2
+    row = 5
+    sheet = f"'{flows.title}'"
+
+    def col(s: str, part: str) -> str:
+        return get_column_letter(_scenario_cols(s, names)[part])
+
+    for s in names:
+        if s == "status_quo":
+            continue
+        _header(
+            ws,
+            row,
+            [s, "Initial", *(f"Year {k}" for k in range(1, years + 1)), "Total", "Present value"],
+            [max(26, len(s) + 2), *([14] * (years + 3))],
+        )
+        sav, rh, tr = col(s, "savings"), col(s, "remote_help"), col(s, "transition")
+        for j, label in enumerate(("Benefits", "Costs", "Net"), start=1):
+            put_text(ws.cell(row=row + j, column=1), label)
+        # Initial: the one-off costs of month 1
+        put_formula(ws.cell(row=row + 1, column=2), "=0")
+        put_formula(ws.cell(row=row + 2, column=2), f"={sheet}!{tr}{first}")
+        for k in range(1, years + 1):
+            lo, hi = first + 12 * (k - 1), min(first + 12 * k - 1, first + horizon - 1)
+            span = lambda c, lo=lo, hi=hi: f"SUM({sheet}!{c}{lo}:{c}{hi})"  # noqa: E731
+            put_formula(ws.cell(row=row + 1, column=2 + k), f"={span(sav)}+{span(rh)}+{span(tr)}")
+            put_formula(ws.cell(row=row + 2, column=2 + k), f"={span(rh)}")
+        total_col = 3 + years
+        for j in (1, 2):
+            a, b = get_column_letter(2), get_column_letter(2 + years)
+            put_formula(ws.cell(row=row + j, column=total_col), f"=SUM({a}{row + j}:{b}{row + j})")
+        last_row = first + horizon - 1
+        dsav = f"SUM({sheet}!{col(s, 'disc_savings')}{first}:{col(s, 'disc_savings')}{last_row})"
+        dnew = f"SUM({sheet}!{col(s, 'disc_new')}{first}:{col(s, 'disc_new')}{last_row})"
+        put_formula(ws.cell(row=row + 1, column=total_col + 1), f"={dsav}+{dnew}")
+        put_formula(ws.cell(row=row + 2, column=total_col + 1), f"={dnew}")
+        for c in range(2, total_col + 2):
+            x = get_column_letter(c)
+            put_formula(ws.cell(row=row + 3, column=c), f"={x}{row + 1}-{x}{row + 2}")
+            for j in (1, 2, 3):
+                ws.cell(row=row + j, column=c).number_format = MONEY
+        if s in SCENARIOS:
+            for k in range(0, years + 1):
+                _name(wb, f"{s}_benefits_year_{k}", ws.title, _abs(2 + k, row + 1))
+                _name(wb, f"{s}_costs_year_{k}", ws.title, _abs(2 + k, row + 2))
+            _name(wb, f"{s}_pv_benefits", ws.title, _abs(total_col + 1, row + 1))
+            _name(wb, f"{s}_pv_costs", ws.title, _abs(total_col + 1, row + 2))
+        row += 6
+    ws.print_area = f"A1:{get_column_letter(years + 4)}{row}"
 
 
 def _plan(ws: Worksheet, e: Evaluation) -> None:
@@ -811,6 +953,7 @@ def build_workbook(
     _illustrative_note(flows, f"A{horizon + 3}", e)
     _summary(wb, summary, e, ranges, horizon, names)
     _plan(wb.create_sheet("Plan", 2), e)
+    _tei(wb, wb.create_sheet("By year", 3), e, flows, horizon, names)
     _sensitivity(wb, wb.create_sheet("Sensitivity"), e)
     _simulation(wb.create_sheet("Simulation"), e)
     if pilot is not None:

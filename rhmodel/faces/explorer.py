@@ -36,6 +36,7 @@ from rhmodel.core.capabilities import CapabilityMatrix
 from rhmodel.core.money.evaluation import Evaluation, evaluate
 from rhmodel.core.params import SCHEMA, Parameters, spec
 from rhmodel.core.products import CONTRACTS, REASON_CODES
+from rhmodel.core.text import currency_prefix
 from rhmodel.edges.bundled import load_capabilities
 from rhmodel.edges.paramfile import load_parameters, save_parameters
 from rhmodel.errors import InputError
@@ -314,11 +315,12 @@ class Explorer:
             )
         )
         bold = ' style="font-weight:bold"'
+        cur = currency_prefix(params["currency"])
         rows = "".join(
             f"<tr{bold if s.name == a.recommended else ''}>"
             f"<td>{s.name}</td><td>{'yes' if s.viable else 'no'}</td>"
             f"<td>{money(s.total_cost)}</td><td>{money(s.savings)}</td>"
-            f'<td class="rh-npv-{s.name}">US${s.npv:,.2f}</td><td>{percent(s.roi)}</td>'
+            f'<td class="rh-npv-{s.name}">{cur}{s.npv:,.2f}</td><td>{percent(s.roi)}</td>'
             f"<td>{'never' if s.payback_months is None else s.payback_months}</td></tr>"
             for s in a.scenarios
         )

@@ -20,8 +20,13 @@ def money(value: float | None) -> str:
     return f"{value:,.0f}" if abs(value) >= 0.5 else "0"
 
 
-def number(value: float) -> str:
-    """Whole numbers with separators, others to four significant digits."""
+def number(value: float | bool | str) -> str:
+    """Whole numbers with separators, others to four significant digits; a choice or flag as
+    it is written in a parameters file."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.4g}"
 
 

@@ -30,7 +30,7 @@ from rhmodel.core.money.evaluation import Evaluation
 from rhmodel.core.pilot.evidence import PilotReport, undeclared_needs
 from rhmodel.core.products import CONTRACTS
 from rhmodel.core.readiness import Readiness
-from rhmodel.core.text import visible
+from rhmodel.core.text import currency_prefix, visible
 from rhmodel.edges.bundled import load_capabilities, load_readiness
 from rhmodel.edges.pack import PackInputs, evaluate_pack, read_pack_inputs
 from rhmodel.edges.paramfile import load_parameters
@@ -196,6 +196,14 @@ class RenewalPack:
         a = e.analysis
         rec = self._recommended()
         plan = e.plan
+        cur = currency_prefix(self._params["currency"])
+        spread = ""
+        if e.simulation is not None and rec.name in e.simulation.scenarios:
+            r = e.simulation.scenarios[rec.name]
+            spread = (
+                f" (P10–P90 {cur}{r.npv_p10:,.0f} to {cur}{r.npv_p90:,.0f}; the single figure "
+                "takes each range at its mode, or midpoint)"
+            )
         lines = []
         if plan is not None:
             # the decision first: what to do, by when, and what it is worth
@@ -208,8 +216,8 @@ class RenewalPack:
             if plan.cost_of_waiting > 0.005:
                 lines.append(
                     f"<p>With every change at its first renewal the plan would be worth "
-                    f"US${plan.npv_first_renewal:,.0f}; the renewals it can actually make cost "
-                    f"US${plan.cost_of_waiting:,.0f} of that (cost of waiting).</p>"
+                    f"{cur}{plan.npv_first_renewal:,.0f}; the renewals it can actually make cost "
+                    f"{cur}{plan.cost_of_waiting:,.0f} of that (cost of waiting).</p>"
                 )
         lines += [
             f'<p class="verdict">Verdict: {_e(a.decision.verdict)}</p>',
@@ -234,14 +242,29 @@ class RenewalPack:
             ("Recommended plan", rec.name),
             (
                 "NPV of the plan at the renewals it can make",
-                f"US${plan.npv:,.0f}" if plan is not None else f"US${rec.npv:,.0f}",
+                (f"{cur}{plan.npv:,.0f}" if plan is not None else f"{cur}{rec.npv:,.0f}") + spread,
             ),
-            ("NPV with every change at its first renewal", f"US${rec.npv:,.0f}"),
-            ("Undiscounted savings over the horizon", f"US${money(rec.savings)}"),
-            ("Payback", "never" if rec.payback_months is None else f"{rec.payback_months} months"),
+            ("NPV with every change at its first renewal", f"{cur}{rec.npv:,.0f}"),
+            ("Undiscounted savings over the horizon", f"{cur}{money(rec.savings)}"),
+            (
+                "Payback",
+                "—"
+                if rec.name == "status_quo"
+                else "never"
+                if rec.payback_months is None
+                else f"{rec.payback_months} months",
+            ),
             ("ROI", percent(rec.roi) if rec.roi is not None else "no new spend"),
         ]
-        if e.simulation is not None:
+        if e.simulation is None:
+            facts.append(
+                (
+                    "Probability of saving",
+                    "not given: no input is a range (give ranges for the figures you are unsure "
+                    "of, such as the quoted prices, and simulate)",
+                )
+            )
+        else:
             sim = e.simulation.scenarios[rec.name]
             facts.append(
                 (
@@ -266,7 +289,7 @@ class RenewalPack:
                 )
             )
             facts.append(
-                ("Cost of missing the deadlines (NPV)", f"US${money(e.cost_of_delay_total())}")
+                ("Cost of missing the deadlines (NPV)", f"{cur}{money(e.cost_of_delay_total())}")
             )
         for c in (k.residual_key for k in CONTRACTS):
             v = self._params.value(c)
@@ -340,13 +363,18 @@ class RenewalPack:
                     money(s.savings),
                     money(s.npv),
                     percent(s.roi),
-                    "never" if s.payback_months is None else str(s.payback_months),
+                    "—"
+                    if s.name == "status_quo"
+                    else "never"
+                    if s.payback_months is None
+                    else str(s.payback_months),
                     s.why,
                 ]
             )
             classes.append("recommended" if s.name == a.recommended else "")
         body = (
-            "<p>US$ over the horizon. Savings and NPV are against status quo; NPV discounts "
+            f"<p>{_e(currency_prefix(self._params['currency']).strip())} over the horizon. "
+            "Savings and NPV are against status quo; NPV discounts "
             f"at {self._params['discount_rate']:.1%} a year; ROI = NPV / PV of new spend "
             "(Remote Help licences and transition costs).</p>"
             + _table(
@@ -553,15 +581,18 @@ class RenewalPack:
             )
         if e.sensitivity:
             body += (
-                "<p>Sensitivity: right_size NPV with each ranged input at its low and high "
-                "end, the others at base.</p>"
+                f"<p>Sensitivity: {_e(e.sensitivity[0].scenario)} NPV with each ranged input at "
+                "its low and high end, the others at base.</p>"
                 + _figure(
-                    tornado_figure(e.sensitivity, e.analysis.scenario("right_size").npv), "tornado"
+                    tornado_figure(
+                        e.sensitivity, e.analysis.scenario(e.sensitivity[0].scenario).npv
+                    ),
+                    "tornado",
                 )
             )
         if e.break_even:
             rows = [
-                [b.key, "none" if b.value is None else f"{b.value:,.2f}", number(b.base), b.meaning]
+                [b.key, "—" if b.value is None else f"{b.value:,.2f}", number(b.base), b.meaning]
                 for b in e.break_even.values()
             ]
             body += _table(["Input", "Break-even", "Base", "Meaning"], rows, numeric=(1, 2))

@@ -105,7 +105,8 @@ def cumulative_savings_figure(analysis: Analysis, illustrative: bool | None = No
 def tornado_figure(
     bars: Sequence[TornadoBar], base_npv: float | None = None, illustrative: bool = True
 ) -> Figure:
-    """Tornado: right_size NPV at each ranged input's low and high, widest swing on top."""
+    """Tornado: the subject scenario's NPV at each ranged input's low and high, widest swing on
+    top (the scenario is named by the bars)."""
     fig = Figure(figsize=(8, 0.5 * max(len(bars), 1) + 1.8))
     ax = fig.add_subplot()
     if not bars:
@@ -122,8 +123,9 @@ def tornado_figure(
     ax.set_yticks(y, [f"{b.key}\n{number(b.low)} – {number(b.high)}" for b in order], fontsize=8)
     ax.axvline(centre, color="black", linewidth=0.8)
     ax.xaxis.set_major_formatter(_USD)
-    ax.set_xlabel("right_size NPV (US$)")
-    ax.set_title("Sensitivity of right_size NPV")
+    subject = bars[0].scenario
+    ax.set_xlabel(f"{subject} NPV")
+    ax.set_title(f"Sensitivity of {subject} NPV")
     ax.legend(loc="lower right", fontsize=8)
     _note(fig, illustrative)
     fig.subplots_adjust(left=0.33, right=0.97, top=0.9, bottom=0.15)

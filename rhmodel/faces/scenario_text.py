@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 from rhmodel.core.money.evaluation import Evaluation
+from rhmodel.core.text import currency_prefix
 from rhmodel.faces.formatting import money, number, percent
 from rhmodel.faces.texttable import text_table, wrap
 
 __all__ = ["scenarios_text"]
+
+
+def _range(e: Evaluation) -> str:
+    """The recommended plan's P10–P90 beside its deterministic NPV, when simulated."""
+    sim = e.simulation
+    if sim is None or e.analysis.recommended not in sim.scenarios:
+        return ""
+    r = sim.scenarios[e.analysis.recommended]
+    return (
+        f" (P10–P90 {money(r.npv_p10)} to {money(r.npv_p90)} at first renewal over "
+        f"{sim.draws:,} draws; the single figure takes each range at its mode, or midpoint)"
+    )
 
 
 def scenarios_text(e: Evaluation) -> str:
@@ -18,7 +31,8 @@ def scenarios_text(e: Evaluation) -> str:
     out.append(
         wrap(
             f"{org}: {p['horizon_months']} months from {p['start_date']:%Y-%m-%d}, "
-            f"US$, discount rate {p['discount_rate']:.1%} a year",
+            f"{currency_prefix(p['currency']).strip()}, "
+            f"discount rate {p['discount_rate']:.1%} a year",
             100,
         )
     )
@@ -37,8 +51,8 @@ def scenarios_text(e: Evaluation) -> str:
         )
         out.append(
             wrap(
-                f"Plan: NPV {money(plan.npv)} with each change at the renewal it can actually "
-                f"make ({waiting}).",
+                f"Plan: NPV {money(plan.npv)}{_range(e)} with each change at the renewal it "
+                f"can actually make ({waiting}).",
                 100,
             )
         )
@@ -61,7 +75,13 @@ def scenarios_text(e: Evaluation) -> str:
     rows = []
     for s in a.scenarios:
         mark = "*" if s.name == a.recommended else ""
-        payback = "never" if s.payback_months is None else f"{s.payback_months} mo"
+        payback = (
+            "—"
+            if s.name == "status_quo"
+            else "never"
+            if s.payback_months is None
+            else f"{s.payback_months} mo"
+        )
         rows.append(
             [
                 s.name + mark,
@@ -119,7 +139,9 @@ def scenarios_text(e: Evaluation) -> str:
         )
     if e.sensitivity:
         out.append("")
-        out.append("Sensitivity: right_size NPV with each ranged input at its low / high")
+        out.append(
+            f"Sensitivity: {e.sensitivity[0].scenario} NPV with each ranged input at its low / high"
+        )
         rows = [
             [
                 b.key,
@@ -140,11 +162,27 @@ def scenarios_text(e: Evaluation) -> str:
         )
     if e.break_even:
         out.append("")
-        out.append("Break-even: where right_size NPV is zero (other inputs at base)")
+        subject = next(iter(e.break_even.values())).scenario
+        out.append(f"Break-even: where {subject} NPV is zero (other inputs at base)")
         for b in e.break_even.values():
-            value = "none" if b.value is None else f"{b.value:,.2f}"
+            value = "—" if b.value is None else f"{b.value:,.2f}"
             ref = f"base {number(b.base)}" + (f", current {b.current:,.0f}" if b.current else "")
             out.append(wrap(f"  {b.key}: {value} ({ref}): {b.meaning}", 100, indent="    "))
+    if e.simulation is None and e.params.illustrative_inputs():
+        out.append("")
+        out.append(
+            wrap(
+                "No probability is given: no input is a range. Give ranges ({low, mode, high}) "
+                "for the figures you are unsure of — typically "
+                + ", ".join(
+                    k
+                    for k in e.params.illustrative_inputs()
+                    if k.endswith(("price_per_agent_month", "price_per_seat_year", "cost"))
+                )
+                + " — and run with --simulate N.",
+                100,
+            )
+        )
     if e.simulation is not None:
         sim = e.simulation
         out.append("")
@@ -167,7 +205,7 @@ def scenarios_text(e: Evaluation) -> str:
             text_table(
                 ["Scenario", "NPV mean", "P10", "P50", "P90", "P(NPV > 0)"],
                 rows,
-                widths=[12, 13, 13, 13, 13, 10],
+                widths=[max(12, *(len(r[0]) for r in rows)), 13, 13, 13, 13, 10],
                 align=["<", ">", ">", ">", ">", ">"],
             )
         )

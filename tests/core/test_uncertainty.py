@@ -64,7 +64,11 @@ def test_sensitivity_bars_equal_one_at_a_time_oracle_runs():
 
 
 def test_break_even_points_give_zero_npv_in_the_oracle():
-    d = {**BASE, "logmein": {**BASE["logmein"], "price_per_agent_month": 10}}
+    d = {
+        **BASE,
+        "logmein": {**BASE["logmein"], "price_per_agent_month": 10},
+        "transition": {"deployment_cost": 40_000},
+    }
     be = break_even(_p(d))
     plain = json.loads(json.dumps(d))
     price = be["logmein.price_per_agent_month"].value
@@ -76,6 +80,23 @@ def test_break_even_points_give_zero_npv_in_the_oracle():
     plain["residual"]["beyondtrust_seats"] = pool  # a fractional pool: the line's zero
     assert oracle.metrics(plain, "right_size")["npv"] == pytest.approx(0, abs=1e-6)
     assert "fewer than" in be["residual.beyondtrust_seats"].meaning or pool >= 10
+
+
+def test_a_break_even_outside_the_domain_is_null_with_its_meaning():
+    # cheap change, dear incumbent: right_size pays at any price and with every licence kept
+    d = {**BASE, "logmein": {**BASE["logmein"], "price_per_agent_month": 10}}
+    be = break_even(_p(d))
+    price = be["logmein.price_per_agent_month"]
+    assert price.value is None and "at any price ≥ 0" in price.meaning
+    pool = be["residual.logmein_agents"]
+    assert pool.value is None and "even if all 80 agents are kept" in pool.meaning
+    # the oracle agrees: at price 0 and with all 80 kept the NPV is still positive
+    plain = json.loads(json.dumps(d))
+    plain["logmein"]["price_per_agent_month"] = 0
+    assert oracle.metrics(plain, "right_size")["npv"] > 0
+    plain = json.loads(json.dumps(d))
+    plain["residual"]["logmein_agents"] = 80
+    assert oracle.metrics(plain, "right_size")["npv"] > 0
 
 
 def test_break_even_is_none_when_the_renewal_is_beyond_the_horizon():

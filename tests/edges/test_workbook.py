@@ -60,6 +60,8 @@ def _value(v):
 
 def _expected(analysis, scenario: str, metric: str):
     v = getattr(analysis.scenario(scenario), metric)
+    if v is None and scenario == "status_quo" and metric == "payback_months":
+        return "—"  # nothing spent, nothing to pay back
     if v is None:
         return "" if metric == "roi" else "never"
     return v
@@ -113,6 +115,7 @@ def test_sample_workbook_agrees_with_the_model_and_follows_input_changes(sample_
         for metric in METRICS:
             _assert_equal(book[f"{s}_{metric}"], _expected(a, s, metric), f"{s}_{metric}")
     assert book["recommended_scenario"] == a.recommended
+    _assert_tei_equal(lambda name: book[name], a)
     # an input changed inside the workbook, through its name, recomputed
     book.recalc(logmein_price_per_agent_month=94, discount_rate=0.07)
     b = analyse(
@@ -176,7 +179,22 @@ def test_random_parameter_sets_agree(tmp_path_factory, p):
     for s in SCENARIOS:
         for metric in METRICS:
             _assert_equal(book[f"{s}_{metric}"], _expected(a, s, metric), f"{s}_{metric}")
+    _assert_tei_equal(lambda name: book[name], a)
     assert book.errors() == []
+
+
+def _assert_tei_equal(get, a) -> None:
+    """The workbook's year table, present values and prepaid-beyond figures equal the model's."""
+    for s in SCENARIOS:
+        r = a.scenario(s)
+        _assert_equal(get(f"{s}_prepaid_beyond_horizon"), r.prepaid_beyond_horizon, s)
+        if s == "status_quo":
+            continue
+        for row in r.by_year:
+            _assert_equal(get(f"{s}_benefits_year_{row.year}"), row.benefits, (s, row.year))
+            _assert_equal(get(f"{s}_costs_year_{row.year}"), row.costs, (s, row.year))
+        _assert_equal(get(f"{s}_pv_benefits"), r.pv_benefits, s)
+        _assert_equal(get(f"{s}_pv_costs"), r.pv_costs, s)
 
 
 PAYLOADS = [
@@ -325,12 +343,24 @@ def libreoffice_recalculated(path: Path, out_dir: Path) -> Path:
 
 @needs_soffice
 def test_libreoffice_recalculation_agrees(tmp_path):
+    # every cost line of the economics issue, a yearly uplift on monthly terms, a vendor
+    # minimum that raises the pool, and a horizon that cuts an annual prepayment
     params = load_parameters(
         SAMPLE_PARAMS_FILE,
         [
             "logmein.price_per_agent_month=71.25",
+            "logmein.term_months=1",
+            "logmein.extras_per_year=6000",
+            "logmein.residual_price_per_agent_month=55",
+            "beyondtrust.appliance_per_year=5000",
+            "beyondtrust.min_seats=8",
             "remote_help.licensing=add_on",
             "remote_help.licensed_users=300",
+            "remote_help.admin_hours_per_month=10",
+            "remote_help.admin_rate_per_hour=90",
+            "remote_help.start_month=4",
+            "transition.pilot_cost=7000",
+            "horizon_months=30",
             "risk_adjustment.benefit_haircut=0.1",
         ],
     )
@@ -338,15 +368,21 @@ def test_libreoffice_recalculation_agrees(tmp_path):
     converted = libreoffice_recalculated(path, tmp_path)
     wb = openpyxl.load_workbook(converted, data_only=True)  # also: it re-opens, no repair
     a = analyse(params, load_capabilities())
+    assert a.scenario("right_size").prepaid_beyond_horizon > 0  # the case cuts a prepayment
+
+    def get(name: str):
+        sheet, ref = wb.defined_names[name].attr_text.rsplit("!", 1)
+        return wb[sheet.strip("'")][ref.replace("$", "")].value
+
     for s in SCENARIOS:
         for metric in METRICS:
-            sheet, ref = wb.defined_names[f"{s}_{metric}"].attr_text.rsplit("!", 1)
-            got = wb[sheet.strip("'")][ref.replace("$", "")].value
+            got = get(f"{s}_{metric}")
             want = _expected(a, s, metric)
             if want == "":
                 assert got in ("", None), (s, metric, got)
             else:
                 _assert_equal(got, want, f"{s}_{metric}")
+    _assert_tei_equal(get, a)
     errors = [
         f"{ws.title}!{c.coordinate}={c.value}"
         for ws in wb.worksheets

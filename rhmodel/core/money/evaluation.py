@@ -20,7 +20,6 @@ from typing import Any
 
 from rhmodel.core.capabilities import CapabilityMatrix
 from rhmodel.core.jsonable import jsonable
-from rhmodel.core.money.cashflows import NUMERIC_INPUTS
 from rhmodel.core.money.plans import Plan, timed_plan
 from rhmodel.core.money.scenarios import Analysis, analyse
 from rhmodel.core.money.timing import ContractTiming, contract_timing
@@ -29,11 +28,11 @@ from rhmodel.core.money.uncertainty import (
     Simulation,
     TornadoBar,
     break_even,
-    sensitivity,
     ranged_inputs,
+    sensitivity,
     simulate,
 )
-from rhmodel.core.params import Parameters, Uncertain
+from rhmodel.core.params import SCHEMA, Parameters, Uncertain
 
 __all__ = ["AssumedDefault", "Evaluation", "IllustrativeInput", "evaluate", "evaluation_document"]
 
@@ -85,13 +84,17 @@ class Evaluation:
         )
 
     def assumed_defaults(self) -> tuple[AssumedDefault, ...]:
-        """Inputs the model used at their default because the file left them out."""
+        """Every input the model used at its default because the file left it out, zeros
+        included (an uplift of 0 is an assumption too)."""
+        p = self.params
+        pilot = bool(p["pilot.files"])
         return tuple(
-            AssumedDefault(k, self.params[k], self.params.value(k).source)
-            for k in NUMERIC_INPUTS
-            if self.params.value(k).origin in ("default", "price book")
-            and self.params.is_used(k)
-            and self.params[k] not in (0, 0.0, None)
+            AssumedDefault(k, p[k], p.value(k).source or "rhmodel default")
+            for k in (s.key for s in SCHEMA if s.kind in ("int", "float", "choice", "need"))
+            if p.value(k).origin in ("default", "price book")
+            and p.is_used(k)
+            and p[k] is not None
+            and (pilot or not k.startswith("pilot."))
         )
 
 
@@ -104,8 +107,10 @@ def evaluate(
         params=params,
         analysis=analysis,
         timing=contract_timing(params, analysis),
-        sensitivity=tuple(sensitivity(params)),
-        break_even=break_even(params),
+        # tornado and break-even describe the recommendation (or, when that is to change
+        # nothing, the pinned right_size, so the reader still sees what moves a change)
+        sensitivity=tuple(sensitivity(params, analysis.subject)),
+        break_even=break_even(params, analysis.subject),
         # nothing uncertain, nothing to simulate: no probability is claimed
         simulation=simulate(params, draws, seed, plans=(analysis.recommended,))
         if draws and ranged_inputs(params)

@@ -42,7 +42,7 @@ from rhmodel.core.money.scenarios import Analysis, metrics
 from rhmodel.core.money.timing import add_months, pilot_end
 from rhmodel.core.params import Parameters
 from rhmodel.core.products import consolidation_target, contract_for
-from rhmodel.core.text import long_date
+from rhmodel.core.text import currency_prefix, long_date
 
 __all__ = ["Plan", "PlanAction", "feasible_delays", "timed_plan"]
 
@@ -141,6 +141,7 @@ class Plan:
     why: str
     caveats: tuple[str, ...] = ()
     horizon: int = 36
+    currency: str = "USD"
 
     @property
     def headline(self) -> str:
@@ -154,7 +155,7 @@ class Plan:
         >>> a = analyse(load_parameters(SAMPLE_PARAMS_FILE), load_capabilities())
         >>> print(timed_plan(a).headline)  # doctest: +NORMALIZE_WHITESPACE
         Give LogMeIn Resolve notice by 2 March 2027 and keep 11 named agents; give BeyondTrust
-        notice by 3 May 2027 and keep 6 concurrent seats: NPV US$85,938 over 36 months.
+        notice by 3 May 2027 and keep 6 concurrent seats: NPV US$77,531 over 36 months.
         """
         parts = []
         for a in self.actions:
@@ -172,7 +173,8 @@ class Plan:
                 "Renew every contract as it is: no plan that moves work to Remote Help is viable."
             )
         text = "; ".join(parts)
-        return f"{text[:1].upper()}{text[1:]}: NPV US${self.npv:,.0f} over {self.horizon} months."
+        money = f"{currency_prefix(self.currency)}{self.npv:,.0f}"
+        return f"{text[:1].upper()}{text[1:]}: NPV {money} over {self.horizon} months."
 
 
 def feasible_delays(
@@ -316,4 +318,5 @@ def timed_plan(analysis: Analysis) -> Plan:
         why=option.why,
         caveats=option.caveats,
         horizon=t.horizon,
+        currency=params["currency"],
     )

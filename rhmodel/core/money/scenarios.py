@@ -319,6 +319,12 @@ class Analysis:
         """The result of scenario ``name``."""
         return next(s for s in self.scenarios if s.name == name)
 
+    @property
+    def subject(self) -> str:
+        """The scenario tornado and break-even describe: the recommended one, or ``right_size``
+        when the recommendation is to change nothing."""
+        return self.recommended if self.recommended != "status_quo" else "right_size"
+
     def option(self, name: str) -> PlanOption:
         """The plan option ``name``."""
         return next(o for o in self.options if o.name == name)

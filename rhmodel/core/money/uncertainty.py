@@ -26,7 +26,7 @@ import numpy as np
 from rhmodel.core.money.cashflows import NUMERIC_INPUTS, Terms, is_count
 from rhmodel.core.money.scenarios import base_terms, metrics
 from rhmodel.core.params import Parameters, Uncertain
-from rhmodel.core.products import CONTRACTS, SCENARIOS
+from rhmodel.core.products import CONTRACTS, SCENARIOS, plan_actions
 
 __all__ = [
     "BreakEven",
@@ -62,7 +62,7 @@ def _rows(t: Terms, rows: dict[str, np.ndarray]) -> Terms:
 
 @dataclass(frozen=True)
 class TornadoBar:
-    """``right_size`` NPV with one input at its low and high end, the others at base (US$)."""
+    """The subject scenario's NPV with one input at its low and high end, the others at base."""
 
     json_fields: ClassVar[tuple[str, ...]] = (
         "key",
@@ -72,6 +72,7 @@ class TornadoBar:
         "npv_low",
         "npv_high",
         "swing",
+        "scenario",
     )
 
     key: str
@@ -80,6 +81,7 @@ class TornadoBar:
     base: float
     npv_low: float
     npv_high: float
+    scenario: str = "right_size"
 
     @property
     def swing(self) -> float:
@@ -98,9 +100,17 @@ def sensitivity(params: Parameters, scenario: str = "right_size") -> list[Tornad
         col = np.repeat(t.x[key][:, 0], 2 * len(ranged))
         col[2 * i], col[2 * i + 1] = u.low, u.high
         rows[key] = col
-    npv = metrics(_rows(t, rows))[scenario].npv
+    npv = metrics(_rows(t, rows), [scenario])[scenario].npv
     bars = [
-        TornadoBar(key, u.low, u.high, float(params[key]), float(npv[2 * i]), float(npv[2 * i + 1]))
+        TornadoBar(
+            key,
+            u.low,
+            u.high,
+            float(params[key]),
+            float(npv[2 * i]),
+            float(npv[2 * i + 1]),
+            scenario,
+        )
         for i, (key, u) in enumerate(ranged)
     ]
     return sorted(bars, key=lambda b: -b.swing)
@@ -108,17 +118,28 @@ def sensitivity(params: Parameters, scenario: str = "right_size") -> list[Tornad
 
 @dataclass(frozen=True)
 class BreakEven:
-    """The value of one input at which ``right_size`` NPV is zero, the others at base.
+    """The value of one input at which the subject scenario's NPV is zero, the others at base.
 
-    ``value`` is ``None`` when the NPV does not depend on the input within the horizon
-    (e.g. the renewal falls after it).
+    ``value`` is ``None`` when there is no such value inside the input's meaningful domain (a
+    price of at least 0; a pool from 0 to the licences held), or the NPV does not depend on the
+    input within the horizon; ``meaning`` says which, in words.
     """
+
+    json_fields: ClassVar[tuple[str, ...]] = (
+        "key",
+        "value",
+        "base",
+        "current",
+        "meaning",
+        "scenario",
+    )
 
     key: str
     value: float | None
     base: float
     current: float | None
     meaning: str
+    scenario: str = "right_size"
 
 
 def _zero_crossing(x0: float, y0: float, x1: float, y1: float) -> float | None:
@@ -128,29 +149,39 @@ def _zero_crossing(x0: float, y0: float, x1: float, y1: float) -> float | None:
     return x0 - y0 * (x1 - x0) / (y1 - y0)
 
 
-def _pool_meaning(scenario: str, pool: float | None, count: float, unit: str) -> str:
+def _pool_meaning(
+    scenario: str, pool: float | None, npv_empty: float, count: float, unit: str
+) -> tuple[float | None, str]:
     if pool is None:
-        return "the pool size does not change the NPV within the horizon"
+        return None, "the pool size does not change the NPV within the horizon"
     if pool >= count:
-        return (
+        return None, (
             f"{scenario} NPV stays positive even if all {count:,.0f} {unit} are kept: "
             "the rest of the change pays for itself"
         )
     if pool <= 0:
-        return f"{scenario} NPV is negative even with no {unit} kept"
-    return f"{scenario} NPV is positive while fewer than {pool:,.1f} {unit} are kept"
+        sign = "positive" if npv_empty > 0 else "negative"
+        return None, f"{scenario} NPV is {sign} whatever the pool, even with no {unit} kept"
+    return pool, f"{scenario} NPV is positive while fewer than {pool:,.1f} {unit} are kept"
 
 
-def _price_meaning(scenario: str, price: float | None) -> str:
+def _price_meaning(
+    scenario: str, price: float | None, npv_free: float, rising: bool
+) -> tuple[float | None, str]:
     if price is None:
-        return "the price does not change the NPV within the horizon"
+        return None, "the price does not change the NPV within the horizon"
     if price <= 0:
-        return f"{scenario} NPV is positive at any price: the rest of the change pays for itself"
-    return f"{scenario} NPV is positive while the price is above US${price:,.2f}"
+        sign = "positive" if npv_free > 0 else "negative"
+        return None, f"{scenario} NPV stays {sign} at any price ≥ 0"
+    side = "above" if rising else "below"
+    return price, f"{scenario} NPV is positive while the price is {side} {price:,.2f}"
 
 
 def break_even(params: Parameters, scenario: str = "right_size") -> dict[str, BreakEven]:
-    """Break-even residual pool and incumbent price per contract held.
+    """Break-even residual pool and incumbent price per contract held, for ``scenario``.
+
+    The pool's break-even is given only for a contract the scenario right-sizes (it keeps a
+    pool); the price's for every contract held.
 
     Returns
     -------
@@ -160,24 +191,35 @@ def break_even(params: Parameters, scenario: str = "right_size") -> dict[str, Br
     """
     t = base_terms(params)
     out: dict[str, BreakEven] = {}
+    actions = plan_actions(scenario)
     for c in CONTRACTS:
         count = float(t.x[c.count_key][0, 0])
         if count == 0:
             continue
-        npv = metrics(_rows(t, {c.residual_key: np.array([0.0, count])}))[scenario].npv
-        pool = _zero_crossing(0.0, float(npv[0]), count, float(npv[1]))
-        out[c.residual_key] = BreakEven(
-            c.residual_key,
-            pool,
-            float(params[c.residual_key] or 0),
-            count,
-            _pool_meaning(scenario, pool, count, c.unit),
-        )
+        if actions[c.name] == "right_size":
+            npv = metrics(_rows(t, {c.residual_key: np.array([0.0, count])}), [scenario])[
+                scenario
+            ].npv
+            pool, meaning = _pool_meaning(
+                scenario,
+                _zero_crossing(0.0, float(npv[0]), count, float(npv[1])),
+                float(npv[0]),
+                count,
+                c.unit,
+            )
+            out[c.residual_key] = BreakEven(
+                c.residual_key, pool, float(params[c.residual_key] or 0), count, meaning, scenario
+            )
         price = float(t.x[c.price_key][0, 0])
         probe = price if price > 0 else 1.0
-        npv = metrics(_rows(t, {c.price_key: np.array([0.0, probe])}))[scenario].npv
-        p0 = _zero_crossing(0.0, float(npv[0]), probe, float(npv[1]))
-        out[c.price_key] = BreakEven(c.price_key, p0, price, None, _price_meaning(scenario, p0))
+        npv = metrics(_rows(t, {c.price_key: np.array([0.0, probe])}), [scenario])[scenario].npv
+        p0, meaning = _price_meaning(
+            scenario,
+            _zero_crossing(0.0, float(npv[0]), probe, float(npv[1])),
+            float(npv[0]),
+            float(npv[1]) > float(npv[0]),
+        )
+        out[c.price_key] = BreakEven(c.price_key, p0, price, None, meaning, scenario)
     return out
 
 

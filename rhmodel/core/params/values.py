@@ -176,7 +176,7 @@ class Parameters:
         for c in CONTRACTS:
             if key.startswith(f"{c.name}."):
                 return self.values[c.count_key].value not in (0, None)
-        if key.startswith("remote_help.") and key != "remote_help.licensing":
+        if key in ("remote_help.price_per_user_month", "remote_help.licensed_users"):
             return self.values["remote_help.licensing"].value == "add_on"
         return self.values[key].value is not None
 
