@@ -799,7 +799,8 @@ def _illustrative_note(ws: Worksheet, cell: str, e: Evaluation) -> None:
 
 
 def _sensitivity(wb: Workbook, ws: Worksheet, e: Evaluation) -> None:
-    put_text(ws["A1"], "Sensitivity of right_size NPV (values computed by rhmodel, not live)")
+    subject = e.analysis.subject
+    put_text(ws["A1"], f"Sensitivity of {subject} NPV (values computed by rhmodel, not live)")
     ws["A1"].font = Font(bold=True)
     _illustrative_note(ws, "A2", e)
     _header(
@@ -814,18 +815,21 @@ def _sensitivity(wb: Workbook, ws: Worksheet, e: Evaluation) -> None:
             ws.cell(row=i, column=j, value=v).number_format = MONEY if j > 3 else "#,##0.####"
     n = len(e.sensitivity)
     r = n + 6
-    put_text(ws.cell(row=r, column=1), "Break-even (right_size NPV = 0)").font = Font(bold=True)
+    put_text(ws.cell(row=r, column=1), f"Break-even ({subject} NPV = 0)").font = Font(bold=True)
     _header(ws, r + 1, ["Input", "Break-even", "Base", "Current", "Meaning"])
     for i, b in enumerate(e.break_even.values(), start=r + 2):
         put_text(ws.cell(row=i, column=1), b.key)
-        ws.cell(row=i, column=2, value=b.value)
+        if b.value is None:
+            put_text(ws.cell(row=i, column=2), "—")  # none in the input's meaningful domain
+        else:
+            ws.cell(row=i, column=2, value=b.value).number_format = "#,##0.00"
         ws.cell(row=i, column=3, value=b.base)
         ws.cell(row=i, column=4, value=b.current)
         put_text(ws.cell(row=i, column=5), b.meaning)
     if n:
         chart = BarChart()
         chart.type = "bar"
-        chart.title = "Tornado: right_size NPV at each input's low and high"
+        chart.title = f"Tornado: {subject} NPV at each input's low and high"
         chart.add_data(
             Reference(ws, min_col=4, max_col=5, min_row=3, max_row=3 + n), titles_from_data=True
         )
@@ -839,7 +843,12 @@ def _simulation(ws: Worksheet, e: Evaluation) -> None:
     put_text(ws["A1"], "Monte Carlo simulation (values computed by rhmodel, not live)")
     ws["A1"].font = Font(bold=True)
     if sim is None:
-        put_text(ws["A3"], "Not run: use rhmodel excel --simulate N.")
+        put_text(
+            ws["A3"],
+            "Not run, so no probability is claimed: either no --simulate N was asked for, or "
+            "no input is a range (give ranges {low, mode, high} for the figures you are unsure "
+            "of, such as quoted prices).",
+        )
         return
     put_text(
         ws["A2"],

@@ -321,6 +321,42 @@ class RenewalPack:
             body += f"<p>A specialist pool is kept for: <b>{_e(', '.join(d.keep_for))}</b>.</p>"
         return _section("The replace-or-keep test", body)
 
+    def _tei_table(self, name: str) -> str:
+        """The Forrester TEI year table of one scenario (and, with a risk adjustment, the
+        unadjusted one beside it)."""
+        r = self.evaluation.analysis.scenario(name)
+        cur = currency_prefix(self._params["currency"]).strip()
+
+        def table(rows: Sequence[Any], pv: tuple[float | None, float | None], title: str) -> str:
+            head = ["", "Initial", *(f"Year {y.year}" for y in rows[1:]), "Total", "Present value"]
+            lines = []
+            for label, get, present in (
+                ("Benefits", lambda y: y.benefits, pv[0]),
+                ("Costs", lambda y: y.costs, pv[1]),
+                ("Net", lambda y: y.net, pv[0] - pv[1]),
+            ):
+                values = [get(y) for y in rows]
+                lines.append(
+                    [label, *(money(v) for v in values), money(sum(values)), money(present)]
+                )
+            numeric = tuple(range(1, len(head)))
+            return f"<p><b>{_e(title)}</b></p>" + _table(head, lines, numeric=numeric)
+
+        body = (
+            f"<h3>Benefits and costs by year: {_e(name)} ({_e(cur)}, TEI layout)</h3><p>Benefits: "
+            "incumbent spend avoided against status quo. Costs: new spend (Remote Help licences "
+            "and administration; Initial: the one-off costs of month 1). Net present value = "
+            "PV of benefits − PV of costs.</p>"
+        )
+        if r.by_year_unadjusted:
+            body += table(r.by_year, (r.pv_benefits, r.pv_costs), "Risk-adjusted")
+            body += table(
+                r.by_year_unadjusted, (None, None), "Unadjusted (before the risk adjustment)"
+            )
+        else:
+            body += table(r.by_year, (r.pv_benefits, r.pv_costs), "By year")
+        return body
+
     def capabilities(self) -> Html:
         """The capability comparison, with the seed's wording and levels."""
         m = self.matrix
@@ -394,6 +430,7 @@ class RenewalPack:
             )
             + _figure(cumulative_savings_figure(a), "cumulative savings")
         )
+        body += self._tei_table(a.subject)
         # every combination of actions weighed, each with why it is (not) viable
         plan_rows = [
             [
@@ -630,6 +667,17 @@ class RenewalPack:
                 ["Input", "Value", "Source"], defaults
             )
         p = self._params
+        cur = currency_prefix(p["currency"]).strip()
+        body += (
+            f"<p>Money is in {_e(cur)}"
+            + (
+                f" (price-book figures converted at {p['usd_rate']:g} per US$)"
+                if p["currency"] != "USD" and p["usd_rate"]
+                else ""
+            )
+            + ". Microsoft 365 E3/E5 licences are paid in every scenario, status quo included, "
+            "so they are outside the comparison; no figure is invented for them.</p>"
+        )
         body += (
             f"<p>Risk adjustment: savings reduced by "
             f"{p['risk_adjustment.benefit_haircut']:.0%}, new spend raised by "
