@@ -557,6 +557,11 @@ def _summary(
             "ILLUSTRATIVE: uses inputs that are not quoted facts "
             f"({', '.join(e.params.illustrative_inputs())}).",
         ).font = WARN_FONT
+    if e.plan is not None:
+        # the decision first, as rhmodel computed it (the Plan sheet has its dated actions)
+        put_text(ws["A3"], f"rhmodel's plan: {e.plan.headline} (see the Plan sheet)").font = Font(
+            bold=True
+        )
     _header(
         ws,
         4,
