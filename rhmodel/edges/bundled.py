@@ -19,10 +19,11 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from rhmodel.core.capabilities import CapabilityMatrix, parse_capabilities
 from rhmodel.core.prices import PriceBook, parse_price_book
-from rhmodel.core.readiness import Readiness, parse_readiness
+from rhmodel.core.readiness import Checklist, Readiness, checklist, parse_readiness
 from rhmodel.edges.yamlfile import load_yaml
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "SAMPLE_CANONICAL_DIR",
     "SAMPLE_PARAMS_FILE",
     "SAMPLE_PILOT_DIR",
+    "checklist_for",
     "load_capabilities",
     "load_price_book",
     "load_readiness",
@@ -73,6 +75,24 @@ def load_price_book(path: str | Path = PRICE_BOOK_FILE) -> PriceBook:
     ``illustrative`` and exactly one of ``price``, ``range`` or ``quote_only``.
     """
     return parse_price_book(load_yaml(path))
+
+
+def checklist_for(e: Any) -> Checklist:
+    """The readiness checklist of one evaluation: its environment's steps and endpoints, due
+    dates counted back from its plan's first notice deadline, its contract actions."""
+    p = e.params
+    return checklist(
+        load_readiness(),
+        {
+            "tenant_cloud": p["tenant_cloud"],
+            "proxy": p["environment.proxy"],
+            "federation": p["environment.federation"],
+        },
+        p["start_date"],
+        e.plan.actions if e.plan is not None else (),
+        [n.replace("_", " ") for n in e.analysis.decision.keep_for],
+        p["pilot.routing"],
+    )
 
 
 @lru_cache(maxsize=8)

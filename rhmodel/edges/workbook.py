@@ -49,7 +49,8 @@ from rhmodel.core.products import (
     consolidation_target,
     plan_actions,
 )
-from rhmodel.core.text import visible
+from rhmodel.core.text import long_date, visible
+from rhmodel.edges.bundled import checklist_for
 from rhmodel.edges.provenance import Provenance
 
 __all__ = [
@@ -733,6 +734,52 @@ def _tei(
     ws.print_area = f"A1:{get_column_letter(years + 4)}{row}"
 
 
+def _checklist(ws: Worksheet, e: Evaluation) -> None:
+    """The readiness checklist of this organisation, for the teams who execute it."""
+    c = checklist_for(e)
+    put_text(
+        ws["A1"], "Readiness checklist (computed by rhmodel; regenerate to change)"
+    ).font = Font(bold=True, size=13)
+    put_text(
+        ws["A2"],
+        f"Due dates count back from {long_date(c.anchor)}, the plan's first notice deadline. "
+        "Set Status as the work is done.",
+    )
+    _header(ws, 4, ["Area", "Item", "Owner", "Due", "Status", "Source"], [24, 90, 20, 14, 10, 26])
+    row = 5
+    for r in c.rows:
+        put_text(ws.cell(row=row, column=1), r.area)
+        put_text(ws.cell(row=row, column=2), r.item).alignment = Alignment(wrap_text=True)
+        put_text(ws.cell(row=row, column=3), r.owner)
+        ws.cell(row=row, column=4, value=r.due).number_format = "d mmm yyyy"
+        status = put_text(ws.cell(row=row, column=5), r.status)
+        status.font, status.fill = INPUT_FONT, INPUT_FILL
+        put_text(ws.cell(row=row, column=6), r.source)
+        row += 1
+    dv = DataValidation(type="list", formula1='"open,in progress,done,not applicable"')
+    ws.add_data_validation(dv)
+    dv.add(f"E5:E{max(row - 1, 5)}")
+    if c.endpoints:
+        row += 1
+        put_text(ws.cell(row=row, column=1), "Endpoints to allow").font = Font(bold=True)
+        _header(ws, row + 1, ["Destination", "Ports", "Purpose", "Source"])
+        for j, x in enumerate(c.endpoints, start=row + 2):
+            for k, v in enumerate((x.fqdn, x.ports, x.purpose, x.source), start=1):
+                put_text(ws.cell(row=j, column=k), v)
+        row += len(c.endpoints) + 2
+    if c.host_firewall:
+        row += 1
+        put_text(ws.cell(row=row, column=1), "Host firewall: executables to allow").font = Font(
+            bold=True
+        )
+        for j, x in enumerate(c.host_firewall, start=row + 1):
+            put_text(ws.cell(row=j, column=1), x)
+        row += len(c.host_firewall) + 1
+    ws.freeze_panes = "A5"
+    ws.print_title_rows = "4:4"
+    ws.print_area = f"A1:F{row}"
+
+
 def _plan(ws: Worksheet, e: Evaluation) -> None:
     """The recommended plan at feasible timing, its dated actions, and every plan weighed
     (values computed by rhmodel: regenerate to change)."""
@@ -968,6 +1015,7 @@ def build_workbook(
     _summary(wb, summary, e, ranges, horizon, names)
     _plan(wb.create_sheet("Plan", 2), e)
     _tei(wb, wb.create_sheet("By year", 3), e, flows, horizon, names)
+    _checklist(wb.create_sheet("Checklist"), e)
     _sensitivity(wb, wb.create_sheet("Sensitivity"), e)
     _simulation(wb.create_sheet("Simulation"), e)
     if pilot is not None:

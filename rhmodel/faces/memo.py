@@ -29,9 +29,9 @@ from rhmodel.core.capabilities import CapabilityMatrix
 from rhmodel.core.money.evaluation import Evaluation
 from rhmodel.core.pilot.evidence import PilotReport, undeclared_needs
 from rhmodel.core.products import CONTRACTS
-from rhmodel.core.readiness import Readiness
-from rhmodel.core.text import currency_prefix, visible
-from rhmodel.edges.bundled import load_capabilities, load_readiness
+from rhmodel.core.readiness import ChecklistRow, Readiness
+from rhmodel.core.text import currency_prefix, long_date, visible
+from rhmodel.edges.bundled import checklist_for, load_capabilities, load_readiness
 from rhmodel.edges.pack import PackInputs, evaluate_pack, read_pack_inputs
 from rhmodel.edges.paramfile import load_parameters
 from rhmodel.edges.provenance import summary_document
@@ -686,15 +686,42 @@ class RenewalPack:
         return _section("Assumptions and illustrative figures", body)
 
     def readiness_checklist(self) -> Html:
-        """What must be ready before the switch, and the open decisions (seed §5–10)."""
-        body = ""
-        for area in self.readiness.areas:
-            body += f"<h3>{_e(area.label)}</h3>" + _table(
-                ["", "Item", "Source"], [["☐", i.item, i.source] for i in area.items]
+        """What must be ready before the switch — this organisation's steps with owners, due
+        dates and status, the endpoints its network team allows, its contract actions — and the
+        open decisions (seed §5–10)."""
+        c = checklist_for(self.evaluation)
+        body = (
+            f"<p>Due dates count back from {long_date(c.anchor)}, the plan's first notice "
+            "deadline. Steps are those of this environment (tenant cloud "
+            f"{_e(self._params['tenant_cloud'])}, proxy {_e(self._params['environment.proxy'])}, "
+            f"federation {_e(self._params['environment.federation'])}).</p>"
+        )
+        areas: dict[str, list[ChecklistRow]] = {}
+        for row in c.rows:
+            areas.setdefault(row.area, []).append(row)
+        for area, rows in areas.items():
+            body += f"<h3>{_e(area)}</h3>" + _table(
+                ["", "Item", "Owner", "Due", "Status", "Source"],
+                [["☐", r.item, r.owner, long_date(r.due), r.status, r.source] for r in rows],
+            )
+        if c.endpoints:
+            body += (
+                "<h3>Endpoints to allow</h3><p>Outbound, for helpers and sharers; exclude them "
+                "from TLS inspection.</p>"
+                + _table(
+                    ["Destination", "Ports", "Purpose", "Source"],
+                    [[x.fqdn, x.ports, x.purpose, x.source] for x in c.endpoints],
+                )
+            )
+        if c.host_firewall:
+            body += (
+                "<h3>Host firewall: executables to allow</h3><ul>"
+                + "".join(f"<li><code>{_e(x)}</code></li>" for x in c.host_firewall)
+                + "</ul>"
             )
         body += "<h3>Open decisions</h3>" + _table(
             ["Decision", "Recommendation", "Source"],
-            [[d.decision, d.recommendation, d.source] for d in self.readiness.decisions],
+            [[d.decision, d.recommendation, d.source] for d in c.decisions],
         )
         return _section("Readiness checklist", body)
 

@@ -65,6 +65,10 @@ def test_html_is_a_memo_without_code_and_agrees_with_summary(pack):
     ):
         assert title in html, title
     assert "data:image/png;base64," in html  # figures embedded: the file stands alone
+    from tests.core.test_readiness import SEED_7_1, SEED_7_2
+
+    for fqdn in SEED_7_1 + SEED_7_2:  # the network team's list, in full (the sample: commercial)
+        assert fqdn in html, fqdn
     assert "Illustrative figures" in html
 
 

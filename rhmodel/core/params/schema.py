@@ -322,6 +322,24 @@ SCHEMA: tuple[Spec, ...] = (
         figure=False,
     ),
     Spec(
+        "environment.federation",
+        "choice",
+        "",
+        "the identity provider federated with Entra ID: none, okta, adfs or other (the "
+        "readiness checklist gives that provider's steps)",
+        default="none",
+        choices=("none", "okta", "adfs", "other"),
+    ),
+    Spec(
+        "environment.proxy",
+        "choice",
+        "",
+        "the web proxy / SSL inspection in the path: none, zscaler (the seed's §8 steps) or "
+        "other (the same steps in generic words)",
+        default="none",
+        choices=("none", "zscaler", "other"),
+    ),
+    Spec(
         "currency",
         "text",
         "",
