@@ -10,6 +10,7 @@ pack untouched.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import os
@@ -27,10 +28,11 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rhmodel._version import __version__
 from rhmodel.core.money.evaluation import Evaluation, evaluate
 from rhmodel.core.params import Parameters
 from rhmodel.core.pilot.evidence import PilotReport
-from rhmodel.core.text import visible
+from rhmodel.core.text import long_date, visible
 from rhmodel.edges.bundled import NOTEBOOKS_DIR, load_capabilities
 from rhmodel.edges.paramfile import load_parameters
 from rhmodel.edges.pilotfiles import pilot_report
@@ -61,7 +63,22 @@ _PAGE = """<!DOCTYPE html>
 body {{ background: #fff; margin: 0 auto; padding: 16px; max-width: 1040px; }}
 img {{ max-width: 100%; height: auto; }}
 pre {{ white-space: pre-wrap; }}
-@media print {{ body {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }} }}
+/* The PDF: A4, a running header and "Page N of M" in the page margins (CSS margin boxes,
+   printed by Chromium 131 and later); no header on the cover. */
+@page {{
+  size: A4; margin: 18mm 14mm 16mm 14mm;
+  @top-left {{ content: "{header}"; font: 8pt Helvetica, Arial, sans-serif; color: #555; }}
+  @top-right {{ content: "{date}"; font: 8pt Helvetica, Arial, sans-serif; color: #555; }}
+  @bottom-left {{ content: "{footer}"; font: 7pt Helvetica, Arial, sans-serif; color: #777; }}
+  @bottom-right {{ content: "Page " counter(page) " of " counter(pages);
+                   font: 8pt Helvetica, Arial, sans-serif; color: #555; }}
+}}
+@page :first {{ @top-left {{ content: none; }} @top-right {{ content: none; }} }}
+@media print {{
+  body {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; padding: 0;
+          max-width: none; }}
+}}
+@media (max-width: 640px) {{ body {{ padding: 8px; }} }}
 </style>
 </head>
 <body>
@@ -69,6 +86,19 @@ pre {{ white-space: pre-wrap; }}
 </body>
 </html>
 """
+
+
+def _css_string(text: str) -> str:
+    """Text from outside as the inside of a CSS string: quotes, backslashes and ``<`` escaped,
+    control characters gone, so an organisation's name can neither end the string nor the
+    style element."""
+    out = []
+    for ch in visible(text):
+        if ch in ('"', "\\", "<", ">") or ord(ch) < 32:
+            out.append(f"\\{ord(ch):x} ")
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 @dataclass(frozen=True)
@@ -122,13 +152,14 @@ def chromium() -> str | None:
     return None
 
 
-def _html(notebook: Path, title: str) -> str:
+def _html(notebook: Path, title: str, header: str = "", date: str = "", footer: str = "") -> str:
     """The executed memo as one standalone HTML page: each visible cell's rich output, in order.
 
     Built from the outputs rather than by nbconvert's page template, which loads require.js and
     MathJax from a CDN (so the page would not stand alone, and MathJax would typeset a ``$`` in
     an organisation's name). The memo's sections are already escaped HTML
-    (:class:`rhmodel.faces.memo.Html`); anything else is shown as escaped text.
+    (:class:`rhmodel.faces.memo.Html`); anything else is shown as escaped text. ``header``,
+    ``date`` and ``footer`` run along every printed page but the cover.
     """
     import nbformat
 
@@ -146,7 +177,13 @@ def _html(notebook: Path, title: str) -> str:
             elif "text/plain" in data or out.get("output_type") == "stream":
                 text = data.get("text/plain") or out.get("text", "")
                 parts.append(f"<pre>{html.escape(visible(text))}</pre>")
-    return _PAGE.format(title=html.escape(visible(title)), body="\n".join(parts))
+    return _PAGE.format(
+        title=html.escape(visible(title)),
+        header=_css_string(header),
+        date=_css_string(date),
+        footer=_css_string(footer),
+        body="\n".join(parts),
+    )
 
 
 def _pdf(html_file: Path, pdf_file: Path, binary: str, profile: Path) -> None:
@@ -300,9 +337,22 @@ def render_pack(
             )
         timings["notebook"] = time.perf_counter() - t
         t = time.perf_counter()
-        title = f"Renewal pack: {params['organisation'] or params_file.stem}"
+        org = params["organisation"] or params_file.stem
+        today = long_date(dt.datetime.fromisoformat(inputs.provenance.generated_at).date())
+        title = f"Remote Help renewal decision: {org} ({today})"
+        footer = (
+            f"rhmodel {__version__} · parameters {inputs.provenance.parameters_sha256[:12]}"
+            + (" · ILLUSTRATIVE figures" if params.illustrative_inputs() else "")
+        )
         (tmp / "renewal-pack.html").write_text(
-            _html(tmp / "renewal-pack.ipynb", title), encoding="utf-8"
+            _html(
+                tmp / "renewal-pack.ipynb",
+                title,
+                header=f"Remote Help renewal decision — {org}",
+                date=today,
+                footer=footer,
+            ),
+            encoding="utf-8",
         )
         timings["html"] = time.perf_counter() - t
         not_produced: dict[str, str] = {}

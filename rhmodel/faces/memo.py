@@ -26,6 +26,7 @@ from typing import Any
 from matplotlib.figure import Figure
 
 from rhmodel.core.capabilities import CapabilityMatrix
+from rhmodel.core.labels import label
 from rhmodel.core.money.evaluation import Evaluation
 from rhmodel.core.pilot.evidence import PilotReport, undeclared_needs
 from rhmodel.core.products import CONTRACTS
@@ -42,13 +43,17 @@ __all__ = ["Html", "RenewalPack"]
 _CSS = """
 <style>
 .rh-memo { font-family: "Segoe UI", Helvetica, Arial, sans-serif; color: #1b1b1b;
-           max-width: 1000px; line-height: 1.45; }
-.rh-memo h1 { font-size: 1.8em; margin-bottom: 0.1em; }
+           max-width: 1000px; line-height: 1.45; overflow-wrap: anywhere; }
+.rh-memo h1 { font-size: 1.8em; margin: 0.1em 0; }
 .rh-memo h2 { font-size: 1.3em; border-bottom: 2px solid #1f4e79; padding-bottom: 0.2em;
-              margin-top: 1.6em; break-before: page; page-break-before: always; }
-.rh-memo h2.first { break-before: auto; page-break-before: auto; }
-.rh-memo table { border-collapse: collapse; margin: 0.6em 0; font-size: 0.92em;
+              margin-top: 1.6em; break-after: avoid; page-break-after: avoid; }
+.rh-memo h3 { break-after: avoid; page-break-after: avoid; }
+.rh-memo h2.new-page { break-before: page; page-break-before: always; }
+.rh-memo .kicker { text-transform: uppercase; letter-spacing: 0.08em; color: #1f4e79;
+                   font-weight: bold; margin: 0; }
+.rh-memo table { border-collapse: collapse; margin: 0.6em 0; font-size: 0.92em; width: 100%;
                  break-inside: auto; }
+.rh-memo thead { display: table-header-group; }
 .rh-memo tr { break-inside: avoid; page-break-inside: avoid; }
 .rh-memo th { background: #1f4e79; color: #fff; text-align: left; padding: 4px 8px; }
 .rh-memo td { border-bottom: 1px solid #ddd; padding: 4px 8px; vertical-align: top; }
@@ -56,19 +61,41 @@ _CSS = """
 .rh-memo table td, .rh-memo table th { text-align: left !important; }
 .rh-memo table td.num { text-align: right !important; font-variant-numeric: tabular-nums;
                         white-space: nowrap; }
-.rh-memo .verdict { font-size: 1.25em; font-weight: bold; }
+.rh-memo td.nowrap { white-space: nowrap; }
+.rh-memo code { font-size: 0.9em; }
+.rh-memo .verdict { font-size: 1.15em; font-weight: bold; }
 .rh-memo .evidence { background: #eef3fb; border-left: 5px solid #1f4e79; padding: 6px 10px;
-                     margin: 0.6em 0; }
+                     margin: 0.6em 0; break-inside: avoid; }
 .rh-memo .illustrative { background: #fde7e9; border-left: 5px solid #b00020; padding: 6px 10px;
                          margin: 0.6em 0; }
+.rh-memo .illustrative-line { color: #b00020; font-size: 0.9em; }
 .rh-memo .pass { background: #c6efce; } .rh-memo .fail { background: #ffc7ce; }
 .rh-memo .yes { background: #c6efce; } .rh-memo .partial { background: #ffeb9c; }
 .rh-memo .no { background: #ffc7ce; }
 .rh-memo .recommended { font-weight: bold; background: #eef6ee; }
-.rh-memo .headline { font-size: 1.25em; font-weight: bold; margin: 0.4em 0; }
+.rh-memo .headline { font-size: 1.3em; font-weight: bold; margin: 0.5em 0; color: #10365a; }
 .rh-memo .small { font-size: 0.85em; color: #555; }
-.rh-memo img { max-width: 100%; break-inside: avoid; page-break-inside: avoid; }
-@media print { .rh-memo { max-width: none; } @page { size: A4; margin: 16mm 14mm; } }
+.rh-memo .toc ol { columns: 2; margin: 0.3em 0 1em; }
+.rh-memo img { max-width: 100%; height: auto; break-inside: avoid; page-break-inside: avoid; }
+.rh-memo img.chart { width: 100%; }
+.rh-memo .cover img.chart { max-height: 62mm; object-fit: contain; }
+@media print {
+  .rh-memo { max-width: none; font-size: 10pt; }
+  .rh-memo .cover { break-after: page; page-break-after: always; }
+  .rh-memo a { color: inherit; text-decoration: none; }
+}
+/* A phone: each table row becomes a card whose cells carry their column's name. */
+@media (max-width: 640px) {
+  .rh-memo table, .rh-memo thead, .rh-memo tbody, .rh-memo tr, .rh-memo td { display: block;
+    width: auto; }
+  .rh-memo thead { display: none; }
+  .rh-memo tr { border: 1px solid #ddd; margin: 0 0 8px; padding: 4px; }
+  .rh-memo td { border: none; padding: 2px 4px; }
+  .rh-memo td[data-label]::before { content: attr(data-label) ": "; font-weight: bold; }
+  .rh-memo table td.num, .rh-memo td.nowrap { text-align: left !important;
+    white-space: normal; }
+  .rh-memo .toc ol { columns: 1; }
+}
 </style>
 """
 
@@ -85,37 +112,82 @@ def _e(value: Any) -> str:
     return html.escape(visible("" if value is None else str(value)))
 
 
+def _k(value: float) -> str:
+    """Money in thousands for a headline: ``141k``, ``1.2M``, ``950``."""
+    if abs(value) >= 999_500:
+        return f"{value / 1e6:,.1f}M"
+    if abs(value) >= 1_000:
+        return f"{value / 1e3:,.0f}k"
+    return f"{value:,.0f}"
+
+
+def _verdict_words(d: Any) -> str:
+    """The decision's summary in words (labels, not ids)."""
+    needs = ", ".join(label(n) for n in d.keep_for)
+    if d.verdict == "right_size":
+        return (
+            "Move the internal attended help desk to Remote Help and keep a small incumbent "
+            f"pool for {needs}."
+        )
+    return str(d.summary)
+
+
+def _slug(title: str) -> str:
+    return "-".join("".join(ch if ch.isalnum() else " " for ch in title.lower()).split())
+
+
 def _table(
     header: Sequence[str],
     rows: Sequence[Sequence[Any]],
     numeric: Sequence[int] = (),
     row_class: Sequence[str] | None = None,
+    nowrap: Sequence[int] = (),
 ) -> str:
+    # <thead> repeats on every printed page; data-label lets a phone show each row as a card
     out = ["<table>"]
     if any(header):  # a key-value table has no header row
-        out += ["<tr>", *(f"<th>{_e(h)}</th>" for h in header), "</tr>"]
+        out += ["<thead><tr>", *(f"<th>{_e(h)}</th>" for h in header), "</tr></thead>"]
+    out.append("<tbody>")
     for i, row in enumerate(rows):
         cls = f' class="{row_class[i]}"' if row_class and row_class[i] else ""
         out.append(f"<tr{cls}>")
         for j, cell in enumerate(row):
-            attr = ' class="num"' if j in numeric else ""
+            classes = [c for c, on in (("num", j in numeric), ("nowrap", j in nowrap)) if on]
+            attr = f' class="{" ".join(classes)}"' if classes else ""
+            if any(header) and j < len(header) and header[j]:
+                attr += f' data-label="{_e(header[j])}"'
             out.append(f"<td{attr}>{cell if isinstance(cell, Html) else _e(cell)}</td>")
         out.append("</tr>")
-    out.append("</table>")
+    out.append("</tbody></table>")
     return "".join(out)
 
 
 def _figure(fig: Figure, alt: str) -> str:
     buf = io.BytesIO()
-    # the figures lay themselves out (tight_layout); bbox "tight" would render them twice
-    fig.savefig(buf, format="png", dpi=100)
+    # SVG: drawn at any size the page shows it, sharp in print; the figures lay themselves out
+    fig.savefig(buf, format="svg")
     data = base64.b64encode(buf.getvalue()).decode()
-    return f'<img alt="{_e(alt)}" src="data:image/png;base64,{data}"/>'
+    return f'<img class="chart" alt="{_e(alt)}" src="data:image/svg+xml;base64,{data}"/>'
 
 
-def _section(title: str, body: str, first: bool = False) -> Html:
-    cls = ' class="first"' if first else ""
-    return Html(f'<div class="rh-memo"><h2{cls}>{_e(title)}</h2>{body}</div>')
+def _section(title: str, body: str, first: bool = False, new_page: bool = False) -> Html:
+    classes = " ".join(c for c, on in (("first", first), ("new-page", new_page)) if on)
+    cls = f' class="{classes}"' if classes else ""
+    return Html(f'<div class="rh-memo"><h2 id="{_slug(title)}"{cls}>{_e(title)}</h2>{body}</div>')
+
+
+#: The memo's sections, in the notebook's order, for the table of contents.
+SECTIONS = (
+    "Executive summary",
+    "The replace-or-keep test",
+    "Capability comparison",
+    "Scenarios",
+    "Pilot evidence and the residual pool",
+    "Sensitivity and risks",
+    "Assumptions and illustrative figures",
+    "Readiness checklist",
+    "Provenance",
+)
 
 
 @dataclass(frozen=True)
@@ -175,20 +247,155 @@ class RenewalPack:
 
     # -- sections ---------------------------------------------------------------------------
 
+    def _spread(self) -> str:
+        """The recommended plan's P10–P90, when simulated, for the headline."""
+        e = self.evaluation
+        rec = e.analysis.recommended
+        if e.simulation is None or rec not in e.simulation.scenarios:
+            return ""
+        cur = currency_prefix(self._params["currency"])
+        r = e.simulation.scenarios[rec]
+        return f" (P10–P90 {cur}{_k(r.npv_p10)}–{_k(r.npv_p90)})"
+
+    def _evidence_bullets(self) -> list[str]:
+        """The verdict and the evidence behind it, in three sentences."""
+        e = self.evaluation
+        a = e.analysis
+        p = self._params
+        out = [f"Verdict: {label(a.decision.verdict)}. {_verdict_words(a.decision)}"]
+        if self.pilot is not None and self.pilot.sessions_total:
+            r = self.pilot
+            served = r.sessions_total - r.residual_sessions - r.unexplained_sessions
+            reasons = ", ".join(
+                f"{label(k)} {n:,}"
+                for k, n in sorted(r.residual_by_reason.items(), key=lambda x: -x[1])
+            )
+            out.append(
+                f"The {p['pilot.days']}-day pilot: Remote Help could serve {served:,} of "
+                f"{r.sessions_total:,} sessions ({served / r.sessions_total:.0%}); "
+                f"{r.residual_sessions:,} still needed an incumbent"
+                + (f" ({reasons})" if reasons else "")
+                + "."
+            )
+        else:
+            needs = [label(n) for n in a.decision.keep_for]
+            out.append(
+                "No pilot evidence: the verdict rests on the declared requirements"
+                + (f" ({', '.join(needs)})." if needs else ", none of which keeps a pool.")
+            )
+        pools = []
+        for c in CONTRACTS:
+            v = p.value(c.residual_key)
+            if p[c.count_key] and v.value is not None:
+                how = "sized by the pilot" if v.origin == "pilot" else "as given"
+                pools.append(f"{c.short} {number(v.value)} {c.count_unit} ({how})")
+        if pools:
+            out.append("Pools kept if right-sized: " + "; ".join(pools) + ".")
+        return out
+
+    def _next_steps(self) -> list[tuple[str, str, str]]:
+        """Dated next steps: the plan's notice letters and each owner's first readiness date."""
+        c = checklist_for(self.evaluation)
+        steps: list[tuple[dt.date, str, str]] = []
+        for row in c.rows:
+            if row.area == "Contract actions":
+                steps.append((row.due, row.owner, row.item.split(": ", 1)[-1]))
+        firsts: dict[str, tuple[dt.date, int]] = {}
+        for row in c.rows:
+            if row.area in ("Contract actions", "Residual pool operating model"):
+                continue
+            due, n = firsts.get(row.owner, (row.due, 0))
+            firsts[row.owner] = (min(due, row.due), n + 1)
+        for owner, (due, n) in firsts.items():
+            steps.append(
+                (due, owner, f"start the readiness checklist ({n} item{'s' if n != 1 else ''})")
+            )
+        letters = sorted(x for x in steps if x[1] == "Procurement" and "notice" in x[2])
+        rest = sorted(x for x in steps if x not in letters)
+        # the notice letters first (they carry the deadlines), then who starts what
+        return [(long_date(d), who, what) for d, who, what in (letters + rest)[:5]]
+
     def title(self) -> Html:
-        """Title block with the organisation, the date and the illustrative warning."""
+        """Page 1: the decision — what to do by when and what it is worth, the evidence in
+        three bullets, caveats, one chart, dated next steps, and the cover's provenance line."""
+        from rhmodel.faces.plots import decision_figure
+
+        e = self.evaluation
+        a = e.analysis
         p = self._params
         org = p["organisation"] or "Remote support renewal"
-        generated = self.summary["provenance"]["generated_at"]
-        return Html(
-            f'{_CSS}<div class="rh-memo"><h1>Remote Help renewal decision: {_e(org)}</h1>'
-            f'<p class="small">Can Microsoft Intune Remote Help replace LogMeIn Resolve and/or '
-            f"BeyondTrust Remote Support, how much must we keep, and what do we save? "
-            f"Analysis from {p['start_date']:%d %B %Y} over {p['horizon_months']} months; "
-            f"generated {_e(generated)} by rhmodel "
-            f"{_e(self.summary['provenance']['rhmodel_version'])}.</p>"
-            f"{self._illustrative_banner()}</div>"
+        prov = self.summary["provenance"]
+        generated = dt.datetime.fromisoformat(prov["generated_at"]).date()
+        plan = e.plan
+        cur = currency_prefix(p["currency"])
+        body = [
+            '<div class="rh-memo cover">',
+            '<p class="kicker">Remote Help renewal decision</p>',
+            f"<h1>{_e(org)}</h1>",
+            f'<p class="small">{long_date(generated)} · analysis from '
+            f"{long_date(p['start_date'])} over {p['horizon_months']} months · rhmodel "
+            f"{_e(prov['rhmodel_version'])} · parameters {_e(prov['parameters_sha256'][:12])}"
+            + (f" · commit {_e(prov['git_commit'][:10])}" if prov.get("git_commit") else "")
+            + "</p>",
+        ]
+        if plan is not None:
+            body.append(f'<p class="headline">{_e(plan.headline)}{_e(self._spread())}</p>')
+            if plan.cost_of_waiting > 0.5:
+                body.append(
+                    f'<p class="small">Every change at its first renewal would be worth '
+                    f"{cur}{plan.npv_first_renewal:,.0f}: the renewals the pilot leaves time for "
+                    f"cost {cur}{plan.cost_of_waiting:,.0f} of that.</p>"
+                )
+        body.append(
+            '<ul class="bullets">'
+            + "".join(f"<li>{_e(b)}</li>" for b in self._evidence_bullets())
+            + "</ul>"
         )
+        cautions = [f"Coverage gap — {label(g.need)}: {g.reason}" for g in a.coverage_gaps]
+        disagree = [c for c in a.decision.criteria if c.observed_sessions and not c.declared]
+        if disagree:
+            # where the pilot and the declared requirements disagree, page 1 says so
+            cautions.append(
+                "The pilot found work the declared requirements say is not needed — "
+                + ", ".join(f"{label(c.id)} ({c.observed_sessions:,} sessions)" for c in disagree)
+                + ": the decision counts it as needed. Set those requirements to true, or "
+                "give the work up explicitly with decision.accept."
+            )
+        accepted = [c for c in a.decision.criteria if c.accepted]
+        if accepted:
+            cautions.append(
+                "Decision taken: give up "
+                + ", ".join(f"{label(c.id)} ({c.observed_sessions:,} sessions)" for c in accepted)
+                + " (decision.accept)."
+            )
+        if self.pilot is not None and self.pilot.unexplained_sessions:
+            cautions.append(
+                f"{self.pilot.unexplained_sessions:,} incumbent sessions are unexplained (no "
+                "reason recorded): the pool could be larger; see the pilot evidence."
+            )
+        cautions += [f"Caveat: {c}" for c in (plan.caveats if plan is not None else ())]
+        if cautions:
+            body.append(
+                '<div class="evidence"><b>Read before deciding.</b><ul>'
+                + "".join(f"<li>{_e(c)}</li>" for c in cautions)
+                + "</ul></div>"
+            )
+        body.append(_figure(decision_figure(e), "cumulative savings of the plan"))
+        steps = self._next_steps()
+        if steps:
+            body.append(
+                "<h3>Next steps</h3>"
+                + _table(["By", "Who", "What"], [list(x) for x in steps[:8]], nowrap=(0,))
+            )
+        if p.illustrative_inputs():
+            n = len(p.illustrative_inputs())
+            body.append(
+                f'<p class="illustrative-line">Illustrative: {n} inputs are not quoted facts '
+                '(<a href="#assumptions-and-illustrative-figures">the full list</a>); replace '
+                "them with your contract data and quotes before deciding.</p>"
+            )
+        body.append("</div>")
+        return Html(_CSS + "".join(body))
 
     def executive_summary(self) -> Html:
         """Verdict, recommended scenario, NPV, payback, probability of saving, deadline."""
@@ -204,27 +411,22 @@ class RenewalPack:
                 f" (P10–P90 {cur}{r.npv_p10:,.0f} to {cur}{r.npv_p90:,.0f}; the single figure "
                 "takes each range at its mode, or midpoint)"
             )
-        lines = []
+        # page 2 opens with the contents; page 1 (the cover) is the decision itself
+        lines = [
+            '<nav class="toc"><b>Contents</b><ol>'
+            + "".join(f'<li><a href="#{_slug(t)}">{_e(t)}</a></li>' for t in SECTIONS)
+            + "</ol></nav>",
+            f'<p class="verdict">Verdict: {_e(label(a.decision.verdict))}</p>',
+            f"<p>{_e(_verdict_words(a.decision))}</p>",
+        ]
         if plan is not None:
-            # the decision first: what to do, by when, and what it is worth
-            lines.append(f'<p class="headline">{_e(plan.headline)}</p>')
             lines.append(
                 '<ol class="actions">'
                 + "".join(f"<li>{_e(x.sentence)}</li>" for x in plan.actions)
                 + "</ol>"
             )
-            if plan.cost_of_waiting > 0.005:
-                lines.append(
-                    f"<p>With every change at its first renewal the plan would be worth "
-                    f"{cur}{plan.npv_first_renewal:,.0f}; the renewals it can actually make cost "
-                    f"{cur}{plan.cost_of_waiting:,.0f} of that (cost of waiting).</p>"
-                )
-        lines += [
-            f'<p class="verdict">Verdict: {_e(a.decision.verdict)}</p>',
-            f"<p>{_e(a.decision.summary)}</p>",
-        ]
         if a.coverage_gaps or (plan is not None and plan.caveats):
-            items = [f"Coverage gap ({g.need}): {g.reason}" for g in a.coverage_gaps]
+            items = [f"Coverage gap ({label(g.need)}): {g.reason}" for g in a.coverage_gaps]
             items += [f"Caveat: {c}" for c in (plan.caveats if plan is not None else ())]
             lines.append(
                 '<div class="evidence"><b>What the kept pools cannot do.</b><ul>'
@@ -239,7 +441,7 @@ class RenewalPack:
                 + "</ul></div>"
             )
         facts = [
-            ("Recommended plan", rec.name),
+            ("Recommended plan", label(rec.name)),
             (
                 "NPV of the plan at the renewals it can make",
                 (f"{cur}{plan.npv:,.0f}" if plan is not None else f"{cur}{rec.npv:,.0f}") + spread,
@@ -302,7 +504,7 @@ class RenewalPack:
                     )
                 )
         body = "".join(lines) + _table(["", ""], facts)
-        return _section("Executive summary", body, first=True)
+        return _section("Executive summary", body, new_page=True)
 
     def decision(self) -> Html:
         """The replace-or-keep test with each criterion's reason."""
@@ -330,14 +532,14 @@ class RenewalPack:
         def table(rows: Sequence[Any], pv: tuple[float | None, float | None], title: str) -> str:
             head = ["", "Initial", *(f"Year {y.year}" for y in rows[1:]), "Total", "Present value"]
             lines = []
-            for label, get, present in (
+            for row_name, get, present in (
                 ("Benefits", lambda y: y.benefits, pv[0]),
                 ("Costs", lambda y: y.costs, pv[1]),
                 ("Net", lambda y: y.net, pv[0] - pv[1]),
             ):
                 values = [get(y) for y in rows]
                 lines.append(
-                    [label, *(money(v) for v in values), money(sum(values)), money(present)]
+                    [row_name, *(money(v) for v in values), money(sum(values)), money(present)]
                 )
             numeric = tuple(range(1, len(head)))
             return f"<p><b>{_e(title)}</b></p>" + _table(head, lines, numeric=numeric)

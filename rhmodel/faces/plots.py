@@ -20,24 +20,32 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
+import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from rhmodel.core.labels import label
+from rhmodel.core.money.evaluation import Evaluation
 from rhmodel.core.money.scenarios import Analysis
+from rhmodel.core.money.timing import add_months
 from rhmodel.core.money.uncertainty import Simulation, TornadoBar
 from rhmodel.core.pilot.evidence import PilotReport
 from rhmodel.core.pilot.sessions import OPEN
-from rhmodel.core.products import INCUMBENTS
+from rhmodel.core.products import CONTRACTS, INCUMBENTS, contract_for
+from rhmodel.core.text import currency_prefix
 from rhmodel.faces.formatting import number
 
 __all__ = [
     "concurrency_figure",
     "cumulative_savings_figure",
     "daily_peaks_figure",
+    "decision_figure",
     "npv_distribution_figure",
     "time_at_or_above_figure",
     "tornado_figure",
@@ -66,40 +74,124 @@ def _note(fig: Figure, illustrative: bool) -> None:
         )
 
 
+def _month_ends(start: dt.date, horizon: int) -> list[dt.date]:
+    """The calendar day each month of the analysis ends on (month 0: the start)."""
+    return [add_months(start, m) for m in range(horizon + 1)]
+
+
+def _date_axis(ax: Any) -> None:
+    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    for tick in ax.get_xticklabels():
+        tick.set_fontsize(8)
+
+
 def cumulative_savings_figure(analysis: Analysis, illustrative: bool | None = None) -> Figure:
-    """Cumulative undiscounted savings per scenario against status quo, with payback points."""
-    fig = Figure(figsize=(8, 4.5))
+    """Cumulative undiscounted savings per scenario against status quo, by calendar date, with
+    each contract's first renewal marked and one payback label per scenario."""
+    fig = Figure(figsize=(9, 4.2))
     ax = fig.add_subplot()
     sq = analysis.scenario("status_quo")
-    months = np.arange(0, len(sq.monthly_cost) + 1)
-    for i, s in enumerate(analysis.scenarios):
+    p = analysis.params
+    dates = _month_ends(p["start_date"], len(sq.monthly_cost))
+    for s in analysis.scenarios:
         if s.name == "status_quo":
             continue
         cum = np.concatenate([[0.0], s.cumulative_savings(sq)])
         style = "-" if s.viable else ":"
-        label = s.name + ("" if s.viable else " (not viable)")
-        ax.plot(months, cum, style, color=_colour(s.name), label=label, linewidth=2)
+        name = label(s.name) + ("" if s.viable else " (not viable)")
         if s.payback_months is not None and s.viable:
-            ax.plot([s.payback_months], [cum[s.payback_months]], "o", color=_colour(s.name))
-            ax.annotate(
-                f"payback {s.payback_months} mo",
-                (s.payback_months, cum[s.payback_months]),
-                textcoords="offset points",
-                xytext=(6, -12 * i),
-                fontsize=8,
-            )
+            name += f", payback {s.payback_months} months"
+            ax.plot([dates[s.payback_months]], [cum[s.payback_months]], "o", color=_colour(s.name))
+        ax.plot(dates, cum, style, color=_colour(s.name), label=name, linewidth=2)
+    for c in CONTRACTS:
+        if p[c.count_key]:
+            renewal = add_months(p["start_date"], int(p[f"{c.name}.months_to_renewal"]))
+            if renewal <= dates[-1]:
+                ax.axvline(renewal, color="#555", linewidth=0.8, linestyle="--")
+                ax.annotate(
+                    f"{c.short} renewal",
+                    (renewal, 1.0),
+                    xycoords=("data", "axes fraction"),
+                    rotation=90,
+                    va="top",
+                    ha="right",
+                    fontsize=7,
+                    color="#555",
+                )
     ax.axhline(0, color="black", linewidth=0.8)
-    ax.set_xlabel("Month")
-    ax.set_ylabel("Cumulative savings (US$, undiscounted)")
-    ax.set_title("Cumulative savings against status quo")
-    ax.yaxis.set_major_formatter(_USD)
-    ax.legend(loc="upper left")
+    ax.set_ylabel(f"Cumulative savings ({_cur(p)}, undiscounted)")
+    ax.set_title("Cumulative savings against status quo (each change at its first renewal)")
+    ax.yaxis.set_major_formatter(_money_axis(p))
+    _date_axis(ax)
+    ax.legend(loc="upper left", fontsize=8, framealpha=0.9)
     ax.grid(alpha=0.3)
     if illustrative is None:
-        illustrative = bool(analysis.params.illustrative_inputs())
+        illustrative = bool(p.illustrative_inputs())
     _note(fig, illustrative)
-    fig.subplots_adjust(left=0.11, right=0.97, top=0.91, bottom=0.17)
+    fig.subplots_adjust(left=0.1, right=0.98, top=0.9, bottom=0.16)
     return fig
+
+
+def decision_figure(e: Evaluation) -> Figure:
+    """Page 1's chart: the recommended plan's cumulative savings by calendar date, at the
+    renewals it can make, with each notice deadline and renewal marked."""
+    p = e.params
+    plan = e.plan
+    fig = Figure(figsize=(9, 3.2))
+    ax = fig.add_subplot()
+    if plan is None or not plan.monthly_savings:
+        return cumulative_savings_figure(e.analysis)
+    dates = _month_ends(p["start_date"], len(plan.monthly_savings))
+    cum = np.concatenate([[0.0], np.cumsum(plan.monthly_savings)])
+    ax.fill_between(dates, cum, 0, where=cum >= 0, color=_colour(plan.name), alpha=0.15)
+    ax.plot(dates, cum, color=_colour(plan.name), linewidth=2.2, label=label(plan.name))
+    marks = []
+    for a in plan.actions:
+        if a.action == "renew":
+            continue
+        short = contract_for(a.contract).short
+        for day, style, what in ((a.notice_by, ":", "notice by"), (a.renewal_date, "--", "renews")):
+            if day <= dates[-1]:
+                marks.append((day, style, f"{short} {what} {day:%-d %b %Y}"))
+    for i, (day, style, text) in enumerate(sorted(marks)):
+        ax.axvline(day, color="#444", linewidth=0.9, linestyle=style)
+        # staggered, horizontal labels: none overlaps another
+        ax.annotate(
+            text,
+            (day, 0.96 - 0.1 * i),
+            xycoords=("data", "axes fraction"),
+            xytext=(3, 0),
+            textcoords="offset points",
+            va="top",
+            fontsize=7,
+            color="#444",
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1},
+        )
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.set_title(
+        f"{label(plan.name)}: {_cur(p)}{cum[-1]:,.0f} saved by {dates[-1]:%-d %b %Y} "
+        "(undiscounted, at the renewals the plan can make)",
+        fontsize=9,
+    )
+    ax.set_ylabel(f"Cumulative savings ({_cur(p)})")
+    ax.yaxis.set_major_formatter(_money_axis(p))
+    _date_axis(ax)
+    ax.grid(alpha=0.3)
+    _note(fig, bool(p.illustrative_inputs()))
+    fig.subplots_adjust(left=0.1, right=0.98, top=0.9, bottom=0.2)
+    return fig
+
+
+def _cur(p: Any) -> str:
+    return currency_prefix(p["currency"]).strip()
+
+
+def _money_axis(p: Any) -> FuncFormatter:
+    cur = currency_prefix(p["currency"])
+    return FuncFormatter(
+        lambda v, _pos: f"{cur}{v / 1000:,.0f}k" if abs(v) >= 1000 else f"{cur}{v:,.0f}"
+    )
 
 
 def tornado_figure(

@@ -34,14 +34,14 @@ Give LogMeIn Resolve written notice by 2 March 2027 to reduce to 11 named agents
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
-from rhmodel.core.money.cashflows import Terms, discount_factors, weighted_costs
+from rhmodel.core.money.cashflows import Terms, discount_factors, monthly_costs, weighted_costs
 from rhmodel.core.money.scenarios import Analysis, metrics
 from rhmodel.core.money.timing import add_months, pilot_end
 from rhmodel.core.params import Parameters
-from rhmodel.core.products import consolidation_target, contract_for
+from rhmodel.core.products import COMPONENTS, consolidation_target, contract_for
 from rhmodel.core.text import currency_prefix, long_date
 
 __all__ = ["Plan", "PlanAction", "feasible_delays", "timed_plan"]
@@ -142,6 +142,8 @@ class Plan:
     caveats: tuple[str, ...] = ()
     horizon: int = 36
     currency: str = "USD"
+    #: Undiscounted saving against status quo in each month 1..horizon, at feasible timing.
+    monthly_savings: tuple[float, ...] = field(default=(), metadata={"json": False})
 
     @property
     def headline(self) -> str:
@@ -258,6 +260,13 @@ def _share_npv(
     return float(metrics(t, [name])[name].npv[0]), out
 
 
+def _monthly_savings(t: Terms, name: str) -> tuple[float, ...]:
+    sq = monthly_costs(t, "status_quo")
+    plan = monthly_costs(t, name)
+    saved = sum(sq[k][0] - plan[k][0] for k in COMPONENTS)
+    return tuple(float(v) for v in saved)
+
+
 def timed_plan(analysis: Analysis) -> Plan:
     """The recommended plan of ``analysis`` at feasible timing, with dated sentences."""
     params, t = analysis.params, analysis.terms
@@ -319,4 +328,5 @@ def timed_plan(analysis: Analysis) -> Plan:
         caveats=option.caveats,
         horizon=t.horizon,
         currency=params["currency"],
+        monthly_savings=_monthly_savings(timed, option.name),
     )

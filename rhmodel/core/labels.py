@@ -1,0 +1,99 @@
+"""The one table that turns rhmodel's ids into the words people read.
+
+Scenario and plan names, criterion ids, reason codes, actions, contracts and parameter keys
+are ids in the JSON (a public contract); the pack, the workbook's headings and the explorer show
+these labels instead. A plan that mixes actions is labelled from its parts.
+
+Examples
+--------
+>>> label("status_quo"), label("privileged_access"), label("pam")
+('Status quo (renew as is)', 'Privileged access (PAM)', 'Privileged access (PAM)')
+>>> label("logmein_cancel+beyondtrust_right_size")
+'Cancel LogMeIn Resolve, right-size BeyondTrust'
+>>> label("logmein.price_per_agent_month")
+'LogMeIn Resolve price per agent-month'
+>>> label("something_new")
+'Something new'
+"""
+
+from __future__ import annotations
+
+from rhmodel.core.products import CONTRACTS, PRODUCT_NAMES, SCENARIO_ACTIONS, contract_for
+
+__all__ = ["LABELS", "label"]
+
+#: id → words. Keys not here fall back to the id with its underscores as spaces.
+LABELS: dict[str, str] = {
+    # scenarios and plans
+    "status_quo": "Status quo (renew as is)",
+    "right_size": "Right-size",
+    "cancel": "Cancel",
+    # actions
+    "renew": "renew",
+    "consolidate": "consolidate",
+    # verdicts
+    "keep": "Keep",
+    "replace": "Replace",
+    # criteria (matrix dimensions) and the reason codes that map to them
+    "external_support": "External or unmanaged support",
+    "external": "External or unmanaged support",
+    "unattended": "Unattended access",
+    "privileged_access": "Privileged access (PAM)",
+    "pam": "Privileged access (PAM)",
+    "session_recording": "Mandatory session recording",
+    "recording": "Mandatory session recording",
+    "rmm_ticketing": "Bundled RMM / ticketing",
+    "rmm": "Bundled RMM / ticketing",
+    "platforms": "Unsupported platforms",
+    "platform": "Unsupported platforms",
+    "on_prem_deployment": "On-premises / air-gapped",
+    "tenant_cloud": "Tenant cloud",
+    "other": "Other (not in the seed's criteria)",
+    # products and contracts
+    **PRODUCT_NAMES,
+    **{c.name: c.label for c in CONTRACTS},
+    # parameter keys people meet most
+    "logmein.agents": "LogMeIn Resolve named agents",
+    "logmein.price_per_agent_month": "LogMeIn Resolve price per agent-month",
+    "logmein.months_to_renewal": "LogMeIn Resolve months to renewal",
+    "logmein.uplift": "LogMeIn Resolve yearly uplift",
+    "logmein.extras_per_year": "LogMeIn Resolve add-ons per year",
+    "beyondtrust.concurrent_seats": "BeyondTrust concurrent seats",
+    "beyondtrust.price_per_seat_year": "BeyondTrust price per seat-year",
+    "beyondtrust.months_to_renewal": "BeyondTrust months to renewal",
+    "beyondtrust.uplift": "BeyondTrust yearly uplift",
+    "beyondtrust.appliance_per_year": "BeyondTrust appliance per year",
+    "residual.logmein_agents": "LogMeIn Resolve agents kept",
+    "residual.beyondtrust_seats": "BeyondTrust seats kept",
+    "remote_help.price_per_user_month": "Remote Help add-on price per user-month",
+    "remote_help.licensed_users": "Remote Help licensed users",
+    "transition.deployment_cost": "Deployment cost",
+    "transition.training_hours": "Training hours",
+    "transition.training_rate_per_hour": "Training rate per hour",
+    "transition.network_change_hours": "Network change hours",
+    "transition.network_rate_per_hour": "Network rate per hour",
+    "transition.pilot_cost": "Pilot cost",
+    "discount_rate": "Discount rate",
+}
+
+
+def label(key: str) -> str:
+    """The words for ``key`` (an id, a plan name or a parameter key)."""
+    if key in LABELS:
+        return LABELS[key]
+    if "+" in key or any(key.startswith(f"{c.name}_") for c in CONTRACTS):
+        parts = []
+        for part in key.split("+"):
+            contract, _, action = part.partition("_")
+            words = {
+                "renew": "renew",
+                "right_size": "right-size",
+                "cancel": "cancel",
+                "consolidate": "consolidate",
+            }.get(action, action.replace("_", " "))
+            parts.append(f"{words} {contract_for(contract).short}")
+        text = ", ".join(parts)
+        return text[:1].upper() + text[1:]
+    if key in SCENARIO_ACTIONS:
+        return key.replace("_", " ").capitalize()
+    return key.replace(".", " ").replace("_", " ").capitalize()
