@@ -286,3 +286,68 @@ def test_an_interrupted_report_cleans_up_and_says_so_in_one_line(tmp_path, sig, 
 def _kernel_processes() -> set[str]:
     found = subprocess.run(["pgrep", "-f", "ipykernel_launcher"], capture_output=True, text=True)
     return set(found.stdout.split())
+
+
+needs_chromium = pytest.mark.skipif(
+    chromium() is None and os.environ.get("CI") != "true",
+    reason="Chromium is not installed on this machine; CI installs Debian's chromium and "
+    "poppler-utils and runs this test",
+)
+
+
+@needs_chromium
+def test_the_pdf_is_a_document_whose_first_page_is_the_decision(pack):
+    assert shutil.which("pdftotext"), "CI must install poppler-utils"
+    pdf = pack / "renewal-pack.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    assert 5 <= pages <= 40
+    assert "Remote Help renewal decision" in re.search(r"Title:\s+(.*)", info).group(1)
+    summary = json.loads((pack / "summary.json").read_text())
+    for n in range(1, pages + 1):
+        text = subprocess.run(
+            ["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(pdf), "-"],
+            capture_output=True,
+            text=True,
+        ).stdout
+        assert f"Page {n} of {pages}" in text, n
+        if n == 1:
+            flat = " ".join(text.split())
+            # the plan's sentence, with the deadline as people write dates
+            assert " ".join(summary["plan"]["headline"].split()) in flat
+            first = min(
+                a["notice_by"] for a in summary["plan"]["actions"] if a["action"] != "renew"
+            )
+            y, m, d = (int(x) for x in first.split("-"))
+            month = time.strftime("%B", (2000, m, 1, 0, 0, 0, 0, 1, -1))
+            assert f"{d} {month} {y}" in flat
+            assert "Next steps" in flat
+
+
+@needs_chromium
+@pytest.mark.parametrize(("width", "height"), [(1366, 768), (390, 844)])
+def test_the_pack_html_fits_the_screen_at_laptop_and_phone_widths(pack, tmp_path, width, height):
+    from playwright.sync_api import sync_playwright
+
+    html = (pack / "renewal-pack.html").read_text(encoding="utf-8")
+    assert not re.search(r"<script[^>]+src=", html)  # nothing loaded from elsewhere
+    assert "<script" not in html.lower()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium(), args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": width, "height": height})
+        page.goto((pack / "renewal-pack.html").as_uri())
+        too_wide = page.evaluate(
+            """() => {
+                const limit = document.documentElement.clientWidth + 1;
+                return [...document.querySelectorAll('body *')]
+                    .filter(e => e.getBoundingClientRect().right > limit)
+                    .slice(0, 5)
+                    .map(e => e.tagName + '.' + e.className + ': ' +
+                         Math.round(e.getBoundingClientRect().right));
+            }"""
+        )
+        assert too_wide == []
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=str(tmp_path / f"pack-{width}.png"), full_page=True)
+        browser.close()
+    assert (tmp_path / f"pack-{width}.png").stat().st_size > 10_000
