@@ -24,7 +24,7 @@ import time
 import traceback
 import uuid
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -356,6 +356,19 @@ def render_pack(
         )
         timings["html"] = time.perf_counter() - t
         not_produced: dict[str, str] = {}
+        notes_extra: list[str] = []
+        # the workbook (LibreOffice recalculates it) and the PDF (Chromium prints it) are two
+        # other processes: run them at once
+        background = ThreadPoolExecutor(max_workers=1)
+        workbook = background.submit(
+            write_workbook,
+            inputs.evaluation,
+            load_capabilities(),
+            inputs.provenance,
+            tmp / "renewal-pack.xlsx",
+            inputs.pilot,
+        )
+        background.shutdown(wait=False)
         browser = chromium() if pdf else None
         if browser:
             t = time.perf_counter()
@@ -375,21 +388,20 @@ def render_pack(
         )
         timings["summary"] = time.perf_counter() - t
         t = time.perf_counter()
-        write_workbook(
-            inputs.evaluation,
-            load_capabilities(),
-            inputs.provenance,
-            tmp / "renewal-pack.xlsx",
-            inputs.pilot,
-        )
+        cached = workbook.result()  # written (and recalculated) while the PDF printed
         timings["workbook"] = time.perf_counter() - t
+        if not cached:
+            notes_extra.append(
+                "renewal-pack.xlsx carries no cached values (LibreOffice not found): Excel "
+                "and LibreOffice calculate on opening"
+            )
         written = [f for f in PACK_FILES if (tmp / f).exists()]
         _swap_into_place(tmp, out_dir, written)
         notes = tuple(
             f"{name} not produced ({why}); an earlier {name} in {out_dir} was removed, so the "
             "pack's files all come from this run"
             for name, why in not_produced.items()
-        )
+        ) + tuple(notes_extra)
         return PackResult(
             str(params_file),
             str(out_dir),

@@ -37,6 +37,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from rhmodel.core.capabilities import CapabilityMatrix
+from rhmodel.core.coverage import contract_needs, covers, held_contracts
+from rhmodel.core.labels import label as human
 from rhmodel.core.money.cashflows import adopts_remote_help
 from rhmodel.core.money.evaluation import Evaluation
 from rhmodel.core.params import SCHEMA, Parameters, spec
@@ -47,6 +49,7 @@ from rhmodel.core.products import (
     CONTRACTS,
     SCENARIOS,
     consolidation_target,
+    contract_for,
     plan_actions,
 )
 from rhmodel.core.text import long_date, visible
@@ -76,6 +79,9 @@ ALLOWED_FUNCTIONS = frozenset(
         "CEILING",
         "INT",
         "ISNUMBER",
+        "AND",
+        "OR",
+        "NOT",
     }
 )
 #: The metrics named ``<scenario>_<metric>`` on the Summary sheet.
@@ -96,6 +102,19 @@ LEVEL_FILLS = {
     "no": PatternFill("solid", fgColor="FFC7CE"),
 }
 MONEY = '"$"#,##0.00;[Red]-"$"#,##0.00'
+#: Inputs the formulas do not read: shown, but not styled as inputs ("regenerate to change").
+NOT_LIVE = frozenset(
+    {
+        "organisation",
+        "illustrative",
+        "start_date",
+        "horizon_months",
+        "currency",
+        "usd_rate",
+        "requirements.platforms",
+        "decision.accept",
+    }
+)
 #: Optional inputs whose blank cell means "as the contract has it today".
 FOLLOWS_TODAY = frozenset(
     k for c in CONTRACTS for k in (c.residual_price_key, c.extras_residual_key) if k is not None
@@ -162,7 +181,7 @@ def _abs(col: int, row: int) -> str:
 # ---- sheets ---------------------------------------------------------------------------------
 
 
-def _about(ws: Worksheet, e: Evaluation, provenance: Provenance) -> None:
+def _about(ws: Worksheet, e: Evaluation, provenance: Provenance, cached: bool = False) -> None:
     p = e.params
     ws.column_dimensions["A"].width = 28
     ws.column_dimensions["B"].width = 100
@@ -189,7 +208,23 @@ def _about(ws: Worksheet, e: Evaluation, provenance: Provenance) -> None:
         (
             "Structure",
             "horizon_months sets the number of monthly rows: regenerate the "
-            "workbook (rhmodel excel) to change it.",
+            "workbook (rhmodel excel) to change it. Inputs in grey (horizon, pilot sizing, "
+            "currency) are not live: regenerate to change them.",
+        ),
+        (
+            "Decision",
+            "The requirements, the tenant cloud and the accept switches on the Decision sheet "
+            "drive the verdict (named verdict), each scenario's viability and "
+            "recommended_scenario through formulas. The Plan, Checklist, Sensitivity and "
+            "Simulation sheets are rhmodel's values at generation.",
+        ),
+        (
+            "Calculated values",
+            "Cached in this file: LibreOffice recalculated every formula when rhmodel wrote it, "
+            "so previews and pandas see the numbers."
+            if cached
+            else "Not cached (LibreOffice was not available when rhmodel wrote it): Excel and "
+            "LibreOffice calculate on opening; readers that do not calculate see blanks.",
         ),
         ("rhmodel version", provenance.rhmodel_version),
         ("git commit", provenance.git_commit or "not available"),
@@ -202,8 +237,8 @@ def _about(ws: Worksheet, e: Evaluation, provenance: Provenance) -> None:
     for item, date in sorted(provenance.price_items_as_of.items()):
         rows.append((f"price as of: {item}", date.isoformat()))
     r = 4
-    for label, value in rows:
-        put_text(ws.cell(row=r, column=1), label).font = Font(bold=True)
+    for what, value in rows:
+        put_text(ws.cell(row=r, column=1), what).font = Font(bold=True)
         put_text(ws.cell(row=r, column=2), value).alignment = Alignment(wrap_text=True)
         r += 1
     r += 1
@@ -258,7 +293,11 @@ def _inputs(wb: Workbook, ws: Worksheet, p: Parameters) -> dict[str, str]:
             cell.number_format = "yyyy-mm-dd"
         else:
             put_text(cell, value)  # strings from the parameters file stay text
-        cell.font, cell.fill = INPUT_FONT, INPUT_FILL
+        live = s.key not in NOT_LIVE and not s.key.startswith(("pilot.", "environment."))
+        if live:
+            cell.font, cell.fill = INPUT_FONT, INPUT_FILL
+        else:
+            cell.font = Font(color="808080")
         if s.kind == "float":
             cell.number_format = (
                 PERCENT
@@ -281,6 +320,10 @@ def _inputs(wb: Workbook, ws: Worksheet, p: Parameters) -> dict[str, str]:
             )
         if v.illustrative:
             source = "ILLUSTRATIVE. " + source
+        if s.key == "decision.accept":
+            source = "Not live here: use the accept switches on the Decision sheet. " + source
+        elif not live:
+            source = "Not live: regenerate to change (rhmodel excel). " + source
         put_text(ws.cell(row=i, column=5), source).alignment = Alignment(wrap_text=True)
         if v.illustrative:
             ws.cell(row=i, column=5).font = WARN_FONT
@@ -312,28 +355,188 @@ def _inputs(wb: Workbook, ws: Worksheet, p: Parameters) -> dict[str, str]:
     return names
 
 
-def _decision(ws: Worksheet, e: Evaluation) -> None:
+def _n(key: str) -> str:
+    """A parameter key's defined name."""
+    return key.replace(".", "_")
+
+
+def _decision(wb: Workbook, ws: Worksheet, e: Evaluation, matrix: CapabilityMatrix) -> None:
+    """The replace-or-keep test as live formulas: each criterion's need, from the declared
+    requirement (Inputs), the pilot's residual sessions and an accept switch; whether it fails;
+    and the verdict (named ``verdict`` on Summary). Mirrors :func:`rhmodel.core.decision.decide`;
+    tests hold the two equal."""
     d = e.analysis.decision
-    put_text(ws["A1"], f"Verdict: {d.verdict}").font = Font(bold=True, size=13)
-    put_text(ws["A2"], d.summary)
-    put_text(ws["A3"], "Computed by rhmodel from the capability matrix and requirements.*.")
-    _header(
-        ws,
-        5,
-        ["Criterion", "Result", "Needed", "Remote Help", "Explanation", "Keep a pool with"],
-        [22, 9, 9, 12, 110, 30],
+    p = e.params
+    put_text(ws["A1"], "The replace-or-keep test (live formulas)").font = Font(bold=True, size=13)
+    put_text(
+        ws["A2"],
+        "Flip a requirement on the Inputs sheet (FALSE, TRUE or all), the tenant cloud, or an "
+        "accept switch below: the verdict, each scenario's viability and the recommendation "
+        "follow. Pilot counts and coverage levels are rhmodel's (regenerate to change).",
     )
-    for i, c in enumerate(d.criteria, start=6):
-        put_text(ws.cell(row=i, column=1), c.id)
-        r = put_text(ws.cell(row=i, column=2), "PASS" if c.passed else "FAIL")
-        r.fill = LEVEL_FILLS["yes" if c.passed else "no"]
-        put_text(ws.cell(row=i, column=3), "yes" if c.required else "no")
-        put_text(ws.cell(row=i, column=4), c.remote_help_level).fill = LEVEL_FILLS[
-            c.remote_help_level
+    put_text(ws["A3"], f"rhmodel's own verdict at generation: {d.verdict}. {d.summary}")
+    headers = [
+        "Criterion",
+        "Id",
+        "Declared",
+        "Pilot sessions",
+        "Accept (give up)",
+        "Needed",
+        "Remote Help",
+        "Fails",
+        "Every session",
+        *(f"{c.short} covers" for c in CONTRACTS),
+        *(f"{c.short} pilot sessions" for c in CONTRACTS),
+        "Explanation at generation",
+    ]
+    widths = [30, 18, 10, 10, 12, 9, 12, 8, 10, *([14] * (2 * len(CONTRACTS))), 100]
+    _header(ws, 5, headers, widths)
+    per, _shared = contract_needs(p, matrix, d)
+    accepted = p.accepted_reasons()
+    rows = [(c, d.criterion(c.id)) for c in matrix.criteria] + [(None, None)]
+    cov_col = 10
+    shown_col = cov_col + len(CONTRACTS)
+    for i, (crit, result) in enumerate(rows, start=6):
+        cid = crit.id if crit is not None else "other"
+        code = crit.reason_code if crit is not None else "other"
+        put_text(ws.cell(row=i, column=1), human(cid))
+        put_text(ws.cell(row=i, column=2), cid)
+        obs = int(p.observed_residual.get(code or "", 0))
+        ws.cell(row=i, column=4, value=obs)
+        req = _n(crit.requirement) if crit is not None else None
+        if crit is not None and crit.kind == "cloud":
+            put_formula(ws.cell(row=i, column=3), f"={req}")
+        elif req is not None:
+            put_formula(ws.cell(row=i, column=3), f'=IF({req}="all","all",{req}=TRUE)')
+        else:
+            put_formula(ws.cell(row=i, column=3), "=FALSE")
+        acc = None
+        if code:
+            cell = ws.cell(row=i, column=5, value=code in accepted)
+            cell.font, cell.fill = INPUT_FONT, INPUT_FILL
+            dv = DataValidation(type="list", formula1='"TRUE,FALSE"')
+            ws.add_data_validation(dv)
+            dv.add(cell)
+            acc = f"accept_{code}"
+            _name(wb, acc, ws.title, _abs(5, i))
+        declared = f'OR(C{i}=TRUE,C{i}="all")'
+        if crit is not None and crit.kind == "platforms" and result.declared and not p[req]:
+            declared = "TRUE"  # a platform list names a platform Remote Help lacks
+        if crit is not None and crit.kind == "cloud":
+            clouds = matrix.cell(crit.dimension, "remote_help").supported_clouds
+            needed = f"=NOT(OR({','.join(f'{req}={chr(34)}{x}{chr(34)}' for x in clouds)}))"
+            put_formula(ws.cell(row=i, column=6), needed)
+            put_text(ws.cell(row=i, column=7), "no")
+            put_formula(ws.cell(row=i, column=8), f"=F{i}")
+        else:
+            parts = [declared] + ([f"D{i}>0"] if code else [])
+            body = f"OR({','.join(parts)})"
+            if acc:
+                body = f"AND(NOT({acc}),{body})"
+            put_formula(ws.cell(row=i, column=6), f"={body}")
+            level = result.remote_help_level if result is not None else "no"
+            put_text(ws.cell(row=i, column=7), level).fill = LEVEL_FILLS[level]
+            put_formula(ws.cell(row=i, column=8), f'=AND(F{i},G{i}<>"yes")')
+        if crit is not None and crit.kind == "flag":
+            put_formula(ws.cell(row=i, column=9), f'=AND(H{i},C{i}="all")')
+        else:
+            put_formula(ws.cell(row=i, column=9), "=FALSE")
+        _name(wb, f"fails_{cid}", ws.title, _abs(8, i))
+        _name(wb, f"whole_{cid}", ws.title, _abs(9, i))
+        for j, con in enumerate(CONTRACTS):
+            ok = covers(matrix, d, cid, con.name, own=False)[0] if cid != "other" else False
+            put_text(ws.cell(row=i, column=cov_col + j), "yes" if ok else "no")
+            ws.cell(row=i, column=shown_col + j, value=int(per[con.name].get(cid, 0) or 0))
+            if cid != "other" and crit is not None and crit.reason_code:
+                # what the contract's own pilot sessions showed, whether failing or not
+                seen = p.observed_by_contract.get(con.name, {}).get(crit.reason_code, 0)
+                ws.cell(row=i, column=shown_col + j, value=int(seen))
+            elif cid == "other":
+                seen = p.observed_by_contract.get(con.name, {}).get("other", 0)
+                ws.cell(row=i, column=shown_col + j, value=int(seen))
+        text = result.explanation if result is not None else "Residual work for another reason."
+        put_text(ws.cell(row=i, column=shown_col + len(CONTRACTS)), text).alignment = Alignment(
+            wrap_text=True
+        )
+    last = 5 + len(rows)
+    cloud_row = 6 + [c.kind for c in matrix.criteria].index("cloud")
+    verdict_row = last + 2
+    put_text(ws.cell(row=verdict_row, column=1), "Verdict (live)").font = Font(bold=True)
+    put_formula(
+        ws.cell(row=verdict_row, column=3),
+        # SUMPRODUCT over the booleans: no array entry needed in any engine
+        f'=IF(OR(SUMPRODUCT(I6:I{last}*1)>0,H{cloud_row}),"keep",'
+        f'IF(SUMPRODUCT(H6:H{last}*1)>0,"right_size","replace"))',
+    )
+    ws.cell(row=verdict_row, column=3).font = Font(bold=True)
+    _name(wb, "decision_verdict", ws.title, _abs(3, verdict_row))
+    ws.freeze_panes = "C6"
+    ws.print_area = f"A1:{get_column_letter(shown_col + len(CONTRACTS))}{verdict_row}"
+
+
+def _viability_formula(e: Evaluation, matrix: CapabilityMatrix, actions: dict[str, str]) -> str:
+    """Whether a plan is viable, as a formula over the Decision sheet's live ``fails_*`` cells
+    and the pools (the rules of :mod:`rhmodel.core.coverage`)."""
+    held = {c: a for c, a in actions.items() if c in {h.name for h in held_contracts(e.params)}}
+    if all(a == "renew" for a in held.values()):
+        return '="yes"'
+    d = e.analysis.decision
+    p = e.params
+    ids = [c.id for c in matrix.criteria if c.kind != "cloud"] + ["other"]
+    code = {c.id: c.reason_code for c in matrix.criteria}
+    code["other"] = "other"
+
+    def shown(contract: str, cid: str) -> bool:
+        return bool(p.observed_by_contract.get(contract, {}).get(code.get(cid) or "", 0))
+
+    def keep(contract: str) -> str:
+        con = contract_for(contract)
+        a = held.get(contract, "cancel")
+        if a == "renew":
+            return _n(con.count_key)
+        if a != "right_size":
+            return "0"
+        terms = [_n(con.residual_key)] + [
+            _n(contract_for(o).residual_key)
+            for o, b in held.items()
+            if b == "consolidate" and consolidation_target(o) == contract
         ]
-        put_text(ws.cell(row=i, column=5), c.explanation).alignment = Alignment(wrap_text=True)
-        put_text(ws.cell(row=i, column=6), ", ".join(c.served_by))
-    ws.freeze_panes = "A6"
+        k = "(" + "+".join(terms) + ")"
+        return f"IF({k}>0,MAX({k},{_n(con.min_key)}),0)"
+
+    def acc(contract: str, cid: str, own: bool) -> bool:
+        if cid == "other":
+            return own
+        return covers(matrix, d, cid, contract, own=own)[0]
+
+    conds = ['decision_verdict<>"keep"']
+    for c, a in held.items():
+        for cid in ids:
+            if not shown(c, cid):
+                continue
+            fails = f"fails_{cid}"
+            if a == "cancel":
+                conds.append(f"NOT({fails})")
+            elif a == "right_size":
+                conds.append(
+                    f"OR(NOT({fails}),{keep(c)}>0)" if acc(c, cid, True) else f"NOT({fails})"
+                )
+            elif a == "consolidate":
+                host = consolidation_target(c)
+                if held.get(host) not in ("renew", "right_size"):
+                    return '="no"'
+                conds.append(
+                    f"OR(NOT({fails}),{keep(host)}>0)" if acc(host, cid, False) else f"NOT({fails})"
+                )
+    kept = [c for c, a in held.items() if a in ("renew", "right_size")]
+    for cid in ids:
+        if cid == "other" or any(shown(c, cid) for c in held):
+            continue
+        options = [f"{keep(c)}>0" for c in kept if acc(c, cid, False)]
+        conds.append(
+            f"OR(NOT(fails_{cid}),{','.join(options)})" if options else f"NOT(fails_{cid})"
+        )
+    return f'=IF(AND({",".join(conds)}),"yes","no")'
 
 
 def _capabilities(ws: Worksheet, m: CapabilityMatrix) -> None:
@@ -546,7 +749,8 @@ def _summary(
     e: Evaluation,
     ranges: dict[str, dict[str, str]],
     horizon: int,
-    names: tuple[str, ...] = SCENARIOS,
+    names: tuple[str, ...],
+    matrix: CapabilityMatrix,
 ) -> None:
     a = e.analysis
     put_text(ws["A1"], "Scenario summary (live formulas over the Inputs sheet)").font = Font(
@@ -585,7 +789,7 @@ def _summary(
     for i, s in enumerate(names, start=5):
         result = a.scenario(s)
         put_text(ws.cell(row=i, column=1), s)
-        put_text(ws.cell(row=i, column=2), "yes" if result.viable else "no")
+        put_formula(ws.cell(row=i, column=2), _viability_formula(e, matrix, plan_actions(s)))
         r = ranges[s]
         put_formula(ws.cell(row=i, column=3), f"=SUM({r['total']})")
         if s == "status_quo":
@@ -623,15 +827,21 @@ def _summary(
                 _name(wb, f"{s}_{metric}", ws.title, _abs(col, i))
             _name(wb, f"{s}_pv_new_spend", ws.title, _abs(8, i))
             _name(wb, f"{s}_prepaid_beyond_horizon", ws.title, _abs(11, i))
+            _name(wb, f"{s}_viable", ws.title, _abs(2, i))
         else:
             # a mixed plan's name is not a valid defined name: it is the plan_* names
             for metric, col in zip(METRICS, (3, 4, 5, 6, 7), strict=True):
                 _name(wb, f"plan_{metric}", ws.title, _abs(col, i))
+            _name(wb, "plan_viable", ws.title, _abs(2, i))
     rec = last + 2
     put_text(ws[f"A{rec}"], "Recommended (viable, highest NPV)").font = Font(bold=True)
     put_formula(ws[f"C{rec}"], f"=INDEX(A5:A{last},MATCH(MAX(I5:I{last}),I5:I{last},0))")
     ws[f"C{rec}"].font = Font(bold=True)
     _name(wb, "recommended_scenario", ws.title, f"$C${rec}")
+    put_text(ws[f"E{rec}"], "Verdict").font = Font(bold=True)
+    put_formula(ws[f"F{rec}"], "=decision_verdict")
+    ws[f"F{rec}"].font = Font(bold=True)
+    _name(wb, "verdict", ws.title, f"$F${rec}")
     fill = PatternFill("solid", fgColor="C6EFCE")
     ws.conditional_formatting.add(f"A5:K{last}", FormulaRule(formula=[f"$A5=$C${rec}"], fill=fill))
     put_text(ws[f"A{rec + 2}"], "Definitions").font = Font(bold=True)
@@ -997,14 +1207,16 @@ def build_workbook(
     matrix: CapabilityMatrix,
     provenance: Provenance,
     pilot: PilotReport | None = None,
+    cached: bool = False,
 ) -> Workbook:
-    """The whole workbook for one evaluation (not yet saved)."""
+    """The whole workbook for one evaluation (not yet saved). ``cached`` says the values will
+    be cached by LibreOffice after saving (the About sheet tells the reader)."""
     wb = Workbook()
     about = wb.active
     about.title = "About"
-    _about(about, e, provenance)
+    _about(about, e, provenance, cached)
     _inputs(wb, wb.create_sheet("Inputs"), e.params)
-    _decision(wb.create_sheet("Decision"), e)
+    _decision(wb, wb.create_sheet("Decision"), e, matrix)
     _capabilities(wb.create_sheet("Capabilities"), matrix)
     horizon = e.params["horizon_months"]
     summary = wb.create_sheet("Summary", 1)
@@ -1012,7 +1224,7 @@ def build_workbook(
     names = workbook_scenarios(e.analysis.recommended)
     ranges = _cashflows(flows, horizon, names)
     _illustrative_note(flows, f"A{horizon + 3}", e)
-    _summary(wb, summary, e, ranges, horizon, names)
+    _summary(wb, summary, e, ranges, horizon, names, matrix)
     _plan(wb.create_sheet("Plan", 2), e)
     _tei(wb, wb.create_sheet("By year", 3), e, flows, horizon, names)
     _checklist(wb.create_sheet("Checklist"), e)
@@ -1020,11 +1232,17 @@ def build_workbook(
     _simulation(wb.create_sheet("Simulation"), e)
     if pilot is not None:
         _pilot(wb.create_sheet("Pilot"), wb.create_sheet("Pool"), pilot)
+    org = visible(e.params["organisation"] or "Remote Help renewal")
     for ws in wb.worksheets:
         ws.page_setup.orientation = "landscape"
         ws.page_setup.fitToWidth = 1
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.page_setup.fitToHeight = 0
+        # every printed page says what it is, whose, and where it sits
+        ws.oddHeader.left.text = f"Remote Help renewal decision — {org}"[:200].replace("&", "&&")
+        ws.oddHeader.right.text = "&A"
+        ws.oddFooter.left.text = f"rhmodel {provenance.rhmodel_version}"
+        ws.oddFooter.right.text = "Page &P of &N"
     # Excel recalculates everything when the file opens (openpyxl stores no cached values).
     wb.calculation.fullCalcOnLoad = True
     return wb
@@ -1043,8 +1261,17 @@ def write_workbook(
     provenance: Provenance,
     path: str | Path,
     pilot: PilotReport | None = None,
-) -> None:
-    """Build and save atomically: a failure never leaves a half-written file in place."""
-    from rhmodel.edges.atomic import atomic_write_bytes
+    cache: bool = True,
+) -> bool:
+    """Build and save atomically: a failure never leaves a half-written file in place.
 
-    atomic_write_bytes(path, workbook_bytes(build_workbook(e, matrix, provenance, pilot)))
+    With ``cache`` and LibreOffice installed, the file is then recalculated so it carries its
+    values (previews and pandas see numbers); returns whether it does.
+    """
+    from rhmodel.edges.atomic import atomic_write_bytes
+    from rhmodel.edges.recalc import cache_values, libreoffice
+
+    caching = cache and libreoffice() is not None
+    book = build_workbook(e, matrix, provenance, pilot, cached=caching)
+    atomic_write_bytes(path, workbook_bytes(book))
+    return cache_values(path) if caching else False

@@ -28,8 +28,10 @@ HALF_CENT = 0.005
 
 
 def _write(params, path: Path, pilot=None, draws=200) -> Path:
+    # as written by openpyxl: these tests recalculate it themselves, with two engines
     matrix = load_capabilities()
-    write_workbook(evaluate(params, matrix, draws=draws), matrix, provenance(params), path, pilot)
+    e = evaluate(params, matrix, draws=draws)
+    write_workbook(e, matrix, provenance(params), path, pilot, cache=False)
     return path
 
 
@@ -443,3 +445,140 @@ def test_a_mixed_plan_is_computed_live_and_recommended(tmp_path, observed, price
     assert "Plan" in wb.sheetnames
     plan_text = " ".join(str(c.value) for row in wb["Plan"].iter_rows() for c in row if c.value)
     assert "written notice by" in plan_text and a.recommended in plan_text
+
+
+FLIPS = [
+    *(
+        f"requirements.{k}={v}"
+        for k in (
+            "external_or_unmanaged_support",
+            "unattended_windows",
+            "privileged_access_management",
+            "mandatory_session_recording",
+            "bundled_rmm_ticketing",
+            "unsupported_platforms",
+            "on_prem_or_air_gapped",
+        )
+        for v in ("true", "all")
+    ),
+    "tenant_cloud=gcc",
+    "tenant_cloud=gcc_high",
+]
+
+
+def _flipped_books(tmp_path: Path) -> tuple[Path, dict[str, Path], list]:
+    """The sample's workbook, and one copy per flip with the input changed through its
+    defined name (as a colleague would in Excel); plus accepting every observed reason."""
+    base = load_parameters(SAMPLE_PARAMS_FILE)
+    path = _write(base, tmp_path / "base.xlsx", draws=0)
+    wb = openpyxl.load_workbook(path)
+    copies = {}
+    cases = [*FLIPS, "accept-all"]
+    for i, flip in enumerate(cases):
+        book = openpyxl.load_workbook(path)
+        for name, value in _changes(flip).items():
+            sheet, ref = book.defined_names[name].attr_text.rsplit("!", 1)
+            book[sheet.strip("'")][ref.replace("$", "")].value = value
+        copies[flip] = tmp_path / f"flip{i}.xlsx"
+        book.save(copies[flip])
+    del wb
+    return path, copies, cases
+
+
+def _python_answer(flip: str):
+    base = load_parameters(SAMPLE_PARAMS_FILE)
+    if flip == "accept-all":
+        codes = ", ".join(sorted(base.observed_residual))
+        p = load_parameters(SAMPLE_PARAMS_FILE, [f"decision.accept=[{codes}]"])
+    else:
+        p = load_parameters(SAMPLE_PARAMS_FILE, [flip])
+    return analyse(p, load_capabilities())
+
+
+def _changes(flip: str) -> dict:
+    if flip == "accept-all":
+        return {
+            f"accept_{code}": True for code in load_parameters(SAMPLE_PARAMS_FILE).observed_residual
+        }
+    key, value = flip.split("=")
+    return {key.replace(".", "_"): {"true": True}.get(value, value)}
+
+
+def test_flipping_a_requirement_in_the_workbook_follows_the_python_decision(tmp_path):
+    path = _write(load_parameters(SAMPLE_PARAMS_FILE), tmp_path / "base.xlsx", draws=0)
+    book = Recalculated(path)  # one model, recomputed per flip through the defined names
+    for flip in [*FLIPS, "accept-all"]:
+        book.recalc(**_changes(flip))
+        a = _python_answer(flip)
+        assert book["verdict"] == a.decision.verdict, flip
+        for s in SCENARIOS:
+            assert book[f"{s}_viable"] == ("yes" if a.scenario(s).viable else "no"), (flip, s)
+        assert book["recommended_scenario"] == a.recommended, flip
+
+
+@needs_soffice
+def test_libreoffice_follows_the_python_decision_after_each_flip(tmp_path):
+    _path, copies, cases = _flipped_books(tmp_path)
+    converted = libreoffice_recalculated_many(list(copies.values()), tmp_path)
+    for flip in cases:
+        wb = openpyxl.load_workbook(converted[copies[flip].name], data_only=True)
+
+        def get(name: str, wb=wb):
+            sheet, ref = wb.defined_names[name].attr_text.rsplit("!", 1)
+            return wb[sheet.strip("'")][ref.replace("$", "")].value
+
+        a = _python_answer(flip)
+        assert get("verdict") == a.decision.verdict, flip
+        for s in SCENARIOS:
+            assert get(f"{s}_viable") == ("yes" if a.scenario(s).viable else "no"), (flip, s)
+        assert get("recommended_scenario") == a.recommended, flip
+
+
+def libreoffice_recalculated_many(paths: list[Path], out_dir: Path) -> dict[str, Path]:
+    """Recalculate several workbooks in one LibreOffice run (one start-up)."""
+    assert SOFFICE, "CI must install libreoffice-calc-nogui"
+    profile = out_dir / "profile"
+    (profile / "user").mkdir(parents=True, exist_ok=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(RECALC_PROFILE)
+    result = subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out_dir / "out"),
+            *map(str, paths),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    out = {p.name: out_dir / "out" / p.name for p in paths}
+    missing = [n for n, p in out.items() if not p.exists()]
+    assert not missing, result.stdout + result.stderr
+    return out
+
+
+@needs_soffice
+def test_the_written_workbook_carries_its_values_for_readers_that_do_not_calculate(cli, tmp_path):
+    out = tmp_path / "book.xlsx"
+    r = cli("excel", SAMPLE_PARAMS_FILE, "--out", out)
+    assert r.returncode == 0, r.stderr
+    wb = openpyxl.load_workbook(out, data_only=True)  # what pandas and mail previews read
+    a = analyse(load_parameters(SAMPLE_PARAMS_FILE), load_capabilities())
+
+    def get(name: str):
+        sheet, ref = wb.defined_names[name].attr_text.rsplit("!", 1)
+        return wb[sheet.strip("'")][ref.replace("$", "")].value
+
+    for s in SCENARIOS:
+        _assert_equal(get(f"{s}_npv"), a.scenario(s).npv, s)
+    assert get("recommended_scenario") == a.recommended
+    assert get("verdict") == a.decision.verdict
+    about = " ".join(str(c.value) for row in wb["About"].iter_rows() for c in row if c.value)
+    assert "Cached in this file" in about
+    # and the formulas are still there, live
+    assert str(openpyxl.load_workbook(out)["Summary"]["E6"].value).startswith("=")
