@@ -74,6 +74,13 @@ LABELS: dict[str, str] = {
     "transition.network_rate_per_hour": "Network rate per hour",
     "transition.pilot_cost": "Pilot cost",
     "discount_rate": "Discount rate",
+    "requirements.external_or_unmanaged_support": "External or unmanaged support",
+    "requirements.unattended_windows": "Unattended Windows access",
+    "requirements.privileged_access_management": "Privileged access management (PAM)",
+    "requirements.mandatory_session_recording": "Mandatory session recording",
+    "requirements.bundled_rmm_ticketing": "RMM / ticketing in the support tool",
+    "requirements.unsupported_platforms": "Linux, iOS or ChromeOS endpoints",
+    "requirements.on_prem_or_air_gapped": "On-premises or air-gapped support",
 }
 
 

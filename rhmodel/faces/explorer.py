@@ -33,6 +33,7 @@ from typing import Any
 import ipywidgets as w
 
 from rhmodel.core.capabilities import CapabilityMatrix
+from rhmodel.core.labels import label
 from rhmodel.core.money.evaluation import Evaluation, evaluate
 from rhmodel.core.params import SCHEMA, Parameters, spec
 from rhmodel.core.products import CONTRACTS, REASON_CODES
@@ -81,11 +82,7 @@ def _controls() -> tuple[Control, ...]:
             Control(c.price_key, f"{c.short} price", 0.5 if c.price_divisor == 1 else 50),
             Control(c.key("months_to_renewal"), f"{c.short} months to renewal"),
         ]
-    needs = tuple(
-        Control(s.key, s.key.split(".", 1)[1].replace("_", " ").capitalize())
-        for s in SCHEMA
-        if s.kind == "need"
-    )
+    needs = tuple(Control(s.key, label(s.key)) for s in SCHEMA if s.kind == "need")
     return (
         *per_contract,
         *(Control(c.residual_key, f"{c.short} {c.unit} to keep") for c in CONTRACTS),
@@ -103,10 +100,53 @@ def _controls() -> tuple[Control, ...]:
 CONTROLS: tuple[Control, ...] = _controls()
 
 
-def _png(fig: Any) -> bytes:
+#: Draws when the simulation is on: the pack's default, so the two agree for the same inputs.
+SIMULATION_DRAWS = 2_000
+
+_STYLE = """<style>
+.rh-explorer { width: 100%; box-sizing: border-box; }
+.rh-explorer .widget-gridbox { grid-gap: 6px 14px; }
+.rh-explorer .rh-label { font-weight: 600; font-size: 13px; white-space: normal; }
+.rh-explorer .rh-unit { color: #555; font-size: 12px; white-space: normal; }
+.rh-explorer .rh-group { margin: 10px 0 4px; color: #1f4e79; }
+.rh-explorer table { border-collapse: collapse; width: 100%; }
+.rh-explorer td, .rh-explorer th { padding: 3px 6px; border-bottom: 1px solid #ddd;
+                                   text-align: left; }
+.rh-explorer .rh-chart img, .rh-explorer .rh-chart svg { width: 100%; height: auto; }
+.rh-explorer .widget-html-content { white-space: normal; }
+@media (max-width: 640px) {
+  .rh-explorer .rh-table td:nth-child(n+4), .rh-explorer .rh-table th:nth-child(n+4) {
+    display: none; }
+}
+</style>"""
+
+
+def _group(key: str) -> str:
+    if key.startswith("requirements.") or key in ("tenant_cloud", "decision.accept"):
+        return "What the organisation needs"
+    if key.startswith(("logmein.", "beyondtrust.", "residual.")):
+        return "Contracts and the pool kept"
+    return "Remote Help and the analysis"
+
+
+def _grid(cells: list[w.Widget]) -> w.GridBox:
+    return w.GridBox(
+        cells,
+        layout=w.Layout(
+            grid_template_columns="repeat(auto-fill, minmax(260px, 1fr))",
+            width="100%",
+        ),
+    )
+
+
+def _svg(fig: Any) -> str:
+    """A chart as inline, standalone SVG in an <img> (drawn at any width, no script)."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=80)
-    return buf.getvalue()
+    fig.savefig(buf, format="svg")
+    data = base64.b64encode(buf.getvalue()).decode()
+    return (
+        f'<img alt="chart" style="width:100%;height:auto" src="data:image/svg+xml;base64,{data}">'
+    )
 
 
 def _download_link(data: bytes, filename: str, mime: str, label: str) -> str:
@@ -130,15 +170,20 @@ class Explorer:
         self.matrix = matrix or load_capabilities()
         self.save_dir = Path(save_dir) if save_dir else Path(params.file).resolve().parent
         self.controls: dict[str, w.Widget] = {}
-        rows = []
+        #: For a ranged input: its low and high boxes (the control itself edits the mode).
+        self.range_controls: dict[str, tuple[w.FloatText, w.FloatText]] = {}
+        groups: dict[str, list[w.Widget]] = {}
         for c in CONTROLS:
             widget = self._make(c, params)
             widget.add_class("rh-" + c.key.replace(".", "-").replace("_", "-"))
+            widget.add_class("rh-input")
             self.controls[c.key] = widget
-            unit = spec(c.key).unit
-            rows.append(w.HBox([widget, w.Label(unit)]))
+            groups.setdefault(_group(c.key), []).append(self._cell(c, widget, params))
         self.simulate = w.Checkbox(
-            value=False, description="Simulation (5,000 draws)", indent=False
+            value=False,
+            description=f"Simulation ({SIMULATION_DRAWS:,} draws, seed 0, as the pack)",
+            indent=False,
+            layout=w.Layout(width="auto"),
         )
         self.simulate.add_class("rh-simulate")
         self.message = w.HTML()
@@ -147,26 +192,45 @@ class Explorer:
         self.verdict.add_class("rh-verdict")
         self.table = w.HTML()
         self.table.add_class("rh-table")
-        self.chart = w.Image(format="png")
-        self.distribution = w.Image(format="png", layout=w.Layout(display="none"))
+        self.chart = w.HTML()
+        self.chart.add_class("rh-chart")
+        self.distribution = w.HTML(layout=w.Layout(display="none"))
         self.illustrative = w.HTML()
         self.links = w.HTML()
-        self.excel_button = w.Button(description="Download workbook", icon="download")
-        self.yaml_button = w.Button(description="Save parameters YAML", icon="save")
+        self.excel_button = w.Button(
+            description="Download workbook", icon="download", layout=w.Layout(width="auto")
+        )
+        self.yaml_button = w.Button(
+            description="Save parameters YAML", icon="save", layout=w.Layout(width="auto")
+        )
         self.excel_button.on_click(lambda _b: self.offer_workbook())
         self.yaml_button.on_click(lambda _b: self.save_yaml())
-        for widget in [*self.controls.values(), self.simulate]:
+        boxes = [*self.controls.values(), self.simulate]
+        boxes += [b for pair in self.range_controls.values() for b in pair]
+        for widget in boxes:
             widget.observe(self._changed, names="value")
         self.evaluation: Evaluation
         self._refresh(self.base)
-        inputs = w.VBox(
+        # Controls in a full-width grid above the results: as many columns as fit (one on a
+        # phone), every label, value and unit visible, nothing scrolls sideways.
+        panels = [
+            w.VBox(
+                [w.HTML(f"<h4 class='rh-group'>{html.escape(title)}</h4>"), _grid(cells)],
+                layout=w.Layout(width="100%"),
+            )
+            for title, cells in groups.items()
+        ]
+        controls = w.VBox(
             [
-                w.HTML("<b>Inputs</b>"),
-                *rows,
-                self.simulate,
-                w.HBox([self.excel_button, self.yaml_button]),
+                w.HTML(_STYLE),
+                *panels,
+                w.HBox(
+                    [self.simulate, self.excel_button, self.yaml_button],
+                    layout=w.Layout(flex_flow="row wrap", width="100%"),
+                ),
                 self.links,
-            ]
+            ],
+            layout=w.Layout(width="100%"),
         )
         outputs = w.VBox(
             [
@@ -176,9 +240,33 @@ class Explorer:
                 self.chart,
                 self.distribution,
                 self.illustrative,
-            ]
+            ],
+            layout=w.Layout(width="100%"),
         )
-        self.widget = w.HBox([inputs, outputs])
+        self.widget = w.VBox([outputs, controls], layout=w.Layout(width="100%"))
+        self.widget.add_class("rh-explorer")
+
+    def _cell(self, c: Control, widget: w.Widget, p: Parameters) -> w.Widget:
+        """One control: its label above, its box(es) and unit below, all at full cell width."""
+        unit = spec(c.key).unit
+        name = w.HTML(f"<span class='rh-label'>{html.escape(c.label)}</span>")
+        parts: list[w.Widget] = [widget]
+        u = p.value(c.key).uncertain if c.kind in ("int", "float") else None
+        if u is not None:
+            # a range stays a range: low, most likely, high — the simulation draws from it
+            low = w.FloatText(value=u.low, layout=w.Layout(width="30%", min_width="0"))
+            high = w.FloatText(value=u.high, layout=w.Layout(width="30%", min_width="0"))
+            low.add_class("rh-input")
+            high.add_class("rh-input")
+            widget.layout = w.Layout(width="30%", min_width="0")
+            self.range_controls[c.key] = (low, high)
+            parts = [low, widget, high]
+            unit = f"low / most likely / high{', ' + unit if unit else ''}"
+        row = w.HBox(parts, layout=w.Layout(width="100%"))
+        return w.VBox(
+            [name, row, w.HTML(f"<span class='rh-unit'>{html.escape(unit)}</span>")],
+            layout=w.Layout(width="100%", min_width="0"),
+        )
 
     @classmethod
     def from_file(cls, path: str | Path) -> Explorer:
@@ -188,42 +276,29 @@ class Explorer:
     @staticmethod
     def _make(c: Control, p: Parameters) -> w.Widget:
         value = p[c.key]
-        style = {"description_width": "200px"}
-        layout = w.Layout(width="360px")
+        layout = w.Layout(width="100%", min_width="0")
         if c.kind == "need":
             # the three extents a requirement may take (false, true, all)
             return w.Dropdown(
                 options=[("not needed", False), ("some work", True), ("every session", "all")],
                 value=value,
-                description=c.label,
-                style=style,
                 layout=layout,
             )
         if c.kind == "accepts":
             return w.SelectMultiple(
-                options=list(REASON_CODES),
+                options=[(label(code), code) for code in REASON_CODES],
                 value=tuple(e["reason"] for e in value or ()),
-                description=c.label,
                 rows=4,
-                style=style,
                 layout=layout,
             )
         if c.kind == "choice":
-            return w.Dropdown(
-                options=list(spec(c.key).choices),
-                value=value,
-                description=c.label,
-                style=style,
-                layout=layout,
-            )
+            return w.Dropdown(options=list(spec(c.key).choices), value=value, layout=layout)
         # Unbounded text boxes: a bounded widget would clamp an out-of-range entry silently;
         # here the schema's validation answers it with a message, as a parameters file would.
         box = w.IntText if c.kind == "int" else w.FloatText
         return box(
             value=(int if c.kind == "int" else float)(value or 0),
             step=c.step,
-            description=c.label,
-            style=style,
             layout=layout,
         )
 
@@ -236,9 +311,17 @@ class Explorer:
         changes = {
             k: self._as_written(k, ctl.value)
             for k, ctl in self.controls.items()
-            if self._plain(k, ctl.value) != self._plain(k, self.base[k])
+            if self._plain(k, ctl.value) != self._plain(k, self.base[k]) or self._range_moved(k)
         }
         return self.base.with_values(changes)
+
+    def _range_moved(self, key: str) -> bool:
+        """Whether a ranged input's low or high box differs from the file's range."""
+        if key not in self.range_controls:
+            return False
+        u = self.base.value(key).uncertain
+        low, high = (b.value for b in self.range_controls[key])
+        return u is not None and (low, high) != (u.low, u.high)
 
     @staticmethod
     def _plain(key: str, value: Any) -> Any:
@@ -258,12 +341,15 @@ class Explorer:
         if v.uncertain is None and not (v.explicit_source or v.note or v.illustrative):
             return new
         u = v.uncertain
-        if u is not None and not u.low <= new <= u.high:
-            raise InputError(
-                f"{new:g} is outside the range given for it ({u.low:g} to {u.high:g}) — a value "
-                "inside it, or change the range in the parameters file",
-                key=key,
-            )
+        if u is not None and key in self.range_controls:
+            low, high = (b.value for b in self.range_controls[key])
+            if not low <= new <= high:
+                raise InputError(
+                    f"{new:g} is outside the range given for it ({low:g} to {high:g}) — a most "
+                    "likely value inside it (low ≤ most likely ≤ high), or widen the range",
+                    key=key,
+                )
+            u = type(u)(float(low), float(high), u.mode)
         written: dict[str, Any] = (
             {"value": new} if u is None else {"low": u.low, "mode": new, "high": u.high}
         )
@@ -288,9 +374,13 @@ class Explorer:
         self._refresh(params)
 
     def _refresh(self, params: Parameters) -> None:
-        from rhmodel.faces.plots import cumulative_savings_figure, npv_distribution_figure
+        from rhmodel.faces.plots import (
+            cumulative_savings_figure,
+            decision_figure,
+            npv_distribution_figure,
+        )
 
-        draws = 5_000 if self.simulate.value else None
+        draws = SIMULATION_DRAWS if self.simulate.value else None
         e = evaluate(params, self.matrix, draws=draws, seed=0)
         self.evaluation = e
         a = e.analysis
@@ -329,9 +419,9 @@ class Explorer:
             "<th>Savings</th><th>NPV</th><th>ROI</th><th>Payback (mo)</th></tr>"
             f"{rows}</table>"
         )
-        self.chart.value = _png(cumulative_savings_figure(a))
+        self.chart.value = _svg(decision_figure(e) if e.plan else cumulative_savings_figure(a))
         if e.simulation is not None:
-            self.distribution.value = _png(npv_distribution_figure(e.simulation))
+            self.distribution.value = _svg(npv_distribution_figure(e.simulation))
             self.distribution.layout.display = ""
         else:
             self.distribution.layout.display = "none"

@@ -76,7 +76,8 @@ def test_add_on_licensing_and_simulation(cli):
     app.controls["remote_help.licensing"].value = "add_on"
     app.simulate.value = True
     assert app.evaluation.simulation is not None
-    assert app.distribution.layout.display == "" and app.distribution.value[:4] == b"\x89PNG"
+    assert app.distribution.layout.display == ""
+    assert "data:image/svg+xml;base64," in app.distribution.value
     want = _scenarios(
         cli,
         *[
@@ -250,6 +251,22 @@ def test_explorer_in_a_real_browser(tmp_path):
             assert npv.inner_text() == expected != before
             page.screenshot(path=str(tmp_path / "explorer.png"), full_page=True)
             assert (tmp_path / "explorer.png").stat().st_size > 10_000
+            for width, height in ((1366, 768), (390, 844)):
+                page.set_viewport_size({"width": width, "height": height})
+                page.wait_for_timeout(500)
+                hidden = page.evaluate(_EVERY_INPUT_VISIBLE)
+                assert hidden == [], (width, hidden)
+                assert page.evaluate("document.documentElement.scrollWidth") <= width
+                units = page.locator(".rh-unit")
+                assert units.count() >= 10 and units.first.is_visible()
+                page.screenshot(path=str(tmp_path / f"explorer-{width}.png"), full_page=True)
+            # the IT lead's question: what if every session must be recorded?
+            switch = page.locator(".rh-requirements-mandatory-session-recording select")
+            switch.select_option(label="every session")
+            page.wait_for_function(
+                "() => document.querySelector('.rh-verdict')?.innerText.includes('Verdict: keep')",
+                timeout=60_000,
+            )
             browser.close()
     finally:
         proc.terminate()  # SIGTERM: the explorer must take Voilà and every kernel with it
@@ -265,6 +282,25 @@ def test_explorer_in_a_real_browser(tmp_path):
     assert left == "", f"kernels left running: {left}"
     with socket.socket() as s:  # nothing listens on the port any more
         assert s.connect_ex(("127.0.0.1", port)) != 0
+
+
+# Every input box and list of the explorer, scrolled into view: fully inside the viewport's
+# width, and the element found at its centre is the box itself (nothing covers it).
+_EVERY_INPUT_VISIBLE = """() => {
+    const bad = [];
+    for (const el of document.querySelectorAll('.rh-input input, .rh-input select')) {
+        el.scrollIntoView({block: 'center', inline: 'nearest'});
+        const r = el.getBoundingClientRect();
+        const inside = r.width > 0 && r.left >= 0 && r.right <= window.innerWidth + 1;
+        const hit = document.elementFromPoint((r.left + r.right) / 2, (r.top + r.bottom) / 2);
+        const free = hit !== null && (hit === el || el.contains(hit));
+        if (!inside || !free) {
+            bad.push(el.closest('.rh-input').className + ' ' + Math.round(r.left) + '-' +
+                     Math.round(r.right));
+        }
+    }
+    return bad;
+}"""
 
 
 def _read(tmp_path: Path) -> str:
@@ -378,6 +414,29 @@ def test_moving_a_ranged_input_moves_its_mode_and_keeps_range_flag_and_source(tm
     saved = explorer.save_yaml(tmp_path / "saved.yaml")
     again = Explorer.from_file(saved).evaluation.params.value("logmein.price_per_agent_month")
     assert again.uncertain == v.uncertain and again.illustrative
+
+
+def test_the_simulation_with_ranges_is_the_packs():
+    from rhmodel.core.money.evaluation import evaluate
+    from rhmodel.edges.bundled import load_capabilities
+    from rhmodel.edges.paramfile import load_parameters
+    from rhmodel.faces.explorer import SIMULATION_DRAWS
+
+    app = Explorer.from_file(SAMPLE_PARAMS_FILE)
+    app.simulate.value = True
+    pack = evaluate(
+        load_parameters(SAMPLE_PARAMS_FILE), load_capabilities(), draws=SIMULATION_DRAWS, seed=0
+    )
+    got = app.evaluation.simulation.scenarios
+    for name, want in pack.simulation.scenarios.items():
+        assert (got[name].npv_p10, got[name].npv_p90) == (want.npv_p10, want.npv_p90), name
+    # moving a range's high end moves the distribution, not the single figure
+    det = app.evaluation.analysis.scenario("right_size").npv
+    _low, high = app.range_controls["logmein.price_per_agent_month"]
+    high.value = 60.0
+    assert app.evaluation.params.value("logmein.price_per_agent_month").uncertain.high == 60.0
+    assert app.evaluation.analysis.scenario("right_size").npv == det
+    assert app.evaluation.simulation.scenarios["right_size"].npv_p90 < got["right_size"].npv_p90
 
 
 def test_requirement_switches_and_accept_drive_the_plan(cli):
