@@ -16,7 +16,11 @@ import time
 from rhmodel.edges.bundled import SAMPLE_PARAMS_FILE
 from rhmodel.faces.explorer import CONTROLS, Explorer
 
-ALTERNATES = {"remote_help.licensing": ("add_on", "included")}
+ALTERNATES = {
+    "remote_help.licensing": ("add_on", "included"),
+    "tenant_cloud": ("gcc", "commercial"),
+    "decision.accept": (("rmm",), ()),
+}
 
 
 def main() -> None:
@@ -42,6 +46,8 @@ def main() -> None:
             for i in range(args.repeat):
                 if c.key in ALTERNATES:
                     new = ALTERNATES[c.key][i % 2]
+                elif c.kind == "need":
+                    new = (True, False)[i % 2]
                 elif c.kind == "int":
                     new = int(start) + (1 if i % 2 == 0 else 0)
                 else:

@@ -141,8 +141,12 @@ def _grid(cells: list[w.Widget]) -> w.GridBox:
 
 def _svg(fig: Any) -> str:
     """A chart as inline, standalone SVG in an <img> (drawn at any width, no script)."""
+    import matplotlib
+
     buf = io.BytesIO()
-    fig.savefig(buf, format="svg")
+    # text as text, not as paths: a third of the drawing time, and the words stay searchable
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        fig.savefig(buf, format="svg")
     data = base64.b64encode(buf.getvalue()).decode()
     return (
         f'<img alt="chart" style="width:100%;height:auto" src="data:image/svg+xml;base64,{data}">'

@@ -163,9 +163,13 @@ def _table(
 
 
 def _figure(fig: Figure, alt: str) -> str:
+    import matplotlib
+
     buf = io.BytesIO()
-    # SVG: drawn at any size the page shows it, sharp in print; the figures lay themselves out
-    fig.savefig(buf, format="svg")
+    # SVG: drawn at any size the page shows it, sharp in print; the figures lay themselves out.
+    # Text stays text (not paths): faster, smaller, and searchable in the PDF.
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        fig.savefig(buf, format="svg")
     data = base64.b64encode(buf.getvalue()).decode()
     return f'<img class="chart" alt="{_e(alt)}" src="data:image/svg+xml;base64,{data}"/>'
 

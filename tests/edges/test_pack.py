@@ -47,7 +47,9 @@ def test_html_is_a_memo_without_code_and_agrees_with_summary(pack):
     for marker in CODE_MARKERS:
         assert marker not in html, marker
     assert "Traceback" not in html
-    assert f"Verdict: {summary['verdict']}" in html
+    from rhmodel.core.labels import label
+
+    assert f"Verdict: {label(summary['verdict'])}" in html  # in words, not the id
     rec = next(s for s in summary["scenarios"] if s["name"] == summary["recommended"])
     assert f"US${rec['npv']:,.0f}" in html  # whole dollars
     assert summary["plan"]["headline"] in html
