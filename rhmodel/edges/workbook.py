@@ -783,7 +783,7 @@ def _summary(
             "Why",
             "Prepaid beyond horizon",
         ],
-        [max(14, *(len(n) + 2 for n in names)), 8, 16, 16, 16, 10, 16, 16, 16, 70, 18],
+        [max(34, *(len(n) + 2 for n in names)), 8, 16, 16, 16, 10, 16, 16, 16, 70, 18],
     )
     last = 4 + len(names)
     for i, s in enumerate(names, start=5):
@@ -857,7 +857,8 @@ def _summary(
     for j, text in enumerate(notes, start=rec + 3):
         put_text(ws.cell(row=j, column=1), text)
     ws.freeze_panes = "A5"
-    ws.print_area = f"A1:J{rec + 3 + len(notes)}"
+    # the chart sits below the definitions: the print area takes it in (about 20 rows)
+    ws.print_area = f"A1:K{rec + 5 + len(notes) + 20}"
     chart = LineChart()
     chart.title = "Cumulative savings against status quo (US$)"
     chart.y_axis.title = "US$"
@@ -1089,15 +1090,28 @@ def _sensitivity(wb: Workbook, ws: Worksheet, e: Evaluation) -> None:
         ws.cell(row=i, column=4, value=b.current)
         put_text(ws.cell(row=i, column=5), b.meaning)
     if n:
+        # a real tornado: bars from the base NPV (each input's low and high as the change it
+        # makes), the widest swing on top
+        put_text(ws.cell(row=3, column=8), "Input")
+        put_text(ws.cell(row=3, column=9), "Change at low")
+        put_text(ws.cell(row=3, column=10), "Change at high")
+        base = e.analysis.scenario(subject).npv
+        for k, b in enumerate(e.sensitivity, start=4):
+            put_text(ws.cell(row=k, column=8), human(b.key))
+            ws.cell(row=k, column=9, value=b.npv_low - base).number_format = MONEY
+            ws.cell(row=k, column=10, value=b.npv_high - base).number_format = MONEY
         chart = BarChart()
         chart.type = "bar"
-        chart.title = f"Tornado: {subject} NPV at each input's low and high"
+        chart.grouping = "clustered"
+        chart.overlap = 100
+        chart.title = f"Tornado: change in {human(subject)} NPV from {base:,.0f}"
         chart.add_data(
-            Reference(ws, min_col=4, max_col=5, min_row=3, max_row=3 + n), titles_from_data=True
+            Reference(ws, min_col=9, max_col=10, min_row=3, max_row=3 + n), titles_from_data=True
         )
-        chart.set_categories(Reference(ws, min_col=1, min_row=4, max_row=3 + n))
+        chart.set_categories(Reference(ws, min_col=8, min_row=4, max_row=3 + n))
+        chart.x_axis.scaling.orientation = "maxMin"  # categories: the first (widest) on top
         chart.height, chart.width = 8, 18
-        ws.add_chart(chart, "H3")
+        ws.add_chart(chart, "L3")
 
 
 def _simulation(ws: Worksheet, e: Evaluation) -> None:
@@ -1191,15 +1205,38 @@ def _pilot(ws: Worksheet, pool: Worksheet, report: PilotReport, limit: int = 500
         "recommended_licenses",
         "rule",
     ]
-    _header(pool, 3, ["Tool", *fields], [16] + [14] * (len(fields) - 1) + [110])
+    headings = {
+        "metric": "Licence metric",
+        "sessions": "Residual sessions",
+        "peak_concurrent_sessions": "Peak sessions at once",
+        "peak_concurrent_technicians": "Peak technicians at once",
+        "distinct_technicians": "Technicians who did the work",
+        "daily_peak_max": "Highest daily peak",
+        "daily_peak_p95": "Daily peak, 95th percentile",
+        "busy_hour_erlangs": "Busiest hour (erlangs)",
+        "erlang_b_servers": "Erlang B pool",
+        "recommended_licenses": "Pool to keep",
+        "rule": "How the pool was reached",
+    }
+    _header(
+        pool,
+        3,
+        ["Tool", *(headings[f] for f in fields)],
+        [24] + [13] * (len(fields) - 1) + [110],
+    )
     for i, (tool, z) in enumerate(report.tools.items(), start=4):
-        put_text(pool.cell(row=i, column=1), tool)
+        put_text(pool.cell(row=i, column=1), human(tool))
         for j, f in enumerate(fields, start=2):
             v = getattr(z, f)
             if isinstance(v, str):
-                put_text(pool.cell(row=i, column=j), v).alignment = Alignment(wrap_text=True)
+                text = v.replace("_", " ") if f == "metric" else v
+                put_text(pool.cell(row=i, column=j), text).alignment = Alignment(wrap_text=True)
             else:
-                pool.cell(row=i, column=j, value=v)
+                cell = pool.cell(row=i, column=j, value=v)
+                cell.number_format = "#,##0.00" if isinstance(v, float) else "#,##0"
+        pool.row_dimensions[i].height = 120
+    for c in range(1, len(fields) + 2):
+        pool.cell(row=3, column=c).alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def build_workbook(
@@ -1243,6 +1280,9 @@ def build_workbook(
         ws.oddHeader.right.text = "&A"
         ws.oddFooter.left.text = f"rhmodel {provenance.rhmodel_version}"
         ws.oddFooter.right.text = "Page &P of &N"
+    flows.page_setup.fitToWidth = 0  # 30-odd columns: across pages, not squeezed onto one
+    flows.print_title_cols = "A:B"
+    flows.print_title_rows = "1:1"
     # Excel recalculates everything when the file opens (openpyxl stores no cached values).
     wb.calculation.fullCalcOnLoad = True
     return wb

@@ -43,7 +43,7 @@ __all__ = ["Html", "RenewalPack"]
 _CSS = """
 <style>
 .rh-memo { font-family: "Segoe UI", Helvetica, Arial, sans-serif; color: #1b1b1b;
-           max-width: 1000px; line-height: 1.45; overflow-wrap: anywhere; }
+           max-width: 1000px; line-height: 1.45; }
 .rh-memo h1 { font-size: 1.8em; margin: 0.1em 0; }
 .rh-memo h2 { font-size: 1.3em; border-bottom: 2px solid #1f4e79; padding-bottom: 0.2em;
               margin-top: 1.6em; break-after: avoid; page-break-after: avoid; }
@@ -56,7 +56,9 @@ _CSS = """
 .rh-memo thead { display: table-header-group; }
 .rh-memo tr { break-inside: avoid; page-break-inside: avoid; }
 .rh-memo th { background: #1f4e79; color: #fff; text-align: left; padding: 4px 8px; }
-.rh-memo td { border-bottom: 1px solid #ddd; padding: 4px 8px; vertical-align: top; }
+.rh-memo td { border-bottom: 1px solid #ddd; padding: 4px 8px; vertical-align: top;
+              overflow-wrap: break-word; }
+
 /* JupyterLab's stylesheet right-aligns every table cell; a memo reads left to right */
 .rh-memo table td, .rh-memo table th { text-align: left !important; }
 .rh-memo table td.num { text-align: right !important; font-variant-numeric: tabular-nums;
@@ -513,7 +515,7 @@ class RenewalPack:
     def decision(self) -> Html:
         """The replace-or-keep test with each criterion's reason."""
         d = self.evaluation.analysis.decision
-        rows = [(c.id, "PASS" if c.passed else "FAIL", c.explanation) for c in d.criteria]
+        rows = [(label(c.id), "PASS" if c.passed else "FAIL", c.explanation) for c in d.criteria]
         body = (
             f"<p>The seed's replace-or-keep test (Section 4.4), applied to this "
             f"organisation's requirements. Verdict: <b>{_e(d.verdict)}</b>.</p>"
@@ -524,7 +526,8 @@ class RenewalPack:
             )
         )
         if d.keep_for:
-            body += f"<p>A specialist pool is kept for: <b>{_e(', '.join(d.keep_for))}</b>.</p>"
+            needs = ", ".join(label(n) for n in d.keep_for)
+            body += f"<p>A specialist pool is kept for: <b>{_e(needs)}</b>.</p>"
         return _section("The replace-or-keep test", body)
 
     def _tei_table(self, name: str) -> str:
@@ -592,14 +595,19 @@ class RenewalPack:
 
     def scenarios(self) -> Html:
         """Scenario table, cumulative savings and (with simulation) the NPV distribution."""
-        from rhmodel.faces.plots import cumulative_savings_figure, npv_distribution_figure
+        from rhmodel.faces.plots import (
+            comparison_figure,
+            cumulative_savings_figure,
+            npv_distribution_figure,
+            year_figure,
+        )
 
         a = self.evaluation.analysis
         rows, classes = [], []
         for s in a.scenarios:
             rows.append(
                 [
-                    s.name + (" (recommended)" if s.name == a.recommended else ""),
+                    label(s.name) + (" (recommended)" if s.name == a.recommended else ""),
                     "yes" if s.viable else "no",
                     money(s.total_cost),
                     money(s.savings),
@@ -635,12 +643,13 @@ class RenewalPack:
                 row_class=classes,
             )
             + _figure(cumulative_savings_figure(a), "cumulative savings")
+            + _figure(comparison_figure(a), "cost by component per scenario")
         )
-        body += self._tei_table(a.subject)
+        body += self._tei_table(a.subject) + _figure(year_figure(a, a.subject), "by year")
         # every combination of actions weighed, each with why it is (not) viable
         plan_rows = [
             [
-                o.name + (" (recommended)" if o.name == a.recommended else ""),
+                label(o.name) + (" (recommended)" if o.name == a.recommended else ""),
                 "yes" if o.viable else "no",
                 money(a.option_npv[o.name]),
                 o.why + "".join(f" Caveat: {c}" for c in o.caveats),

@@ -42,6 +42,7 @@ from rhmodel.core.text import currency_prefix
 from rhmodel.faces.formatting import number
 
 __all__ = [
+    "comparison_figure",
     "concurrency_figure",
     "cumulative_savings_figure",
     "daily_peaks_figure",
@@ -49,6 +50,7 @@ __all__ = [
     "npv_distribution_figure",
     "time_at_or_above_figure",
     "tornado_figure",
+    "year_figure",
 ]
 
 _COLOURS = {"status_quo": "#7f7f7f", "right_size": "#1f77b4", "cancel": "#2ca02c"}
@@ -212,16 +214,29 @@ def tornado_figure(
     highs = [b.npv_high for b in order]
     ax.barh(y, np.subtract(lows, centre), left=centre, color="#d62728", label="input at low")
     ax.barh(y, np.subtract(highs, centre), left=centre, color="#1f77b4", label="input at high")
-    ax.set_yticks(y, [f"{b.key}\n{number(b.low)} – {number(b.high)}" for b in order], fontsize=8)
+    ax.set_yticks(y, [f"{label(b.key)}\n{_span(b)}" for b in order], fontsize=8)
     ax.axvline(centre, color="black", linewidth=0.8)
     ax.xaxis.set_major_formatter(_USD)
-    subject = bars[0].scenario
-    ax.set_xlabel(f"{subject} NPV")
-    ax.set_title(f"Sensitivity of {subject} NPV")
+    subject = label(bars[0].scenario)
+    ax.set_xlabel(f"{subject} NPV (centre line: the base case)")
+    ax.set_title(f"What moves the {subject} NPV most")
     ax.legend(loc="lower right", fontsize=8)
     _note(fig, illustrative)
     fig.subplots_adjust(left=0.33, right=0.97, top=0.9, bottom=0.15)
     return fig
+
+
+def _span(b: TornadoBar) -> str:
+    """An input's range with its unit: ``US$29 – US$94 per agent-month``, ``0% – 8%``."""
+    from rhmodel.core.params import spec
+
+    unit = spec(b.key).unit
+    if "fraction" in unit:
+        return f"{b.low:.0%} – {b.high:.0%}"
+    if unit.startswith("US$"):
+        rest = unit[3:].strip()
+        return f"US${number(b.low)} – US${number(b.high)}" + (f" {rest}" if rest else "")
+    return f"{number(b.low)} – {number(b.high)} {unit}".strip()
 
 
 def npv_distribution_figure(sim: Simulation, illustrative: bool = True) -> Figure:
@@ -237,20 +252,98 @@ def npv_distribution_figure(sim: Simulation, illustrative: bool = True) -> Figur
             alpha=0.5,
             color=_colour(name),
             histtype="stepfilled",
-            label=f"{name}: P(NPV > 0) = {sim.scenarios[name].p_npv_positive:.0%}",
+            label=f"{label(name)}: P(NPV > 0) = {sim.scenarios[name].p_npv_positive:.0%}",
         )
-        for q in ("npv_p10", "npv_p50", "npv_p90"):
-            ax.axvline(
-                getattr(sim.scenarios[name], q), color=_colour(name), linewidth=0.8, linestyle="--"
+        for k, q in enumerate(("npv_p10", "npv_p50", "npv_p90")):
+            x = getattr(sim.scenarios[name], q)
+            ax.axvline(x, color=_colour(name), linewidth=0.8, linestyle="--")
+            ax.annotate(
+                q[4:].upper(),
+                (x, 0.97 - 0.06 * k),
+                xycoords=("data", "axes fraction"),
+                xytext=(2, 0),
+                textcoords="offset points",
+                fontsize=7,
+                color=_colour(name),
+                va="top",
             )
     ax.axvline(0, color="black", linewidth=0.8)
     ax.xaxis.set_major_formatter(_USD)
-    ax.set_xlabel("NPV (US$); dashed: P10 / P50 / P90")
+    ax.set_xlabel("NPV; dashed and labelled: P10 / P50 / P90")
     ax.set_ylabel("draws")
     ax.set_title(f"NPV distribution ({sim.draws:,} draws, seed {sim.seed})")
-    ax.legend(loc="upper left", fontsize=8)
+    ax.legend(loc="upper right", fontsize=8)
     _note(fig, illustrative)
     fig.subplots_adjust(left=0.09, right=0.97, top=0.91, bottom=0.17)
+    return fig
+
+
+def comparison_figure(analysis: Analysis) -> Figure:
+    """Cost over the horizon per scenario, stacked by component (each contract, Remote Help,
+    one-off transition), with each bar's total."""
+    fig = Figure(figsize=(9, 3.8))
+    ax = fig.add_subplot()
+    p = analysis.params
+    names = [s.name for s in analysis.scenarios]
+    parts = {
+        "logmein": ("LogMeIn Resolve", "#1f77b4"),
+        "beyondtrust": ("BeyondTrust", "#d62728"),
+        "remote_help": ("Remote Help licences and administration", "#2ca02c"),
+        "transition": ("One-off transition and pilot", "#ff7f0e"),
+    }
+    bottom = np.zeros(len(names))
+    for key, (words, colour) in parts.items():
+        values = np.array([sum(analysis.scenario(n).components.get(key, ())) for n in names])
+        if not values.any():
+            continue
+        ax.barh(names, values, left=bottom, color=colour, label=words)
+        bottom += values
+    for i, total in enumerate(bottom):
+        ax.annotate(
+            f"{_cur(p)}{total:,.0f}",
+            (total, i),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8,
+        )
+    ax.set_yticks(range(len(names)), [label(n) for n in names], fontsize=8)
+    ax.invert_yaxis()
+    ax.xaxis.set_major_formatter(_money_axis(p))
+    ax.set_xlim(0, max(bottom.max(), 1) * 1.18)
+    ax.set_title(f"Cost over {p['horizon_months']} months by component (undiscounted)")
+    ax.legend(loc="lower right", fontsize=7)
+    _note(fig, bool(p.illustrative_inputs()))
+    fig.subplots_adjust(left=0.26, right=0.98, top=0.9, bottom=0.16)
+    return fig
+
+
+def year_figure(analysis: Analysis, name: str) -> Figure:
+    """The TEI year table of one scenario as bars: benefits up, costs down, net marked."""
+    r = analysis.scenario(name)
+    p = analysis.params
+    fig = Figure(figsize=(9, 3.4))
+    ax = fig.add_subplot()
+    years = ["Initial", *(f"Year {y.year}" for y in r.by_year[1:])]
+    benefits = np.array([y.benefits for y in r.by_year])
+    costs = np.array([y.costs for y in r.by_year])
+    x = np.arange(len(years))
+    ax.bar(x, benefits, color="#2ca02c", label="benefits: incumbent spend avoided")
+    ax.bar(x, -costs, color="#d62728", label="costs: new spend")
+    ax.plot(x, benefits - costs, "D", color="black", label="net")
+    for i, net in enumerate(benefits - costs):
+        ax.annotate(
+            f"{_cur(p)}{net:,.0f}", (i, net), xytext=(6, 0), textcoords="offset points", fontsize=7
+        )
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.set_xticks(x, years)
+    ax.yaxis.set_major_formatter(_money_axis(p))
+    ax.set_title(f"{label(name)}: benefits and costs by year (TEI layout)")
+    top = max(float(benefits.max()), 1.0)
+    ax.set_ylim(min(-float(costs.max()) * 1.3, -top * 0.1), top * 1.45)  # room for the legend
+    ax.legend(loc="upper left", fontsize=7, ncols=3)
+    _note(fig, bool(p.illustrative_inputs()))
+    fig.subplots_adjust(left=0.1, right=0.98, top=0.9, bottom=0.15)
     return fig
 
 
@@ -307,21 +400,28 @@ def daily_peaks_figure(report: PilotReport) -> Figure:
         if z.daily is None or len(z.daily.days) == 0:
             continue
         x = np.arange(len(z.daily.days)) + (i - 0.5) * width
-        colours = np.where(z.daily.business, "#1f77b4" if i == 0 else "#d62728", "#cccccc")
+        base = ("#1f77b4", "#d62728")[i % 2]
+        pale = ("#a6c8e6", "#efa3a3")[i % 2]  # weekends: the tool's colour, paler
+        colours = np.where(z.daily.business, base, pale)
         ax.bar(
             x,
             z.daily.peaks,
             width=width,
             color=colours,
-            label=f"{tool} ({z.metric.replace('_', ' ')}); p95 {z.daily_peak_p95:.1f}",
+            label=f"{label(tool)} ({z.metric.replace('_', ' ')}); p95 {z.daily_peak_p95:.1f}",
         )
-        ax.axhline(
-            z.recommended_licenses,
-            color=colours[0] if len(colours) else "k",
-            linestyle="--",
-            linewidth=0.8,
+        ax.axhline(z.recommended_licenses, color=base, linestyle="--", linewidth=1)
+        ax.annotate(
+            f"{label(tool)} pool: {z.recommended_licenses}",
+            (1.0, z.recommended_licenses),
+            xycoords=("axes fraction", "data"),
+            xytext=(-4, 3),
+            textcoords="offset points",
+            ha="right",
+            fontsize=8,
+            color=base,
         )
-        labels = [d.strftime("%d %b") for d in z.daily.days]
+        labels = [d.strftime("%-d %b %Y") for d in z.daily.days]
     if not labels:
         ax.text(
             0.5,
@@ -334,9 +434,11 @@ def daily_peaks_figure(report: PilotReport) -> Figure:
     step = max(1, len(labels) // 12)
     ax.set_xticks(np.arange(0, len(labels), step), labels[::step], rotation=45, fontsize=8)
     ax.set_ylabel("daily peak in use")
-    ax.set_title("Daily peaks (grey: weekends; dashed: pool recommended)")
+    ax.set_title("Daily peaks per tool (pale: weekends; dashed: the pool recommended)")
     if labels:
         ax.legend(loc="upper left", fontsize=8)
+        top = max(max(z.recommended_licenses for z in report.tools.values()), 1)
+        ax.set_ylim(0, top * 1.6)  # room for the legend above the pool lines
     fig.subplots_adjust(left=0.08, right=0.98, top=0.9, bottom=0.2)
     return fig
 
