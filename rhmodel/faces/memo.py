@@ -97,6 +97,8 @@ _CSS = """
   .rh-memo table td.num, .rh-memo td.nowrap { text-align: left !important;
     white-space: normal; }
   .rh-memo .toc ol { columns: 1; }
+  /* a long host name or path breaks rather than widening the page */
+  .rh-memo p, .rh-memo li, .rh-memo td, .rh-memo code, .rh-memo h1 { overflow-wrap: anywhere; }
 }
 </style>
 """
@@ -132,6 +134,34 @@ def _verdict_words(d: Any) -> str:
             f"pool for {needs}."
         )
     return str(d.summary)
+
+
+def _with_unit(key: str, value: Any, rng: Any = None) -> str:
+    """A parameter's value as people read it: ``US$2,500 per concurrent seat per year``,
+    ``5%``, ``12 months``; a range as ``US$29–94 (most likely 45) per agent per month``."""
+    from rhmodel.core.params import spec
+
+    unit = spec(key).unit
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+
+    def one(x: float) -> str:
+        if "fraction" in unit:
+            return f"{x:.1%}".replace(".0%", "%")
+        return number(x)
+
+    if rng is not None:
+        text = f"{one(rng.low)}–{one(rng.high)}"
+        if rng.mode is not None:
+            text += f" (most likely {one(rng.mode)})"
+    else:
+        text = one(value)
+    if "fraction" in unit:
+        return text
+    if unit.startswith("US$"):
+        rest = unit[3:].strip()
+        return f"US${text}" + (f" {rest}" if rest else "")
+    return f"{text} {unit}".strip()
 
 
 def _slug(title: str) -> str:
@@ -240,18 +270,6 @@ class RenewalPack:
 
     def _recommended(self) -> Any:
         return self.evaluation.analysis.scenario(self.evaluation.analysis.recommended)
-
-    def _illustrative_banner(self) -> str:
-        keys = self._params.illustrative_inputs()
-        if not keys:
-            return ""
-        return (
-            f'<div class="illustrative"><b>Illustrative figures.</b> These results use '
-            f"inputs that are not quoted facts: {_e(', '.join(keys))}. Replace them with "
-            "your contract data and quotes before deciding.</div>"
-        )
-
-    # -- sections ---------------------------------------------------------------------------
 
     def _spread(self) -> str:
         """The recommended plan's P10–P90, when simulated, for the headline."""
@@ -870,16 +888,22 @@ class RenewalPack:
     def assumptions(self) -> Html:
         """Illustrative inputs with their sources, and the defaults the run relied on."""
         e = self.evaluation
-        rows = [[d.key, d.value, d.source] for d in e.illustrative_details()]
+        rows = [
+            [label(d.key), _with_unit(d.key, d.value, d.range), d.source, d.key]
+            for d in e.illustrative_details()
+        ]
         body = ""
         if rows:
             body += '<div class="illustrative">Illustrative (not quoted facts):</div>' + _table(
-                ["Input", "Value", "Source"], rows
+                ["Input", "Value", "Source", "Parameter key"], rows
             )
-        defaults = [[d.key, d.value, d.source] for d in e.assumed_defaults()]
+        defaults = [
+            [label(d.key), _with_unit(d.key, d.value), d.source, d.key]
+            for d in e.assumed_defaults()
+        ]
         if defaults:
             body += "<p>Defaults used (not in the parameters file):</p>" + _table(
-                ["Input", "Value", "Source"], defaults
+                ["Input", "Value", "Source", "Parameter key"], defaults
             )
         p = self._params
         cur = currency_prefix(p["currency"]).strip()

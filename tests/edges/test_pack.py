@@ -66,12 +66,13 @@ def test_html_is_a_memo_without_code_and_agrees_with_summary(pack):
         "Readiness checklist",
     ):
         assert title in html, title
-    assert "data:image/png;base64," in html  # figures embedded: the file stands alone
+    assert "data:image/svg+xml;base64," in html  # figures embedded: the file stands alone
     from tests.core.test_readiness import SEED_7_1, SEED_7_2
 
     for fqdn in SEED_7_1 + SEED_7_2:  # the network team's list, in full (the sample: commercial)
         assert fqdn in html, fqdn
-    assert "Illustrative figures" in html
+    assert "inputs are not quoted facts" in html  # the one-line warning on page 1
+    assert "Illustrative (not quoted facts)" in html  # and the full list it links to
 
 
 def test_summary_json_is_what_rhmodel_scenarios_prints(pack, cli):
