@@ -767,6 +767,11 @@ def _summary(
         put_text(ws["A3"], f"rhmodel's plan: {e.plan.headline} (see the Plan sheet)").font = Font(
             bold=True
         )
+    # long sentences wrap inside the table's width instead of widening the printed page
+    for row, height in ((2, 48), (3, 32)):
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=11)
+        ws.cell(row=row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[row].height = height
     _header(
         ws,
         4,
@@ -783,7 +788,7 @@ def _summary(
             "Why",
             "Prepaid beyond horizon",
         ],
-        [max(34, *(len(n) + 2 for n in names)), 8, 16, 16, 16, 10, 16, 16, 16, 70, 18],
+        [max(30, *(len(n) + 2 for n in names)), 7, 13, 13, 13, 8, 10, 13, 13, 40, 13],
     )
     last = 4 + len(names)
     for i, s in enumerate(names, start=5):
@@ -809,7 +814,7 @@ def _summary(
                 f"IF(MAX({r['last_negative']})=0,0,MAX({r['last_negative']})+1))",
             )
         put_formula(ws.cell(row=i, column=9), f'=IF(B{i}="yes",E{i},-1E+300)')
-        put_text(ws.cell(row=i, column=10), result.why)
+        put_text(ws.cell(row=i, column=10), result.why).alignment = Alignment(wrap_text=True)
         # paid inside the horizon for months after it: reported, never a cost or a saving
         put_formula(ws.cell(row=i, column=11), f"=SUM({r['beyond']})")
         for col, fmt in (
