@@ -354,3 +354,14 @@ def test_the_pack_html_fits_the_screen_at_laptop_and_phone_widths(pack, tmp_path
         page.screenshot(path=str(tmp_path / f"pack-{width}.png"), full_page=True)
         browser.close()
     assert (tmp_path / f"pack-{width}.png").stat().st_size > 10_000
+
+
+def test_an_organisation_name_cannot_break_out_of_the_page_header():
+    from rhmodel.edges.pack import _css_string
+
+    hostile = 'Acme"; } body { display: none } </style><script>alert(1)</script>\\'
+    inner = _css_string(hostile)
+    # inside a CSS string: no quote to end it, no angle bracket to end the style element,
+    # no backslash left to escape what follows
+    assert '"' not in inner and "<" not in inner and ">" not in inner
+    assert "\\" + "22 " in inner and "\\" + "3c " in inner and inner.endswith("\\" + "5c ")
