@@ -730,19 +730,18 @@ class RenewalPack:
                 f"{r.residual_sessions:,} ({r.residual_share:.1%})",
             ),
         ]
-        facts += [(f"  {k}", f"{v:,}") for k, v in r.residual_by_reason.items()]
+        facts += [(f"  {label(k)}", f"{v:,}") for k, v in r.residual_by_reason.items()]
         body = _table(["", ""], facts, numeric=(1,))
         body += "".join(f'<p class="small">Note: {_e(w)}</p>' for w in r.warnings)
         rows = [
             [
-                t,
+                label(t),
                 z.metric.replace("_", " "),
                 z.peak_concurrent_technicians,
                 z.distinct_technicians,
                 f"{z.daily_peak_max} / {z.daily_peak_p95:.1f}",
                 z.erlang_b_servers,
                 z.recommended_licenses,
-                z.rule,
             ]
             for t, z in r.tools.items()
         ]
@@ -755,10 +754,14 @@ class RenewalPack:
                 "Business-day peak max / p95",
                 "Erlang B",
                 "Keep",
-                "Rule",
             ],
             rows,
             numeric=(2, 3, 4, 5, 6),
+        )
+        # the rules are paragraphs: notes below the table, not a one-word-wide column
+        body += "".join(
+            f"<p><b>{_e(label(t))}: keep {z.recommended_licenses}.</b> {_e(z.rule)}</p>"
+            for t, z in r.tools.items()
         )
         body += _figure(daily_peaks_figure(r), "daily peaks")
         body += self._unexplained(r)
@@ -822,10 +825,10 @@ class RenewalPack:
         if e.timing:
             rows = [
                 [
-                    t.contract,
-                    f"{t.renewal_date:%Y-%m-%d}",
-                    f"{t.decision_deadline:%Y-%m-%d}",
-                    f"{t.pilot_end:%Y-%m-%d}",
+                    label(t.contract),
+                    long_date(t.renewal_date),
+                    long_date(t.decision_deadline),
+                    long_date(t.pilot_end),
                     "yes" if t.pilot_fits else "NO",
                     f"{t.slack_days} days",
                     money(t.cost_of_delay),
@@ -862,7 +865,12 @@ class RenewalPack:
             )
         if e.break_even:
             rows = [
-                [b.key, "—" if b.value is None else f"{b.value:,.2f}", number(b.base), b.meaning]
+                [
+                    label(b.key),
+                    "—" if b.value is None else f"{b.value:,.2f}",
+                    number(b.base),
+                    b.meaning.replace(b.scenario, label(b.scenario), 1),
+                ]
                 for b in e.break_even.values()
             ]
             body += _table(["Input", "Break-even", "Base", "Meaning"], rows, numeric=(1, 2))
@@ -875,12 +883,14 @@ class RenewalPack:
             )
             if gaps:
                 items = "".join(
-                    f"<li>{_e(c)}: {n:,} residual sessions, yet <code>{_e(k)}</code> is false</li>"
+                    f"<li>{_e(label(c))}: {n:,} residual sessions, yet <code>{_e(k)}</code> is "
+                    "false</li>"
                     for c, k, n in gaps
                 )
                 body += (
-                    "<p><b>The pilot contradicts the requirements.</b> If this work must "
-                    "stay, set the requirement and a specialist pool is kept for it:</p>"
+                    "<p><b>The pilot contradicts the requirements.</b> The decision counts this "
+                    "work as needed all the same; set the requirement to true to say so, or give "
+                    "the work up explicitly with <code>decision.accept</code>:</p>"
                     f"<ul>{items}</ul>"
                 )
         return _section("Sensitivity and risks", body or "<p>No ranged inputs.</p>")

@@ -21,6 +21,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -214,7 +215,9 @@ def tornado_figure(
     highs = [b.npv_high for b in order]
     ax.barh(y, np.subtract(lows, centre), left=centre, color="#d62728", label="input at low")
     ax.barh(y, np.subtract(highs, centre), left=centre, color="#1f77b4", label="input at high")
-    ax.set_yticks(y, [f"{label(b.key)}\n{_span(b)}" for b in order], fontsize=8)
+    ax.set_yticks(
+        y, ["\n".join(textwrap.wrap(f"{label(b.key)}: {_span(b)}", 34)) for b in order], fontsize=7
+    )
     ax.axvline(centre, color="black", linewidth=0.8)
     ax.xaxis.set_major_formatter(_USD)
     subject = label(bars[0].scenario)
@@ -222,7 +225,7 @@ def tornado_figure(
     ax.set_title(f"What moves the {subject} NPV most")
     ax.legend(loc="lower right", fontsize=8)
     _note(fig, illustrative)
-    fig.subplots_adjust(left=0.33, right=0.97, top=0.9, bottom=0.15)
+    fig.subplots_adjust(left=0.36, right=0.97, top=0.9, bottom=0.15)
     return fig
 
 
