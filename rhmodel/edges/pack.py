@@ -10,6 +10,7 @@ pack untouched.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import html
 import json
@@ -24,7 +25,7 @@ import time
 import traceback
 import uuid
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -303,11 +304,24 @@ def render_pack(
             user=True,
         )
     kernel_prefix = os.path.join(tempfile.gettempdir(), f"rhmodel-kernel-{uuid.uuid4().hex}")
+    workbook: Future[bool] | None = None
     try:
         t = time.perf_counter()
         inputs = evaluate_pack(params, simulate, seed)
         write_pack_inputs(inputs, tmp / "pack-inputs.pickle")
         timings["evaluate"] = time.perf_counter() - t
+        # The workbook (LibreOffice recalculates it to cache its values) needs only the
+        # evaluation: it is written while the kernel runs the memo and Chromium prints the PDF.
+        background = ThreadPoolExecutor(max_workers=1)
+        workbook = background.submit(
+            write_workbook,
+            inputs.evaluation,
+            load_capabilities(),
+            inputs.provenance,
+            tmp / "renewal-pack.xlsx",
+            inputs.pilot,
+        )
+        background.shutdown(wait=False)
         t = time.perf_counter()
         try:
             papermill.execute_notebook(
@@ -357,18 +371,6 @@ def render_pack(
         timings["html"] = time.perf_counter() - t
         not_produced: dict[str, str] = {}
         notes_extra: list[str] = []
-        # the workbook (LibreOffice recalculates it) and the PDF (Chromium prints it) are two
-        # other processes: run them at once
-        background = ThreadPoolExecutor(max_workers=1)
-        workbook = background.submit(
-            write_workbook,
-            inputs.evaluation,
-            load_capabilities(),
-            inputs.provenance,
-            tmp / "renewal-pack.xlsx",
-            inputs.pilot,
-        )
-        background.shutdown(wait=False)
         browser = chromium() if pdf else None
         if browser:
             t = time.perf_counter()
@@ -388,7 +390,7 @@ def render_pack(
         )
         timings["summary"] = time.perf_counter() - t
         t = time.perf_counter()
-        cached = workbook.result()  # written (and recalculated) while the PDF printed
+        cached = workbook.result()  # written (and recalculated) while the memo ran
         timings["workbook"] = time.perf_counter() - t
         if not cached:
             notes_extra.append(
@@ -414,6 +416,11 @@ def render_pack(
     except InputError as exc:
         return failed(str(exc), user=True)
     finally:
+        if workbook is not None and not workbook.done():
+            # a failure or an interruption: let the workbook finish before its folder goes,
+            # so nothing is written into a folder being removed
+            with contextlib.suppress(Exception):
+                workbook.result(timeout=300)
         shutil.rmtree(tmp, ignore_errors=True)
         # the kernel's IPC sockets, should an interruption have left the kernel unreaped
         for leftover in Path(kernel_prefix).parent.glob(Path(kernel_prefix).name + "*"):
