@@ -656,11 +656,11 @@ def _cashflows(
             due = f'{c.name}_billing="annual",IF({m}>{R},IF({m}-{R}-1={T}*({k}-1)'
             put_formula(
                 ws.cell(row=r, column=gcol),
-                f"={uplift}*IF({due},MIN({T},horizon_months-{m}+1),0),0),1)",
+                f"={uplift}*IF({due},MIN({T},{horizon}-{m}+1),0),0),1)",
             )
             put_formula(
                 ws.cell(row=r, column=bcol),
-                f"={uplift}*IF({due},{T}-MIN({T},horizon_months-{m}+1),0),0),0)",
+                f"={uplift}*IF({due},{T}-MIN({T},{horizon}-{m}+1),0),0),0)",
             )
             put_formula(ws.cell(row=r, column=acol), f"=IF({m}>{R},1,0)")
         for s in names:
