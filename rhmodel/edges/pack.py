@@ -294,7 +294,9 @@ def render_pack(
         return failed(str(exc), user=True)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=".rhmodel-pack-", dir=out_dir))
+        # absolute: papermill changes the working directory while the kernel runs, and the
+        # workbook is written from a thread meanwhile
+        tmp = Path(tempfile.mkdtemp(prefix=".rhmodel-pack-", dir=out_dir)).resolve()
     except OSError as exc:
         return failed(
             InputError(
@@ -332,7 +334,8 @@ def render_pack(
                     "overrides": list(overrides),
                     "simulate": simulate,
                     "seed": seed,
-                    "inputs_file": str(tmp / "pack-inputs.pickle"),
+                    # absolute: the kernel runs in the notebooks folder
+                    "inputs_file": str((tmp / "pack-inputs.pickle").resolve()),
                 },
                 kernel_name=KERNEL,
                 cwd=str(NOTEBOOKS_DIR),

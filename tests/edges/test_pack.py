@@ -365,3 +365,10 @@ def test_an_organisation_name_cannot_break_out_of_the_page_header():
     # no backslash left to escape what follows
     assert '"' not in inner and "<" not in inner and ">" not in inner
     assert "\\" + "22 " in inner and "\\" + "3c " in inner and inner.endswith("\\" + "5c ")
+
+
+def test_a_relative_output_folder_works_as_make_report_uses_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = render_pack(SAMPLE_PARAMS_FILE, Path("reports") / "sample", simulate=200, pdf=False)
+    assert result.ok, result.error
+    assert (tmp_path / "reports" / "sample" / "summary.json").exists()
