@@ -511,6 +511,11 @@ def _viability_formula(e: Evaluation, matrix: CapabilityMatrix, actions: dict[st
 
     conds = ['decision_verdict<>"keep"']
     for c, a in held.items():
+        if a == "consolidate":
+            host = consolidation_target(c)
+            if held.get(host) not in ("renew", "right_size"):
+                return '="no"'
+            conds.append(f"{keep(host)}>0")  # the work needs a pool to move to
         for cid in ids:
             if not shown(c, cid):
                 continue
@@ -523,8 +528,6 @@ def _viability_formula(e: Evaluation, matrix: CapabilityMatrix, actions: dict[st
                 )
             elif a == "consolidate":
                 host = consolidation_target(c)
-                if held.get(host) not in ("renew", "right_size"):
-                    return '="no"'
                 conds.append(
                     f"OR(NOT({fails}),{keep(host)}>0)" if acc(host, cid, False) else f"NOT({fails})"
                 )
