@@ -22,6 +22,7 @@ from rhmodel.edges.exports import same_person
 from rhmodel.edges.paramfile import load_parameters, parse_parameters
 from rhmodel.edges.provenance import provenance
 from rhmodel.edges.workbook import METRICS, put_formula, write_workbook
+from tests.core.test_plans import observed_sets
 from tests.core.test_scenarios import param_sets
 
 HALF_CENT = 0.005
@@ -582,3 +583,22 @@ def test_the_written_workbook_carries_its_values_for_readers_that_do_not_calcula
     assert "Cached in this file" in about
     # and the formulas are still there, live
     assert str(openpyxl.load_workbook(out)["Summary"]["E6"].value).startswith("=")
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(observed=observed_sets)
+def test_the_workbook_judges_plans_as_the_python_coverage_rules(tmp_path_factory, observed):
+    # random residual work per contract: every pinned scenario's viability and the
+    # recommendation, recomputed from the workbook's own formulas, equal Python's
+    from tests.core.test_plans import BOTH, _merge, _params
+
+    params = _params(_merge(BOTH, horizon_months=12), observed)
+    a = analyse(params, load_capabilities())
+    path = _write(params, tmp_path_factory.mktemp("cov") / "cov.xlsx", draws=0)
+    book = Recalculated(path)
+    assert book["verdict"] == a.decision.verdict
+    for s in SCENARIOS:
+        assert book[f"{s}_viable"] == ("yes" if a.scenario(s).viable else "no"), s
+    if a.recommended not in SCENARIOS:
+        assert book["plan_viable"] == "yes"
+    assert book["recommended_scenario"] == a.recommended
