@@ -15,10 +15,10 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-__all__ = ["cache_values", "libreoffice"]
+__all__ = ["RECALC_PROFILE", "cache_values", "libreoffice"]
 
 # Always recalculate an OOXML file on load (LibreOffice's default asks, or never recalculates).
-_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
+RECALC_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry"
            xmlns:xs="http://www.w3.org/2001/XMLSchema"
            xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
@@ -50,7 +50,7 @@ def cache_values(path: str | Path, timeout: float = 180) -> bool:
     with tempfile.TemporaryDirectory(prefix="rhmodel-recalc-") as tmp:
         profile = Path(tmp) / "profile"
         (profile / "user").mkdir(parents=True)
-        (profile / "user" / "registrymodifications.xcu").write_text(_PROFILE)
+        (profile / "user" / "registrymodifications.xcu").write_text(RECALC_PROFILE)
         out = Path(tmp) / "out"
         try:
             subprocess.run(

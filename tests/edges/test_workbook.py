@@ -21,6 +21,7 @@ from rhmodel.edges.bundled import SAMPLE_PARAMS_FILE, load_capabilities
 from rhmodel.edges.exports import same_person
 from rhmodel.edges.paramfile import load_parameters, parse_parameters
 from rhmodel.edges.provenance import provenance
+from rhmodel.edges.recalc import RECALC_PROFILE
 from rhmodel.edges.workbook import METRICS, put_formula, write_workbook
 from tests.core.test_plans import observed_sets
 from tests.core.test_scenarios import param_sets
@@ -306,42 +307,10 @@ needs_soffice = pytest.mark.skipif(
     "libreoffice-calc-nogui and runs this test",
 )
 
-RECALC_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry"
-           xmlns:xs="http://www.w3.org/2001/XMLSchema"
-           xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
-  <prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop>
-</item>
-</oor:items>
-"""
-
 
 def libreoffice_recalculated(path: Path, out_dir: Path) -> Path:
     """Open ``path`` in headless LibreOffice, recalculate everything, save a copy."""
-    assert SOFFICE, "CI must install libreoffice-calc-nogui"
-    profile = out_dir / "profile"
-    (profile / "user").mkdir(parents=True, exist_ok=True)
-    (profile / "user" / "registrymodifications.xcu").write_text(RECALC_PROFILE)
-    result = subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(out_dir / "out"),
-            str(path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
-    converted = out_dir / "out" / path.name
-    assert converted.exists(), result.stdout + result.stderr
-    return converted
+    return libreoffice_recalculated_many([path], out_dir)[path.name]
 
 
 @needs_soffice
