@@ -247,12 +247,10 @@ def coverage_gaps(
     per, _shared = contract_needs(params, matrix, decision)
     gaps = []
     for need in decision.keep_for:
-        if need not in _criteria(matrix) and need != "other":
-            continue
+        if need not in _criteria(matrix):
+            continue  # "other": done on a held tool, which covers it by construction
         if any(covers(matrix, decision, need, c.name, own=need in per[c.name])[0] for c in held):
             continue
-        if need == "other":
-            continue  # done on a held tool by construction
         crit = _criteria(matrix)[need]
         if crit.kind == "cloud":
             continue  # the tenant cannot use Remote Help at all: the verdict is keep
@@ -321,9 +319,7 @@ def _judge(
                 elif not ok:
                     caveats.append(f"renewed as it is, {words}")
     for need in shared:
-        found = [
-            covers(matrix, decision, need, c) for c in kept if covers(matrix, decision, need, c)[0]
-        ]
+        found = [f for f in (covers(matrix, decision, need, c) for c in kept) if f[0]]
         if not found:
             problems.append(f"no pool kept covers {need.replace('_', ' ')}")
         elif all(words for _ok, words in found):

@@ -334,8 +334,7 @@ def render_pack(
                     "overrides": list(overrides),
                     "simulate": simulate,
                     "seed": seed,
-                    # absolute: the kernel runs in the notebooks folder
-                    "inputs_file": str((tmp / "pack-inputs.pickle").resolve()),
+                    "inputs_file": str(tmp / "pack-inputs.pickle"),  # absolute, as tmp is
                 },
                 kernel_name=KERNEL,
                 cwd=str(NOTEBOOKS_DIR),

@@ -37,7 +37,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from rhmodel.core.capabilities import CapabilityMatrix
-from rhmodel.core.coverage import contract_needs, covers, held_contracts
+from rhmodel.core.coverage import covers, held_contracts
 from rhmodel.core.labels import label as human
 from rhmodel.core.money.cashflows import adopts_remote_help
 from rhmodel.core.money.evaluation import Evaluation
@@ -391,7 +391,6 @@ def _decision(wb: Workbook, ws: Worksheet, e: Evaluation, matrix: CapabilityMatr
     ]
     widths = [30, 18, 10, 10, 12, 9, 12, 8, 10, *([14] * (2 * len(CONTRACTS))), 100]
     _header(ws, 5, headers, widths)
-    per, _shared = contract_needs(p, matrix, d)
     accepted = p.accepted_reasons()
     rows = [(c, d.criterion(c.id)) for c in matrix.criteria] + [(None, None)]
     cov_col = 10
@@ -446,14 +445,9 @@ def _decision(wb: Workbook, ws: Worksheet, e: Evaluation, matrix: CapabilityMatr
         for j, con in enumerate(CONTRACTS):
             ok = covers(matrix, d, cid, con.name, own=False)[0] if cid != "other" else False
             put_text(ws.cell(row=i, column=cov_col + j), "yes" if ok else "no")
-            ws.cell(row=i, column=shown_col + j, value=int(per[con.name].get(cid, 0) or 0))
-            if cid != "other" and crit is not None and crit.reason_code:
-                # what the contract's own pilot sessions showed, whether failing or not
-                seen = p.observed_by_contract.get(con.name, {}).get(crit.reason_code, 0)
-                ws.cell(row=i, column=shown_col + j, value=int(seen))
-            elif cid == "other":
-                seen = p.observed_by_contract.get(con.name, {}).get("other", 0)
-                ws.cell(row=i, column=shown_col + j, value=int(seen))
+            # what the contract's own pilot sessions showed, whether failing or not
+            seen = p.observed_by_contract.get(con.name, {}).get(code or "", 0)
+            ws.cell(row=i, column=shown_col + j, value=int(seen))
         text = result.explanation if result is not None else "Residual work for another reason."
         put_text(ws.cell(row=i, column=shown_col + len(CONTRACTS)), text).alignment = Alignment(
             wrap_text=True

@@ -281,18 +281,17 @@ def timed_plan(analysis: Analysis) -> Plan:
     for c in contracts:
         a = option.actions[c]
         con = contract_for(c)
-        k, renewal, notice_by = delays[c] if a != "renew" else (0, *delays[c][1:])
-        if a == "renew":
-            renewal = add_months(params["start_date"], int(params[f"{c}.months_to_renewal"]))
-            notice_by = renewal - dt.timedelta(days=int(params[f"{c}.notice_days"]))
-        month = int(params[f"{c}.months_to_renewal"]) + 1 + k * int(params[f"{c}.term_months"])
+        r = int(params[f"{c}.months_to_renewal"])
+        first_renewal = add_months(params["start_date"], r)
+        first_notice = first_renewal - dt.timedelta(days=int(params[f"{c}.notice_days"]))
+        # renewing as it is needs no notice: it happens at the first renewal
+        k, renewal, notice_by = delays[c] if a != "renew" else (0, first_renewal, first_notice)
+        month = r + 1 + k * int(params[f"{c}.term_months"])
         moved = 0.0
         if a == "right_size":
             moved = option.keep[c] - float(params[con.residual_key] or 0)
         sentence = _sentence(c, a, option.keep[c], moved, renewal, notice_by, month, t.horizon)
         if k:
-            first_renewal = add_months(params["start_date"], int(params[f"{c}.months_to_renewal"]))
-            first_notice = first_renewal - dt.timedelta(days=int(params[f"{c}.notice_days"]))
             end = pilot_end(params)
             why = (
                 f"the pilot ends {long_date(end)}, after"
