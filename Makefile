@@ -38,6 +38,10 @@ format: $(VENV)/.installed-test ## apply ruff's fixes and formatting
 	$(PY) -m ruff check --fix rhmodel tests benchmarks
 	$(PY) -m ruff format rhmodel tests benchmarks
 
+.PHONY: keys
+keys: $(VENV)/.installed ## regenerate the README's parameter-key table from the schema
+	$(PY) -m rhmodel.faces.keytable README.md
+
 bench: $(VENV)/.installed-test ## run the benchmarks and print their tables
 	$(PY) benchmarks/bench_simulation.py
 	$(PY) benchmarks/bench_report.py

@@ -16,8 +16,11 @@ Rules (the README's "Plans and coverage" section says the same):
 - **Actions.** ``renew`` keeps the contract as it is (always possible). ``right_size`` keeps
   ``residual.*`` licences, which must cover the contract's needs (a pool of 0 covers nothing).
   ``cancel`` is possible only when the contract has no needs left. ``consolidate`` cancels it
-  and moves its residual work to the other incumbent, which must be kept and must cover that
-  work; the other pool grows by the pool this one would have kept, licence for licence.
+  and moves its residual work to another held incumbent the plan keeps, which must cover that
+  work; that pool grows by the pool this one would have kept, licence for licence. Of the
+  incumbents the plan keeps, the work goes to the first that covers every need the contract's
+  work showed (:func:`absorb_order`; ties in the record's ``consolidate_into`` order, then the
+  table's). With two incumbents it is always the other.
 - **Plan.** Viable when every contract's action is possible and every other failing need has a
   kept pool that covers it. With a verdict of ``keep`` only renewing everything is viable.
 - **Coverage gap.** A failing need that no contract the organisation holds covers; the gap names
@@ -46,7 +49,7 @@ Examples
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 from rhmodel.core.capabilities import CapabilityMatrix, Criterion
@@ -59,6 +62,7 @@ from rhmodel.core.products import (
     PRODUCT_NAMES,
     SCENARIOS,
     Contract,
+    absorb_candidates,
     consolidation_target,
     contract_for,
     plan_actions,
@@ -68,6 +72,7 @@ from rhmodel.core.products import (
 __all__ = [
     "CoverageGap",
     "PlanOption",
+    "absorb_order",
     "contract_needs",
     "coverage_gaps",
     "held_contracts",
@@ -120,7 +125,15 @@ class PlanOption:
         Partial coverage relied on, in the seed's words.
     """
 
-    json_fields: ClassVar[tuple[str, ...]] = ("name", "actions", "keep", "viable", "why", "caveats")
+    json_fields: ClassVar[tuple[str, ...]] = (
+        "name",
+        "actions",
+        "keep",
+        "viable",
+        "why",
+        "caveats",
+        "into",
+    )
 
     name: str
     actions: dict[str, str]
@@ -128,6 +141,8 @@ class PlanOption:
     viable: bool
     why: str
     caveats: tuple[str, ...] = ()
+    #: Contract consolidated → the contract whose pool takes its work.
+    into: dict[str, str] = field(default_factory=dict)
 
     @property
     def disruption(self) -> int:
@@ -179,6 +194,42 @@ def contract_needs(
         }
     shown = {n for v in per.values() for n in v}
     return per, tuple(n for n in decision.keep_for if n not in shown)
+
+
+def absorb_order(
+    params: Parameters, matrix: CapabilityMatrix, decision: Decision
+) -> dict[str, tuple[str, ...]]:
+    """Per held contract, the other held contracts in the order they are tried when it is
+    consolidated: those covering every need its residual work showed first, then the rest,
+    each group in the record's ``consolidate_into`` order and then the table's.
+
+    Examples
+    --------
+    >>> from rhmodel.edges.bundled import load_capabilities
+    >>> from rhmodel.edges.paramfile import parse_parameters
+    >>> from rhmodel.core.document import parse_yaml
+    >>> from rhmodel.core.decision import decide
+    >>> m = load_capabilities()
+    >>> p = parse_parameters(parse_yaml('''
+    ... logmein: {agents: 10, price_per_agent_month: 40, months_to_renewal: 3}
+    ... beyondtrust: {concurrent_seats: 4, price_per_seat_year: 2000, months_to_renewal: 3}
+    ... residual: {logmein_agents: 2, beyondtrust_seats: 1}
+    ... ''', "p.yaml"))
+    >>> absorb_order(p, m, decide(p, m))
+    {'logmein': ('beyondtrust',), 'beyondtrust': ('logmein',)}
+    """
+    held = [c.name for c in held_contracts(params)]
+    per, _shared = contract_needs(params, matrix, decision)
+    out = {}
+    for c in held:
+        candidates = [o for o in absorb_candidates(c) if o in held]
+        needs = per.get(c, {})
+
+        def covers_all(host: str, needs: dict[str, int] = needs) -> bool:
+            return all(covers(matrix, decision, n, host)[0] for n in needs)
+
+        out[c] = tuple(sorted(candidates, key=lambda o: not covers_all(o)))
+    return out
 
 
 def _level(matrix: CapabilityMatrix, need: str, product: str, decision: Decision) -> str:
@@ -282,6 +333,7 @@ def _judge(
     decision: Decision,
     actions: dict[str, str],
     keep: dict[str, float],
+    order: dict[str, tuple[str, ...]],
 ) -> tuple[bool, str, tuple[str, ...]]:
     """Whether the plan is viable, why (what it does, or what fails), and its caveats."""
     if all(a == "renew" for a in actions.values()):
@@ -304,11 +356,11 @@ def _judge(
         elif a == "right_size" and needs and not keep[c]:
             problems.append(f"a pool of 0 {short} licences cannot do its residual work")
         elif a in ("right_size", "renew", "consolidate"):
-            host = consolidation_target(c) if a == "consolidate" else c
+            host = consolidation_target(c, actions, order) if a == "consolidate" else c
             if a == "consolidate" and (host not in actions or host not in kept):
-                problems.append(
-                    f"consolidating {short} needs a {contract_for(host).short} pool kept"
-                )
+                others = [o for o in order.get(c, ()) if o != c] or [host]
+                pools = " or ".join(contract_for(o).short for o in others)
+                problems.append(f"consolidating {short} needs a {pools} pool kept")
                 continue
             for need in needs:
                 ok, words = covers(matrix, decision, need, host, own=host == c)
@@ -326,10 +378,12 @@ def _judge(
             caveats.append(found[0][1])
     if problems:
         return False, "Not viable: " + "; ".join(problems) + ".", tuple(dict.fromkeys(caveats))
-    return True, _describe(actions, keep), tuple(dict.fromkeys(caveats))
+    return True, _describe(actions, keep, order), tuple(dict.fromkeys(caveats))
 
 
-def _describe(actions: dict[str, str], keep: dict[str, float]) -> str:
+def _describe(
+    actions: dict[str, str], keep: dict[str, float], order: dict[str, tuple[str, ...]]
+) -> str:
     words = []
     for c, a in actions.items():
         con = contract_for(c)
@@ -342,13 +396,15 @@ def _describe(actions: dict[str, str], keep: dict[str, float]) -> str:
         else:
             words.append(
                 f"cancel {con.short} and move its residual work to "
-                f"{contract_for(consolidation_target(c)).short}"
+                f"{contract_for(consolidation_target(c, actions, order)).short}"
             )
     text = "; ".join(words)
     return text[:1].upper() + text[1:] + " at each first renewal; Remote Help carries the rest."
 
 
-def _keep(params: Parameters, actions: dict[str, str]) -> dict[str, float]:
+def _keep(
+    params: Parameters, actions: dict[str, str], order: dict[str, tuple[str, ...]]
+) -> dict[str, float]:
     """Licences each contract keeps after its change (a pool below the vendor's minimum is
     raised to it, as the cash flows do)."""
     out = {}
@@ -359,7 +415,7 @@ def _keep(params: Parameters, actions: dict[str, str]) -> dict[str, float]:
         elif a == "right_size":
             n = float(params[con.residual_key] or 0)
             for other, b in actions.items():
-                if b == "consolidate" and consolidation_target(other) == c:
+                if b == "consolidate" and consolidation_target(other, actions, order) == c:
                     n += float(params[contract_for(other).residual_key] or 0)
             out[c] = max(n, float(params[con.min_key] or 0)) if n > 0 else 0.0
         else:
@@ -367,7 +423,12 @@ def _keep(params: Parameters, actions: dict[str, str]) -> dict[str, float]:
     return out
 
 
-def _minimum_notes(params: Parameters, actions: dict[str, str], keep: dict[str, float]) -> str:
+def _minimum_notes(
+    params: Parameters,
+    actions: dict[str, str],
+    keep: dict[str, float],
+    order: dict[str, tuple[str, ...]],
+) -> str:
     notes = []
     for c, a in actions.items():
         con = contract_for(c)
@@ -376,7 +437,7 @@ def _minimum_notes(params: Parameters, actions: dict[str, str], keep: dict[str, 
         wanted = float(params[con.residual_key] or 0) + sum(
             float(params[contract_for(o).residual_key] or 0)
             for o, b in actions.items()
-            if b == "consolidate" and consolidation_target(o) == c
+            if b == "consolidate" and consolidation_target(o, actions, order) == c
         )
         if keep[c] > wanted:
             notes.append(
@@ -391,30 +452,34 @@ def plan_options(
 ) -> list[PlanOption]:
     """Every combination of actions on the contracts held, the pinned scenarios first.
 
-    A contract whose ``residual.*`` is 0 is not offered ``right_size`` in a mixed plan (it
-    would be the same as cancelling); consolidating into a contract that is not held is not
-    offered.
+    With ``n`` contracts held there are ``4 ** n`` combinations. A contract whose
+    ``residual.*`` is 0 is not offered ``right_size`` in a mixed plan (it would be the same as
+    cancelling); consolidating is not offered when no other contract is held.
     """
     held = [c.name for c in held_contracts(params)]
+    order = absorb_order(params, matrix, decision)
     options: dict[str, PlanOption] = {}
 
     def add(actions: dict[str, str]) -> None:
         name = plan_name(actions) if actions else "status_quo"
         if name in options:
             return
-        keep = _keep(params, actions)
-        viable, why, caveats = _judge(params, matrix, decision, actions, keep)
-        why += _minimum_notes(params, actions, keep)
-        options[name] = PlanOption(name, dict(actions), keep, viable, why, caveats)
+        keep = _keep(params, actions, order)
+        viable, why, caveats = _judge(params, matrix, decision, actions, keep, order)
+        why += _minimum_notes(params, actions, keep, order)
+        into = {
+            c: consolidation_target(c, actions, order)
+            for c, a in actions.items()
+            if a == "consolidate"
+        }
+        options[name] = PlanOption(name, dict(actions), keep, viable, why, caveats, into)
 
     for s in SCENARIOS:
         add({c: a for c, a in plan_actions(s).items() if c in held})
     for combo in itertools.product(ACTIONS, repeat=len(held)):
         actions = dict(zip(held, combo, strict=True))
-        if any(
-            a == "consolidate" and consolidation_target(c) not in held for c, a in actions.items()
-        ):
-            continue
+        if any(a == "consolidate" and not order.get(c) for c, a in actions.items()):
+            continue  # no other held contract to take the work
         if any(
             a == "right_size" and not params[contract_for(c).residual_key]
             for c, a in actions.items()

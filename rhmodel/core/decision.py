@@ -39,7 +39,7 @@ from typing import Any, ClassVar
 
 from rhmodel.core.capabilities import CapabilityMatrix, Criterion
 from rhmodel.core.params import Parameters
-from rhmodel.core.products import INCUMBENTS, REASON_CODES, Verdict
+from rhmodel.core.products import INCUMBENTS, PLATFORMS, REASON_CODES, Verdict
 from rhmodel.errors import InputError
 
 __all__ = [
@@ -149,10 +149,13 @@ def _evaluate(matrix: CapabilityMatrix, c: Criterion, need: Any) -> CriterionRes
         asked = f"tenant cloud {need}" + ("" if passed else f" ({c.keep_if})")
     elif c.kind == "platforms":
         if need is True:
+            # "some unsupported platform": every platform an incumbent in the matrix supports
+            # and Remote Help does not (the union, so no one product's list decides it)
             missing = tuple(
                 p
-                for p in matrix.cell(c.dimension, "beyondtrust").platforms
+                for p in PLATFORMS
                 if p not in rh.platforms
+                and any(p in matrix.cell(c.dimension, i).platforms for i in INCUMBENTS)
             )
         else:
             missing = tuple(p for p in (need or ()) if p not in rh.platforms)

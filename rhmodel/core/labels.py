@@ -18,9 +18,34 @@ Examples
 
 from __future__ import annotations
 
-from rhmodel.core.products import CONTRACTS, PRODUCT_NAMES, SCENARIO_ACTIONS, contract_for
+from rhmodel.core.products import (
+    ACTIONS,
+    CONTRACTS,
+    PRODUCT_NAMES,
+    SCENARIO_ACTIONS,
+    Contract,
+    contract_for,
+)
 
 __all__ = ["LABELS", "label"]
+
+
+def _contract_labels(c: Contract) -> dict[str, str]:
+    """The words for one contract's keys people meet most, from its record."""
+    out = {
+        c.count_key: f"{c.short} {c.count_unit}",
+        c.price_key: f"{c.short} price per {c.unit_singular}-{c.price_period}",
+        c.key("months_to_renewal"): f"{c.short} months to renewal",
+        c.key("uplift"): f"{c.short} yearly uplift",
+        c.residual_key: f"{c.short} {c.unit} kept",
+        c.metric_key: f"{c.short} licence metric",
+    }
+    if c.extras_key:
+        out[c.extras_key] = f"{c.short} {c.extras_label}"
+    if c.fixed_key:
+        out[c.fixed_key] = f"{c.short} {c.fixed_label}"
+    return out
+
 
 #: id → words. Keys not here fall back to the id with its underscores as spaces.
 LABELS: dict[str, str] = {
@@ -53,18 +78,7 @@ LABELS: dict[str, str] = {
     **PRODUCT_NAMES,
     **{c.name: c.label for c in CONTRACTS},
     # parameter keys people meet most
-    "logmein.agents": "LogMeIn Resolve named agents",
-    "logmein.price_per_agent_month": "LogMeIn Resolve price per agent-month",
-    "logmein.months_to_renewal": "LogMeIn Resolve months to renewal",
-    "logmein.uplift": "LogMeIn Resolve yearly uplift",
-    "logmein.extras_per_year": "LogMeIn Resolve add-ons per year",
-    "beyondtrust.concurrent_seats": "BeyondTrust concurrent seats",
-    "beyondtrust.price_per_seat_year": "BeyondTrust price per seat-year",
-    "beyondtrust.months_to_renewal": "BeyondTrust months to renewal",
-    "beyondtrust.uplift": "BeyondTrust yearly uplift",
-    "beyondtrust.appliance_per_year": "BeyondTrust appliance per year",
-    "residual.logmein_agents": "LogMeIn Resolve agents kept",
-    "residual.beyondtrust_seats": "BeyondTrust seats kept",
+    **{k: v for c in CONTRACTS for k, v in _contract_labels(c).items()},
     "remote_help.price_per_user_month": "Remote Help add-on price per user-month",
     "remote_help.licensed_users": "Remote Help licensed users",
     "transition.deployment_cost": "Deployment cost",
@@ -84,6 +98,14 @@ LABELS: dict[str, str] = {
 }
 
 
+def _split(part: str) -> tuple[str, str]:
+    # contract names and actions may both hold underscores: the action is the suffix
+    for action in sorted(ACTIONS, key=len, reverse=True):
+        if part.endswith(f"_{action}"):
+            return part[: -len(action) - 1], action
+    return part, ""
+
+
 def label(key: str) -> str:
     """The words for ``key`` (an id, a plan name or a parameter key)."""
     if key in LABELS:
@@ -91,7 +113,7 @@ def label(key: str) -> str:
     if "+" in key or any(key.startswith(f"{c.name}_") for c in CONTRACTS):
         parts = []
         for part in key.split("+"):
-            contract, _, action = part.partition("_")
+            contract, action = _split(part)
             words = {
                 "renew": "renew",
                 "right_size": "right-size",

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rhmodel.core.document import YamlDocument
-from rhmodel.core.products import PRODUCTS
+from rhmodel.core.products import CONTRACTS, PRODUCTS
 from rhmodel.core.validation import choice, mapping, no_unknown_keys, text
 
 __all__ = ["PriceBook", "PriceItem", "parse_price_book"]
@@ -201,7 +201,8 @@ def parse_price_book(doc: YamlDocument) -> PriceBook:
             ),
             note=str(entry.get("note", "")),
         )
-    for needed in ("remote_help_add_on", "logmein_resolve_agent", "beyondtrust_seat"):
+    # Remote Help's add-on and each incumbent record's price entry (rhmodel.core.products)
+    for needed in ("remote_help_add_on", *(c.price_item for c in CONTRACTS)):
         if needed not in items:
             raise doc.error("items", f"no item {needed!r} — the model's defaults need it")
     return PriceBook(as_of=as_of, currency=currency, items=items)

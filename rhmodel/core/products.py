@@ -2,12 +2,19 @@
 
 Every other module that needs to know which products exist, how an incumbent is licensed, which
 parameters hold its contract, or which reason codes and platforms a pilot export may name reads
-it here. Adding a third incumbent means one more :class:`Contract` row (plus its parameters in
-the schema, which are generated from this table).
+it here. The incumbents themselves are data: one record each in ``data/incumbents.yaml``
+(:func:`parse_incumbents` validates it), so adding an incumbent is one record there, one
+capability column and one price entry; the parameter schema, labels, cost components and every
+face are derived from :data:`CONTRACTS`.
+
+The table is a constant of the program, kept as data the way pint keeps its unit registry: it is
+read once, when this module is imported, from the bundled file (or from ``incumbents.yaml`` in
+the folder ``RHMODEL_DATA`` names, which replaces the bundled data folder as a whole, see
+:mod:`rhmodel.edges.bundled`). Nothing a user passes at run time reaches it.
 
 Examples
 --------
->>> [c.name for c in CONTRACTS]
+>>> [c.name for c in CONTRACTS][:2]
 ['logmein', 'beyondtrust']
 >>> contract_for("beyondtrust").price_key, contract_for("beyondtrust").price_divisor
 ('beyondtrust.price_per_seat_year', 12.0)
@@ -17,14 +24,24 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, get_args
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+from rhmodel.core.document import YamlDocument, parse_yaml
+from rhmodel.core.validation import choice, mapping, no_unknown_keys, sequence, text
 
 __all__ = [
     "ACTIONS",
     "COMPONENTS",
     "CONTRACTS",
     "INCUMBENTS",
+    "INCUMBENTS_AS_OF",
+    "METRICS",
     "PLATFORMS",
     "PRODUCTS",
     "PRODUCT_NAMES",
@@ -40,25 +57,18 @@ __all__ = [
     "ProductId",
     "ScenarioName",
     "Verdict",
+    "absorb_candidates",
     "consolidation_target",
     "contract_for",
+    "parse_incumbents",
     "plan_actions",
     "plan_name",
 ]
 
-#: Product ids used everywhere: parameters, pilot data (the ``tool`` column), JSON output.
-ProductId = Literal["remote_help", "logmein_resolve", "beyondtrust"]
-PRODUCTS: tuple[ProductId, ...] = get_args(ProductId)
+#: Product ids are strings from the table: ``remote_help`` and each record's ``product``.
+ProductId = str
 #: The product that replaces the incumbents.
 REMOTE_HELP: ProductId = "remote_help"
-#: The products rhmodel weighs Remote Help against.
-INCUMBENTS: tuple[ProductId, ...] = ("logmein_resolve", "beyondtrust")
-#: Display names (the capability matrix carries the same, with its sources).
-PRODUCT_NAMES: dict[str, str] = {
-    "remote_help": "Intune Remote Help",
-    "logmein_resolve": "LogMeIn Resolve",
-    "beyondtrust": "BeyondTrust Remote Support",
-}
 
 #: The replace-or-keep verdicts (seed §4.4); see :mod:`rhmodel.core.decision`.
 Verdict = Literal["keep", "replace", "right_size"]
@@ -67,7 +77,7 @@ VERDICTS: tuple[Verdict, ...] = get_args(Verdict)
 ScenarioName = Literal["status_quo", "right_size", "cancel"]
 SCENARIOS: tuple[ScenarioName, ...] = get_args(ScenarioName)
 #: What a plan does with one incumbent contract at a renewal: renew it as it is, keep a smaller
-#: pool, cancel it, or cancel it and move its residual work to the other incumbent's pool.
+#: pool, cancel it, or cancel it and move its residual work to another incumbent's pool.
 Action = Literal["renew", "right_size", "cancel", "consolidate"]
 ACTIONS: tuple[Action, ...] = get_args(Action)
 #: The pinned scenarios are plans that give every contract the same action.
@@ -76,9 +86,10 @@ SCENARIO_ACTIONS: dict[str, Action] = {
     "right_size": "right_size",
     "cancel": "cancel",
 }
-#: Cost components of every scenario.
-Component = Literal["logmein", "beyondtrust", "remote_help", "transition"]
-COMPONENTS: tuple[Component, ...] = get_args(Component)
+#: What a licence counts: people who may use it, or people logged in at once.
+METRICS: tuple[str, ...] = ("named", "concurrent")
+#: Cost components are contract names plus these two.
+Component = str
 
 #: Reason codes a pilot export may give for a session that needed the incumbent.
 REASON_CODES: tuple[str, ...] = (
@@ -100,15 +111,19 @@ PLATFORMS: tuple[str, ...] = ("windows", "macos", "android", "linux", "ios", "ch
 class Contract:
     """One incumbent contract: its product, licence metric and the parameters that hold it.
 
+    Built from one record of ``data/incumbents.yaml`` (:func:`parse_incumbents`).
+
     Attributes
     ----------
     name : str
         Parameters section and cost component (``logmein``, ``beyondtrust``).
     product : str
-        Product id (``logmein_resolve``, ``beyondtrust``).
+        Product id (``logmein_resolve``, ``beyondtrust``): the pilot's ``tool``, the capability
+        column.
     metric : str
-        What a licence counts: ``named`` (people who may use it) or ``concurrent`` (logged in
-        at once).
+        The default licence metric: ``named`` (people who may use it) or ``concurrent``
+        (logged in at once); a contract may choose another of ``metrics`` with
+        ``<name>.licence_metric``.
     unit : str
         The licence unit in prose, plural (``agents``, ``seats``).
     count_key, price_key, residual_key : str
@@ -121,6 +136,8 @@ class Contract:
         How the schema describes the count and the price.
     price_default : str or None
         Price-book item whose figure is the price's default (``None``: quote-only).
+    price_item : str
+        The product's entry in the price book (a figure, a range or quote-only).
     extras_key : str or None
         Yearly add-ons billed with the contract and kept in proportion to the licences kept
         (LogMeIn's endpoint/device licences); ``None`` when the contract has none.
@@ -128,6 +145,22 @@ class Contract:
         A yearly amount paid while any licence is kept (BeyondTrust's appliance or hosting).
     min_field : str
         The parameter field of the vendor's minimum licence count (``min_agents``).
+    display_name, vendor, former_names, chart_label, colour
+        How outputs name and draw it.
+    metrics : tuple of str
+        The licence metrics the product is sold under.
+    count_units : dict[str, str]
+        Per metric, the count's unit (``named agents``).
+    unit_singular : str
+        One licence (``agent``).
+    exports : tuple of str
+        Export formats whose sessions are this product's work.
+    consolidate_into : tuple of str
+        Contracts that may take its residual work, in the order tried.
+    extras_label, extras_doc, fixed_label, fixed_doc : str
+        Words for the optional keys.
+    sources : tuple of str
+        Where the licensing facts come from.
     """
 
     name: str
@@ -146,6 +179,22 @@ class Contract:
     extras_key: str | None = None
     fixed_key: str | None = None
     min_field: str = "min_units"
+    price_item: str = ""
+    display_name: str = ""
+    vendor: str = ""
+    former_names: tuple[str, ...] = ()
+    chart_label: str = ""
+    colour: str = "#7f7f7f"
+    metrics: tuple[str, ...] = ()
+    count_units: tuple[tuple[str, str], ...] = ()
+    unit_singular: str = ""
+    exports: tuple[str, ...] = ()
+    consolidate_into: tuple[str, ...] = ()
+    extras_label: str = "add-ons per year"
+    extras_doc: str = ""
+    fixed_label: str = "fixed cost per year"
+    fixed_doc: str = ""
+    sources: tuple[str, ...] = ()
 
     @property
     def residual_price_key(self) -> str:
@@ -163,53 +212,263 @@ class Contract:
         return f"{self.name}.{self.min_field}"
 
     @property
+    def metric_key(self) -> str:
+        """The parameters key choosing the contract's licence metric."""
+        return f"{self.name}.licence_metric"
+
+    @property
     def label(self) -> str:
         """The product's display name."""
-        return PRODUCT_NAMES[self.product]
+        return self.display_name or self.short
+
+    @property
+    def price_period(self) -> str:
+        """``month`` or ``year``: the period the price is quoted for."""
+        return "year" if self.price_divisor == 12 else "month"
+
+    def unit_for(self, metric: str) -> str:
+        """The count's unit under ``metric`` (``named agents``, ``concurrent agents``).
+
+        Examples
+        --------
+        >>> contract_for("logmein").unit_for("concurrent")
+        'concurrent agents'
+        """
+        return dict(self.count_units).get(metric, f"{metric} {self.unit}")
 
     def key(self, field: str) -> str:
         """The parameters key of one of this contract's fields, e.g. ``logmein.uplift``."""
         return f"{self.name}.{field}"
 
 
-#: The incumbent contracts: LogMeIn Resolve per named agent per month, BeyondTrust per
-#: concurrent seat (logged-in representative) per year.
-CONTRACTS: tuple[Contract, ...] = (
-    Contract(
-        name="logmein",
-        product="logmein_resolve",
-        metric="named",
-        unit="agents",
-        count_key="logmein.agents",
-        price_key="logmein.price_per_agent_month",
-        residual_key="residual.logmein_agents",
-        price_divisor=1.0,
-        short="LogMeIn Resolve",
-        count_unit="named agents",
-        price_unit="US$ per agent per month",
-        price_doc="LogMeIn Resolve price per named agent",
-        price_default="logmein_resolve_agent",
-        extras_key="logmein.extras_per_year",
-        min_field="min_agents",
-    ),
-    Contract(
-        name="beyondtrust",
-        product="beyondtrust",
-        metric="concurrent",
-        unit="seats",
-        count_key="beyondtrust.concurrent_seats",
-        price_key="beyondtrust.price_per_seat_year",
-        residual_key="residual.beyondtrust_seats",
-        price_divisor=12.0,
-        short="BeyondTrust",
-        count_unit="concurrent seats",
-        price_unit="US$ per concurrent seat per year",
-        price_doc="BeyondTrust Remote Support price per concurrent seat (quote-only: your quote)",
-        price_default=None,
-        fixed_key="beyondtrust.appliance_per_year",
-        min_field="min_seats",
-    ),
+_RECORD_KEYS = (
+    "product",
+    "name",
+    "short",
+    "chart_label",
+    "vendor",
+    "former_names",
+    "colour",
+    "licence",
+    "keys",
+    "price",
+    "extras_label",
+    "extras_doc",
+    "fixed_label",
+    "fixed_doc",
+    "exports",
+    "consolidate_into",
+    "sources",
 )
+_KEY_FIELDS = ("count", "price", "price_per", "residual", "minimum", "extras", "fixed")
+# names that would collide with the other sections of a parameters file
+_RESERVED = (
+    "remote_help",
+    "residual",
+    "transition",
+    "requirements",
+    "pilot",
+    "decision",
+    "environment",
+    "risk_adjustment",
+    "status_quo",
+    "right_size",
+    "cancel",
+    "total",
+    "beyond",
+)
+
+
+def _ident(doc: YamlDocument, key: str, value: Any) -> str:
+    name = text(doc, key, value)
+    if not name.isidentifier() or name.lower() != name or "+" in name or "." in name:
+        raise doc.error(
+            key, f"not an id ({name!r}) — accepted: lower-case letters, digits and underscores"
+        )
+    return name
+
+
+def _texts(doc: YamlDocument, key: str, value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return tuple(text(doc, f"{key}[{i}]", v) for i, v in enumerate(sequence(doc, key, value)))
+
+
+def _record(doc: YamlDocument, name: str, raw: Any) -> Contract:
+    key = f"incumbents.{name}"
+    r = mapping(doc, key, raw)
+    no_unknown_keys(doc, key, r, _RECORD_KEYS)
+    for needed in ("product", "name", "licence", "keys", "price"):
+        if needed not in r:
+            raise doc.error(f"{key}.{needed}", "missing — every incumbent record needs it")
+    product = _ident(doc, f"{key}.product", r["product"])
+    lic = mapping(doc, f"{key}.licence", r["licence"])
+    no_unknown_keys(doc, f"{key}.licence", lic, ("metrics", "default", "unit", "count_unit"))
+    metrics = tuple(
+        choice(doc, f"{key}.licence.metrics[{i}]", m, METRICS)
+        for i, m in enumerate(sequence(doc, f"{key}.licence.metrics", lic.get("metrics")))
+    )
+    if not metrics:
+        raise doc.error(f"{key}.licence.metrics", "empty — list named, concurrent or both")
+    default = choice(doc, f"{key}.licence.default", lic.get("default"), metrics)
+    unit = mapping(doc, f"{key}.licence.unit", lic.get("unit"))
+    no_unknown_keys(doc, f"{key}.licence.unit", unit, ("singular", "plural"))
+    plural = text(doc, f"{key}.licence.unit.plural", unit.get("plural"))
+    singular = text(doc, f"{key}.licence.unit.singular", unit.get("singular"))
+    counts_raw = mapping(doc, f"{key}.licence.count_unit", lic.get("count_unit") or {})
+    no_unknown_keys(doc, f"{key}.licence.count_unit", counts_raw, metrics)
+    counts = {m: str(counts_raw.get(m) or f"{m} {plural}") for m in metrics}
+    keys = mapping(doc, f"{key}.keys", r["keys"])
+    no_unknown_keys(doc, f"{key}.keys", keys, _KEY_FIELDS)
+    for needed in ("count", "price", "price_per", "residual", "minimum"):
+        if needed not in keys:
+            raise doc.error(f"{key}.keys.{needed}", "missing — every incumbent record needs it")
+    fields = {
+        f: _ident(doc, f"{key}.keys.{f}", keys[f])
+        for f in ("count", "price", "residual", "minimum", "extras", "fixed")
+        if keys.get(f) is not None
+    }
+    per = choice(doc, f"{key}.keys.price_per", keys["price_per"], ("month", "year"))
+    price = mapping(doc, f"{key}.price", r["price"])
+    no_unknown_keys(doc, f"{key}.price", price, ("doc", "item", "quote_only"))
+    item = _ident(doc, f"{key}.price.item", price.get("item"))
+    quote_only = price.get("quote_only", False)
+    if not isinstance(quote_only, bool):
+        raise doc.error(f"{key}.price.quote_only", f"must be true or false (got {quote_only!r})")
+    # a quote-only product has no figure to default to: the user's quote is required
+    price_default = None if quote_only else item
+    short = text(doc, f"{key}.short", r.get("short", r["name"]))
+    per_word = "per month" if per == "month" else "per year"
+    return Contract(
+        name=name,
+        product=product,
+        metric=default,  # type: ignore[arg-type]
+        unit=plural,
+        count_key=f"{name}.{fields['count']}",
+        price_key=f"{name}.{fields['price']}",
+        residual_key=f"residual.{fields['residual']}",
+        price_divisor=12.0 if per == "year" else 1.0,
+        short=short,
+        count_unit=counts[default],
+        price_unit=f"US$ per {singular} {per_word}",
+        price_doc=text(doc, f"{key}.price.doc", price.get("doc", f"{short} price per {singular}")),
+        price_default=price_default,
+        price_item=item,
+        extras_key=f"{name}.{fields['extras']}" if "extras" in fields else None,
+        fixed_key=f"{name}.{fields['fixed']}" if "fixed" in fields else None,
+        min_field=fields["minimum"],
+        display_name=text(doc, f"{key}.name", r["name"]),
+        vendor=str(r.get("vendor") or ""),
+        former_names=_texts(doc, f"{key}.former_names", r.get("former_names")),
+        chart_label=str(r.get("chart_label") or short),
+        colour=str(r.get("colour") or "#7f7f7f"),
+        metrics=metrics,
+        count_units=tuple(counts.items()),
+        unit_singular=singular,
+        exports=_texts(doc, f"{key}.exports", r.get("exports")),
+        consolidate_into=_texts(doc, f"{key}.consolidate_into", r.get("consolidate_into")),
+        extras_label=str(r.get("extras_label") or "add-ons per year"),
+        extras_doc=str(r.get("extras_doc") or ""),
+        fixed_label=str(r.get("fixed_label") or "fixed cost per year"),
+        fixed_doc=str(r.get("fixed_doc") or ""),
+        sources=_texts(doc, f"{key}.sources", r.get("sources")),
+    )
+
+
+def parse_incumbents(doc: YamlDocument) -> tuple[dt.date, tuple[Contract, ...]]:
+    """Validate an incumbents document and return its ``as_of`` date and its contracts.
+
+    Raises
+    ------
+    InputError
+        Naming the file, line and key of the first problem.
+
+    Examples
+    --------
+    >>> doc = parse_yaml('''
+    ... as_of: 2026-12-01
+    ... incumbents:
+    ...   acme:
+    ...     product: acme_support
+    ...     name: Acme Support
+    ...     licence: {metrics: [concurrent], default: concurrent,
+    ...               unit: {singular: seat, plural: seats}}
+    ...     keys: {count: seats, price: price_per_seat_year, price_per: year,
+    ...            residual: acme_seats, minimum: min_seats}
+    ...     price: {item: acme_seat, quote_only: true}
+    ... ''', "i.yaml")
+    >>> _, (acme,) = parse_incumbents(doc)
+    >>> acme.count_key, acme.residual_key, acme.price_unit, acme.count_unit
+    ('acme.seats', 'residual.acme_seats', 'US$ per seat per year', 'concurrent seats')
+    """
+    raw = mapping(doc, "", doc.data)
+    no_unknown_keys(doc, "", raw, ("as_of", "incumbents"))
+    as_of = raw.get("as_of")
+    if not isinstance(as_of, dt.date):
+        raise doc.error("as_of", f"must be a date (got {as_of!r}) — write YYYY-MM-DD")
+    records = mapping(doc, "incumbents", raw.get("incumbents"))
+    if not records:
+        raise doc.error("incumbents", "empty — list at least one incumbent record")
+    contracts = []
+    for name, rec in records.items():
+        _ident(doc, f"incumbents.{name}", name)
+        if name in _RESERVED or name == REMOTE_HELP:
+            raise doc.error(
+                f"incumbents.{name}",
+                f"reserved name ({name!r}) — a contract may not share a name with a section "
+                "of the parameters file or a scenario",
+            )
+        contracts.append(_record(doc, name, rec))
+    products = [c.product for c in contracts]
+    for seen, c in enumerate(contracts):
+        if c.product == REMOTE_HELP or c.product in products[:seen]:
+            raise doc.error(f"incumbents.{c.name}.product", f"duplicate product id ({c.product!r})")
+        if c.name in products and c.name != c.product:
+            raise doc.error(
+                f"incumbents.{c.name}", "a contract name may not be another's product id"
+            )
+        for i, other in enumerate(c.consolidate_into):
+            if other not in records or other == c.name:
+                raise doc.error(
+                    f"incumbents.{c.name}.consolidate_into[{i}]",
+                    f"unknown contract ({other!r}) — accepted: "
+                    + ", ".join(n for n in records if n != c.name),
+                )
+    residuals = [c.residual_key for c in contracts]
+    if len(set(residuals)) != len(residuals):
+        raise doc.error("incumbents", f"two records share a residual key ({residuals})")
+    return as_of, tuple(contracts)
+
+
+def _incumbents_file() -> tuple[str, str]:
+    # RHMODEL_DATA replaces the bundled data folder as a whole (rhmodel.edges.bundled reads the
+    # same variable), so a fixture folder can add an incumbent without touching the package.
+    folder = os.environ.get("RHMODEL_DATA")
+    if folder:
+        path = Path(folder) / "incumbents.yaml"
+        return path.read_text(encoding="utf-8"), str(path)
+    res = resources.files("rhmodel") / "data" / "incumbents.yaml"
+    return res.read_text(encoding="utf-8"), "incumbents.yaml"
+
+
+INCUMBENTS_AS_OF, CONTRACTS = parse_incumbents(parse_yaml(*_incumbents_file()))
+#: The incumbent contracts, in the order of ``data/incumbents.yaml``.
+CONTRACTS: tuple[Contract, ...]
+#: The products rhmodel weighs Remote Help against.
+INCUMBENTS: tuple[ProductId, ...] = tuple(c.product for c in CONTRACTS)
+#: Product ids used everywhere: parameters, pilot data (the ``tool`` column), JSON output.
+PRODUCTS: tuple[ProductId, ...] = (REMOTE_HELP, *INCUMBENTS)
+#: Display names (the capability matrix carries the same, with its sources).
+PRODUCT_NAMES: dict[str, str] = {
+    REMOTE_HELP: "Intune Remote Help",
+    **{c.product: c.label for c in CONTRACTS},
+}
+#: Cost components of every scenario: each contract, then Remote Help and the transition.
+COMPONENTS: tuple[Component, ...] = (*(c.name for c in CONTRACTS), "remote_help", "transition")
+_BY_ID: dict[str, Contract] = {
+    **{c.name: c for c in CONTRACTS},
+    **{c.product: c for c in CONTRACTS},
+}
 
 
 def contract_for(name_or_product: str) -> Contract:
@@ -220,13 +479,10 @@ def contract_for(name_or_product: str) -> Contract:
     KeyError
         For anything else (a bug: callers pass ids from this table).
     """
-    for c in CONTRACTS:
-        if name_or_product in (c.name, c.product):
-            return c
-    raise KeyError(name_or_product)
+    return _BY_ID[name_or_product]
 
 
-def plan_name(actions: dict[str, str]) -> str:
+def plan_name(actions: Mapping[str, str]) -> str:
     """The scenario name of a plan: a pinned name when every contract named takes the same
     action, else ``contract_action`` joined by ``+`` in contract order.
 
@@ -245,6 +501,15 @@ def plan_name(actions: dict[str, str]) -> str:
     return "+".join(f"{n}_{actions[n]}" for n in named)
 
 
+def _split_part(part: str) -> tuple[str, str]:
+    # a contract name may hold underscores (teamviewer_tensor) and so may an action
+    # (right_size): the action is the suffix, tried longest first
+    for action in sorted(ACTIONS, key=len, reverse=True):
+        if part.endswith(f"_{action}") and len(part) > len(action) + 1:
+            return part[: -len(action) - 1], action
+    return part, ""
+
+
 def plan_actions(name: str) -> dict[str, Action]:
     """Each contract's action in the plan (or pinned scenario) ``name``.
 
@@ -258,8 +523,8 @@ def plan_actions(name: str) -> dict[str, Action]:
 
     Examples
     --------
-    >>> plan_actions("right_size")
-    {'logmein': 'right_size', 'beyondtrust': 'right_size'}
+    >>> plan_actions("right_size")["beyondtrust"]
+    'right_size'
     >>> plan_actions("logmein_consolidate+beyondtrust_right_size")["logmein"]
     'consolidate'
     """
@@ -267,24 +532,51 @@ def plan_actions(name: str) -> dict[str, Action]:
         return {c.name: SCENARIO_ACTIONS[name] for c in CONTRACTS}
     out: dict[str, Action] = {c.name: "cancel" for c in CONTRACTS}
     for part in name.split("+"):
-        contract, _, action = part.partition("_")
+        contract, action = _split_part(part)
         if contract not in out or action not in ACTIONS:
             raise KeyError(name)
         out[contract] = action  # type: ignore[assignment]
     return out
 
 
-def consolidation_target(name: str) -> str:
-    """The contract whose pool takes ``name``'s residual work when ``name`` is consolidated:
-    the other incumbent.
+def absorb_candidates(name: str) -> tuple[str, ...]:
+    """The contracts that may take ``name``'s residual work, in the order tried: its record's
+    ``consolidate_into``, then every other incumbent in table order.
+
+    Examples
+    --------
+    >>> absorb_candidates("logmein")[0]
+    'beyondtrust'
+    """
+    first = contract_for(name).consolidate_into
+    return (*first, *(c.name for c in CONTRACTS if c.name != name and c.name not in first))
+
+
+def consolidation_target(
+    name: str,
+    actions: Mapping[str, str] | None = None,
+    order: Mapping[str, Sequence[str]] | None = None,
+) -> str:
+    """The contract whose pool takes ``name``'s residual work when ``name`` is consolidated.
+
+    The first contract of ``order[name]`` (default: :func:`absorb_candidates`) that the plan
+    ``actions`` keeps (``renew`` or ``right_size``); when it keeps none, the first held one (so
+    a message can name it); without ``actions``, the first candidate. With two incumbents this
+    is always the other.
 
     Examples
     --------
     >>> consolidation_target("logmein")
     'beyondtrust'
+    >>> consolidation_target("beyondtrust", {"logmein": "right_size", "beyondtrust": "consolidate"})
+    'logmein'
     """
-    others = [c.name for c in CONTRACTS if c.name != name]
-    if len(others) != 1:
-        # a third incumbent would need the plan to name the target
-        raise NotImplementedError("consolidation needs exactly two incumbent contracts")
-    return others[0]
+    candidates = tuple((order or {}).get(name) or absorb_candidates(name))
+    candidates = tuple(c for c in candidates if c != name)
+    if actions is None:
+        return candidates[0]
+    for c in candidates:
+        if actions.get(c) in ("renew", "right_size"):
+            return c
+    held = [c for c in candidates if c in actions]
+    return (held or list(candidates))[0]

@@ -45,7 +45,13 @@ from typing import Any
 
 import numpy as np
 
-from rhmodel.core.products import CONTRACTS, Contract, consolidation_target, plan_actions
+from rhmodel.core.products import (
+    CONTRACTS,
+    Contract,
+    consolidation_target,
+    contract_for,
+    plan_actions,
+)
 
 __all__ = [
     "NUMERIC_INPUTS",
@@ -124,6 +130,9 @@ class Terms:
         Risk adjustment (fractions); 0 leaves the flows as they are.
     rh_start : int
         The month from which Remote Help's add-on licences and administration are paid.
+    absorb_order : dict[str, tuple of str]
+        Per contract, the contracts tried in order when it is consolidated
+        (:func:`rhmodel.core.coverage.absorb_order`; empty: each record's own order).
     """
 
     x: dict[str, np.ndarray]
@@ -135,6 +144,7 @@ class Terms:
     benefit_haircut: float = 0.0
     cost_uplift: float = 0.0
     rh_start: int = 1
+    absorb_order: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any], horizon: int, **kw: Any) -> Terms:
@@ -236,9 +246,9 @@ def kept_units(t: Terms, c: Contract, scenario: str) -> np.ndarray:
         return np.zeros((1, 1))
     units = t.x[c.residual_key]
     for other, a in actions.items():
-        if a == "consolidate" and consolidation_target(other) == c.name:
+        if a == "consolidate" and consolidation_target(other, actions, t.absorb_order) == c.name:
             # the pool grows by the pool the other contract would have kept, licence for licence
-            units = units + t.x[next(k for k in CONTRACTS if k.name == other).residual_key]
+            units = units + t.x[contract_for(other).residual_key]
     return np.where(units > 0, np.maximum(units, t.x[c.min_key]), 0.0)
 
 

@@ -103,16 +103,17 @@ def evaluate(
 ) -> Evaluation:
     """Run the scenarios, timing, sensitivity, break-even and (with ``draws``) the simulation."""
     analysis = analyse(params, matrix)
+    order = analysis.terms.absorb_order
     return Evaluation(
         params=params,
         analysis=analysis,
         timing=contract_timing(params, analysis),
         # tornado and break-even describe the recommendation (or, when that is to change
         # nothing, the pinned right_size, so the reader still sees what moves a change)
-        sensitivity=tuple(sensitivity(params, analysis.subject)),
-        break_even=break_even(params, analysis.subject),
+        sensitivity=tuple(sensitivity(params, analysis.subject, order)),
+        break_even=break_even(params, analysis.subject, order),
         # nothing uncertain, nothing to simulate: no probability is claimed
-        simulation=simulate(params, draws, seed, plans=(analysis.recommended,))
+        simulation=simulate(params, draws, seed, plans=(analysis.recommended,), absorb_order=order)
         if draws and ranged_inputs(params)
         else None,
         plan=timed_plan(analysis),

@@ -71,6 +71,8 @@ class PlanAction:
         The action in words, with its dates.
     terms_delayed : int
         Whole terms after the first renewal (0: at the first renewal).
+    into : str or None
+        For ``consolidate``, the contract whose pool takes this contract's work.
     """
 
     json_fields: ClassVar[tuple[str, ...]] = (
@@ -83,6 +85,7 @@ class PlanAction:
         "npv",
         "sentence",
         "terms_delayed",
+        "into",
     )
 
     contract: str
@@ -94,6 +97,7 @@ class PlanAction:
     npv: float
     sentence: str
     terms_delayed: int = 0
+    into: str | None = None
 
 
 @dataclass(frozen=True)
@@ -168,7 +172,7 @@ class Plan:
             elif a.action == "cancel":
                 parts.append(f"{notice} to cancel it")
             elif a.action == "consolidate":
-                target = contract_for(consolidation_target(a.contract)).short
+                target = contract_for(a.into or consolidation_target(a.contract)).short
                 parts.append(f"{notice} to cancel it and move its residual work to {target}")
         if not parts:
             return (
@@ -219,11 +223,12 @@ def _sentence(
     name: str,
     action: str,
     keep: float,
-    moved: float,
+    moved: dict[str, float],
     renewal: dt.date,
     notice_by: dt.date,
     month: int,
     horizon: int,
+    into: str | None = None,
 ) -> str:
     con = contract_for(name)
     at = f"at the {long_date(renewal)} renewal"
@@ -231,17 +236,16 @@ def _sentence(
         return f"Renew {con.short} as it is ({keep:g} {con.count_unit}) {at}."
     give = f"Give {con.short} written notice by {long_date(notice_by)}"
     if action == "right_size":
-        extra = (
-            f" ({keep - moved:g} for its own residual work and {moved:g} moved from "
-            f"{contract_for(consolidation_target(con.name)).short})"
-            if moved
-            else ""
+        total = sum(moved.values())
+        sources = " and ".join(
+            f"{n:g} moved from {contract_for(o).short}" for o, n in moved.items()
         )
+        extra = f" ({keep - total:g} for its own residual work and {sources})" if total else ""
         text = f"{give} to reduce to {keep:g} {con.count_unit}{extra} {at}."
     elif action == "cancel":
         text = f"{give} to cancel {at}."
     else:
-        target = contract_for(consolidation_target(name)).short
+        target = contract_for(into or consolidation_target(name)).short
         text = f"{give} to cancel {at}, and move its residual work to the {target} pool."
     if month > horizon:
         text += f" That is after the {horizon}-month horizon: the analysis counts no saving."
@@ -280,17 +284,23 @@ def timed_plan(analysis: Analysis) -> Plan:
     actions = []
     for c in contracts:
         a = option.actions[c]
-        con = contract_for(c)
         r = int(params[f"{c}.months_to_renewal"])
         first_renewal = add_months(params["start_date"], r)
         first_notice = first_renewal - dt.timedelta(days=int(params[f"{c}.notice_days"]))
         # renewing as it is needs no notice: it happens at the first renewal
         k, renewal, notice_by = delays[c] if a != "renew" else (0, first_renewal, first_notice)
         month = r + 1 + k * int(params[f"{c}.term_months"])
-        moved = 0.0
-        if a == "right_size":
-            moved = option.keep[c] - float(params[con.residual_key] or 0)
-        sentence = _sentence(c, a, option.keep[c], moved, renewal, notice_by, month, t.horizon)
+        # the licences other contracts' consolidated work adds to this pool
+        moved = {
+            o: float(params[contract_for(o).residual_key] or 0)
+            for o, host in option.into.items()
+            if host == c and a == "right_size"
+        }
+        moved = {o: n for o, n in moved.items() if n}
+        into = option.into.get(c)
+        sentence = _sentence(
+            c, a, option.keep[c], moved, renewal, notice_by, month, t.horizon, into
+        )
         if k:
             end = pilot_end(params)
             why = (
@@ -313,6 +323,7 @@ def timed_plan(analysis: Analysis) -> Plan:
                 npv=per[c],
                 sentence=sentence,
                 terms_delayed=k,
+                into=into,
             )
         )
     return Plan(

@@ -34,14 +34,21 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
 import numpy as np
 
 from rhmodel.core.capabilities import CapabilityMatrix
-from rhmodel.core.coverage import CoverageGap, PlanOption, coverage_gaps, plan_options, recommend
+from rhmodel.core.coverage import (
+    CoverageGap,
+    PlanOption,
+    absorb_order,
+    coverage_gaps,
+    plan_options,
+    recommend,
+)
 from rhmodel.core.decision import Decision, decide
 from rhmodel.core.money.cashflows import (
     NUMERIC_INPUTS,
@@ -96,8 +103,14 @@ def require_residual_pool(params: Parameters) -> None:
             )
 
 
-def base_terms(params: Parameters) -> Terms:
-    """The deterministic :class:`~rhmodel.core.money.cashflows.Terms` of ``params`` (``n = 1``)."""
+def base_terms(
+    params: Parameters, absorb_order: Mapping[str, tuple[str, ...]] | None = None
+) -> Terms:
+    """The deterministic :class:`~rhmodel.core.money.cashflows.Terms` of ``params`` (``n = 1``).
+
+    ``absorb_order`` is :func:`rhmodel.core.coverage.absorb_order` (which pool takes a
+    consolidated contract's work); ``None`` uses each record's own order.
+    """
     require_residual_pool(params)  # fail early, with the user's key
     values = {k: params[k] for k in NUMERIC_INPUTS}
     return Terms.from_mapping(
@@ -109,6 +122,7 @@ def base_terms(params: Parameters) -> Terms:
         benefit_haircut=params["risk_adjustment.benefit_haircut"],
         cost_uplift=params["risk_adjustment.cost_uplift"],
         rh_start=params["remote_help.start_month"],
+        absorb_order=dict(absorb_order or {}),
     )
 
 
@@ -395,7 +409,7 @@ def analyse(params: Parameters, matrix: CapabilityMatrix) -> Analysis:
         ``recommended`` is the viable plan with the highest NPV (ties: the less disruptive).
     """
     decision = decide(params, matrix)
-    t = base_terms(params)
+    t = base_terms(params, absorb_order(params, matrix, decision))
     options = plan_options(params, matrix, decision)
     names = list(dict.fromkeys([*SCENARIOS, *(o.name for o in options)]))
     m = metrics(t, names)

@@ -18,6 +18,7 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
@@ -27,6 +28,9 @@ from rhmodel.core.money.cashflows import NUMERIC_INPUTS, Terms, is_count
 from rhmodel.core.money.scenarios import base_terms, metrics
 from rhmodel.core.params import Parameters, Uncertain
 from rhmodel.core.products import CONTRACTS, SCENARIOS, plan_actions
+
+#: Which pool takes a consolidated contract's work (see base_terms); None: the records' order.
+AbsorbOrder = Mapping[str, tuple[str, ...]] | None
 
 __all__ = [
     "BreakEven",
@@ -89,12 +93,17 @@ class TornadoBar:
         return abs(self.npv_high - self.npv_low)
 
 
-def sensitivity(params: Parameters, scenario: str = "right_size") -> list[TornadoBar]:
-    """Tornado: NPV of ``scenario`` at each ranged input's low and high, sorted by swing."""
+def sensitivity(
+    params: Parameters, scenario: str = "right_size", absorb_order: AbsorbOrder = None
+) -> list[TornadoBar]:
+    """Tornado: NPV of ``scenario`` at each ranged input's low and high, sorted by swing.
+
+    ``absorb_order`` as in :func:`~rhmodel.core.money.scenarios.base_terms`.
+    """
     ranged = ranged_inputs(params)
     if not ranged:
         return []
-    t = base_terms(params)
+    t = base_terms(params, absorb_order)
     rows = {}
     for i, (key, u) in enumerate(ranged):
         col = np.repeat(t.x[key][:, 0], 2 * len(ranged))
@@ -177,7 +186,9 @@ def _price_meaning(
     return price, f"{scenario} NPV is positive while the price is {side} {price:,.2f}"
 
 
-def break_even(params: Parameters, scenario: str = "right_size") -> dict[str, BreakEven]:
+def break_even(
+    params: Parameters, scenario: str = "right_size", absorb_order: AbsorbOrder = None
+) -> dict[str, BreakEven]:
     """Break-even residual pool and incumbent price per contract held, for ``scenario``.
 
     The pool's break-even is given only for a contract the scenario right-sizes (it keeps a
@@ -187,9 +198,9 @@ def break_even(params: Parameters, scenario: str = "right_size") -> dict[str, Br
     -------
     dict[str, BreakEven]
         Keyed by the parameter (``residual.logmein_agents``, ``logmein.price_per_agent_month``,
-        and the BeyondTrust pair).
+        and each other contract's pair).
     """
-    t = base_terms(params)
+    t = base_terms(params, absorb_order)
     out: dict[str, BreakEven] = {}
     actions = plan_actions(scenario)
     for c in CONTRACTS:
@@ -263,6 +274,7 @@ def simulate(
     seed: int = 0,
     chunk: int = CHUNK,
     plans: tuple[str, ...] = (),
+    absorb_order: AbsorbOrder = None,
 ) -> Simulation:
     """Draw every ranged input together and report each scenario's NPV distribution.
 
@@ -279,6 +291,8 @@ def simulate(
         Draws evaluated at once (memory bound).
     plans : tuple of str
         Plans that mix actions to simulate beside the pinned scenarios (the recommended one).
+    absorb_order : mapping or None
+        As in :func:`~rhmodel.core.money.scenarios.base_terms`.
 
     Returns
     -------
@@ -287,7 +301,7 @@ def simulate(
     """
     if draws < 1:
         raise ValueError(f"draws must be >= 1, got {draws!r}")
-    t = base_terms(params)
+    t = base_terms(params, absorb_order)
     ranged = ranged_inputs(params)
     rng = np.random.default_rng(seed)
     names = (*SCENARIOS, *(p for p in plans if p not in SCENARIOS))

@@ -206,8 +206,9 @@ def _contract(c: Contract) -> list[Spec]:
                     c.extras_key,
                     "float",
                     "US$ per year",
-                    "endpoint/device licences and add-ons billed with the contract (kept in "
-                    "proportion to the licences kept; nothing after cancelling)",
+                    c.extras_doc
+                    or "add-ons billed with the contract (kept in proportion to the licences "
+                    "kept; nothing after cancelling)",
                     default=0.0,
                     minimum=0,
                     maximum=MAX_MONEY_PER_YEAR,
@@ -232,8 +233,8 @@ def _contract(c: Contract) -> list[Spec]:
                     c.fixed_key,
                     "float",
                     "US$ per year",
-                    "appliance, hosting or maintenance, paid while any licence is kept "
-                    "(nothing after cancelling)",
+                    c.fixed_doc
+                    or "a yearly amount paid while any licence is kept (nothing after cancelling)",
                     default=0.0,
                     minimum=0,
                     maximum=MAX_MONEY_PER_YEAR,
@@ -251,6 +252,17 @@ def _contract(c: Contract) -> list[Spec]:
             "(the current term is already paid)",
             default="monthly",
             choices=("monthly", "annual"),
+        ),
+        Spec(
+            c.metric_key,
+            "choice",
+            "",
+            f"what a licence of this contract counts: {' or '.join(c.metrics)} (default "
+            f"{c.metric}: {c.count_unit}); named pools are sized on the distinct technicians "
+            "who did the residual work, concurrent pools on the most logged in at once",
+            default=c.metric,
+            choices=c.metrics,
+            figure=False,
         ),
     ]
 
@@ -490,21 +502,17 @@ SCHEMA: tuple[Spec, ...] = (
         maximum=600,
         figure=False,
     ),
-    Spec(
-        "residual.logmein_agents",
-        "int",
-        "named agents",
-        "LogMeIn Resolve agents to keep after the renewal (default: from pilot evidence)",
-        minimum=0,
-        rangeable=True,
-    ),
-    Spec(
-        "residual.beyondtrust_seats",
-        "int",
-        "concurrent seats",
-        "BeyondTrust seats to keep after the renewal (default: from pilot evidence)",
-        minimum=0,
-        rangeable=True,
+    *(
+        Spec(
+            c.residual_key,
+            "int",
+            c.count_unit,
+            f"{c.short} {c.unit} to keep after the renewal (default: from pilot evidence)",
+            minimum=0,
+            maximum=MAX_COUNT,
+            rangeable=True,
+        )
+        for c in CONTRACTS
     ),
     Spec(
         "transition.deployment_cost",
@@ -666,7 +674,7 @@ SCHEMA: tuple[Spec, ...] = (
         "pilot.routing",
         "choice",
         "",
-        "LogMeIn named agents: as_worked (every technician who did residual work keeps a "
+        "named-licence pools: as_worked (every technician who did residual work keeps a "
         "licence) or specialist_team (the work routed to a team sized on the most at once)",
         default="as_worked",
         choices=("as_worked", "specialist_team"),
@@ -686,8 +694,6 @@ SCHEMA: tuple[Spec, ...] = (
 _CEILINGS: dict[str, float] = {
     "remote_help.price_per_user_month": MAX_PRICE_PER_MONTH,
     "remote_help.licensed_users": 10_000_000,
-    "residual.logmein_agents": MAX_COUNT,
-    "residual.beyondtrust_seats": MAX_COUNT,
     "transition.deployment_cost": 1_000_000_000,
     "transition.training_hours": 1_000_000,
     "transition.training_rate_per_hour": 10_000,
