@@ -155,6 +155,9 @@ class Contract:
         One licence (``agent``).
     exports : tuple of str
         Export formats whose sessions are this product's work.
+    claims : tuple of str
+        Export formats of another product whose sessions are this product's work when its
+        contract is held (LogMeIn Rescue's session report, which the LogMeIn reader reads).
     consolidate_into : tuple of str
         Contracts that may take its residual work, in the order tried.
     extras_label, extras_doc, fixed_label, fixed_doc : str
@@ -189,6 +192,7 @@ class Contract:
     count_units: tuple[tuple[str, str], ...] = ()
     unit_singular: str = ""
     exports: tuple[str, ...] = ()
+    claims: tuple[str, ...] = ()
     consolidate_into: tuple[str, ...] = ()
     extras_label: str = "add-ons per year"
     extras_doc: str = ""
@@ -257,6 +261,7 @@ _RECORD_KEYS = (
     "fixed_label",
     "fixed_doc",
     "exports",
+    "claims",
     "consolidate_into",
     "sources",
 )
@@ -366,6 +371,7 @@ def _record(doc: YamlDocument, name: str, raw: Any) -> Contract:
         count_units=tuple(counts.items()),
         unit_singular=singular,
         exports=_texts(doc, f"{key}.exports", r.get("exports")),
+        claims=_texts(doc, f"{key}.claims", r.get("claims")),
         consolidate_into=_texts(doc, f"{key}.consolidate_into", r.get("consolidate_into")),
         extras_label=str(r.get("extras_label") or "add-ons per year"),
         extras_doc=str(r.get("extras_doc") or ""),

@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -29,6 +30,7 @@ from rhmodel.edges.yamlfile import load_yaml
 __all__ = [
     "CAPABILITIES_FILE",
     "DATA_DIR",
+    "INCUMBENTS_FILE",
     "NOTEBOOKS_DIR",
     "PACKAGE_DIR",
     "PRICE_BOOK_FILE",
@@ -45,7 +47,13 @@ __all__ = [
 # The package is installed as files (a wheel or an editable checkout, never a zip), so the
 # resource root is a real folder that papermill, Voilà and the pilot loaders can open by path.
 PACKAGE_DIR = Path(str(resources.files("rhmodel")))
-DATA_DIR = PACKAGE_DIR / "data"
+# RHMODEL_DATA names a folder that replaces the bundled data as a whole (a copy with an
+# organisation's own incumbent record, capability column and price entry); the products table
+# in rhmodel.core.products reads its incumbents.yaml from the same folder.
+DATA_DIR = (
+    Path(os.environ["RHMODEL_DATA"]) if os.environ.get("RHMODEL_DATA") else PACKAGE_DIR / "data"
+)
+INCUMBENTS_FILE = DATA_DIR / "incumbents.yaml"
 NOTEBOOKS_DIR = PACKAGE_DIR / "notebooks"
 CAPABILITIES_FILE = DATA_DIR / "capabilities.yaml"
 PRICE_BOOK_FILE = DATA_DIR / "price_book.yaml"

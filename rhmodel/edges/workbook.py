@@ -472,6 +472,7 @@ def _viability_formula(e: Evaluation, matrix: CapabilityMatrix, actions: dict[st
     """Whether a plan is viable, as a formula over the Decision sheet's live ``fails_*`` cells
     and the pools (the rules of :mod:`rhmodel.core.coverage`)."""
     held = {c: a for c, a in actions.items() if c in {h.name for h in held_contracts(e.params)}}
+    order = e.analysis.terms.absorb_order
     if all(a == "renew" for a in held.values()):
         return '="yes"'
     d = e.analysis.decision
@@ -493,7 +494,7 @@ def _viability_formula(e: Evaluation, matrix: CapabilityMatrix, actions: dict[st
         terms = [_n(con.residual_key)] + [
             _n(contract_for(o).residual_key)
             for o, b in held.items()
-            if b == "consolidate" and consolidation_target(o) == contract
+            if b == "consolidate" and consolidation_target(o, held, order) == contract
         ]
         k = "(" + "+".join(terms) + ")"
         return f"IF({k}>0,MAX({k},{_n(con.min_key)}),0)"
@@ -506,7 +507,7 @@ def _viability_formula(e: Evaluation, matrix: CapabilityMatrix, actions: dict[st
     conds = ['decision_verdict<>"keep"']
     for c, a in held.items():
         if a == "consolidate":
-            host = consolidation_target(c)
+            host = consolidation_target(c, held, order)
             if held.get(host) not in ("renew", "right_size"):
                 return '="no"'
             conds.append(f"{keep(host)}>0")  # the work needs a pool to move to
@@ -521,7 +522,7 @@ def _viability_formula(e: Evaluation, matrix: CapabilityMatrix, actions: dict[st
                     f"OR(NOT({fails}),{keep(c)}>0)" if acc(c, cid, True) else f"NOT({fails})"
                 )
             elif a == "consolidate":
-                host = consolidation_target(c)
+                host = consolidation_target(c, held, order)
                 conds.append(
                     f"OR(NOT({fails}),{keep(host)}>0)" if acc(host, cid, False) else f"NOT({fails})"
                 )
@@ -585,7 +586,9 @@ def _scenario_cols(s: str, names: tuple[str, ...] = SCENARIOS) -> dict[str, int]
     return {n: b + j for j, n in enumerate(cols)}
 
 
-def _rate_formulas(c: Any, actions: dict[str, str]) -> tuple[str, str]:
+def _rate_formulas(
+    c: Any, actions: dict[str, str], order: dict[str, tuple[str, ...]] | None = None
+) -> tuple[str, str]:
     """Formulas of contract ``c``'s monthly rate before and after its change under the plan
     (before the uplift and billing weight), as :func:`rhmodel.core.money.cashflows._rates`."""
     n = lambda key: key.replace(".", "_")  # noqa: E731 - a parameter key's defined name
@@ -601,7 +604,10 @@ def _rate_formulas(c: Any, actions: dict[str, str]) -> tuple[str, str]:
         return before, "0"
     keep = [n(c.residual_key)]
     for other in CONTRACTS:
-        if actions.get(other.name) == "consolidate" and consolidation_target(other.name) == c.name:
+        if (
+            actions.get(other.name) == "consolidate"
+            and consolidation_target(other.name, actions, order) == c.name
+        ):
             keep.append(n(other.residual_key))
     k = "(" + "+".join(keep) + ")"
     units = f"IF({k}>0,MAX({k},{n(c.min_key)}),0)"
@@ -618,7 +624,10 @@ def _rate_formulas(c: Any, actions: dict[str, str]) -> tuple[str, str]:
 
 
 def _cashflows(
-    ws: Worksheet, horizon: int, names: tuple[str, ...] = SCENARIOS
+    ws: Worksheet,
+    horizon: int,
+    names: tuple[str, ...] = SCENARIOS,
+    order: dict[str, tuple[str, ...]] | None = None,
 ) -> dict[str, dict[str, str]]:
     """Monthly formulas; returns per scenario the column ranges (for sums and charts)."""
     titles = {1: "Month", 2: "Discount factor"}
@@ -669,7 +678,7 @@ def _cashflows(
                 _, gcol, acol, bcol = _CONTRACT_COLS[c.name]
                 g, a = f"{get_column_letter(gcol)}{r}", f"{get_column_letter(acol)}{r}"
                 b = f"{get_column_letter(bcol)}{r}"
-                before, after = _rate_formulas(c, plan_actions(s))
+                before, after = _rate_formulas(c, plan_actions(s), order)
                 rate = f"IF({a}=1,{after},{before})"
                 raw = f"{g}*{rate}"
                 beyond.append(f"{b}*{rate}")
@@ -1261,7 +1270,7 @@ def build_workbook(
     summary = wb.create_sheet("Summary", 1)
     flows = wb.create_sheet("Cash flows")
     names = workbook_scenarios(e.analysis.recommended)
-    ranges = _cashflows(flows, horizon, names)
+    ranges = _cashflows(flows, horizon, names, e.analysis.terms.absorb_order)
     _illustrative_note(flows, f"A{horizon + 3}", e)
     _summary(wb, summary, e, ranges, horizon, names, matrix)
     _plan(wb.create_sheet("Plan", 2), e)

@@ -237,7 +237,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "--routing",
         choices=("as_worked", "specialist_team"),
         default=None,
-        help="LogMeIn named agents: every technician who did residual work, or a specialist "
+        help="named-licence pools: every technician who did residual work, or a specialist "
         "team sized on the most at once (default: pilot.routing)",
     )
     po.add_argument(
@@ -369,7 +369,10 @@ def _cmd_matrix(args: argparse.Namespace) -> int:
         for d in matrix.dimensions
     ]
     _emit(wrap(f"Capability matrix (source: {matrix.document}; as of {matrix.as_of})", 100) + "\n")
-    _emit(text_table(header, rows, widths=[16, 25, 25, 25]))
+    # one column per product, all inside 100 characters however many incumbents the table has
+    n = len(matrix.products)
+    width = min(25, (100 - 16 - 2 * n) // n)
+    _emit(text_table(header, rows, widths=[16, *([width] * n)]))
     _emit("\nWhere the incumbents are still stronger (seed §4.2):")
     for s in matrix.incumbent_strengths:
         who = ", ".join(matrix.product_short[p] for p in s.products)

@@ -33,6 +33,7 @@ from typing import Any
 import ipywidgets as w
 
 from rhmodel.core.capabilities import CapabilityMatrix
+from rhmodel.core.coverage import held_contracts
 from rhmodel.core.labels import label
 from rhmodel.core.money.evaluation import Evaluation, evaluate
 from rhmodel.core.params import SCHEMA, Parameters, spec
@@ -57,6 +58,14 @@ class Control:
     key: str
     label: str
     step: float = 1
+
+    @property
+    def contract(self) -> str | None:
+        """The incumbent contract the key belongs to (its section or its pool), if any."""
+        for c in CONTRACTS:
+            if self.key.startswith(f"{c.name}.") or self.key == c.residual_key:
+                return c.name
+        return None
 
     @property
     def kind(self) -> str:
@@ -124,7 +133,7 @@ _STYLE = """<style>
 def _group(key: str) -> str:
     if key.startswith("requirements.") or key in ("tenant_cloud", "decision.accept"):
         return "What the organisation needs"
-    if key.startswith(("logmein.", "beyondtrust.", "residual.")):
+    if key.startswith((*(f"{c.name}." for c in CONTRACTS), "residual.")):
         return "Contracts and the pool kept"
     return "Remote Help and the analysis"
 
@@ -177,7 +186,10 @@ class Explorer:
         #: For a ranged input: its low and high boxes (the control itself edits the mode).
         self.range_controls: dict[str, tuple[w.FloatText, w.FloatText]] = {}
         groups: dict[str, list[w.Widget]] = {}
+        held = {c.name for c in held_contracts(params)}
         for c in CONTROLS:
+            if c.contract is not None and c.contract not in held:
+                continue  # a product the organisation does not have gets no controls
             widget = self._make(c, params)
             widget.add_class("rh-" + c.key.replace(".", "-").replace("_", "-"))
             widget.add_class("rh-input")

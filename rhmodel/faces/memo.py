@@ -676,8 +676,8 @@ class RenewalPack:
         ]
         body += (
             "<h3>Plans weighed: one action per contract</h3><p>Each contract renews as it is, "
-            "is right-sized, cancelled, or consolidated into the other incumbent's pool; NPV with "
-            "every change at its first renewal.</p>"
+            "is right-sized, cancelled, or consolidated into another held incumbent's pool; NPV "
+            "with every change at its first renewal.</p>"
             + _table(
                 ["Plan", "Viable", "NPV", "Why"],
                 plan_rows,

@@ -71,7 +71,7 @@ def pilot_text(r: PilotReport) -> str:
             out.append(
                 wrap(
                     f"  {tool}: its LicenseUsage report peaked at {z.license_usage_peak} licences "
-                    f"in use (BeyondTrust's own count: the ground truth); the sessions show "
+                    f"in use (the vendor's own count: the ground truth); the sessions show "
                     f"{z.peak_concurrent_technicians} technicians on residual work at once.",
                     100,
                     indent="  ",

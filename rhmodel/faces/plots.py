@@ -38,7 +38,7 @@ from rhmodel.core.money.timing import add_months
 from rhmodel.core.money.uncertainty import Simulation, TornadoBar
 from rhmodel.core.pilot.evidence import PilotReport
 from rhmodel.core.pilot.sessions import OPEN
-from rhmodel.core.products import CONTRACTS, INCUMBENTS, contract_for
+from rhmodel.core.products import CONTRACTS, contract_for
 from rhmodel.core.text import currency_prefix
 from rhmodel.faces.formatting import number
 
@@ -289,11 +289,14 @@ def comparison_figure(analysis: Analysis) -> Figure:
     p = analysis.params
     names = [s.name for s in analysis.scenarios]
     parts = {
-        "logmein": ("LogMeIn Resolve", "#1f77b4"),
-        "beyondtrust": ("BeyondTrust", "#d62728"),
+        **{c.name: (c.chart_label, c.colour) for c in CONTRACTS},
         "remote_help": ("Remote Help licences and administration", "#2ca02c"),
         "transition": ("One-off transition and pilot", "#ff7f0e"),
     }
+    # a component no row above names is still drawn, so each bar's height is its total
+    for s in analysis.scenarios:
+        for key in s.components:
+            parts.setdefault(key, (label(key), "#7f7f7f"))
     bottom = np.zeros(len(names))
     for key, (words, colour) in parts.items():
         values = np.array([sum(analysis.scenario(n).components.get(key, ())) for n in names])
@@ -351,12 +354,13 @@ def year_figure(analysis: Analysis, name: str) -> Figure:
 
 
 def concurrency_figure(report: PilotReport, max_points: int = 4000) -> Figure:
-    """Residual sessions (and technicians, for BeyondTrust) in use over the pilot, per tool."""
+    """Residual sessions (and technicians, for concurrent licences) in use over the pilot, per
+    tool."""
     fig = Figure(figsize=(9, 4.5))
     ax = fig.add_subplot()
     df = report.sessions
     complete = df[(df["end"] != OPEN) & df["residual"]]
-    colours = dict(zip(INCUMBENTS, ("#1f77b4", "#d62728", "#2ca02c"), strict=False))
+    colours = {c.product: c.colour for c in CONTRACTS}
     for tool, sizing in report.tools.items():
         rows = complete[complete["tool"] == tool]
         if rows.empty:

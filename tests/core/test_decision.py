@@ -46,6 +46,19 @@ SEED_ROWS = [
 ]
 
 
+SEED_INCUMBENTS = ("logmein_resolve", "beyondtrust")
+
+
+def _later_serving(matrix, criterion, missing):
+    later = [p for p in matrix.products[1:] if p not in SEED_INCUMBENTS]
+    cells = {p: matrix.cell(criterion, p) for p in matrix.products[1:]}
+    if criterion == "platforms":
+        return tuple(p for p in later if set(missing) <= set(cells[p].platforms))
+    if any(c.level == "yes" for c in cells.values()):
+        return tuple(p for p in later if cells[p].level == "yes")
+    return tuple(p for p in later if cells[p].level == "partial")
+
+
 @pytest.mark.parametrize(("requirement", "criterion", "served_by"), SEED_ROWS)
 def test_each_keep_row_flips_the_verdict(matrix, requirement, criterion, served_by):
     d = _decide(matrix, [requirement])
@@ -53,7 +66,11 @@ def test_each_keep_row_flips_the_verdict(matrix, requirement, criterion, served_
     assert d.keep_for == (criterion,)
     failed = d.criterion(criterion)
     assert not failed.passed and failed.required
-    assert failed.served_by == served_by
+    # the seed names its two incumbents; a product added after it serves the need as its own
+    # matrix cell says (levels yes, or partial when no product has yes; platforms by list)
+    assert tuple(p for p in failed.served_by if p in SEED_INCUMBENTS) == served_by
+    later = tuple(p for p in failed.served_by if p not in SEED_INCUMBENTS)
+    assert later == _later_serving(matrix, criterion, failed.missing_platforms)
     assert "Keep a specialist pool" in failed.explanation
     # The evidence is the matrix's wording, not a second copy in code.
     assert failed.evidence == matrix.cell(criterion, "remote_help").text

@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from rhmodel.core.products import PRODUCTS
 from rhmodel.edges.bundled import SAMPLE_PARAMS_FILE
 
 
@@ -59,7 +60,9 @@ def test_recording_requirement_changes_the_verdict_and_names_the_reason(cli):
 def test_matrix_json_shape(cli):
     r = cli("matrix", "--format", "json")
     out = json.loads(r.stdout)
-    assert out["products"] == ["remote_help", "logmein_resolve", "beyondtrust"]
+    # the seed's three first, then every later incumbent of data/incumbents.yaml
+    assert out["products"][:3] == ["remote_help", "logmein_resolve", "beyondtrust"]
+    assert out["products"] == list(PRODUCTS)
     ids = {d["id"] for d in out["dimensions"]}
     assert {
         "session_recording",
@@ -81,7 +84,7 @@ def test_matrix_json_shape(cli):
 def test_matrix_csv_and_table(cli):
     rows = cli("matrix", "--format", "csv").stdout.splitlines()
     assert rows[0] == "dimension,label,product,level,text,source"
-    assert len(rows) == 1 + 3 * 13
+    assert len(rows) == 1 + len(PRODUCTS) * 13  # a row per product per dimension
     table = cli("matrix").stdout
     assert max(len(line) for line in table.splitlines()) <= 100
 
