@@ -9,9 +9,25 @@ from __future__ import annotations
 from typing import Any
 
 CONTRACTS = (
-    # (section, count key, price key, residual key, months per price unit)
-    ("logmein", "agents", "price_per_agent_month", "logmein_agents", 1),
-    ("beyondtrust", "concurrent_seats", "price_per_seat_year", "beyondtrust_seats", 12),
+    # (section, count key, price key, residual key, months per price unit, minimum key)
+    ("logmein", "agents", "price_per_agent_month", "logmein_agents", 1, "min_agents"),
+    (
+        "beyondtrust",
+        "concurrent_seats",
+        "price_per_seat_year",
+        "beyondtrust_seats",
+        12,
+        "min_seats",
+    ),
+    (
+        "rescue",
+        "technicians",
+        "price_per_technician_year",
+        "rescue_technicians",
+        12,
+        "min_technicians",
+    ),
+    ("teamviewer", "users", "price_per_user_year", "teamviewer_users", 12, "min_users"),
 )
 
 
@@ -31,11 +47,19 @@ def actions_of(scenario: str) -> dict[str, str]:
 
 
 def _contract_month(
-    p: dict[str, Any], section: str, m: int, actions: dict[str, str], delay: dict[str, int]
+    p: dict[str, Any],
+    section: str,
+    m: int,
+    actions: dict[str, str],
+    delay: dict[str, int],
+    hosts: dict[str, str] | None = None,
 ) -> tuple[float, float]:
-    """One contract's cost in month m, and what that month's payment buys beyond the horizon."""
+    """One contract's cost in month m, and what that month's payment buys beyond the horizon.
+
+    ``hosts`` names, for each consolidated contract, the pool that takes its work (default:
+    every right-sized contract other than itself, which is "the other one" with two)."""
     spec = next(x for x in CONTRACTS if x[0] == section)
-    _section, count_key, price_key, residual_key, per = spec
+    _section, count_key, price_key, residual_key, per, min_key = spec
     c = p.get(section, {})
     count = c.get(count_key, 0)
     if not count:
@@ -59,10 +83,13 @@ def _contract_month(
         if action == "right_size":
             keep = residual.get(residual_key, 0) or 0
             for other, a in actions.items():
-                if a == "consolidate" and other != section:
-                    other_key = next(x[3] for x in CONTRACTS if x[0] == other)
-                    keep += residual.get(other_key, 0) or 0
-            minimum = c.get("min_agents", c.get("min_seats", 0))
+                if a != "consolidate" or other == section:
+                    continue
+                if hosts is not None and hosts.get(other) != section:
+                    continue
+                other_key = next(x[3] for x in CONTRACTS if x[0] == other)
+                keep += residual.get(other_key, 0) or 0
+            minimum = c.get(min_key, 0)
             units = max(keep, minimum) if keep > 0 else 0
             price = c.get(f"residual_{price_key}", c[price_key])
             if units == 0:
@@ -87,6 +114,7 @@ def monthly(
     scenario: str,
     delay: dict[str, int] | None = None,
     beyond: list[float] | None = None,
+    hosts: dict[str, str] | None = None,
 ) -> list[float]:
     """Cost of ``scenario`` (or plan) in each month 1..horizon. ``p`` is a nested dict like the
     YAML; ``delay`` shifts a contract's change by whole terms; ``beyond`` (a list) collects
@@ -99,7 +127,7 @@ def monthly(
         total = 0.0
         past = 0.0
         for section, *_ in CONTRACTS:
-            cost, after = _contract_month(p, section, m, actions, delay)
+            cost, after = _contract_month(p, section, m, actions, delay, hosts)
             total += cost
             past += after
         if beyond is not None:
@@ -142,6 +170,7 @@ def metrics(
     delay: dict[str, int] | None = None,
     haircut: float = 0.0,
     uplift: float = 0.0,
+    hosts: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """total_cost, savings, npv, roi, payback_months, the TEI year table, its present values
     and what is prepaid beyond the horizon, exactly as the issues define them."""
@@ -149,7 +178,7 @@ def metrics(
     horizon = p.get("horizon_months", 36)
     beyond: list[float] = []
     sq = monthly(p, "status_quo")
-    sc = monthly(p, scenario, delay, beyond)
+    sc = monthly(p, scenario, delay, beyond, hosts)
     new = new_spend(p, scenario)
     adopts = any(a != "renew" for a in actions_of(scenario).values())
     t = p.get("transition", {})

@@ -1,0 +1,342 @@
+"""Incumbents are data: a three-contract organisation end to end, and a fourth incumbent that
+takes one record, one capability column and one price entry and no code.
+
+NPVs are held against the month-by-month oracle (``tests/oracle.py``, extended for the third and
+fourth contracts and told by hand which pool takes consolidated work); the plan count against
+``4 ** n``; the workbook against two spreadsheet engines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import openpyxl
+import pytest
+import yaml
+
+from rhmodel.core.document import parse_yaml
+from rhmodel.core.money.evaluation import evaluate
+from rhmodel.core.money.plans import timed_plan
+from rhmodel.core.money.scenarios import analyse
+from rhmodel.core.products import COMPONENTS, CONTRACTS, contract_for
+from rhmodel.edges.bundled import DATA_DIR, load_capabilities
+from rhmodel.edges.paramfile import parse_parameters
+from rhmodel.edges.provenance import provenance
+from rhmodel.edges.workbook import METRICS, write_workbook
+from tests import oracle
+from tests.conftest import PROJECT_DIR
+
+# LogMeIn Resolve named agents billed monthly, BeyondTrust seats and TeamViewer Tensor users
+# billed yearly in advance; three different renewal months; residual pools given.
+THREE = {
+    "organisation": "Three-tool help desk (illustrative)",
+    "illustrative": True,
+    "start_date": "2026-12-01",
+    "discount_rate": 0.09,
+    "logmein": {"agents": 40, "price_per_agent_month": 50, "months_to_renewal": 4},
+    "beyondtrust": {
+        "concurrent_seats": 10,
+        "price_per_seat_year": 2400,
+        "months_to_renewal": 7,
+        "billing": "annual",
+        "uplift": 0.04,
+    },
+    "teamviewer": {
+        "users": 30,
+        "price_per_user_year": 900,
+        "months_to_renewal": 2,
+        "billing": "annual",
+        "extras_per_year": 3000,
+    },
+    "residual": {"logmein_agents": 6, "beyondtrust_seats": 3, "teamviewer_users": 5},
+    "transition": {"deployment_cost": 5000},
+    "pilot": {"days": 30},
+}
+# The pilot's residual work per contract: RMM on LogMeIn (only LogMeIn Resolve has it in full),
+# PAM on BeyondTrust (only BeyondTrust), external customers on TeamViewer (several have it).
+OBSERVED = {"logmein": {"rmm": 8}, "beyondtrust": {"pam": 5}, "teamviewer": {"external": 12}}
+
+
+def _params(d: dict, observed: dict | None = OBSERVED):
+    p = parse_parameters(parse_yaml(yaml.safe_dump(d), "three.yaml"))
+    if observed is not None:
+        total: dict[str, int] = {}
+        for reasons in observed.values():
+            for r, n in reasons.items():
+                total[r] = total.get(r, 0) + n
+        p = p.with_observed(total, observed)
+    return p
+
+
+def test_three_contracts_give_64_plans_each_equal_to_the_oracle():
+    a = analyse(_params(THREE), load_capabilities())
+    names = [o.name for o in a.options]
+    assert len(names) == len(set(names)) == 4**3
+    for o in a.options:
+        want = oracle.metrics(THREE, o.name, hosts=o.into)["npv"]
+        assert a.option_npv[o.name] == pytest.approx(want, rel=1e-12, abs=1e-6), o.name
+    # TeamViewer's external work can go to LogMeIn Resolve or BeyondTrust (both 'yes'); its
+    # record tries BeyondTrust first
+    tv = a.option("logmein_right_size+beyondtrust_right_size+teamviewer_consolidate")
+    assert tv.into == {"teamviewer": "beyondtrust"} and tv.viable, tv.why
+    assert tv.keep["beyondtrust"] == 3 + 5  # its own pool plus TeamViewer's, licence for licence
+    # with BeyondTrust cancelled it moves to the next kept pool that covers it
+    tv2 = a.option("logmein_right_size+beyondtrust_cancel+teamviewer_consolidate")
+    assert tv2.into == {"teamviewer": "logmein"} and not tv2.viable  # BeyondTrust's PAM work
+    # LogMeIn's RMM work has no other home: consolidating it is never viable
+    assert all(not o.viable for o in a.options if o.actions.get("logmein") == "consolidate"), (
+        "RMM work is covered in full only by LogMeIn Resolve"
+    )
+
+
+def test_three_contracts_plan_is_timed_and_its_parts_add_up():
+    a = analyse(_params(THREE), load_capabilities())
+    best = max((o for o in a.options if o.viable), key=lambda o: a.option_npv[o.name])
+    assert a.recommended == best.name
+    plan = timed_plan(a)
+    assert [x.contract for x in plan.actions] == ["logmein", "beyondtrust", "teamviewer"]
+    assert sum(x.npv for x in plan.actions) == pytest.approx(plan.npv, rel=1e-12)
+    # the 30-day pilot ends 31 December 2026: TeamViewer's 1 February 2027 renewal needs
+    # notice by 2 January 2027 (30 days), which follows it, so nothing waits
+    delay = {x.contract: x.terms_delayed for x in plan.actions if x.action != "renew"}
+    hosts = {x.contract: x.into for x in plan.actions if x.into}
+    want = oracle.metrics(THREE, plan.name, delay=delay, hosts=hosts)["npv"]
+    assert plan.npv == pytest.approx(want, rel=1e-12)
+    # every scenario's total is the sum of its components, each contract among them
+    for s in a.scenarios:
+        assert set(s.components) == set(COMPONENTS)
+        assert sum(sum(v) for v in s.components.values()) == pytest.approx(s.total_cost)
+
+
+def _book_values(path: Path) -> dict[str, object]:
+    wb = openpyxl.load_workbook(path, data_only=True)
+    out = {}
+    for name, dn in wb.defined_names.items():
+        sheet, ref = dn.attr_text.rsplit("!", 1)
+        out[name] = wb[sheet.strip("'")][ref.replace("$", "")].value
+    return out
+
+
+def test_three_contracts_workbook_recalculates_as_the_engine(tmp_path):
+    from tests.edges.test_workbook import Recalculated, _assert_equal, _expected
+
+    params = _params(THREE)
+    matrix = load_capabilities()
+    e = evaluate(params, matrix, draws=50)
+    path = tmp_path / "three.xlsx"
+    write_workbook(e, matrix, provenance(params), path, cache=False)
+    book = Recalculated(path)
+    assert book.errors() == []
+    names = ["status_quo", "right_size", "cancel", e.analysis.recommended]
+    for s in dict.fromkeys(names):
+        for metric in METRICS:
+            if f"{s}_{metric}" not in book.names:
+                continue
+            want = _expected(e.analysis, s, metric)
+            got = book[f"{s}_{metric}"]
+            if want == "":
+                assert got in ("", None, 0), (s, metric, got)
+            else:
+                _assert_equal(got, want, f"{s}_{metric}")
+    # each contract's inputs are named cells of the workbook, TeamViewer's among them
+    for c in (*CONTRACTS[:2], contract_for("teamviewer")):
+        assert c.count_key.replace(".", "_") in book.names
+
+
+@pytest.mark.skipif(
+    shutil.which("soffice") is None and os.environ.get("CI") != "true",
+    reason="LibreOffice (soffice) is not installed here; CI installs it",
+)
+def test_three_contracts_workbook_in_libreoffice(tmp_path):
+    from tests.edges.test_workbook import _assert_equal, _expected, libreoffice_recalculated
+
+    params = _params(THREE)
+    matrix = load_capabilities()
+    e = evaluate(params, matrix, draws=20)
+    path = tmp_path / "three.xlsx"
+    write_workbook(e, matrix, provenance(params), path, cache=False)
+    got = _book_values(libreoffice_recalculated(path, tmp_path))
+    for s in dict.fromkeys(["status_quo", "right_size", "cancel", e.analysis.recommended]):
+        for metric in METRICS:
+            if f"{s}_{metric}" in got:
+                want = _expected(e.analysis, s, metric)
+                if want != "":
+                    _assert_equal(got[f"{s}_{metric}"], want, f"{s}_{metric}")
+
+
+def test_three_contracts_through_every_command(cli, tmp_path):
+    f = tmp_path / "three.yaml"
+    f.write_text(yaml.safe_dump(THREE), encoding="utf-8")
+    decide = cli("decide", f, "--format", "json")
+    assert decide.returncode == 0, decide.stderr
+    r = cli("scenarios", f, "--format", "json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    a = analyse(_params(THREE, observed=None), load_capabilities())
+    assert out["recommended"] == a.recommended
+    text = cli("scenarios", f).stdout
+    assert "TeamViewer" in text
+    x = cli("excel", f, "--out", tmp_path / "three.xlsx", "--simulate", "20")
+    assert x.returncode == 0, x.stderr
+    rep = cli("report", "--params", f, "--out", tmp_path / "pack", "--simulate", "50")
+    assert rep.returncode == 0, rep.stderr
+    html = (tmp_path / "pack" / "renewal-pack.html").read_text(encoding="utf-8")
+    assert "TeamViewer" in html and "BeyondTrust" in html and "LogMeIn Resolve" in html
+    summary = json.loads((tmp_path / "pack" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["recommended"] == a.recommended
+
+
+def test_the_explorer_shows_each_contract_held(tmp_path):
+    from rhmodel.faces.explorer import Explorer
+
+    f = tmp_path / "three.yaml"
+    f.write_text(yaml.safe_dump(THREE), encoding="utf-8")
+    from rhmodel.edges.paramfile import load_parameters
+
+    ex = Explorer(load_parameters(f), save_dir=tmp_path)
+    keys = set(ex.controls)
+    assert {"teamviewer.users", "residual.teamviewer_users"} <= keys
+    assert "rescue.technicians" not in keys  # not held: no controls
+    assert "give TeamViewer notice by 2 January 2027" in ex.verdict.value
+    before = ex.table.value
+    ex.controls["teamviewer.users"].value = 60  # twice the licences: the savings move
+    assert ex.table.value != before
+
+
+# ---- a fourth incumbent from data alone -------------------------------------------------------
+
+ACME_RECORD = {
+    "product": "acme_support",
+    "name": "Acme Remote Support",
+    "short": "Acme",
+    "chart_label": "Acme",
+    "vendor": "Acme Corp (fictitious)",
+    "colour": "#8c564b",
+    "licence": {
+        "metrics": ["concurrent"],
+        "default": "concurrent",
+        "unit": {"singular": "seat", "plural": "seats"},
+    },
+    "keys": {
+        "count": "seats",
+        "price": "price_per_seat_month",
+        "price_per": "month",
+        "residual": "acme_seats",
+        "minimum": "min_seats",
+    },
+    "price": {"doc": "Acme price per seat", "item": "acme_seat", "quote_only": True},
+    "exports": [],
+}
+
+SCRIPT = textwrap.dedent(
+    """
+    import json, sys
+    from rhmodel.core.money.evaluation import evaluate
+    from rhmodel.edges.bundled import load_capabilities
+    from rhmodel.edges.paramfile import load_parameters
+    from rhmodel.edges.provenance import provenance
+    from rhmodel.edges.workbook import build_workbook
+    from rhmodel.faces.explorer import Explorer
+    from rhmodel.faces.memo import RenewalPack
+
+    p = load_parameters(sys.argv[1])
+    m = load_capabilities()
+    e = evaluate(p, m)
+    wb = build_workbook(e, m, provenance(p))
+    cells = [str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row
+             if c.value is not None]
+    pack = RenewalPack.load(sys.argv[1], simulate=0)
+    html = "".join(str(getattr(pack, s)()) for s in
+                   ("executive_summary", "capabilities", "scenarios"))
+    ex = Explorer(p)
+    rs = e.analysis.scenario("right_size")
+    print(json.dumps({
+        "components": {k: sum(v) for k, v in rs.components.items()},
+        "total_cost": rs.total_cost,
+        "names": [o.name for o in e.analysis.options],
+        "book_mentions": sum("Acme" in c for c in cells),
+        "book_names": sorted(wb.defined_names),
+        "memo": html.count("Acme"),
+        "explorer": sorted(k for k in ex.controls if "acme" in k),
+        "explorer_plan": "Acme" in ex.verdict.value,
+    }))
+    """
+)
+
+
+def test_a_fourth_incumbent_is_one_record_one_column_one_price(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    # one record
+    inc = yaml.safe_load((data / "incumbents.yaml").read_text(encoding="utf-8"))
+    inc["incumbents"]["acme"] = ACME_RECORD
+    (data / "incumbents.yaml").write_text(yaml.safe_dump(inc, sort_keys=False), "utf-8")
+    # one capability column (a fictitious product that covers what BeyondTrust covers)
+    caps = yaml.safe_load((data / "capabilities.yaml").read_text(encoding="utf-8"))
+    caps["products"]["acme_support"] = {"name": "Acme Remote Support", "short": "Acme"}
+    for d in caps["dimensions"]:
+        cell = dict(d["cells"]["beyondtrust"])
+        cell.update(text=f"Acme: {cell['text']}", source="fictitious test column")
+        d["cells"]["acme_support"] = cell
+    (data / "capabilities.yaml").write_text(yaml.safe_dump(caps, sort_keys=False), "utf-8")
+    # one price entry
+    book = yaml.safe_load((data / "price_book.yaml").read_text(encoding="utf-8"))
+    book["items"]["acme_seat"] = {
+        "product": "acme_support",
+        "label": "Acme, per seat",
+        "quote_only": True,
+        "unit": "US$ per seat per month",
+        "source": "fictitious",
+        "as_of": dt.date(2026, 12, 1),
+        "confidence": "none",
+        "illustrative": True,
+    }
+    (data / "price_book.yaml").write_text(yaml.safe_dump(book, sort_keys=False), "utf-8")
+    params = tmp_path / "four.yaml"
+    params.write_text(
+        yaml.safe_dump(
+            {
+                "illustrative": True,
+                "start_date": "2026-12-01",
+                "logmein": {"agents": 20, "price_per_agent_month": 40, "months_to_renewal": 3},
+                "acme": {"seats": 6, "price_per_seat_month": 150, "months_to_renewal": 5},
+                "residual": {"logmein_agents": 3, "acme_seats": 2},
+            }
+        ),
+        encoding="utf-8",
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(params)],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_DIR,
+        env={**os.environ, "RHMODEL_DATA": str(data)},
+        timeout=300,
+    )
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    # totals equal the sum of components, Acme's among them
+    assert "acme" in out["components"]
+    assert sum(out["components"].values()) == pytest.approx(out["total_cost"])
+    # right-sizing keeps 2 of 6 seats at US$150 from month 6: (6 - 2) × 150 × 31 months saved
+    assert out["components"]["acme"] == pytest.approx(6 * 150 * 5 + 2 * 150 * 31)
+    # 4 ** 2 plans over the two contracts held
+    assert len(out["names"]) == 16 and any("acme_consolidate" in n for n in out["names"])
+    assert out["book_mentions"] > 0 and "acme_seats" in out["book_names"]
+    assert out["memo"] > 0
+    assert out["explorer"] == [
+        "acme.months_to_renewal",
+        "acme.price_per_seat_month",
+        "acme.seats",
+        "residual.acme_seats",
+    ]
+    assert out["explorer_plan"]
+    # and the bundled table did not change: the fixture folder alone carried the product
+    assert "acme" not in {c.name for c in CONTRACTS}
