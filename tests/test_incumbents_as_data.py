@@ -340,3 +340,13 @@ def test_a_fourth_incumbent_is_one_record_one_column_one_price(tmp_path):
     assert out["explorer_plan"]
     # and the bundled table did not change: the fixture folder alone carried the product
     assert "acme" not in {c.name for c in CONTRACTS}
+
+
+def test_every_record_names_formats_the_loader_registers():
+    from rhmodel.edges.exports import FORMAT_NAMES
+
+    for c in CONTRACTS:
+        assert set(c.exports) | set(c.claims) <= set(FORMAT_NAMES), c.name
+    # each format's sessions belong to one record (Rescue only claims LogMeIn's when held)
+    owners = [f for c in CONTRACTS for f in c.exports]
+    assert len(owners) == len(set(owners))

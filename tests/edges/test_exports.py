@@ -241,8 +241,9 @@ BAD = [
         "tool.csv",
         "session_id,tool,start,end,technician,reason\n"
         "s1,remote_help,2027-01-04T09:00:00Z,,ann,\n"
-        "s2,teamviewer,2027-01-04T09:00:00Z,,ann,\n",
-        r"tool\.csv:3: unknown tool \('teamviewer'\) — accepted: remote_help, logmein_resolve, "
+        # (TeamViewer became a product: a tool rhmodel has no record of stands in)
+        "s2,anydesk,2027-01-04T09:00:00Z,,ann,\n",
+        r"tool\.csv:3: unknown tool \('anydesk'\) — accepted: remote_help, logmein_resolve, "
         r"beyondtrust",
     ),
     (

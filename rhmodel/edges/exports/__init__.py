@@ -8,7 +8,10 @@ Supported, several files at once (a folder stands for the files in it):
 - :mod:`~rhmodel.edges.exports.logmein`: the LogMeIn Rescue / Resolve session report as CSV,
   TSV, pipe-delimited ``getReport_v2`` text, its XML output, and Excel re-saves;
 - :mod:`~rhmodel.edges.exports.beyondtrust`: BeyondTrust's ``SupportSession`` report (XML or
-  CSV) and the /login "Support Sessions" CSV.
+  CSV) and the /login "Support Sessions" CSV;
+- :mod:`~rhmodel.edges.exports.teamviewer`: TeamViewer's connection report: the Web API
+  ``GET /api/v1/reports/connections`` JSON (a page, pages or records), the same fields as CSV
+  (TeamViewerPS), and the Management Console CSV export.
 
 How a file is read (:mod:`~rhmodel.edges.exports.table`): the encoding from its bytes (UTF-8 with
 or without a BOM, UTF-16, else Windows-1252), the delimiter from its header (comma, semicolon,
@@ -31,7 +34,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from rhmodel.edges.exports import beyondtrust, canonical, intune, logmein, mapped
+from rhmodel.edges.exports import beyondtrust, canonical, intune, logmein, mapped, teamviewer
 from rhmodel.edges.exports.frame import LoadedExport, same_person
 from rhmodel.edges.exports.table import Table, norm, read_delimited, sniff_delimiter, sniff_encoding
 from rhmodel.edges.exports.times import ReadOptions
@@ -72,11 +75,14 @@ FORMATS: tuple[Format, ...] = (
     _format(intune.FORMATS[1], intune.load_admin),
     _format(beyondtrust.FORMATS[0], beyondtrust.load_login_csv),
     _format(beyondtrust.FORMATS[1], beyondtrust.load_csv),
+    _format(teamviewer.FORMATS[0], teamviewer.load_api_csv),
     _format(logmein.FORMAT, logmein.load),
+    # generic header names (User, Device, Start, End): last
+    _format(teamviewer.FORMATS[1], teamviewer.load_console_csv),
 )
 _BY_NAME = {f.name: f for f in FORMATS}
 #: Every format name a pilot.files entry may give (``format: ...``).
-FORMAT_NAMES: tuple[str, ...] = (*_BY_NAME, "beyondtrust_xml", "mapped")
+FORMAT_NAMES: tuple[str, ...] = (*_BY_NAME, "beyondtrust_xml", "teamviewer_json", "mapped")
 
 
 @dataclass(frozen=True)
@@ -194,7 +200,7 @@ def _read_table(path: Path, opts: ReadOptions) -> tuple[Table, Format]:
             encoding = sniff_encoding(head)
             text = head.decode(encoding, errors="ignore").lstrip("\ufeff \t\r\n\x00")
             # XML and JSON reports are read whole; delimited text is read by pandas below
-            data = head + fh.read() if text[:1] in ("<", "{") else b""
+            data = head + fh.read() if text[:1] in ("<", "{", "[") else b""
     except OSError as exc:
         raise InputError(
             f"cannot read ({exc.strerror}) — check the path and permissions", file=str(path)
@@ -212,6 +218,10 @@ def _read_table(path: Path, opts: ReadOptions) -> tuple[Table, Format]:
             return table, _BY_NAME[fmt]
         return beyondtrust.xml_table(path, data), Format(
             "beyondtrust_xml", (), "BeyondTrust SupportSession XML", beyondtrust.load_xml
+        )
+    if text.startswith(("{", "[")) and teamviewer.looks_like_report(text):
+        return teamviewer.json_table(path, data, encoding), _format(
+            teamviewer.JSON_FORMAT, teamviewer.load_json
         )
     if text.startswith("{"):
         table = intune.graph_stream_table(path, data, encoding)
