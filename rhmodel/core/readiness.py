@@ -225,11 +225,12 @@ def _plan_rows(
     rows = []
     for a in actions:
         con = contract_for(a.contract)
+        unit = getattr(a, "unit", "") or con.count_unit  # the contract's licence metric
         if a.action == "renew":
             rows.append(
                 (
                     "Contract actions",
-                    f"{con.short}: renew as it is ({a.keep:g} {con.count_unit}) at the "
+                    f"{con.short}: renew as it is ({a.keep:g} {unit}) at the "
                     f"{long_date(a.renewal_date)} renewal; no notice needed.",
                     "Procurement",
                     a.renewal_date,
@@ -249,7 +250,7 @@ def _plan_rows(
             rows.append(
                 (
                     "Residual pool operating model",
-                    f"{con.short} pool of {a.keep:g} {con.count_unit} from the "
+                    f"{con.short} pool of {a.keep:g} {unit} from the "
                     f"{long_date(a.renewal_date)} renewal: name who holds each licence; route "
                     f"residual work ({work}) to them, everything else to Remote Help"
                     + (

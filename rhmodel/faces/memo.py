@@ -312,7 +312,7 @@ class RenewalPack:
             v = p.value(c.residual_key)
             if p[c.count_key] and v.value is not None:
                 how = "sized by the pilot" if v.origin == "pilot" else "as given"
-                pools.append(f"{c.short} {number(v.value)} {c.count_unit} ({how})")
+                pools.append(f"{c.short} {number(v.value)} {c.unit_for(p[c.metric_key])} ({how})")
         if pools:
             out.append("Pools kept if right-sized: " + "; ".join(pools) + ".")
         return out

@@ -73,6 +73,8 @@ class PlanAction:
         Whole terms after the first renewal (0: at the first renewal).
     into : str or None
         For ``consolidate``, the contract whose pool takes this contract's work.
+    unit : str
+        What ``keep`` counts, under the contract's licence metric (``named agents``).
     """
 
     json_fields: ClassVar[tuple[str, ...]] = (
@@ -86,6 +88,7 @@ class PlanAction:
         "sentence",
         "terms_delayed",
         "into",
+        "unit",
     )
 
     contract: str
@@ -98,6 +101,7 @@ class PlanAction:
     sentence: str
     terms_delayed: int = 0
     into: str | None = None
+    unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -168,7 +172,7 @@ class Plan:
             con = contract_for(a.contract)
             notice = f"give {con.short} notice by {long_date(a.notice_by)}"
             if a.action == "right_size":
-                parts.append(f"{notice} and keep {a.keep:g} {con.count_unit}")
+                parts.append(f"{notice} and keep {a.keep:g} {a.unit or con.count_unit}")
             elif a.action == "cancel":
                 parts.append(f"{notice} to cancel it")
             elif a.action == "consolidate":
@@ -229,11 +233,13 @@ def _sentence(
     month: int,
     horizon: int,
     into: str | None = None,
+    unit: str = "",
 ) -> str:
     con = contract_for(name)
+    unit = unit or con.count_unit
     at = f"at the {long_date(renewal)} renewal"
     if action == "renew":
-        return f"Renew {con.short} as it is ({keep:g} {con.count_unit}) {at}."
+        return f"Renew {con.short} as it is ({keep:g} {unit}) {at}."
     give = f"Give {con.short} written notice by {long_date(notice_by)}"
     if action == "right_size":
         total = sum(moved.values())
@@ -241,7 +247,7 @@ def _sentence(
             f"{n:g} moved from {contract_for(o).short}" for o, n in moved.items()
         )
         extra = f" ({keep - total:g} for its own residual work and {sources})" if total else ""
-        text = f"{give} to reduce to {keep:g} {con.count_unit}{extra} {at}."
+        text = f"{give} to reduce to {keep:g} {unit}{extra} {at}."
     elif action == "cancel":
         text = f"{give} to cancel {at}."
     else:
@@ -298,8 +304,10 @@ def timed_plan(analysis: Analysis) -> Plan:
         }
         moved = {o: n for o, n in moved.items() if n}
         into = option.into.get(c)
+        con = contract_for(c)
+        unit = con.unit_for(params[con.metric_key])
         sentence = _sentence(
-            c, a, option.keep[c], moved, renewal, notice_by, month, t.horizon, into
+            c, a, option.keep[c], moved, renewal, notice_by, month, t.horizon, into, unit
         )
         if k:
             end = pilot_end(params)
@@ -324,6 +332,7 @@ def timed_plan(analysis: Analysis) -> Plan:
                 sentence=sentence,
                 terms_delayed=k,
                 into=into,
+                unit=unit,
             )
         )
     return Plan(

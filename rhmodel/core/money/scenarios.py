@@ -234,9 +234,7 @@ def year_table(
     >>> [(r.year, r.benefits, r.costs) for r in year_table(sq, sc, 14)]
     [(0, 0.0, 300.0), (1, 720.0, 60.0), (2, 120.0, 10.0)]
     """
-    benefits = sum(
-        sq_parts[c.name][0] - parts[c.name][0] for c in CONTRACTS if c.name in sq_parts
-    )
+    benefits = sum(sq_parts[c.name][0] - parts[c.name][0] for c in CONTRACTS if c.name in sq_parts)
     running = parts["remote_help"][0]
     rows = [YearRow(0, 0.0, float(parts["transition"][0][0]))]
     for k in range(1, (horizon + 11) // 12 + 1):
@@ -357,9 +355,7 @@ def _result(
     sq_parts = monthly_costs(t, "status_quo")
     total = sum(parts[k][0] for k in COMPONENTS)
     disc = discount_factors(t.x["discount_rate"], t.horizon)[0]
-    benefits = sum(
-        sq_parts[c.name][0] - parts[c.name][0] for c in CONTRACTS if c.name in sq_parts
-    )
+    benefits = sum(sq_parts[c.name][0] - parts[c.name][0] for c in CONTRACTS if c.name in sq_parts)
     unadjusted: tuple[YearRow, ...] = ()
     if (t.benefit_haircut or t.cost_uplift) and name != "status_quo":
         plain = replace(t, benefit_haircut=0.0, cost_uplift=0.0)
