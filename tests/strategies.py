@@ -1,23 +1,34 @@
-"""Hypothesis strategies shared by the property tests."""
+"""Hypothesis strategies shared by the property tests.
+
+The lists they draw from are the program's own (:mod:`rhmodel.core.products` and the parameter
+schema), never retyped here: a product, platform or requirement added there is drawn here too.
+"""
 
 from __future__ import annotations
 
 from hypothesis import strategies as st
 
-REQUIREMENT_KEYS = (
-    "requirements.external_or_unmanaged_support",
-    "requirements.unattended_windows",
-    "requirements.privileged_access_management",
-    "requirements.mandatory_session_recording",
-    "requirements.bundled_rmm_ticketing",
-    "requirements.unsupported_platforms",
-    "requirements.on_prem_or_air_gapped",
+from rhmodel.core.params import SCHEMA
+from rhmodel.core.products import (
+    CONTRACTS,
+    INCUMBENTS,
+    METRICS,
+    PLATFORMS,
+    PRODUCTS,
+    REASON_CODES,
+    TENANT_CLOUDS,
 )
 
+#: The yes/no/all needs of ``requirements.*`` (``requirements.platforms`` is a list, not one).
+REQUIREMENT_KEYS = tuple(s.key for s in SCHEMA if s.kind == "need")
+
 requirement_sets = st.sets(st.sampled_from(REQUIREMENT_KEYS))
-tenant_clouds = st.sampled_from(("commercial", "gcc", "gcc_high", "dod"))
-platform_lists = st.lists(
-    st.sampled_from(("windows", "macos", "android", "linux", "ios", "chromeos")),
-    unique=True,
-    max_size=6,
-)
+tenant_clouds = st.sampled_from(TENANT_CLOUDS)
+platform_lists = st.lists(st.sampled_from(PLATFORMS), unique=True, max_size=len(PLATFORMS))
+products = st.sampled_from(PRODUCTS)
+incumbents = st.sampled_from(INCUMBENTS)
+reason_codes = st.sampled_from(REASON_CODES)
+contracts = st.sampled_from(CONTRACTS)
+#: A contract with one of the licence metrics its product is sold under.
+contract_metrics = contracts.flatmap(lambda c: st.tuples(st.just(c), st.sampled_from(c.metrics)))
+licence_metrics = st.sampled_from(METRICS)

@@ -4,7 +4,11 @@ Examples
 --------
 >>> from rhmodel.edges.bundled import SAMPLE_PARAMS_FILE, SAMPLE_PILOT_DIR, load_capabilities
 >>> report = load_pilot([SAMPLE_PILOT_DIR], load_capabilities(), timezone="Europe/London")
->>> report.sessions_total > 0
+>>> report.sessions_total > 0, report.settings.timezone
+(True, 'Europe/London')
+>>> from rhmodel.edges.paramfile import load_parameters
+>>> params = load_parameters(SAMPLE_PARAMS_FILE)
+>>> pilot_report(params).settings == PilotSettings.from_parameters(params)
 True
 """
 
@@ -18,6 +22,7 @@ from pathlib import Path
 from rhmodel.core.capabilities import CapabilityMatrix
 from rhmodel.core.params import Parameters
 from rhmodel.core.pilot.evidence import PilotReport, summarise_pilot
+from rhmodel.core.pilot.settings import PilotSettings
 from rhmodel.edges.bundled import load_capabilities
 from rhmodel.edges.exports import ExportSpec, expand_specs, load_exports
 from rhmodel.edges.reasonlog import read_reason_log
@@ -28,33 +33,50 @@ __all__ = ["load_pilot", "pilot_paths", "pilot_report", "pilot_specs"]
 def load_pilot(
     paths: Iterable[str | Path | ExportSpec],
     matrix: CapabilityMatrix,
+    settings: PilotSettings | None = None,
     *,
-    timezone: str | None = None,
-    tenant_domains: Iterable[str] = (),
-    target_blocking: float = 0.01,
-    headroom: float = 0.2,
-    growth: float = 0.0,
-    seed: int = 0,
-    date_order: str | None = None,
     reasons: Iterable[str | Path] = (),
-    routing: str = "as_worked",
+    seed: int = 0,
+    timezone: str | None = None,
+    tenant_domains: Iterable[str] | None = None,
+    target_blocking: float | None = None,
+    headroom: float | None = None,
+    growth: float | None = None,
+    date_order: str | None = None,
+    routing: str | None = None,
 ) -> PilotReport:
     """Read pilot exports (files or folders) and the help desk's reason logs, and size the
-    residual pool per incumbent tool."""
-    loaded = load_exports(paths, timezone, date_order)
-    log = read_reason_log(reasons)
-    return summarise_pilot(
-        loaded,
-        matrix,
+    residual pool per incumbent tool.
+
+    Parameters
+    ----------
+    paths : iterable of path or ExportSpec
+        Export files or folders of them.
+    matrix : CapabilityMatrix
+        For the per-session rules.
+    settings : PilotSettings, optional
+        Every pilot setting (:meth:`PilotSettings.from_parameters` builds them from a
+        parameters file); default :class:`PilotSettings` ().
+    reasons : iterable of path
+        The help desk's reason logs.
+    seed : int
+        Seed of the bootstrap interval.
+    timezone, tenant_domains, target_blocking, headroom, growth, date_order, routing : optional
+        Each one given (not ``None``) overrides that field of ``settings`` (a command line's
+        options over the parameters file's).
+    """
+    settings = (settings if settings is not None else PilotSettings()).overriding(
         timezone=timezone,
-        tenant_domains=tenant_domains,
+        tenant_domains=None if tenant_domains is None else tuple(tenant_domains),
         target_blocking=target_blocking,
         headroom=headroom,
         growth=growth,
-        seed=seed,
-        reason_log=log,
+        date_order=date_order,
         routing=routing,
     )
+    loaded = load_exports(paths, settings.timezone, settings.date_order)
+    log = read_reason_log(reasons)
+    return summarise_pilot(loaded, matrix, settings, seed=seed, reason_log=log)
 
 
 def pilot_specs(params: Parameters) -> list[ExportSpec]:
@@ -81,40 +103,18 @@ def pilot_report(params: Parameters) -> PilotReport | None:
     )
     logs = [params.base_dir / name for name in params["pilot.reasons"] or ()]
     log_stamp = tuple((str(f.resolve()), f.stat().st_mtime_ns, f.stat().st_size) for f in logs)
-    return _cached_pilot(
-        stamp,
-        log_stamp,
-        params["pilot.timezone"],
-        tuple(params["pilot.tenant_domains"] or ()),
-        params["pilot.target_blocking"],
-        params["pilot.headroom"],
-        params["pilot.growth"],
-        None if params["pilot.date_order"] == "auto" else params["pilot.date_order"],
-        params["pilot.routing"],
-    )
+    return _cached_pilot(stamp, log_stamp, PilotSettings.from_parameters(params))
 
 
 @lru_cache(maxsize=4)
 def _cached_pilot(
     stamp: tuple[tuple[ExportSpec, int, int], ...],
     log_stamp: tuple[tuple[str, int, int], ...],
-    timezone: str | None,
-    domains: tuple[str, ...],
-    target_blocking: float,
-    headroom: float,
-    growth: float,
-    date_order: str | None,
-    routing: str,
+    settings: PilotSettings,
 ) -> PilotReport:
     return load_pilot(
         [s for s, _, _ in stamp],
         load_capabilities(),
-        timezone=timezone,
-        tenant_domains=domains,
-        target_blocking=target_blocking,
-        headroom=headroom,
-        growth=growth,
-        date_order=date_order,
+        settings,
         reasons=[Path(p) for p, _, _ in log_stamp],
-        routing=routing,
     )

@@ -23,8 +23,8 @@ from rhmodel.edges.paramfile import load_parameters, parse_parameters
 from rhmodel.edges.provenance import provenance
 from rhmodel.edges.recalc import RECALC_PROFILE
 from rhmodel.edges.workbook import METRICS, put_formula, write_workbook
-from tests.core.test_plans import observed_sets
-from tests.core.test_scenarios import param_sets
+from tests.core.money.test_plans import observed_sets
+from tests.core.money.test_scenarios import param_sets
 
 HALF_CENT = 0.005
 
@@ -400,7 +400,7 @@ def test_libreoffice_recalculation_agrees(tmp_path):
     ],
 )
 def test_a_mixed_plan_is_computed_live_and_recommended(tmp_path, observed, price, want):
-    from tests.core.test_plans import BOTH, _merge, _params
+    from tests.core.money.test_plans import BOTH, _merge, _params
 
     params = _params(_merge(BOTH, logmein__price_per_agent_month=price), observed)
     a = analyse(params, load_capabilities())
@@ -559,7 +559,7 @@ def test_the_written_workbook_carries_its_values_for_readers_that_do_not_calcula
 def test_the_workbook_judges_plans_as_the_python_coverage_rules(tmp_path_factory, observed):
     # random residual work per contract: every pinned scenario's viability and the
     # recommendation, recomputed from the workbook's own formulas, equal Python's
-    from tests.core.test_plans import BOTH, _merge, _params
+    from tests.core.money.test_plans import BOTH, _merge, _params
 
     params = _params(_merge(BOTH, horizon_months=12), observed)
     a = analyse(params, load_capabilities())

@@ -30,8 +30,8 @@ Examples
 80
 """
 
-from rhmodel.core.params.resolve import resolve_parameters
+from rhmodel.core.params.resolve import Parameters, resolve_parameters
 from rhmodel.core.params.schema import SCHEMA, Spec, spec
-from rhmodel.core.params.values import Parameters, Uncertain, Value
+from rhmodel.core.params.values import Uncertain, Value
 
 __all__ = ["SCHEMA", "Parameters", "Spec", "Uncertain", "Value", "resolve_parameters", "spec"]

@@ -20,7 +20,11 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["erlang_b", "erlang_b_servers", "erlang_c"]
+__all__ = ["DEFAULT_TARGET_BLOCKING", "erlang_b", "erlang_b_servers", "erlang_c"]
+
+#: The Erlang B target every default refers to (``pilot.target_blocking``, the pool sizing, the
+#: CLI): a concurrent pool refuses at most 1% of logins.
+DEFAULT_TARGET_BLOCKING = 0.01
 
 
 def _check_load(load: float) -> None:
@@ -47,7 +51,7 @@ def erlang_b(load: float, servers: int) -> float:
     return b
 
 
-def erlang_b_servers(load: float, target_blocking: float = 0.01) -> int:
+def erlang_b_servers(load: float, target_blocking: float = DEFAULT_TARGET_BLOCKING) -> int:
     """Smallest pool whose Erlang B blocking is at most ``target_blocking``.
 
     Parameters
@@ -55,7 +59,8 @@ def erlang_b_servers(load: float, target_blocking: float = 0.01) -> int:
     load : float
         Offered load in erlangs.
     target_blocking : float
-        Acceptable share of refused requests, in (0, 1).
+        Acceptable share of refused requests, in (0, 1) (default
+        :data:`DEFAULT_TARGET_BLOCKING`).
 
     Examples
     --------

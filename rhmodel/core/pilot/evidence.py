@@ -8,18 +8,18 @@ Examples
 --------
 >>> from rhmodel.edges.bundled import SAMPLE_PILOT_DIR, load_capabilities
 >>> from rhmodel.edges.pilotfiles import load_pilot
->>> report = load_pilot([SAMPLE_PILOT_DIR], load_capabilities(), timezone="Europe/London",
-...                     tenant_domains=["example.com"])
+>>> settings = PilotSettings(timezone="Europe/London", tenant_domains=("example.com",))
+>>> report = load_pilot([SAMPLE_PILOT_DIR], load_capabilities(), settings)
 >>> sorted(report.tools)
 ['beyondtrust', 'logmein_resolve']
->>> 0 < report.residual_share < 1
-True
+>>> 0 < report.residual_share < 1, report.settings == settings
+(True, True)
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -38,6 +38,7 @@ from rhmodel.core.pilot.sessions import (
     classify,
     merge_sessions,
 )
+from rhmodel.core.pilot.settings import PilotSettings
 from rhmodel.core.products import (
     CONTRACTS,
     INCUMBENTS,
@@ -79,17 +80,6 @@ class ExportRead(NamedTuple):
 
 
 @dataclass(frozen=True)
-class PilotSettings:
-    """How the pool was sized: Erlang B target, the fractions added to the evidence, and how
-    LogMeIn's residual work is routed (``as_worked`` or ``specialist_team``)."""
-
-    target_blocking: float
-    headroom: float
-    growth: float
-    routing: str = "as_worked"
-
-
-@dataclass(frozen=True)
 class PilotReport:
     """What the pilot shows: residual work, why, and the pool per incumbent tool.
 
@@ -111,7 +101,7 @@ class PilotReport:
     timezone: str
     first_start: int | None = field(metadata={"to_json": _utc_iso})
     last_start: int | None = field(metadata={"to_json": _utc_iso})
-    settings: PilotSettings = field(default_factory=lambda: PilotSettings(0.01, 0.2, 0.0))
+    settings: PilotSettings = field(default_factory=PilotSettings)
     warnings: tuple[str, ...] = ()
     sessions_by_class: dict[str, int] = field(default_factory=dict)
     unexplained_sessions: int = 0
@@ -122,18 +112,28 @@ class PilotReport:
     )
 
 
+def _usage_contract(export: Any) -> Contract | None:
+    """The contract a licence-usage report measures: the export's ``tool`` when it names one,
+    else the contract whose name or product its format starts with
+    (``beyondtrust_license_usage``)."""
+    tool = getattr(export, "tool", None)
+    if tool:
+        return contract_for(tool)
+    fmt = str(getattr(export, "format", ""))
+    for c in CONTRACTS:
+        if fmt.startswith((f"{c.name}_", f"{c.product}_")):
+            return c
+    return None
+
+
 def summarise_pilot(
     loaded: Sequence[Any],
     matrix: CapabilityMatrix,
+    settings: PilotSettings | None = None,
     *,
-    timezone: str | None = None,
-    tenant_domains: Iterable[str] = (),
-    target_blocking: float = 0.01,
-    headroom: float = 0.2,
-    growth: float = 0.0,
     seed: int = 0,
     reason_log: Sequence[ReasonEntry] = (),
-    routing: str = "as_worked",
+    timezone: str | None = None,
 ) -> PilotReport:
     """Merge, classify and size: the pure part of :func:`load_pilot`.
 
@@ -143,21 +143,22 @@ def summarise_pilot(
         Exports as read by :func:`rhmodel.edges.exports.load_exports`.
     matrix : CapabilityMatrix
         For the per-session rules.
-    timezone : str, optional
-        Business time zone for daily peaks (UTC when not given).
-    tenant_domains : iterable of str
-        Your tenant's e-mail domains; a sharer outside them is external support.
-    target_blocking, headroom, growth : float
-        Erlang B target (fraction), and the fractions added to the evidence.
+    settings : PilotSettings, optional
+        Time zone, tenant domains, Erlang B target, headroom, growth, routing and each
+        contract's licence metric (default: :class:`PilotSettings` ()).
     seed : int
         Seed of the bootstrap interval.
     reason_log : sequence of ReasonEntry
         The help desk's reason log: reasons for sessions the export cannot explain.
+    timezone : str, optional
+        Overrides ``settings.timezone`` (business time zone for daily peaks; UTC when neither
+        gives one).
     """
+    settings = (settings if settings is not None else PilotSettings()).overriding(timezone=timezone)
     merged, dropped = merge_sessions([x.sessions for x in loaded])
     merged, log_matched, log_unmatched = apply_reason_log(merged, reason_log)
-    classified = classify(merged, matrix, tenant_domains).sessions
-    tz = timezone or "UTC"
+    classified = classify(merged, matrix, settings.tenant_domains).sessions
+    tz = settings.timezone or "UTC"
     by_tool = {t: int(n) for t, n in classified["tool"].value_counts().items()}
     by_tool = {t: by_tool[t] for t in PRODUCTS if t in by_tool}
     residual = classified["residual"].to_numpy()
@@ -204,7 +205,7 @@ def summarise_pilot(
         if tool not in by_tool:
             continue
         of_tool = (classified["tool"] == tool).to_numpy()
-        named = contract_for(tool).metric == "named"
+        named = settings.metric_of(tool) == "named"
 
         def size(work: np.ndarray, tool: str = tool, named: bool = named) -> ToolSizing:
             # A named licence is needed by whoever did the work, finished or not; a concurrent
@@ -225,17 +226,7 @@ def summarise_pilot(
                 ends = np.concatenate([ends, extra["end"].to_numpy(dtype=np.int64)])
             tech_codes, _ = pd.factorize(techs)
             sized = size_tool(
-                tool,
-                tech_codes.astype(np.int64),
-                starts,
-                ends,
-                tz,
-                target_blocking=target_blocking,
-                headroom=headroom,
-                growth=growth,
-                seed=seed,
-                span=span,
-                routing=routing,
+                tool, tech_codes.astype(np.int64), starts, ends, tz, settings, seed=seed, span=span
             )
             return replace(sized, sessions=len(rows))
 
@@ -245,10 +236,22 @@ def summarise_pilot(
         else:
             wider = sizing.recommended_licenses
         tools[tool] = replace(sizing, recommended_licenses_with_unexplained=wider)
-    usage = [x.license_usage_peak for x in loaded if getattr(x, "license_usage_peak", None)]
-    if usage and "beyondtrust" in tools:
-        # BeyondTrust's own measure of licences in use: the ground truth, shown beside ours
-        tools["beyondtrust"] = replace(tools["beyondtrust"], license_usage_peak=max(usage))
+    usage: dict[str, int] = {}
+    for x in loaded:
+        peak = getattr(x, "license_usage_peak", None)
+        con = _usage_contract(x) if peak else None
+        if con is None or con.product not in tools:
+            continue
+        if settings.metric_of(con) != "concurrent":
+            warnings.append(
+                f"{Path(x.path).name}: a licence-usage report of {con.label}, not used: the "
+                f"{con.name} pool is sized on named licences, which it does not measure"
+            )
+            continue
+        usage[con.product] = max(usage.get(con.product, 0), int(peak))
+    for tool, peak in usage.items():
+        # the vendor's own measure of licences in use at once: the ground truth, shown beside ours
+        tools[tool] = replace(tools[tool], license_usage_peak=peak)
     total = len(classified)
     return PilotReport(
         sessions_total=total,
@@ -273,7 +276,7 @@ def summarise_pilot(
         timezone=tz,
         first_start=span[0] if span else None,
         last_start=span[1] if span else None,
-        settings=PilotSettings(target_blocking, headroom, growth, routing),
+        settings=settings,
         warnings=tuple(warnings),
         sessions_by_class={c: int((klass == c).sum()) for c in CLASSES},
         reasons_log={"matched": log_matched, "unmatched": len(log_unmatched)},

@@ -4,11 +4,14 @@ Sessions are half-open intervals ``[start, end)`` in Unix seconds: a session tha
 and one that starts at 10:00 do not overlap, and a zero-length session adds nothing. Peaks only
 occur at starts, so concurrency is evaluated at each start with two sorts and a searchsorted.
 
-The two licence metrics differ, and getting that wrong is the expensive mistake:
+The two licence metrics differ, and getting that wrong is the expensive mistake. Each contract
+is sized on its own metric (:meth:`PilotSettings.metric_of
+<rhmodel.core.pilot.settings.PilotSettings.metric_of>`: the parameters' choice, else the
+product's default), never on which vendor it is:
 
-- BeyondTrust Remote Support counts **logged-in representatives** (concurrent): merge each
+- **concurrent** (e.g. BeyondTrust Remote Support's logged-in representatives): merge each
   technician's overlapping sessions first, then count technicians at once;
-- LogMeIn Resolve licenses **named agents**: the pool is the people who must be able to do
+- **named** (e.g. LogMeIn Resolve's named agents): the pool is the people who must be able to do
   residual work, not the sessions at once.
 
 Examples
@@ -32,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from rhmodel.core.pilot.erlang import erlang_b, erlang_b_servers, erlang_c
+from rhmodel.core.pilot.settings import PilotSettings
 from rhmodel.core.products import contract_for
 
 __all__ = [
@@ -97,8 +101,8 @@ def merge_by_technician(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Merge each technician's overlapping (or touching) sessions into one interval.
 
-    A BeyondTrust licence is in use while the representative is logged in, however many
-    sessions they run, so overlapping sessions of one technician hold one licence.
+    A concurrent licence is in use while the technician is logged in, however many sessions
+    they run, so overlapping sessions of one technician hold one licence.
 
     Parameters
     ----------
@@ -316,9 +320,10 @@ class ToolSizing:
     Attributes
     ----------
     tool : str
-        ``logmein_resolve`` or ``beyondtrust``.
+        The incumbent's product id (``logmein_resolve``, ``beyondtrust``).
     metric : str
-        ``named_agents`` or ``concurrent_technicians``.
+        The licence metric the pool was sized on: ``named_agents`` (named) or
+        ``concurrent_technicians`` (concurrent), whichever the contract's metric is.
     sessions : int
         Residual sessions of this tool used for sizing.
     peak_concurrent_sessions, peak_concurrent_technicians, distinct_technicians : int
@@ -339,6 +344,9 @@ class ToolSizing:
         The pool to keep.
     rule : str
         How the recommendation was reached, in words, with the numbers.
+    unit : str
+        The pool's unit in prose under that metric, from the contract (``named agents``,
+        ``concurrent seats``).
     """
 
     json_fields: ClassVar[tuple[str, ...]] = (
@@ -363,6 +371,7 @@ class ToolSizing:
         "as_worked",
         "specialist_team",
         "pool_interval",
+        "unit",
     )
     json_omit_empty: ClassVar[tuple[str, ...]] = (
         "pool_interval",
@@ -393,6 +402,7 @@ class ToolSizing:
     as_worked: int | None = None
     specialist_team: int | None = None
     pool_interval: tuple[int, int] | None = None
+    unit: str = ""
     daily: DailyPeaks | None = field(default=None, repr=False)
 
 
@@ -473,37 +483,48 @@ def size_tool(
     starts: np.ndarray,
     ends: np.ndarray,
     tz: str,
-    target_blocking: float = 0.01,
-    headroom: float = 0.2,
-    growth: float = 0.0,
+    settings: PilotSettings | None = None,
+    *,
     seed: int = 0,
     span: tuple[int, int] | None = None,
-    routing: str = "as_worked",
 ) -> ToolSizing:
-    """Size one incumbent tool's residual pool from its residual sessions.
+    """Size one incumbent tool's residual pool from its residual sessions, on its contract's
+    licence metric (``settings.metric_of(tool)``).
 
-    For named agents (LogMeIn Resolve) two pools are sized: *as worked* (every technician who
-    did residual work keeps a licence) and *specialist team* (the residual work routed to a
-    team as large as the most technicians on it at once); ``routing`` (``as_worked`` or
-    ``specialist_team``) says which is recommended.
+    - **concurrent**: sessions merged per technician; the evidence is the larger of the peak of
+      technicians at once and Erlang B's pool at ``settings.target_blocking`` on the busiest
+      hour's load, capped at the technicians who did the work; plus headroom and growth,
+      rounded up, and never above the technicians who did the work grown by ``growth``.
+    - **named**: two pools are sized, *as worked* (every technician who did residual work keeps
+      a licence) and *specialist team* (the residual work routed to a team as large as the
+      most technicians on it at once), each plus headroom and growth, rounded up;
+      ``settings.routing`` (``as_worked`` or ``specialist_team``) says which is recommended.
 
     Parameters
     ----------
     tool : str
-        ``beyondtrust`` (concurrent representatives) or ``logmein_resolve`` (named agents).
+        The incumbent's product id (``logmein_resolve``, ``beyondtrust``).
     tech, starts, ends : numpy.ndarray
         Technician codes and complete session intervals (Unix seconds).
     tz : str
         Business time zone for daily peaks.
-    target_blocking : float
-        Erlang B target, fraction (0.01 = 1% of requests refused).
-    headroom, growth : float
-        Fractions added on top of the evidence (0.2 = 20%).
+    settings : PilotSettings, optional
+        Erlang B target, headroom, growth, routing and the contract's licence metric
+        (default: :class:`PilotSettings` ()).
     seed : int
         Seed of the bootstrap.
     span : (int, int), optional
         First and last instant of the pilot, so days without residual work count as zero.
     """
+    settings = settings if settings is not None else PilotSettings()
+    target_blocking, headroom, growth = (
+        settings.target_blocking,
+        settings.headroom,
+        settings.growth,
+    )
+    con = contract_for(tool)
+    metric = settings.metric_of(con)
+    unit = con.unit_for(metric)
     keep = ends > starts  # zero-length sessions (failed connections) hold nothing
     tech, starts, ends = tech[keep], starts[keep], ends[keep]
     n = len(starts)
@@ -519,7 +540,7 @@ def size_tool(
         ms, me, mconc = s_sorted, e_sorted, conc
     peak_tech = int(mconc.max()) if n else 0
     distinct = int(np.count_nonzero(np.bincount(tech))) if n else 0  # codes are small ints
-    concurrent = contract_for(tool).metric == "concurrent"
+    concurrent = metric == "concurrent"
     bs, be, bconc = (ms, me, mconc) if concurrent else (s_sorted, e_sorted, conc)
     first, last = span if span is not None else (None, None)
     daily = _daily_peaks_sorted(bs, be, bconc, tz, first, last)
@@ -551,18 +572,18 @@ def size_tool(
         )
         bound = (
             f"{base}, plus {headroom:.0%} headroom and {growth:.0%} growth, rounded up: "
-            f"{recommended} concurrent seats (the evidence decided)."
+            f"{recommended} {unit} (the evidence decided)."
             if lifted <= people
             else (
                 f"{base}, plus {headroom:.0%} headroom and {growth:.0%} growth, would be "
                 f"{lifted}; headroom never lifts the pool above the {distinct} technicians who "
                 f"did the work"
                 + (f" grown by {growth:.0%}" if growth else "")
-                + f", so {recommended} concurrent seats (the technicians decided)."
+                + f", so {recommended} {unit} (the technicians decided)."
             )
         )
         rule = (
-            f"BeyondTrust counts logged-in representatives, so sessions were merged per "
+            f"{con.short} counts logged-in representatives, so sessions were merged per "
             f"technician first. The busiest moment had {peak_tech} technicians on residual "
             f"work at once ({peak_sessions} sessions); Erlang B at "
             f"{target_blocking:.0%} blocking on the busiest hour's load of {load:.2f} "
@@ -571,22 +592,22 @@ def size_tool(
     else:
         as_worked = math.ceil(distinct * factor - 1e-9)
         team = math.ceil(peak_tech * factor - 1e-9)
-        if routing == "specialist_team":
+        if settings.routing == "specialist_team":
             recommended = team
             rule = (
-                f"LogMeIn Resolve licenses named agents; with the residual work routed to a "
+                f"{con.short} licenses {unit}; with the residual work routed to a "
                 f"specialist team (pilot.routing: specialist_team) the team is as large as the "
                 f"most technicians on residual work at once, {peak_tech}, plus {headroom:.0%} "
-                f"headroom and {growth:.0%} growth, rounded up: {team} named agents "
+                f"headroom and {growth:.0%} growth, rounded up: {team} {unit} "
                 f"(as worked, all {distinct} technicians who did residual work: {as_worked})."
             )
         else:
             recommended = as_worked
             rule = (
-                f"LogMeIn Resolve licenses named agents, so the pool is the people who must be "
+                f"{con.short} licenses {unit}, so the pool is the people who must be "
                 f"able to do residual work: {distinct} technicians did residual work in the "
                 f"pilot (at most {peak_tech} at once). {distinct}, plus {headroom:.0%} headroom "
-                f"and {growth:.0%} growth, rounded up: {recommended} named agents."
+                f"and {growth:.0%} growth, rounded up: {recommended} {unit}."
                 + (
                     f" Routed to a specialist team (pilot.routing: specialist_team) it would be "
                     f"{team}."
@@ -604,7 +625,7 @@ def size_tool(
                     math.ceil(evidence * factor - 1e-9), math.ceil(ppl * (1 + growth) - 1e-9)
                 )
 
-        elif routing == "specialist_team":
+        elif settings.routing == "specialist_team":
 
             def resize(pk: int, ppl: int) -> int:
                 return math.ceil(pk * factor - 1e-9)
@@ -640,4 +661,5 @@ def size_tool(
         as_worked=None if concurrent else math.ceil(distinct * factor - 1e-9),
         specialist_team=None if concurrent else math.ceil(peak_tech * factor - 1e-9),
         pool_interval=interval,
+        unit=unit,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 
@@ -230,3 +231,26 @@ def test_missing_pilot_file_is_located(write_params):
     assert re.search(
         r"p\.yaml:3: pilot\.files: pilot file not found \('exports/none\.csv'", str(err.value)
     )
+
+
+def test_values_imports_nothing_back_from_the_resolver():
+    """Imports go one way, resolve → values: values.py (Value, Uncertain and the mapping helpers)
+    imports no other module of rhmodel.core.params, not even inside a function."""
+    import ast
+
+    import rhmodel.core.params.resolve as resolve
+    import rhmodel.core.params.values as values
+
+    tree = ast.parse(Path(values.__file__).read_text(encoding="utf-8"))
+    imported = {
+        node.module if isinstance(node, ast.ImportFrom) else alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    }
+    assert not {m for m in imported if m and m.startswith("rhmodel.core.params")}, imported
+    # the resolved file lives with its resolver, and re-resolves itself from there
+    assert resolve.Parameters.__module__ == resolve.__name__
+    p = params_from("horizon_months: 24\n")
+    assert p.with_overrides(["horizon_months=12"])["horizon_months"] == 12
+    assert p.with_values({"horizon_months": 18})["horizon_months"] == 18

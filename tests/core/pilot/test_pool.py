@@ -20,6 +20,7 @@ from rhmodel.core.pilot.pool import (
     size_tool,
     time_at_or_above,
 )
+from rhmodel.core.pilot.settings import PilotSettings
 
 # Small integer times make ties (start == end, equal starts) frequent.
 intervals = st.lists(
@@ -216,8 +217,8 @@ def test_recommendations_follow_each_licence_metric():
     tech = np.array([0, 0, 1, 2, 3])
     s = np.array([0, 100, 50, 5000, 9000]) + 1_800_000_000
     e = s + np.array([200, 200, 100, 100, 100])
-    bt = size_tool("beyondtrust", tech, s, e, "UTC", headroom=0.0)
-    lmi = size_tool("logmein_resolve", tech, s, e, "UTC", headroom=0.5, growth=0.1)
+    bt = size_tool("beyondtrust", tech, s, e, "UTC", PilotSettings(headroom=0.0))
+    lmi = size_tool("logmein_resolve", tech, s, e, "UTC", PilotSettings(headroom=0.5, growth=0.1))
     assert bt.peak_concurrent_sessions == 3 and bt.peak_concurrent_technicians == 2
     assert bt.recommended_licenses == min(max(2, bt.erlang_b_servers), 4)
     assert lmi.distinct_technicians == 4
@@ -235,7 +236,7 @@ def test_size_tool_shortcuts_equal_the_plain_functions(iv):
     s, e, tech = iv
     s, e = s + 1_800_000_000, e + 1_800_000_000
     for tool in ("beyondtrust", "logmein_resolve"):
-        z = size_tool(tool, tech, s, e, "UTC", headroom=0.0)
+        z = size_tool(tool, tech, s, e, "UTC", PilotSettings(headroom=0.0))
         ms, me = merge_by_technician(tech[e > s], s[e > s], e[e > s])
         assert z.peak_concurrent_sessions == peak_concurrency(s, e)
         assert z.peak_concurrent_technicians == peak_concurrency(ms, me)
