@@ -256,7 +256,8 @@ def _plan_rows(
                     + (
                         " (a specialist team sized on the busiest moment: it needs a queue and "
                         "cover for absence)."
-                        if routing == "specialist_team" and con.metric == "named"
+                        if routing == "specialist_team"
+                        and (getattr(a, "metric", "") or con.metric) == "named"
                         else "."
                     ),
                     "Service desk lead",

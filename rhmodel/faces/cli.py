@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 from rhmodel._version import __version__
+from rhmodel.core.pilot.erlang import DEFAULT_TARGET_BLOCKING
 from rhmodel.errors import InputError
 
 __all__ = ["main"]
@@ -217,7 +218,7 @@ def _build_parser() -> argparse.ArgumentParser:
         type=_fraction(0, 1, inclusive=False),
         default=None,
         metavar="P",
-        help="Erlang B target (default 0.01)",
+        help=f"Erlang B target (default {DEFAULT_TARGET_BLOCKING:g})",
     )
     po.add_argument(
         "--headroom",
@@ -579,6 +580,7 @@ def _cmd_excel(args: argparse.Namespace) -> int:
 def _cmd_pool(args: argparse.Namespace) -> int:
     from rhmodel.core.document import parse_yaml
     from rhmodel.core.jsonable import jsonable
+    from rhmodel.core.pilot.settings import PilotSettings
     from rhmodel.edges.bundled import load_capabilities
     from rhmodel.edges.paramfile import load_parameters, parse_parameters
     from rhmodel.edges.pilotfiles import load_pilot, pilot_specs
@@ -593,7 +595,6 @@ def _cmd_pool(args: argparse.Namespace) -> int:
         raise InputError(
             "no pilot exports given — name files or folders, or --params with pilot.files"
         )
-    timezone = args.timezone or params["pilot.timezone"]
     if args.timezone:
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -604,21 +605,19 @@ def _cmd_pool(args: argparse.Namespace) -> int:
                 f"unknown time zone ({args.timezone!r}) — an IANA name such as Europe/London",
                 file="--timezone",
             ) from None
+    # the parameters file's pilot settings (each contract's licence metric among them), with
+    # each option given on the command line over its value
     report = load_pilot(
         files,
         load_capabilities(),
-        timezone=timezone,
-        tenant_domains=args.tenant_domains or params["pilot.tenant_domains"] or (),
-        target_blocking=(
-            args.target_blocking
-            if args.target_blocking is not None
-            else params["pilot.target_blocking"]
-        ),
-        headroom=args.headroom if args.headroom is not None else params["pilot.headroom"],
-        growth=args.growth if args.growth is not None else params["pilot.growth"],
-        date_order=args.date_order
-        or (None if params["pilot.date_order"] == "auto" else params["pilot.date_order"]),
-        routing=args.routing or params["pilot.routing"],
+        PilotSettings.from_parameters(params),
+        timezone=args.timezone,
+        tenant_domains=args.tenant_domains,
+        target_blocking=args.target_blocking,
+        headroom=args.headroom,
+        growth=args.growth,
+        date_order=args.date_order,
+        routing=args.routing,
         reasons=args.reasons
         if args.reasons is not None
         else [params.base_dir / n for n in params["pilot.reasons"] or ()],

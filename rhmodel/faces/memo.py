@@ -736,7 +736,7 @@ class RenewalPack:
         rows = [
             [
                 label(t),
-                z.metric.replace("_", " "),
+                (z.unit or z.metric.replace("_", " ")),
                 z.peak_concurrent_technicians,
                 z.distinct_technicians,
                 f"{z.daily_peak_max} / {z.daily_peak_p95:.1f}",

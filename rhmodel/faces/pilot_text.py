@@ -135,7 +135,8 @@ def pilot_text(r: PilotReport) -> str:
             out.append("")
             out.append(
                 wrap(
-                    f"{tool}: keep {z.recommended_licenses} {z.metric.replace('_', ' ')}. {z.rule}"
+                    f"{tool}: keep {z.recommended_licenses} "
+                    f"{z.unit or z.metric.replace('_', ' ')}. {z.rule}"
                     + (
                         (
                             f" Resampling the pilot's days (basic bootstrap): {z.pool_interval[0]}"

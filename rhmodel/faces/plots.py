@@ -415,7 +415,8 @@ def daily_peaks_figure(report: PilotReport) -> Figure:
             z.daily.peaks,
             width=width,
             color=colours,
-            label=f"{label(tool)} ({z.metric.replace('_', ' ')}); p95 {z.daily_peak_p95:.1f}",
+            label=f"{label(tool)} ({z.unit or z.metric.replace('_', ' ')}); "
+            f"p95 {z.daily_peak_p95:.1f}",
         )
         ax.axhline(z.recommended_licenses, color=base, linestyle="--", linewidth=1)
         ax.annotate(

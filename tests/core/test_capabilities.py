@@ -8,7 +8,6 @@ import pytest
 
 from rhmodel.core.capabilities import parse_capabilities
 from rhmodel.core.document import parse_yaml
-from rhmodel.core.products import PRODUCTS
 from rhmodel.edges.bundled import CAPABILITIES_FILE
 from rhmodel.errors import InputError
 

@@ -75,6 +75,8 @@ class PlanAction:
         For ``consolidate``, the contract whose pool takes this contract's work.
     unit : str
         What ``keep`` counts, under the contract's licence metric (``named agents``).
+    metric : str
+        The contract's licence metric (``named`` or ``concurrent``).
     """
 
     json_fields: ClassVar[tuple[str, ...]] = (
@@ -89,6 +91,7 @@ class PlanAction:
         "terms_delayed",
         "into",
         "unit",
+        "metric",
     )
 
     contract: str
@@ -102,6 +105,7 @@ class PlanAction:
     terms_delayed: int = 0
     into: str | None = None
     unit: str = ""
+    metric: str = ""
 
 
 @dataclass(frozen=True)
@@ -333,6 +337,7 @@ def timed_plan(analysis: Analysis) -> Plan:
                 terms_delayed=k,
                 into=into,
                 unit=unit,
+                metric=params[con.metric_key],
             )
         )
     return Plan(

@@ -16,6 +16,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any
 
+from rhmodel.core.pilot.erlang import DEFAULT_TARGET_BLOCKING
 from rhmodel.core.products import CONTRACTS, PLATFORMS, REASON_CODES, TENANT_CLOUDS, Contract
 
 __all__ = [
@@ -644,7 +645,7 @@ SCHEMA: tuple[Spec, ...] = (
         "float",
         "fraction 0–1",
         "Erlang B target when sizing a concurrent pool (0.01 = 1% of logins refused)",
-        default=0.01,
+        default=DEFAULT_TARGET_BLOCKING,
         minimum=0.0001,
         maximum=1,
         maximum_exclusive=True,
