@@ -350,3 +350,92 @@ def test_every_record_names_formats_the_loader_registers():
     # each format's sessions belong to one record (Rescue only claims LogMeIn's when held)
     owners = [f for c in CONTRACTS for f in c.exports]
     assert len(owners) == len(set(owners))
+
+
+# ---- LogMeIn Rescue as its own product ---------------------------------------------------------
+
+
+def _rescue_report(sessions) -> str:
+    """A getReport_v2 session report (text output: "OK", a blank line, a pipe-delimited
+    report, CRLF; en-US times in the account's time zone), the columns of
+    tests/edges/test_vendor_exports.py's documented header; every session unattended."""
+    from tests.edges.test_vendor_exports import RESCUE_HEADER
+
+    def when(minutes: int) -> str:
+        h, m = divmod(9 * 60 + minutes, 60)
+        return f"11/24/2026 {(h - 1) % 12 + 1}:{m:02d}:00 {'AM' if h < 12 else 'PM'}"
+
+    rows = [
+        f"{when(s)}|{when(e)}|{when(e)}|{t.upper()} Tech|{100 + i}|{7000 + i}|Unattended|Closed|"
+        f"srv{i}|||10.0.0.{i}|Windows 11|{t}@example.com|0:{e - s:02d}:00"
+        for i, (t, s, e) in enumerate(sessions)
+    ]
+    return "OK\r\n\r\n" + RESCUE_HEADER + "\r\n" + "\r\n".join(rows) + "\r\n"
+
+
+@pytest.mark.parametrize("metric", ["named", "concurrent"])
+def test_named_and_concurrent_rescue_contracts_size_different_pools(tmp_path, metric):
+    from rhmodel.core.pilot.settings import PilotSettings
+    from rhmodel.edges.paramfile import load_parameters
+    from rhmodel.edges.pilotfiles import pilot_report
+    from rhmodel.faces.pilot_text import pilot_text
+    from tests.core.pilot.test_licence_metric import (
+        SESSIONS,
+        brute_distinct,
+        brute_peak_technicians,
+        oracle_concurrent,
+    )
+
+    (tmp_path / "rescue-sessions.txt").write_text(_rescue_report(SESSIONS), encoding="utf-8")
+    doc = {
+        "start_date": "2026-12-01",
+        "rescue": {
+            "technicians": 12,
+            "price_per_technician_year": 1500,
+            "months_to_renewal": 3,
+            "licence_metric": metric,
+        },
+        "pilot": {
+            "files": ["rescue-sessions.txt"],
+            "timezone": "UTC",
+            "headroom": 0.0,
+            "target_blocking": 0.1,
+        },
+    }
+    (tmp_path / "p.yaml").write_text(yaml.safe_dump(doc), encoding="utf-8")
+    p = load_parameters(tmp_path / "p.yaml")
+    # brute force over the same sessions: 6 people did the work, at most 3 at once
+    assert (brute_distinct(SESSIONS), brute_peak_technicians(SESSIONS)) == (6, 3)
+    want = {
+        "named": brute_distinct(SESSIONS),
+        "concurrent": oracle_concurrent(SESSIONS, PilotSettings(headroom=0.0, target_blocking=0.1)),
+    }
+    assert want == {"named": 6, "concurrent": 4}
+    assert p["residual.rescue_technicians"] == want[metric]
+    assert p["residual.logmein_agents"] is None  # the Rescue report counted for Rescue
+    report = pilot_report(p)
+    assert set(report.tools) == {"logmein_rescue"}
+    assert report.tools["logmein_rescue"].unit == f"{metric} technicians"
+    assert report.files[0].counted_for == "logmein_rescue"
+    assert "counted for LogMeIn Rescue" in pilot_text(report)
+
+
+def test_a_rescue_report_counts_for_logmein_when_no_rescue_contract_is_held(tmp_path):
+    from rhmodel.edges.paramfile import load_parameters
+    from rhmodel.edges.pilotfiles import pilot_report
+    from rhmodel.faces.pilot_text import pilot_text
+    from tests.core.pilot.test_licence_metric import SESSIONS
+
+    (tmp_path / "rescue-sessions.txt").write_text(_rescue_report(SESSIONS), encoding="utf-8")
+    doc = {
+        "start_date": "2026-12-01",
+        "logmein": {"agents": 20, "price_per_agent_month": 40, "months_to_renewal": 3},
+        "pilot": {"files": ["rescue-sessions.txt"], "timezone": "UTC", "headroom": 0.0},
+    }
+    (tmp_path / "p.yaml").write_text(yaml.safe_dump(doc), encoding="utf-8")
+    p = load_parameters(tmp_path / "p.yaml")
+    assert p["residual.logmein_agents"] == 6  # today's figures: Resolve's named agents
+    report = pilot_report(p)
+    assert report.files[0].counted_for == "logmein_resolve"
+    text = pilot_text(report)
+    assert "counted for LogMeIn Resolve: no LogMeIn Rescue contract is held" in text

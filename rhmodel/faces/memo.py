@@ -804,9 +804,21 @@ class RenewalPack:
         from rhmodel.faces.plots import concurrency_figure, time_at_or_above_figure
 
         r = self.pilot
+        from rhmodel.faces.pilot_text import counted_for
+
+        # a format two products read (LogMeIn Rescue's report) says which contract it counted for
+        shared = any(f.counted_for for f in r.files)
         files = _table(
-            ["File", "Format", "Records"],
-            [[f.path, f.format, f.records] for f in r.files],
+            ["File", "Format", "Records", *(["Counted for"] if shared else [])],
+            [
+                [
+                    f.path,
+                    f.format,
+                    f.records,
+                    *([counted_for(f.format, f.counted_for) if f.counted_for else ""] * shared),
+                ]
+                for f in r.files
+            ],
             numeric=(2,),
         )
         return _section(

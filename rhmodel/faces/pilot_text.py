@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from rhmodel.core.pilot.evidence import PilotReport
+from rhmodel.core.products import CONTRACTS, contract_for
 from rhmodel.faces.texttable import text_table, wrap
 
 __all__ = ["pilot_text"]
@@ -168,7 +169,33 @@ def pilot_text(r: PilotReport) -> str:
     out.append("Files:")
     for f in r.files:
         skipped = "".join(f"; {n:,} rows skipped: {why}" for why, n in f.skipped.items())
+        counted = f"; {counted_for(f.format, f.counted_for)}" if f.counted_for else ""
         out.append(
-            wrap(f"  {f.path} ({f.format}, {f.records:,} records{skipped})", 100, indent="    ")
+            wrap(
+                f"  {f.path} ({f.format}, {f.records:,} records{skipped}{counted})",
+                100,
+                indent="    ",
+            )
         )
     return "\n".join(out)
+
+
+def counted_for(fmt: str, product: str) -> str:
+    """Which contract a format two products read was counted for, and why, in words.
+
+    Examples
+    --------
+    >>> counted_for("logmein_csv", "logmein_rescue")
+    'counted for LogMeIn Rescue: the parameters hold a LogMeIn Rescue contract'
+    >>> print(counted_for("logmein_csv", "logmein_resolve"))  # doctest: +NORMALIZE_WHITESPACE
+    counted for LogMeIn Resolve: no LogMeIn Rescue contract is held
+    (rescue.technicians would count it there)
+    """
+    owner = contract_for(product)
+    if fmt in owner.claims:
+        return f"counted for {owner.label}: the parameters hold a {owner.short} contract"
+    others = [c for c in CONTRACTS if fmt in c.claims]
+    would = "; ".join(
+        f"no {c.short} contract is held ({c.count_key} would count it there)" for c in others
+    )
+    return f"counted for {owner.label}: {would}"

@@ -68,6 +68,23 @@ def _utc_iso(seconds: int) -> str:
     return dt.datetime.fromtimestamp(seconds, dt.UTC).isoformat()
 
 
+def _claimed(x: Any, settings: PilotSettings) -> Any:
+    """``x`` (a loaded export) with its sessions counted for the held contract that claims its
+    format (a Rescue contract takes the Rescue-format session report), else as read."""
+    claimant = settings.claimant(getattr(x, "format", ""))
+    if claimant is None or x.sessions.empty:
+        return x
+    return replace(x, sessions=x.sessions.assign(tool=claimant.product))
+
+
+def _counted_for(x: Any) -> str:
+    """The product a claimable format's sessions count for (see :class:`ExportRead`)."""
+    if not any(getattr(x, "format", "") in c.claims for c in CONTRACTS):
+        return ""
+    tools = set(x.sessions["tool"]) if len(x.sessions) else set()
+    return next(iter(tools)) if len(tools) == 1 else ""
+
+
 class ExportRead(NamedTuple):
     """One export file as read: where, in which format, how many sessions (``records``), how
     many rows it had and which were skipped as not sessions (reason → count)."""
@@ -77,6 +94,9 @@ class ExportRead(NamedTuple):
     records: int
     rows: int = 0
     skipped: dict[str, int] = {}  # noqa: RUF012 - a NamedTuple default, never mutated
+    #: For a format two products read (LogMeIn Rescue's report, which LogMeIn Resolve's
+    #: reader reads): the product its sessions were counted for; else "".
+    counted_for: str = ""
 
 
 @dataclass(frozen=True)
@@ -155,6 +175,7 @@ def summarise_pilot(
         gives one).
     """
     settings = (settings if settings is not None else PilotSettings()).overriding(timezone=timezone)
+    loaded = [_claimed(x, settings) for x in loaded]
     merged, dropped = merge_sessions([x.sessions for x in loaded])
     merged, log_matched, log_unmatched = apply_reason_log(merged, reason_log)
     classified = classify(merged, matrix, settings.tenant_domains).sessions
@@ -270,6 +291,7 @@ def summarise_pilot(
                 len(x.sessions),
                 getattr(x, "rows", len(x.sessions)),
                 dict(getattr(x, "skipped", {})),
+                _counted_for(x),
             )
             for x in loaded
         ),

@@ -90,6 +90,10 @@ class PilotSettings:
         order: what each pool is sized on. Give a mapping (or pairs) of the contracts whose
         metric is chosen; the others take their product's default (``Contract.metric``). The
         JSON writes a mapping.
+    held : tuple of str
+        Names of the contracts the parameters hold licences on: a format another product claims
+        (LogMeIn Rescue's session report, which the LogMeIn reader reads) counts for the
+        claiming contract when it is held (:meth:`claimant`).
     """
 
     target_blocking: float = DEFAULT_TARGET_BLOCKING
@@ -101,6 +105,7 @@ class PilotSettings:
     date_order: str | None = None
     days: int = spec("pilot.days").default
     licence_metrics: tuple[tuple[str, str], ...] = field(default=(), metadata={"to_json": dict})
+    held: tuple[str, ...] = field(default=(), metadata={"json": False})
 
     def __post_init__(self) -> None:
         if not 0 < self.target_blocking < 1:
@@ -118,6 +123,7 @@ class PilotSettings:
             self, "tenant_domains", (domains,) if isinstance(domains, str) else tuple(domains)
         )
         object.__setattr__(self, "licence_metrics", _metrics(self.licence_metrics))
+        object.__setattr__(self, "held", tuple(self.held))
 
     @classmethod
     def from_parameters(cls, params: Parameters) -> PilotSettings:
@@ -146,6 +152,12 @@ class PilotSettings:
             date_order=None if order == "auto" else order,
             days=params["pilot.days"],
             licence_metrics={c.name: params[c.metric_key] for c in CONTRACTS},
+            held=tuple(
+                c.name
+                for c in CONTRACTS
+                if params[c.count_key] not in (0, None)
+                or params.value(c.count_key).uncertain is not None
+            ),
         )
 
     def overriding(self, **changes: Any) -> PilotSettings:
@@ -162,6 +174,19 @@ class PilotSettings:
             )
             given["licence_metrics"] = merged
         return replace(self, **given) if given else self
+
+    def claimant(self, fmt: str) -> Contract | None:
+        """The held contract whose record claims export format ``fmt`` (its sessions are that
+        contract's work), or ``None``.
+
+        Examples
+        --------
+        >>> PilotSettings(held=("rescue",)).claimant("logmein_csv").product
+        'logmein_rescue'
+        >>> PilotSettings(held=("logmein",)).claimant("logmein_csv") is None
+        True
+        """
+        return next((c for c in CONTRACTS if c.name in self.held and fmt in c.claims), None)
 
     def metric_of(self, contract: Contract | str) -> str:
         """The licence metric ``contract`` (a contract, its name or its product) is sized on:
