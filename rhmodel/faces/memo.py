@@ -26,10 +26,11 @@ from typing import Any
 from matplotlib.figure import Figure
 
 from rhmodel.core.capabilities import CapabilityMatrix
+from rhmodel.core.coverage import held_contracts
 from rhmodel.core.labels import label
 from rhmodel.core.money.evaluation import Evaluation
 from rhmodel.core.pilot.evidence import PilotReport, undeclared_needs
-from rhmodel.core.products import CONTRACTS
+from rhmodel.core.products import CONTRACTS, REMOTE_HELP
 from rhmodel.core.readiness import ChecklistRow, Readiness
 from rhmodel.core.text import currency_prefix, long_date, visible
 from rhmodel.edges.bundled import checklist_for, load_capabilities, load_readiness
@@ -585,8 +586,15 @@ class RenewalPack:
         return body
 
     def capabilities(self) -> Html:
-        """The capability comparison, with the seed's wording and levels."""
+        """The capability comparison, with the seed's wording and levels: Remote Help against
+        the incumbents the organisation holds and any a coverage gap names (every incumbent of
+        the matrix when it holds none)."""
         m = self.matrix
+        a = self.evaluation.analysis
+        held = {c.product for c in held_contracts(self.evaluation.params)}
+        held |= {g.product for g in a.coverage_gaps if g.product}
+        shown = [p for p in m.products if p == REMOTE_HELP or p in held] if held else m.products
+        others = [m.product_short[p] for p in m.products if p not in shown]
         rows = []
         for dim in m.dimensions:
             rows.append(
@@ -598,13 +606,18 @@ class RenewalPack:
                             f"[{dim.cells[p].level}]</span> "
                             f"{_e(dim.cells[p].text)}"
                         )
-                        for p in m.products
+                        for p in shown
                     ),
                 ]
             )
         body = f"<p>From {_e(m.document)}, as of {m.as_of:%d %B %Y}.</p>" + _table(
-            ["Dimension", *(m.product_short[p] for p in m.products)], rows
+            ["Dimension", *(m.product_short[p] for p in shown)], rows
         )
+        if others:
+            body += (
+                f"<p>Not held, so not shown: {_e(', '.join(others))} (<code>rhmodel matrix</code> "
+                "lists every product).</p>"
+            )
         strengths = "".join(
             f"<li><b>{_e(s.label)}</b>: {_e(s.text)}</li>" for s in m.incumbent_strengths
         )
