@@ -46,6 +46,7 @@ bench: $(VENV)/.installed-test ## run the benchmarks and print their tables
 	$(PY) benchmarks/bench_simulation.py
 	$(PY) benchmarks/bench_report.py
 	$(PY) benchmarks/bench_explorer.py
+	$(PY) benchmarks/bench_plans.py
 	$(PY) benchmarks/bench_pilot.py --sessions 10000000
 
 clean: ## remove .venv, caches and generated reports
