@@ -13,34 +13,84 @@ True
 >>> m.cell("session_recording", "remote_help").level
 'no'
 >>> m.cell("platforms", "remote_help").platforms
-('windows', 'macos', 'android')
+('windows', 'cloud_pc', 'macos', 'android_dedicated')
+>>> m.facts_as_of
+datetime.date(2026, 12, 1)
+>>> [(c.capability, c.since) for c in m.changes_since_seed if c.product == "remote_help"]
+[('unattended', datetime.date(2026, 8, 25)), ('tenant_cloud', datetime.date(2026, 9, 28))]
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from rhmodel.core.document import YamlDocument
+from rhmodel.core.eligibility import ATTRIBUTES
 from rhmodel.core.products import PLATFORMS, PRODUCTS, TENANT_CLOUDS
 from rhmodel.core.validation import choice, mapping, no_unknown_keys, sequence, text
 
 __all__ = [
     "CRITERION_KINDS",
     "LEVELS",
+    "STALE_AFTER_DAYS",
+    "WHATS_NEW_URL",
     "CapabilityMatrix",
     "Cell",
+    "Change",
+    "Condition",
     "Criterion",
     "Dimension",
     "Strength",
     "parse_capabilities",
+    "staleness_note",
 ]
 
 #: Normalised capability levels, best first.
 LEVELS: tuple[str, ...] = ("yes", "partial", "no")
 #: How a criterion is evaluated (see :mod:`rhmodel.core.decision`).
 CRITERION_KINDS: tuple[str, ...] = ("flag", "platforms", "cloud")
+#: An analysis starting more than this many days after the facts were checked says so.
+STALE_AFTER_DAYS = 90
+#: Where Microsoft announces changes to Remote Help (every staleness note links it).
+WHATS_NEW_URL = "https://learn.microsoft.com/en-us/intune/whats-new/"
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A level that holds for some devices only (``when``: attribute → accepted values).
+
+    Attributes
+    ----------
+    level : str
+        ``yes``, ``partial`` or ``no`` for the devices ``when`` describes.
+    when : dict[str, tuple of str]
+        Attributes of :data:`rhmodel.core.eligibility.ATTRIBUTES` (platform, ownership,
+        architecture, form, enrolment, join, cloud) and the values that qualify.
+    text : str
+        The condition in words.
+    """
+
+    level: str
+    when: dict[str, tuple[str, ...]]
+    text: str = ""
+
+    def matches(self, device: dict[str, str]) -> bool:
+        """Whether a device described by ``device`` (attribute → value) meets ``when``."""
+        return all(device.get(k, "") in v for k, v in self.when.items())
+
+
+@dataclass(frozen=True)
+class Change:
+    """A fact that differs from the seed memo's statement (``changes_since_seed``)."""
+
+    capability: str
+    product: str
+    seed_said: str
+    now: str
+    since: dt.date | None
+    source: str
 
 
 @dataclass(frozen=True)
@@ -61,6 +111,18 @@ class Cell:
         Ways to share that the helper can only view (Remote Help's web app).
     supported_clouds : tuple of str
         Tenant clouds the product supports (``tenant_cloud`` dimension only).
+    url : str
+        The source's address, when it has one.
+    as_of : datetime.date or None
+        The date the cell was last checked at its source.
+    since : datetime.date or None
+        The date the fact became true, when known (a Microsoft service release).
+    seed_said : str
+        The seed memo's statement, where the fact now differs from it ('' otherwise).
+    confidence : str
+        How sure the source is (``high``, ``medium``, ``low``; '' when not stated).
+    conditions : tuple of Condition
+        Levels that hold for some devices only (Remote Help's unattended control).
     """
 
     json_fields: ClassVar[tuple[str, ...]] = (
@@ -70,8 +132,24 @@ class Cell:
         "platforms",
         "view_only",
         "supported_clouds",
+        "url",
+        "as_of",
+        "since",
+        "seed_said",
+        "confidence",
+        "conditions",
     )
-    json_omit_empty: ClassVar[tuple[str, ...]] = ("platforms", "view_only", "supported_clouds")
+    json_omit_empty: ClassVar[tuple[str, ...]] = (
+        "platforms",
+        "view_only",
+        "supported_clouds",
+        "url",
+        "as_of",
+        "since",
+        "seed_said",
+        "confidence",
+        "conditions",
+    )
 
     level: str
     text: str
@@ -79,6 +157,28 @@ class Cell:
     platforms: tuple[str, ...] = ()
     view_only: tuple[str, ...] = ()
     supported_clouds: tuple[str, ...] = ()
+    url: str = ""
+    as_of: dt.date | None = None
+    since: dt.date | None = None
+    seed_said: str = ""
+    confidence: str = ""
+    conditions: tuple[Condition, ...] = ()
+
+    def level_for(self, device: dict[str, str]) -> str:
+        """The level for a device described by ``device`` (attribute → value): the first
+        condition it meets, else the cell's own level.
+
+        Examples
+        --------
+        >>> yes = Condition("yes", {"platform": ("windows",)})
+        >>> c = Cell("partial", "t", "s", conditions=(yes,))
+        >>> c.level_for({"platform": "windows"}), c.level_for({"platform": "windows_server"})
+        ('yes', 'partial')
+        """
+        for cond in self.conditions:
+            if cond.matches(device):
+                return cond.level
+        return self.level
 
 
 @dataclass(frozen=True)
@@ -131,6 +231,9 @@ class Criterion:
         The seed's two columns.
     source : str
         Where the criterion comes from.
+    device : dict[str, str]
+        For a capability that holds under conditions: the devices the requirement is about
+        (attribute → value; Remote Help's level for them decides). Empty: the cell's own level.
     """
 
     id: str
@@ -141,6 +244,7 @@ class Criterion:
     replace_if: str
     keep_if: str
     source: str
+    device: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -152,6 +256,8 @@ class CapabilityMatrix:
         "products",
         "product_names",
         "as_of",
+        "facts_as_of",
+        "changes_since_seed",
         "document",
         "dimensions",
         "incumbent_strengths",
@@ -166,6 +272,22 @@ class CapabilityMatrix:
     incumbent_strengths: tuple[Strength, ...]
     remote_help_strengths: tuple[Strength, ...]
     criteria: tuple[Criterion, ...]
+
+    @property
+    def facts_as_of(self) -> dt.date:
+        """The date of the newest review of any cell (the file's ``as_of`` when no cell says)."""
+        dates = [c.as_of for d in self.dimensions for c in d.cells.values() if c.as_of]
+        return max([self.as_of, *dates])
+
+    @property
+    def changes_since_seed(self) -> tuple[Change, ...]:
+        """Every cell whose fact differs from the seed memo's statement, in matrix order."""
+        return tuple(
+            Change(d.id, p, c.seed_said, c.text, c.since, c.url or c.source)
+            for d in self.dimensions
+            for p, c in d.cells.items()
+            if c.seed_said
+        )
 
     def dimension(self, dimension_id: str) -> Dimension:
         """The dimension with this id (``KeyError`` if absent: a bug, not a user error)."""
@@ -198,22 +320,80 @@ def _platform_list(
     return tuple(choice(doc, f"{key}[{i}]", v, allowed) for i, v in enumerate(items))
 
 
-def _cell(doc: YamlDocument, key: str, raw: Any) -> Cell:
-    raw = mapping(doc, key, raw)
-    no_unknown_keys(
-        doc, key, raw, ("level", "text", "source", "platforms", "view_only", "supported_clouds")
-    )
-    for name in ("level", "text", "source"):
-        if name not in raw:
-            raise doc.error(key, f"missing '{name}' — each cell needs level, text and source")
+_CELL_KEYS = (
+    "level",
+    "text",
+    "source",
+    "platforms",
+    "view_only",
+    "supported_clouds",
+    "url",
+    "as_of",
+    "since",
+    "seed_said",
+    "confidence",
+    "conditions",
+)
+_CONFIDENCE = ("high", "medium-high", "medium", "low")
+
+
+def _level(doc: YamlDocument, key: str, level: Any) -> str:
     # YAML 1.1 reads a bare `yes`/`no` as a boolean; accept that spelling of the level.
-    level = raw["level"]
     if level is True:
         level = "yes"
     elif level is False:
         level = "no"
+    return choice(doc, key, level, LEVELS)
+
+
+def _date(doc: YamlDocument, key: str, value: Any) -> dt.date | None:
+    if value is None:
+        return None
+    if not isinstance(value, dt.date):
+        raise doc.error(key, f"must be a date (got {value!r}) — write YYYY-MM-DD")
+    return value
+
+
+def _when(doc: YamlDocument, key: str, raw: Any) -> dict[str, tuple[str, ...]]:
+    raw = mapping(doc, key, raw)
+    no_unknown_keys(doc, key, raw, tuple(ATTRIBUTES))
+    out = {}
+    for name, values in raw.items():
+        allowed = ATTRIBUTES[name] or PLATFORMS
+        items = values if isinstance(values, list) else [values]
+        out[name] = tuple(
+            choice(doc, f"{key}.{name}[{i}]", v, allowed) for i, v in enumerate(items)
+        )
+    return out
+
+
+def _conditions(doc: YamlDocument, key: str, raw: Any) -> tuple[Condition, ...]:
+    out = []
+    for i, c in enumerate(sequence(doc, key, raw)):
+        k = f"{key}[{i}]"
+        c = mapping(doc, k, c)
+        no_unknown_keys(doc, k, c, ("level", "when", "text"))
+        if "level" not in c or "when" not in c:
+            raise doc.error(k, "missing level or when — each condition needs {level, when}")
+        out.append(
+            Condition(
+                level=_level(doc, f"{k}.level", c["level"]),
+                when=_when(doc, f"{k}.when", c["when"]),
+                text=text(doc, f"{k}.text", c.get("text", "")) if c.get("text") else "",
+            )
+        )
+    return tuple(out)
+
+
+def _cell(doc: YamlDocument, key: str, raw: Any) -> Cell:
+    raw = mapping(doc, key, raw)
+    no_unknown_keys(doc, key, raw, _CELL_KEYS)
+    for name in ("level", "text", "source"):
+        if name not in raw:
+            raise doc.error(key, f"missing '{name}' — each cell needs level, text and source")
+    confidence = raw.get("confidence")
     return Cell(
-        level=choice(doc, f"{key}.level", level, LEVELS),
+        level=_level(doc, f"{key}.level", raw["level"]),
         text=text(doc, f"{key}.text", raw["text"]),
         source=text(doc, f"{key}.source", raw["source"]),
         platforms=_platform_list(doc, f"{key}.platforms", raw.get("platforms", [])),
@@ -223,6 +403,14 @@ def _cell(doc: YamlDocument, key: str, raw: Any) -> Cell:
         supported_clouds=_platform_list(
             doc, f"{key}.supported_clouds", raw.get("supported_clouds", []), TENANT_CLOUDS
         ),
+        url=text(doc, f"{key}.url", raw["url"]) if raw.get("url") else "",
+        as_of=_date(doc, f"{key}.as_of", raw.get("as_of")),
+        since=_date(doc, f"{key}.since", raw.get("since")),
+        seed_said=text(doc, f"{key}.seed_said", raw["seed_said"]) if raw.get("seed_said") else "",
+        confidence=""
+        if confidence is None
+        else choice(doc, f"{key}.confidence", confidence, _CONFIDENCE),
+        conditions=_conditions(doc, f"{key}.conditions", raw.get("conditions", [])),
     )
 
 
@@ -260,11 +448,12 @@ def _criterion(doc: YamlDocument, key: str, raw: Any, dimension_ids: set[str]) -
         "keep_if",
         "source",
     )
-    no_unknown_keys(doc, key, raw, fields)
+    no_unknown_keys(doc, key, raw, (*fields, "device"))
     for name in fields:
         if name not in raw:
             raise doc.error(key, f"missing '{name}' — each criterion needs {', '.join(fields)}")
     reason = raw["reason_code"]
+    device = {k: v[0] for k, v in _when(doc, f"{key}.device", raw.get("device") or {}).items() if v}
     return Criterion(
         id=text(doc, f"{key}.id", raw["id"]),
         kind=choice(doc, f"{key}.kind", raw["kind"], CRITERION_KINDS),
@@ -274,6 +463,32 @@ def _criterion(doc: YamlDocument, key: str, raw: Any, dimension_ids: set[str]) -
         replace_if=text(doc, f"{key}.replace_if", raw["replace_if"]),
         keep_if=text(doc, f"{key}.keep_if", raw["keep_if"]),
         source=text(doc, f"{key}.source", raw["source"]),
+        device=device,
+    )
+
+
+def staleness_note(matrix: CapabilityMatrix, start: dt.date) -> str:
+    """One line when the analysis starts more than :data:`STALE_AFTER_DAYS` after the facts
+    were checked ('' otherwise), with Microsoft's "What's new in Intune" link.
+
+    Examples
+    --------
+    >>> from rhmodel.edges.bundled import load_capabilities
+    >>> m = load_capabilities()
+    >>> staleness_note(m, dt.date(2027, 1, 1))
+    ''
+    >>> print(staleness_note(m, dt.date(2027, 6, 1)))  # doctest: +NORMALIZE_WHITESPACE
+    The capability facts were checked on 1 December 2026, 182 days before this analysis
+    starts: re-check them at What's new in Microsoft Intune,
+    https://learn.microsoft.com/en-us/intune/whats-new/
+    """
+    age = (start - matrix.facts_as_of).days
+    if age <= STALE_AFTER_DAYS:
+        return ""
+    when = f"{matrix.facts_as_of.day} {matrix.facts_as_of:%B %Y}"
+    return (
+        f"The capability facts were checked on {when}, {age:,} days before this analysis "
+        f"starts: re-check them at What's new in Microsoft Intune, {WHATS_NEW_URL}"
     )
 
 

@@ -7,7 +7,8 @@ A criterion passes when the capability is not needed or Remote Help's level is `
 Verdict
 -------
 ``keep``
-    Remote Help cannot serve the tenant at all (a failing ``cloud`` criterion: GCC High, DoD).
+    Remote Help cannot serve the tenant at all (a failing ``cloud`` criterion: DoD; GCC High is
+    supported from Intune service release 2609).
 ``replace``
     Every criterion passes: move everything to Remote Help and cancel at renewal.
 ``right_size``
@@ -28,16 +29,23 @@ Examples
 >>> d.verdict, d.keep_for
 ('right_size', ('session_recording',))
 >>> decide(parse_parameters(parse_yaml("tenant_cloud: gcc_high", "p.yaml")), m).verdict
+'replace'
+>>> decide(parse_parameters(parse_yaml("tenant_cloud: dod", "p.yaml")), m).verdict
 'keep'
+>>> d = decide(parse_parameters(parse_yaml("requirements: {unattended_windows_clients: true}",
+...                                        "p.yaml")), m)
+>>> d.verdict, d.criterion("unattended_clients").remote_help_level
+('replace', 'yes')
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
-from rhmodel.core.capabilities import CapabilityMatrix, Criterion
+from rhmodel.core.capabilities import CapabilityMatrix, Criterion, staleness_note
 from rhmodel.core.params import Parameters
 from rhmodel.core.products import INCUMBENTS, PLATFORMS, REASON_CODES, Verdict
 from rhmodel.errors import InputError
@@ -118,6 +126,14 @@ class Decision:
     keep_for: tuple[str, ...]
     summary: str
     evidence_notes: tuple[str, ...] = ()
+    #: The date of the newest review of the capability facts the verdict rests on.
+    facts_as_of: dt.date | None = None
+    #: One line when the analysis starts more than 90 days after ``facts_as_of`` ('' otherwise).
+    facts_note: str = ""
+    #: Whether the organisation moves unattended work on corporate Windows PCs to Remote Help
+    #: (``requirements.unattended_windows_clients`` declared): the readiness checklist then
+    #: carries the Windows unattended prerequisites.
+    moves_unattended_windows: bool = False
 
     def criterion(self, criterion_id: str) -> CriterionResult:
         """The result of one criterion."""
@@ -164,9 +180,11 @@ def _evaluate(matrix: CapabilityMatrix, c: Criterion, need: Any) -> CriterionRes
         asked = f"support for {', '.join(missing)} ({c.keep_if})" if missing else c.replace_if
     else:
         required = bool(need)
-        passed = (not required) or rh.level == "yes"
+        level = rh.level_for(c.device) if c.device else rh.level
+        passed = (not required) or level == "yes"
         asked = c.keep_if if required else c.replace_if
-    remote_help = f"Remote Help: {rh.level} — \u201c{rh.text}\u201d ({rh.source})."
+    level = rh.level_for(c.device) if c.kind == "flag" and c.device else rh.level
+    remote_help = f"Remote Help: {level} — \u201c{rh.text}\u201d ({rh.source})."
     served = () if passed else _served_by(matrix, c, missing)
     if c.kind == "cloud" and passed:
         explanation = f"Tenant cloud {need}: Remote Help is available. {remote_help}"
@@ -191,7 +209,7 @@ def _evaluate(matrix: CapabilityMatrix, c: Criterion, need: Any) -> CriterionRes
         passed=passed,
         required=required,
         explanation=explanation,
-        remote_help_level=rh.level,
+        remote_help_level=level,
         evidence=rh.text,
         source=rh.source,
         served_by=served,
@@ -331,12 +349,18 @@ def decide(params: Parameters, matrix: CapabilityMatrix) -> Decision:
             "Right-size: move the internal attended help desk to Remote Help and keep a "
             f"small incumbent pool for {', '.join(failed)}."
         )
+    start = params["start_date"]
+    clients_key = "requirements.unattended_windows_clients"
+    clients = params[clients_key] if clients_key in params.values else False
     return Decision(
         verdict=verdict,
         criteria=tuple(results),
         keep_for=failed,
         summary=summary,
         evidence_notes=tuple(notes),
+        facts_as_of=matrix.facts_as_of,
+        facts_note=staleness_note(matrix, start) if isinstance(start, dt.date) else "",
+        moves_unattended_windows=bool(clients),
     )
 
 
@@ -363,7 +387,10 @@ class SessionClassification:
 
 
 def classify_session(
-    matrix: CapabilityMatrix, needs: Iterable[str] = (), platform: str | None = None
+    matrix: CapabilityMatrix,
+    needs: Iterable[str] = (),
+    platform: str | None = None,
+    unattended_eligible: bool = False,
 ) -> SessionClassification:
     """Say whether Remote Help could have served a session that needed ``needs``.
 
@@ -375,6 +402,9 @@ def classify_session(
         Reason codes from :data:`REASON_CODES` the session needed.
     platform : str, optional
         The sharer's platform, if the export says (``linux`` fails the platforms criterion).
+    unattended_eligible : bool
+        The session's device qualifies for Remote Help's unattended control
+        (:func:`rhmodel.core.eligibility.judge`): an ``unattended`` need no longer fails.
 
     Raises
     ------
@@ -392,6 +422,10 @@ def classify_session(
     (False, ('unattended', 'platform'))
     >>> classify_session(m, ["other"]).reasons
     ('other',)
+    >>> classify_session(m, ["unattended"], "windows", unattended_eligible=True).remote_help_ok
+    True
+    >>> classify_session(m, ["unattended"], "windows_server").reasons
+    ('unattended', 'platform')
     """
     needs = tuple(needs)
     for code in needs:
@@ -399,6 +433,8 @@ def classify_session(
             raise InputError(
                 f"unknown reason code ({code!r}) — accepted: {', '.join(REASON_CODES)}"
             )
+    if unattended_eligible:
+        needs = tuple(n for n in needs if n != "unattended")
     failed: list[CriterionResult] = []
     reasons: list[str] = []
     for c in matrix.criteria:

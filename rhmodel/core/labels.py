@@ -63,6 +63,7 @@ LABELS: dict[str, str] = {
     "external_support": "External or unmanaged support",
     "external": "External or unmanaged support",
     "unattended": "Unattended access",
+    "unattended_clients": "Unattended access to corporate Windows PCs",
     "privileged_access": "Privileged access (PAM)",
     "pam": "Privileged access (PAM)",
     "session_recording": "Mandatory session recording",
@@ -90,10 +91,12 @@ LABELS: dict[str, str] = {
     "discount_rate": "Discount rate",
     "requirements.external_or_unmanaged_support": "External or unmanaged support",
     "requirements.unattended_windows": "Unattended Windows access",
+    "requirements.unattended_windows_clients": "Unattended access to corporate Windows PCs",
     "requirements.privileged_access_management": "Privileged access management (PAM)",
     "requirements.mandatory_session_recording": "Mandatory session recording",
     "requirements.bundled_rmm_ticketing": "RMM / ticketing in the support tool",
     "requirements.unsupported_platforms": "Linux, iOS or ChromeOS endpoints",
+    "pilot.devices": "Device inventory (Intune device exports)",
     "requirements.on_prem_or_air_gapped": "On-premises or air-gapped support",
 }
 

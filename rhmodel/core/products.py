@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -43,6 +44,7 @@ __all__ = [
     "INCUMBENTS_AS_OF",
     "METRICS",
     "PLATFORMS",
+    "PLATFORM_PATTERNS",
     "PRODUCTS",
     "PRODUCT_NAMES",
     "REASON_CODES",
@@ -61,6 +63,7 @@ __all__ = [
     "consolidation_target",
     "contract_for",
     "parse_incumbents",
+    "parse_platform_patterns",
     "plan_actions",
     "plan_name",
 ]
@@ -103,8 +106,22 @@ REASON_CODES: tuple[str, ...] = (
 )
 #: Microsoft tenant clouds a parameters file may name.
 TENANT_CLOUDS: tuple[str, ...] = ("commercial", "gcc", "gcc_high", "dod")
-#: Endpoint platforms, as named in the matrix and in pilot exports.
-PLATFORMS: tuple[str, ...] = ("windows", "macos", "android", "linux", "ios", "chromeos")
+#: Endpoint platforms as Remote Help sees them, as named in the matrix, the parameters and pilot
+#: exports: Windows client editions, Windows Server, Windows 365 Cloud PCs and Azure Virtual
+#: Desktop (``cloud_pc``), macOS, Linux, iOS/iPadOS, Android Enterprise dedicated devices
+#: (Samsung Knox, Zebra), other Android devices, ChromeOS. Export text is mapped to them by the
+#: patterns of ``data/platforms.yaml`` (:data:`PLATFORM_PATTERNS`).
+PLATFORMS: tuple[str, ...] = (
+    "windows",
+    "windows_server",
+    "cloud_pc",
+    "macos",
+    "linux",
+    "ios",
+    "android_dedicated",
+    "android",
+    "chromeos",
+)
 
 
 @dataclass(frozen=True)
@@ -446,18 +463,57 @@ def parse_incumbents(doc: YamlDocument) -> tuple[dt.date, tuple[Contract, ...]]:
     return as_of, tuple(contracts)
 
 
-def _incumbents_file() -> tuple[str, str]:
+def _incumbents_file(name: str = "incumbents.yaml") -> tuple[str, str]:
     # RHMODEL_DATA replaces the bundled data folder as a whole (rhmodel.edges.bundled reads the
     # same variable), so a fixture folder can add an incumbent without touching the package.
     folder = os.environ.get("RHMODEL_DATA")
-    if folder:
-        path = Path(folder) / "incumbents.yaml"
+    # a data folder from before platforms.yaml existed keeps the bundled patterns
+    if folder and (name == "incumbents.yaml" or (Path(folder) / name).is_file()):
+        path = Path(folder) / name
         return path.read_text(encoding="utf-8"), str(path)
-    res = resources.files("rhmodel") / "data" / "incumbents.yaml"
-    return res.read_text(encoding="utf-8"), "incumbents.yaml"
+    res = resources.files("rhmodel") / "data" / name
+    return res.read_text(encoding="utf-8"), name
+
+
+def parse_platform_patterns(doc: YamlDocument) -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Validate ``data/platforms.yaml``: ``patterns``, each ``{regex, platform}``, tried in
+    order (case-insensitive search; the first that matches names the platform).
+
+    Examples
+    --------
+    >>> pats = parse_platform_patterns(parse_yaml(
+    ...     "patterns: [{regex: 'server', platform: windows_server}]", "p.yaml"))
+    >>> pats[0][1]
+    'windows_server'
+    >>> parse_platform_patterns(parse_yaml(
+    ...     "patterns: [{regex: 'x', platform: beos}]", "p.yaml"))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    rhmodel.errors.InputError: p.yaml:1: patterns[0].platform: unknown value ('beos') ...
+    """
+    raw = mapping(doc, "", doc.data)
+    no_unknown_keys(doc, "", raw, ("as_of", "source", "patterns"))
+    out = []
+    for i, item in enumerate(sequence(doc, "patterns", raw.get("patterns"))):
+        key = f"patterns[{i}]"
+        item = mapping(doc, key, item)
+        no_unknown_keys(doc, key, item, ("regex", "platform", "note"))
+        expr = text(doc, f"{key}.regex", item.get("regex"))
+        try:
+            compiled = re.compile(expr, re.IGNORECASE)
+        except re.error as exc:
+            raise doc.error(
+                f"{key}.regex", f"not a regular expression ({expr!r}: {exc}) — Python re syntax"
+            ) from None
+        out.append((compiled, choice(doc, f"{key}.platform", item.get("platform"), PLATFORMS)))
+    return tuple(out)
 
 
 INCUMBENTS_AS_OF, CONTRACTS = parse_incumbents(parse_yaml(*_incumbents_file()))
+#: Operating-system text → platform id: (compiled pattern, platform), first match wins.
+PLATFORM_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = parse_platform_patterns(
+    parse_yaml(*_incumbents_file("platforms.yaml"))
+)
 #: The incumbent contracts, in the order of ``data/incumbents.yaml``.
 CONTRACTS: tuple[Contract, ...]
 #: The products rhmodel weighs Remote Help against.

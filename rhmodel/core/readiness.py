@@ -42,7 +42,7 @@ __all__ = [
 #: ``environment.federation`` and ``environment.proxy`` values.
 FEDERATIONS: tuple[str, ...] = ("none", "okta", "adfs", "other")
 PROXIES: tuple[str, ...] = ("none", "zscaler", "other")
-_WHEN_KEYS = ("tenant_cloud", "proxy", "federation")
+_WHEN_KEYS = ("tenant_cloud", "proxy", "federation", "unattended_windows")
 
 
 @dataclass(frozen=True)
@@ -202,7 +202,8 @@ class Checklist:
         The items of its environment, then its contract actions and the residual pool's
         operating model, each with owner, due date and status.
     endpoints : tuple of Endpoint
-        The destinations its network team allows (commercial or GCC; none for GCC High / DoD).
+        The destinations its network team allows (commercial or GCC; none is published for GCC
+        High, where an item says whom to ask; none for DoD).
     host_firewall : tuple of str
         Executables to allow where host firewalls are restrictive.
     anchor : datetime.date
@@ -298,7 +299,9 @@ def checklist(
     readiness : Readiness
         The checklist file.
     environment : mapping
-        ``tenant_cloud``, ``proxy`` and ``federation``.
+        ``tenant_cloud``, ``proxy`` and ``federation``; ``unattended_windows``: ``moves`` when
+        the plan moves unattended work on corporate Windows PCs to Remote Help (the Windows
+        unattended prerequisites are then on the checklist), else ``none`` (the default).
     start : datetime.date
         The analysis start: no due date falls before it.
     actions : sequence of PlanAction
@@ -321,6 +324,11 @@ def checklist(
     ...               "federation": "none"}, dt.date(2027, 1, 1))
     >>> [e.fqdn for e in c.endpoints][0]
     'gcc.remotehelp.microsoft.com'
+    >>> env = {"tenant_cloud": "commercial", "proxy": "none", "federation": "none",
+    ...        "unattended_windows": "moves"}
+    >>> [r.area for r in checklist(load_readiness(), env, dt.date(2027, 1, 1)).rows
+    ...  if "Azure Virtual Desktop Agent" in r.item]
+    ['Windows unattended control (service release 2608)']
     """
     if environment.get("proxy") not in PROXIES:
         raise InputError(f"unknown proxy ({environment.get('proxy')!r})", key="environment.proxy")
@@ -329,6 +337,7 @@ def checklist(
             f"unknown federation ({environment.get('federation')!r})",
             key="environment.federation",
         )
+    environment = {"unattended_windows": "none", **environment}
     changing = [a.notice_by for a in actions if a.action != "renew"]
     anchor = min(changing) if changing else start + dt.timedelta(days=90)
     rows = []
@@ -341,5 +350,5 @@ def checklist(
         rows.append(ChecklistRow(area, item, owner, max(start, due), "open", "rhmodel plan"))
     cloud = environment.get("tenant_cloud", "commercial")
     endpoints = readiness.endpoints.get(cloud, ())
-    host = readiness.host_firewall if cloud in ("commercial", "gcc") else ()
+    host = readiness.host_firewall if cloud in ("commercial", "gcc", "gcc_high") else ()
     return Checklist(tuple(rows), endpoints, host, anchor, readiness.decisions)

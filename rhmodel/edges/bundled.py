@@ -88,13 +88,22 @@ def load_price_book(path: str | Path = PRICE_BOOK_FILE) -> PriceBook:
 def checklist_for(e: Any) -> Checklist:
     """The readiness checklist of one evaluation: its environment's steps and endpoints, due
     dates counted back from its plan's first notice deadline, its contract actions."""
+    from rhmodel.edges.pilotfiles import pilot_report  # here: pilotfiles imports this module
+
     p = e.params
+    # the Windows unattended prerequisites apply when the plan moves unattended work on
+    # corporate PCs to Remote Help (declared, or found eligible in the pilot)
+    pilot = pilot_report(p)
+    moves = e.analysis.decision.moves_unattended_windows or bool(
+        pilot is not None and pilot.unattended_windows_eligible
+    )
     return checklist(
         load_readiness(),
         {
             "tenant_cloud": p["tenant_cloud"],
             "proxy": p["environment.proxy"],
             "federation": p["environment.federation"],
+            "unattended_windows": "moves" if moves else "none",
         },
         p["start_date"],
         e.plan.actions if e.plan is not None else (),

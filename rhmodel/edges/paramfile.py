@@ -17,6 +17,7 @@ import datetime as dt
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -84,14 +85,27 @@ def load_parameters(path: str | Path, overrides: Sequence[str] = ()) -> Paramete
     """
     doc = load_yaml(path)
     params = parse_parameters(doc, overrides, base_dir=Path(path).resolve().parent)
+
+    def where(key: str, entry: str) -> dict[str, Any]:
+        # a list given with --set is blamed on --set, not on a line of the file it replaced
+        if params.value(key).origin == "--set":
+            return {"file": "--set", "line": None, "key": key}
+        return {"file": str(path), "line": doc.line_of(entry), "key": key}
+
     for i, name in enumerate(params["pilot.reasons"] or ()):
         if not (params.base_dir / name).is_file():
             raise InputError(
                 f"reason log not found ({excerpt(name)}, looked in {params.base_dir}) — a CSV or "
                 "XLSX file, relative to the parameters file",
-                file=str(path),
-                line=doc.line_of(f"pilot.reasons[{i}]"),
-                key="pilot.reasons",
+                **where("pilot.reasons", f"pilot.reasons[{i}]"),
+            )
+    for i, name in enumerate(params["pilot.devices"] or ()):
+        if not (params.base_dir / name).is_file():
+            raise InputError(
+                f"device inventory not found ({excerpt(name)}, looked in {params.base_dir}) — "
+                "an Intune device export (CSV) or Graph managedDevices JSON, relative to the "
+                "parameters file",
+                **where("pilot.devices", f"pilot.devices[{i}]"),
             )
     for i, entry in enumerate(params["pilot.files"] or ()):
         name = entry["path"] if isinstance(entry, dict) else entry
@@ -99,9 +113,10 @@ def load_parameters(path: str | Path, overrides: Sequence[str] = ()) -> Paramete
         if fmt is not None and fmt not in FORMAT_NAMES:
             raise InputError(
                 f"unknown format ({excerpt(fmt)}) — accepted: {', '.join(FORMAT_NAMES)}",
-                file=str(path),
-                line=doc.line_of(f"pilot.files[{i}].format"),
-                key=f"pilot.files[{i}].format",
+                **{
+                    **where("pilot.files", f"pilot.files[{i}].format"),
+                    "key": f"pilot.files[{i}].format",
+                },
             )
         problem = pilot_path_problem(params.base_dir / name)
         if problem == "no such file or folder":
@@ -112,9 +127,7 @@ def load_parameters(path: str | Path, overrides: Sequence[str] = ()) -> Paramete
             raise InputError(
                 f"{problem} — paths of pilot exports or folders of them, relative to the "
                 "parameters file",
-                file=str(path),
-                line=doc.line_of(f"pilot.files[{i}]"),
-                key="pilot.files",
+                **where("pilot.files", f"pilot.files[{i}]"),
             )
     if not params["pilot.files"]:
         return params
@@ -144,6 +157,11 @@ def save_parameters(params: Parameters, path: str | Path) -> None:
         mapping.setdefault("pilot", {})["reasons"] = [
             os.path.relpath((params.base_dir / n).resolve(), target)
             for n in params["pilot.reasons"]
+        ]
+    if params["pilot.devices"]:
+        mapping.setdefault("pilot", {})["devices"] = [
+            os.path.relpath((params.base_dir / n).resolve(), target)
+            for n in params["pilot.devices"]
         ]
     body = yaml.safe_dump(mapping, sort_keys=False, allow_unicode=True)
     atomic_write_bytes(path, (header + body).encode("utf-8"))

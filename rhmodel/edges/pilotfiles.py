@@ -24,10 +24,11 @@ from rhmodel.core.params import Parameters
 from rhmodel.core.pilot.evidence import PilotReport, summarise_pilot
 from rhmodel.core.pilot.settings import PilotSettings
 from rhmodel.edges.bundled import load_capabilities
+from rhmodel.edges.devices import read_devices
 from rhmodel.edges.exports import ExportSpec, expand_specs, load_exports
 from rhmodel.edges.reasonlog import read_reason_log
 
-__all__ = ["load_pilot", "pilot_paths", "pilot_report", "pilot_specs"]
+__all__ = ["device_paths", "load_pilot", "pilot_paths", "pilot_report", "pilot_specs"]
 
 
 def load_pilot(
@@ -36,6 +37,7 @@ def load_pilot(
     settings: PilotSettings | None = None,
     *,
     reasons: Iterable[str | Path] = (),
+    devices: Iterable[str | Path] = (),
     seed: int = 0,
     timezone: str | None = None,
     tenant_domains: Iterable[str] | None = None,
@@ -59,6 +61,9 @@ def load_pilot(
         parameters file); default :class:`PilotSettings` ().
     reasons : iterable of path
         The help desk's reason logs.
+    devices : iterable of path
+        Device inventories (Intune device exports, Graph managedDevices JSON): unattended
+        sessions are judged on their device (:mod:`rhmodel.edges.devices`).
     seed : int
         Seed of the bootstrap interval.
     timezone, tenant_domains, target_blocking, headroom, growth, date_order, routing : optional
@@ -76,7 +81,9 @@ def load_pilot(
     )
     loaded = load_exports(paths, settings.timezone, settings.date_order)
     log = read_reason_log(reasons)
-    return summarise_pilot(loaded, matrix, settings, seed=seed, reason_log=log)
+    device_files = list(devices)
+    inventory = read_devices(device_files) if device_files else None
+    return summarise_pilot(loaded, matrix, settings, seed=seed, reason_log=log, inventory=inventory)
 
 
 def pilot_specs(params: Parameters) -> list[ExportSpec]:
@@ -103,7 +110,16 @@ def pilot_report(params: Parameters) -> PilotReport | None:
     )
     logs = [params.base_dir / name for name in params["pilot.reasons"] or ()]
     log_stamp = tuple((str(f.resolve()), f.stat().st_mtime_ns, f.stat().st_size) for f in logs)
-    return _cached_pilot(stamp, log_stamp, PilotSettings.from_parameters(params))
+    device_stamp = tuple(
+        (str(f.resolve()), f.stat().st_mtime_ns, f.stat().st_size) if f.exists() else (str(f), 0, 0)
+        for f in device_paths(params)
+    )
+    return _cached_pilot(stamp, log_stamp, PilotSettings.from_parameters(params), device_stamp)
+
+
+def device_paths(params: Parameters) -> list[Path]:
+    """``pilot.devices`` resolved against the parameters file's folder."""
+    return [params.base_dir / name for name in params["pilot.devices"] or ()]
 
 
 @lru_cache(maxsize=4)
@@ -111,10 +127,12 @@ def _cached_pilot(
     stamp: tuple[tuple[ExportSpec, int, int], ...],
     log_stamp: tuple[tuple[str, int, int], ...],
     settings: PilotSettings,
+    device_stamp: tuple[tuple[str, int, int], ...] = (),
 ) -> PilotReport:
     return load_pilot(
         [s for s, _, _ in stamp],
         load_capabilities(),
         settings,
         reasons=[Path(p) for p, _, _ in log_stamp],
+        devices=[Path(p) for p, _, _ in device_stamp],
     )

@@ -8,7 +8,12 @@ quiet weekends); durations are long-tailed (log-normal).
 :func:`write_sample` writes the same sessions twice: as each vendor exports them (Remote Help
 as two overlapping Intune exports, LogMeIn as its session CSV in local time with offsets,
 BeyondTrust as SupportSession XML) and once as one canonical CSV. Both must give identical
-figures, with or without ``--timezone`` and ``--tenant-domain``.
+figures, with or without ``--timezone`` and ``--tenant-domain``. It also writes the
+organisation's device inventory as the Intune admin center exports it (Devices > All devices >
+Export; the DevicesWithInventory columns of Microsoft Learn "Export Intune reports using Graph
+APIs"): the PCs its help desk supports, most of them eligible for Remote Help's unattended
+control, a few ARM64 or personal, and its Windows 365 Cloud PCs. BeyondTrust's unattended (Jump
+Client) sessions go to those PCs and Cloud PCs and to Windows servers, which are not in Intune.
 
 Regenerate the bundled sample with ``python -m rhmodel.edges.synthetic``.
 
@@ -34,7 +39,7 @@ import pandas as pd
 
 from rhmodel.edges.atomic import atomic_write_bytes
 
-__all__ = ["generate_sessions", "write_canonical", "write_sample"]
+__all__ = ["generate_sessions", "write_canonical", "write_inventory", "write_sample"]
 
 # Share of each hour's arrivals over a working day (local time), peaks at 10:00 and 14:00.
 _HOURLY = np.array(
@@ -164,7 +169,133 @@ def generate_sessions(
     )
     numbers = np.char.zfill(np.arange(len(df)).astype(str), 7)
     df.insert(0, "session_id", np.char.add(prefix, numbers).astype(object))
-    return df
+    # What each export shows of the helped device, derived from the session (no random draws,
+    # so the sessions themselves are those of every earlier sample)
+    platform, device, target = _devices(df)
+    return df.assign(platform=platform, device=device, target=target)
+
+
+#: PCs in the sample's device inventory (PC-0000 ... PC-2499) and Cloud PCs (CPC-000 ...).
+_PCS, _CLOUD_PCS = 2500, 60
+
+
+def _pc_profile(k: int) -> tuple[str, str, str, str]:
+    """(ownership, architecture, join, model) of the sample's PC-k."""
+    arm = k % 40 == 7
+    personal = k % 60 == 11
+    return (
+        "Personal" if personal else "Corporate",
+        "12" if arm else "9",  # the export's ProcessorArchitecture: 12 = ARM64, 9 = x64
+        "Microsoft Entra hybrid joined" if k % 3 == 0 else "Microsoft Entra joined",
+        "Surface Pro 11th Edition" if arm else ("Latitude 7440" if k % 2 else "EliteBook 840 G10"),
+    )
+
+
+def _devices(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Platform text, device name and target kind ('' / pc / cloud_pc / server) per session."""
+    n = len(df)
+    tool = df["tool"].to_numpy(dtype=object)
+    reason = df["reason"].to_numpy(dtype=object)
+    sharer_n = (np.arange(n) * 7919) % 2500
+    platform = np.full(n, "", dtype=object)
+    device = np.full(n, "", dtype=object)
+    target = np.full(n, "", dtype=object)
+    rh = tool == "remote_help"
+    platform[rh] = np.where(sharer_n[rh] % 9 == 0, "macOS", "Windows")
+    device[rh] = [f"PC-{k:04d}" for k in sharer_n[rh]]
+    lmi = tool == "logmein_resolve"
+    platform[lmi] = np.where(reason[lmi] == "platform", "Linux (Ubuntu 22.04)", "Windows 11")
+    bt = tool == "beyondtrust"
+    h = np.array([zlib.crc32(str(i).encode()) for i in df["session_id"]], dtype=np.int64)
+    for i in np.flatnonzero(bt):
+        if reason[i] == "platform":
+            platform[i], device[i] = "Red Hat Enterprise Linux 9", f"LNX-{h[i] % 40:02d}"
+        elif reason[i] == "unattended":
+            pick = h[i] % 20
+            if pick < 11:  # Jump Clients on the help desk's PCs
+                platform[i], device[i], target[i] = (
+                    "Windows 11 Enterprise",
+                    f"PC-{h[i] // 20 % _PCS:04d}",
+                    "pc",
+                )
+            elif pick < 13:  # Windows 365 Cloud PCs: the export shows Windows 11
+                platform[i], device[i], target[i] = (
+                    "Windows 11 Enterprise",
+                    f"CPC-{h[i] // 20 % _CLOUD_PCS:03d}",
+                    "cloud_pc",
+                )
+            else:  # Jump Clients on servers, which Intune does not manage
+                platform[i], device[i], target[i] = (
+                    "Windows Server 2022",
+                    f"SRV-{h[i] // 20 % 30:02d}",
+                    "server",
+                )
+        else:
+            platform[i], device[i] = "Windows 11 Enterprise", f"PC-{h[i] // 20 % _PCS:04d}"
+    return platform, device, target
+
+
+def write_inventory(path: Path) -> None:
+    """The sample's device inventory, as the Intune admin center exports it (atomic write).
+
+    Columns as Microsoft documents the export (Devices > All devices > Export: the
+    ``DevicesWithInventory`` report, Microsoft Learn "Export Intune reports using Graph APIs",
+    checked 2026-12-01), a subset of them in the documented order.
+    """
+    rows = []
+    for k in range(_PCS):
+        owner, arch, join, model = _pc_profile(k)
+        rows.append(
+            (
+                f"dev-{k:05d}",
+                f"PC-{k:04d}",
+                f"5CD{k:07d}",
+                "Microsoft"
+                if "Surface" in model
+                else ("Dell Inc." if "Latitude" in model else "HP"),
+                model,
+                "10.0.26100.4652",
+                "Intune",
+                owner,
+                "Windows",
+                "Enterprise",
+                join,
+                arch,
+            )
+        )
+    for k in range(_CLOUD_PCS):
+        rows.append(
+            (
+                f"cpc-{k:05d}",
+                f"CPC-{k:03d}",
+                f"0000-{k:04d}-cpc",
+                "Microsoft Corporation",
+                "Cloud PC Enterprise 2vCPU/8GB/128GB",
+                "10.0.26100.4652",
+                "Intune",
+                "Corporate",
+                "Windows",
+                "Enterprise",
+                "Microsoft Entra joined",
+                "9",
+            )
+        )
+    header = (
+        "Device ID",
+        "Device name",
+        "Serial number",
+        "Manufacturer",
+        "Model",
+        "OS version",
+        "Managed by",
+        "Ownership",
+        "OS",
+        "SkuFamily",
+        "JoinType",
+        "ProcessorArchitecture",
+    )
+    out = pd.DataFrame(rows, columns=list(header))
+    atomic_write_bytes(path, out.to_csv(index=False, lineterminator="\n").encode())
 
 
 def _iso(seconds: np.ndarray | pd.Series) -> pd.Series:
@@ -184,6 +315,9 @@ def write_canonical(sessions: pd.DataFrame, path: Path) -> None:
             "reason": sessions["reason"],
         }
     )
+    for col in ("platform", "device"):
+        if col in sessions:
+            out[col] = sessions[col].to_numpy()
     atomic_write_bytes(path, out.to_csv(index=False, lineterminator="\n").encode())
 
 
@@ -204,7 +338,9 @@ def _intune_graph_csv(rh: pd.DataFrame, running: set[str], export_time: int) -> 
             "helperLastName": "Helpdesk",
             "helperOs": "Windows",
             "sharerEmail": [f"user{k:04d}@example.com" for k in sharer_n],
-            "sharerOs": np.where(sharer_n % 9 == 0, "macOS", "Windows"),
+            "sharerOs": rh["platform"].to_numpy()
+            if "platform" in rh
+            else np.where(sharer_n % 9 == 0, "macOS", "Windows"),
             "sharerDeviceName": [f"PC-{k:04d}" for k in sharer_n],
             "sessionCreateDateTime": _iso(rh["start"]).to_numpy(),
         }
@@ -226,7 +362,7 @@ def _logmein_csv(lmi: pd.DataFrame, tz: str) -> bytes:
     # What the export itself shows: session type, platform, customer; the technician tags the
     # rest in a custom field.
     session_type = np.where(reason == "unattended", "Unattended", "Attended")
-    platform = np.where(reason == "platform", "Linux (Ubuntu 22.04)", "Windows 11")
+    platform = lmi["platform"].to_numpy()
     customer = np.where(reason == "external", "contact@partner-supplier.com", "staff@example.com")
     # The technician tags what the export cannot show (external work is tagged too, so the
     # export stands on its own without --tenant-domain).
@@ -266,7 +402,7 @@ def _beyondtrust_xml(bt: pd.DataFrame) -> bytes:
             if reason == "external"
             else ("staff@example.com")
         )
-        os_name = "Red Hat Enterprise Linux 9" if reason == "platform" else "Windows Server 2022"
+        os_name = row.platform
         key = reason if reason in ("pam", "recording", "other", "external") else ""
         dur = row.end - row.start
         lines += [
@@ -284,7 +420,7 @@ def _beyondtrust_xml(bt: pd.DataFrame) -> bytes:
             "    <customer_list>",
             '      <customer gsnumber="1">',
             f"        <username>{user}</username>",
-            f"        <hostname>HOST-{row.session_id[-4:]}</hostname>",
+            f"        <hostname>{escape(row.device)}</hostname>",
             f"        <os>{os_name}</os>",
             "        <info><name>Customer</name><company>Example</company>"
             "<issue>Support</issue></info>",
@@ -301,11 +437,19 @@ def _beyondtrust_xml(bt: pd.DataFrame) -> bytes:
 
 
 def write_sample(
-    sessions: pd.DataFrame, pilot_dir: Path, canonical_dir: Path, tz: str = "Europe/London"
+    sessions: pd.DataFrame,
+    pilot_dir: Path,
+    canonical_dir: Path,
+    tz: str = "Europe/London",
+    devices_dir: Path | None = None,
 ) -> None:
-    """Write ``sessions`` as vendor exports into ``pilot_dir`` and as canonical CSV."""
+    """Write ``sessions`` as vendor exports into ``pilot_dir`` and as canonical CSV, and the
+    device inventory into ``devices_dir`` (default: beside the exports, in ``pilot_dir``)."""
     pilot_dir.mkdir(parents=True, exist_ok=True)
     canonical_dir.mkdir(parents=True, exist_ok=True)
+    devices_dir = pilot_dir if devices_dir is None else devices_dir
+    devices_dir.mkdir(parents=True, exist_ok=True)
+    write_inventory(devices_dir / "intune-devices.csv")
     write_canonical(sessions, canonical_dir / "sessions.csv")
     rh = sessions[sessions["tool"] == "remote_help"]
     t0, t1 = int(rh["start"].min()), int(rh["start"].max())

@@ -65,6 +65,11 @@ def _build_parser() -> argparse.ArgumentParser:
         description="Print the capability matrix of the three products.",
     )
     m.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    m.add_argument(
+        "--changes",
+        action="store_true",
+        help="only the facts that changed since the seed memo, with their dates and sources",
+    )
     m.set_defaults(func=_cmd_matrix)
 
     d = sub.add_parser(
@@ -249,6 +254,14 @@ def _build_parser() -> argparse.ArgumentParser:
         help="the help desk's reason log, CSV or XLSX (repeatable; default: pilot.reasons)",
     )
     po.add_argument(
+        "--devices",
+        action="append",
+        default=None,
+        metavar="FILE",
+        help="device inventory: the Intune admin center's device export (CSV) or Graph "
+        "managedDevices JSON (repeatable; default: pilot.devices)",
+    )
+    po.add_argument(
         "--date-order",
         choices=("dmy", "mdy"),
         default=None,
@@ -352,6 +365,8 @@ def _cmd_matrix(args: argparse.Namespace) -> int:
     from rhmodel.faces.texttable import text_table, wrap
 
     matrix = load_capabilities()
+    if args.changes:
+        return _matrix_changes(matrix, args.format)
     if args.format == "json":
         _emit(json.dumps(jsonable(matrix), indent=2, ensure_ascii=False, allow_nan=False))
         return 0
@@ -369,7 +384,15 @@ def _cmd_matrix(args: argparse.Namespace) -> int:
         [d.label, *(f"[{d.cells[p].level}] {d.cells[p].text}" for p in matrix.products)]
         for d in matrix.dimensions
     ]
-    _emit(wrap(f"Capability matrix (source: {matrix.document}; as of {matrix.as_of})", 100) + "\n")
+    _emit(
+        wrap(
+            f"Capability matrix (source: {matrix.document}; as of {matrix.as_of}; facts checked "
+            f"{matrix.facts_as_of}, {len(matrix.changes_since_seed)} changed since the seed: "
+            "rhmodel matrix --changes)",
+            100,
+        )
+        + "\n"
+    )
     # one column per product, all inside 100 characters however many incumbents the table has
     n = len(matrix.products)
     width = min(25, (100 - 16 - 2 * n) // n)
@@ -378,6 +401,43 @@ def _cmd_matrix(args: argparse.Namespace) -> int:
     for s in matrix.incumbent_strengths:
         who = ", ".join(matrix.product_short[p] for p in s.products)
         _emit(wrap(f"- {s.label} ({who}): {s.text}", 100, indent="  "))
+    return 0
+
+
+def _matrix_changes(matrix: Any, fmt: str) -> int:
+    """``rhmodel matrix --changes``: the facts that differ from the seed memo."""
+    from rhmodel.core.jsonable import jsonable
+    from rhmodel.faces.texttable import wrap
+
+    changes = matrix.changes_since_seed
+    if fmt == "json":
+        doc = {"facts_as_of": matrix.facts_as_of, "changes_since_seed": changes}
+        _emit(json.dumps(jsonable(doc), indent=2, ensure_ascii=False, allow_nan=False))
+        return 0
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(["capability", "product", "seed_said", "now", "since", "source"])
+        for c in changes:
+            since = c.since.isoformat() if c.since else ""
+            writer.writerow([c.capability, c.product, c.seed_said, c.now, since, c.source])
+        _emit(buf.getvalue())
+        return 0
+    _emit(
+        wrap(
+            f"Facts changed since the seed memo (checked {matrix.facts_as_of}; "
+            "source: What's new in Microsoft Intune and Microsoft Learn):",
+            100,
+        )
+        + "\n"
+    )
+    for c in changes:
+        since = c.since.isoformat() if c.since else "date not known"
+        who = matrix.product_short.get(c.product, c.product)
+        _emit(f"{c.capability} ({who}), since {since}")
+        _emit(wrap(f"  seed said: {c.seed_said}", 100, indent="    "))
+        _emit(wrap(f"  now: {c.now}", 100, indent="    "))
+        _emit(wrap(f"  source: {c.source}", 100, indent="    ") + "\n")
     return 0
 
 
@@ -399,6 +459,8 @@ def _cmd_decide(args: argparse.Namespace) -> int:
         _emit(json.dumps(jsonable(decision), indent=2, ensure_ascii=False, allow_nan=False))
         return 0
     _emit(f"Verdict: {decision.verdict}\n{wrap(decision.summary, 100)}\n")
+    if decision.facts_note:
+        _emit(wrap(decision.facts_note, 100) + "\n")
     for note in decision.evidence_notes:
         _emit(wrap(f"Evidence: {note}", 100, indent="  "))
     if decision.evidence_notes:
@@ -583,7 +645,7 @@ def _cmd_pool(args: argparse.Namespace) -> int:
     from rhmodel.core.pilot.settings import PilotSettings
     from rhmodel.edges.bundled import load_capabilities
     from rhmodel.edges.paramfile import load_parameters, parse_parameters
-    from rhmodel.edges.pilotfiles import load_pilot, pilot_specs
+    from rhmodel.edges.pilotfiles import device_paths, load_pilot, pilot_specs
     from rhmodel.faces.pilot_text import pilot_text
 
     if args.params:
@@ -621,21 +683,32 @@ def _cmd_pool(args: argparse.Namespace) -> int:
         reasons=args.reasons
         if args.reasons is not None
         else [params.base_dir / n for n in params["pilot.reasons"] or ()],
+        devices=args.devices if args.devices is not None else device_paths(params),
     )
+    from rhmodel.core.capabilities import staleness_note
     from rhmodel.core.pilot.evidence import undeclared_needs
 
     matrix = load_capabilities()
     gaps = undeclared_needs(
         report, matrix, {k: params[k] for k in params.values if k.startswith("requirements.")}
     )
+    stale = staleness_note(matrix, params["start_date"])
     if args.format == "json":
         out = jsonable(report)
+        out["facts_as_of"] = matrix.facts_as_of.isoformat()
+        if stale:
+            out["facts_note"] = stale
         out["undeclared_needs"] = [
             {"criterion": c, "requirement": k, "sessions": n} for c, k, n in gaps
         ]
         _emit(json.dumps(out, indent=2, ensure_ascii=False, allow_nan=False))
     else:
         _emit(pilot_text(report))
+        if stale:
+            from rhmodel.faces.texttable import wrap
+
+            _emit("")
+            _emit(wrap(stale, 100))
         if gaps and args.params:
             from rhmodel.faces.texttable import wrap
 
@@ -716,8 +789,18 @@ def _terminate(signum: int, _frame: object) -> None:
     raise KeyboardInterrupt(signal.Signals(signum).name)
 
 
+def _degrade_unencodable_output() -> None:
+    """A console or redirect that cannot encode UTF-8 (``PYTHONIOENCODING=cp1252``, a Windows
+    console) gets ``\\u2265`` for "≥" rather than a UnicodeEncodeError: never a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", "") or "").lower().replace("_", "-")
+        if encoding not in ("utf-8", "utf8") and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    _degrade_unencodable_output()
     parser = _build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

@@ -38,11 +38,31 @@ def pilot_text(r: PilotReport) -> str:
     )
     if r.residual_by_reason:
         out.append("  " + " | ".join(f"{k} {v:,}" for k, v in r.residual_by_reason.items()))
-    if r.incumbent_movable:
+    eligible = sum(r.unattended_eligible_by_platform.values())
+    attended = r.incumbent_movable - eligible
+    if attended > 0:
         out.append(
             wrap(
-                f"  {r.incumbent_movable:,} incumbent sessions were internal, attended work on "
+                f"  {attended:,} incumbent sessions were internal, attended work on "
                 "a platform Remote Help supports: that work can move to Remote Help.",
+                100,
+                indent="  ",
+            )
+        )
+    kept = {b: n for b, n in r.unattended_not_eligible.items() if n}
+    if eligible or kept:
+        shown = ", ".join(f"{b} {n:,}" for b, n in kept.items()) or "none"
+        inventory = (
+            f"the device inventory ({r.inventory_devices:,} devices)"
+            if r.inventory_devices
+            else "no device inventory (pilot.devices, --devices), so no device could be checked"
+        )
+        out.append(
+            wrap(
+                f"  Unattended work, judged per device against {inventory}: "
+                f"{eligible:,} sessions on devices Remote Help's unattended control now covers "
+                f"(corporate x64 Windows PCs: {r.unattended_windows_eligible:,}) can move; "
+                f"residual by why not: {shown}.",
                 100,
                 indent="  ",
             )
@@ -172,7 +192,13 @@ def pilot_text(r: PilotReport) -> str:
         counted = f"; {counted_for(f.format, f.counted_for)}" if f.counted_for else ""
         out.append(
             wrap(
-                f"  {f.path} ({f.format}, {f.records:,} records{skipped}{counted})",
+                f"  {f.path} ({f.format}, "
+                + (
+                    f"{f.rows:,} devices: the device inventory"
+                    if f.format == "intune_devices"
+                    else f"{f.records:,} records{skipped}{counted}"
+                )
+                + ")",
                 100,
                 indent="    ",
             )

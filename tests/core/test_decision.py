@@ -76,21 +76,28 @@ def test_each_keep_row_flips_the_verdict(matrix, requirement, criterion, served_
     assert failed.evidence == matrix.cell(criterion, "remote_help").text
 
 
-@pytest.mark.parametrize("cloud", ["gcc_high", "dod"])
+# issue 27: GCC High is supported from Intune service release 2609 ("What's new", week of
+# 28 September 2026); DoD still is not.
+@pytest.mark.parametrize("cloud", ["dod"])
 def test_government_high_clouds_keep(matrix, cloud):
     d = _decide(matrix, cloud=cloud)
     assert d.verdict == "keep" and "tenant_cloud" in d.keep_for
 
 
-def test_gcc_is_served(matrix):
-    assert _decide(matrix, cloud="gcc").verdict == "replace"
+@pytest.mark.parametrize("cloud", ["gcc", "gcc_high"])
+def test_gcc_is_served(matrix, cloud):
+    assert _decide(matrix, cloud=cloud).verdict == "replace"
 
 
 def test_platform_list_names_the_missing_platforms(matrix):
     d = _decide(matrix, platforms=["windows", "linux", "ios"])
     assert d.verdict == "right_size"
     assert d.criterion("platforms").missing_platforms == ("linux", "ios")
-    assert _decide(matrix, platforms=["windows", "android"]).verdict == "replace"
+    # issue 27: Remote Help supports Android Enterprise dedicated devices only
+    assert _decide(matrix, platforms=["windows", "android_dedicated"]).verdict == "replace"
+    assert _decide(matrix, platforms=["windows", "android"]).verdict == "right_size"
+    assert _decide(matrix, platforms=["windows_server"]).verdict == "right_size"
+    assert _decide(matrix, platforms=["cloud_pc", "macos"]).verdict == "replace"
 
 
 def test_a_changed_matrix_cell_changes_the_verdict(matrix):
@@ -123,7 +130,11 @@ def test_adding_requirements_never_improves_the_verdict(matrix, base, extra, clo
 @given(reqs=requirement_sets, platforms=platform_lists)
 def test_verdict_is_replace_exactly_when_nothing_fails(matrix, reqs, platforms):
     d = _decide(matrix, sorted(reqs), platforms=platforms or None)
-    expected_fail = bool(reqs) or bool(set(platforms) - {"windows", "macos", "android"})
+    # issue 27: unattended access to corporate Windows PCs is covered; platforms as Remote
+    # Help sees them
+    covered = {"requirements.unattended_windows_clients"}
+    supported = {"windows", "cloud_pc", "macos", "android_dedicated"}
+    expected_fail = bool(set(reqs) - covered) or bool(set(platforms) - supported)
     assert (d.verdict == "right_size") == expected_fail
     assert (d.verdict == "replace") == (not expected_fail)
 

@@ -83,11 +83,20 @@ def test_a_gcc_tenant_gets_the_gcc_endpoints_instead():
     assert "GCC endpoints" in items and "Allow every Remote Help feature endpoint" not in items
 
 
-@pytest.mark.parametrize("cloud", ["gcc_high", "dod"])
+# issue 27: GCC High is supported from service release 2609 (one source); DoD is not.
+@pytest.mark.parametrize("cloud", ["dod"])
 def test_gcc_high_and_dod_are_told_remote_help_is_not_supported(cloud):
     _e, c = _checklist(f"tenant_cloud={cloud}")
     assert c.endpoints == () and c.host_firewall == ()
-    assert any("not supported on GCC High or DoD" in r.item for r in c.rows)
+    assert any("not supported on DoD" in r.item for r in c.rows)
+
+
+def test_gcc_high_is_told_no_endpoint_list_is_published_and_whom_to_ask():
+    _e, c = _checklist("tenant_cloud=gcc_high")
+    items = " ".join(r.item for r in c.rows)
+    assert c.endpoints == () and c.host_firewall != ()
+    assert "publishes no Remote Help endpoint list for GCC High" in items
+    assert "account team" in items and "not supported on DoD" not in items
 
 
 def test_zscaler_and_okta_steps_only_for_that_environment():

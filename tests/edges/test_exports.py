@@ -153,7 +153,8 @@ def test_beyondtrust_xml(write):
     assert df["reason"].tolist() == ["pam", ""]
     assert df["session_type"].tolist() == ["support", "jump"]
     assert df["sharer"].tolist() == ["vendor@partner.example", "ops@example.com"]
-    assert df["platform"].tolist() == ["windows", "linux"]
+    # issue 27: "Windows Server 2022" is a server, not a Windows client Remote Help supports
+    assert df["platform"].tolist() == ["windows_server", "linux"]
     assert df["line"].tolist() == [3, 30]
 
 

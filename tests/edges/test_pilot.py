@@ -32,7 +32,19 @@ def vendor():
 
 @pytest.fixture(scope="module")
 def canonical():
-    return load_pilot([SAMPLE_CANONICAL_DIR], load_capabilities(), **OPTS)
+    # the same organisation's device inventory (it sits beside the vendor exports)
+    devices = [SAMPLE_PILOT_DIR / "intune-devices.csv"]
+    return load_pilot([SAMPLE_CANONICAL_DIR], load_capabilities(), devices=devices, **OPTS)
+
+
+def _eligible_in_truth(truth: pd.DataFrame) -> np.ndarray:
+    """Unattended sessions to the sample's eligible PCs, counted from how the generator states
+    its inventory (PC-k: ARM64 when k % 40 == 7, personal when k % 60 == 11; Cloud PCs and
+    servers never), not from rhmodel's rules."""
+    k = truth["device"].str.extract(r"^PC-(\d{4})$")[0]
+    pc = (truth["target"] == "pc") & k.notna()
+    n = k.fillna("-1").astype(int)
+    return (pc & (n % 40 != 7) & (n % 60 != 11)).to_numpy()
 
 
 def _figures(report):
@@ -45,7 +57,13 @@ def _figures(report):
 def test_vendor_exports_and_canonical_csv_give_identical_figures(vendor, canonical):
     assert _figures(vendor) == _figures(canonical)
     assert vendor.duplicates_dropped > 0 and canonical.duplicates_dropped == 0
-    assert {f.format for f in vendor.files} == {"intune_graph", "logmein_csv", "beyondtrust_xml"}
+    # issue 27: the sample's folder also holds its Intune device export (the inventory)
+    assert {f.format for f in vendor.files} == {
+        "intune_graph",
+        "logmein_csv",
+        "beyondtrust_xml",
+        "intune_devices",
+    }
 
 
 def test_bundled_sample_is_what_the_generator_writes(tmp_path):
@@ -59,7 +77,10 @@ def test_bundled_sample_is_what_the_generator_writes(tmp_path):
 def test_report_counts_against_the_generated_truth(vendor):
     truth = generate_sessions()
     assert vendor.sessions_total == len(truth)
-    residual = truth[truth["tool"] != "remote_help"]
+    # issue 27: unattended work on eligible corporate PCs is movable now, the rest residual
+    eligible = _eligible_in_truth(truth)
+    assert vendor.unattended_windows_eligible == int(eligible.sum()) > 0
+    residual = truth[(truth["tool"] != "remote_help").to_numpy() & ~eligible]
     assert vendor.residual_sessions == len(residual)
     assert vendor.residual_by_reason == {
         r: int(n) for r, n in residual["reason"].value_counts().items() if n

@@ -166,12 +166,13 @@ def test_the_pilot_binds_the_verdict_unless_the_work_is_given_up(cli):
     d = json.loads(cli("decide", SAMPLE_PARAMS_FILE, "--format", "json").stdout)
     assert d["verdict"] == "right_size"
     observed = {c["id"]: c["observed_sessions"] for c in d["criteria"]}
-    # the sample pilot's residual work by reason (rhmodel pool): 110 external, 137 unattended,
-    # 89 pam, 71 recording, 58 rmm, 35 platform; other 16 has no criterion of its own
+    # the sample pilot's residual work by reason (rhmodel pool): 110 external, 104 unattended
+    # (issue 27: 33 more went to eligible corporate PCs and are movable), 89 pam, 71 recording,
+    # 58 rmm, 35 platform; other 16 has no criterion of its own
     assert observed["external_support"] == 110 and observed["privileged_access"] == 89
     assert [c["declared"] for c in d["criteria"] if c["observed_sessions"]] == [False] * 6
     assert d["keep_for"][-1] == "other"
-    assert any("137 sessions that needed unattended" in n for n in d["evidence_notes"])
+    assert any("104 sessions that needed unattended" in n for n in d["evidence_notes"])
     s = json.loads(cli("scenarios", SAMPLE_PARAMS_FILE, "--format", "json").stdout)
     assert s["recommended"] == "right_size"
     everything = "decision.accept=[unattended, external, recording, pam, platform, rmm, other]"
@@ -182,3 +183,26 @@ def test_the_pilot_binds_the_verdict_unless_the_work_is_given_up(cli):
     nearly = "decision.accept=[unattended, external, recording, pam, platform, rmm]"
     s = json.loads(cli("scenarios", SAMPLE_PARAMS_FILE, "--set", nearly, "--format", "json").stdout)
     assert s["recommended"] != "cancel" and s["keep_for"] == ["other"]
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "ascii"])
+def test_a_console_that_cannot_encode_utf8_gets_escapes_not_a_crash(encoding):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import PROJECT_DIR
+
+    for verb in ("decide", "scenarios"):
+        done = subprocess.run(
+            [sys.executable, "-m", "rhmodel", verb, str(SAMPLE_PARAMS_FILE)],
+            capture_output=True,
+            cwd=PROJECT_DIR,
+            env={**os.environ, "PYTHONIOENCODING": encoding},
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr.decode(encoding, "replace")
+        out = done.stdout.decode(encoding)  # every byte is the console's own encoding
+        assert "UnicodeEncodeError" not in done.stderr.decode(encoding, "replace")
+        # what the encoding lacks is written as an escape: "—" always, "≥" too on cp1252
+        assert "\\u2014" in out or (encoding == "cp1252" and "\u2014" in out)

@@ -98,6 +98,11 @@ class Spec:
         if self.kind == "accepts":
             codes = ", ".join(REASON_CODES)
             return f"a list of reason codes ({codes}), each optionally {{reason, note}}"
+        if self.kind == "user_groups":
+            return (
+                "a list of mappings {name, users (or helpers, sharers), licence: included | addon "
+                "| frontline | suite | plan2, price_per_user_month, android_dedicated}"
+            )
         if self.kind == "exports":
             return (
                 "a list of paths, or of mappings {path, format, timezone, date_order, columns: "
@@ -287,6 +292,7 @@ EXPORT_FIELDS = (
     "sharer",
     "platform",
     "ticket",
+    "device",
 )
 #: The keys of a pilot.files entry written as a mapping.
 EXPORT_ENTRY_KEYS = ("path", "format", "timezone", "date_order", "columns")
@@ -397,6 +403,15 @@ SCHEMA: tuple[Spec, ...] = (
         default=False,
     ),
     Spec(
+        "requirements.unattended_windows_clients",
+        "need",
+        "",
+        "unattended access to corporate Windows PCs (physical, x64, Intune-enrolled, Entra "
+        "joined or hybrid joined), which Remote Help covers from Intune service release 2608: "
+        f"{_REQUIREMENT_DOC}",
+        default=False,
+    ),
+    Spec(
         "requirements.privileged_access_management",
         "need",
         "",
@@ -421,14 +436,17 @@ SCHEMA: tuple[Spec, ...] = (
         "requirements.unsupported_platforms",
         "need",
         "",
-        "endpoints on Linux, iOS or ChromeOS that need support",
+        "endpoints on Windows Server, Linux, iOS, ChromeOS or Android devices that are not "
+        "Android Enterprise dedicated, which need support",
         default=False,
     ),
     Spec(
         "requirements.platforms",
         "platforms",
         "",
-        "optional: every endpoint platform you support (checked against Remote Help's list)",
+        "optional: every endpoint platform you support (checked against Remote Help's list: "
+        "windows (client editions), windows_server, cloud_pc (Windows 365 / AVD), macos, linux, "
+        "ios, android_dedicated (Samsung Knox, Zebra), android (other), chromeos)",
     ),
     Spec(
         "decision.accept",
@@ -450,8 +468,9 @@ SCHEMA: tuple[Spec, ...] = (
         "remote_help.licensing",
         "choice",
         "",
-        "included: covered by M365 E3/E5 (from 2026-07-01) or Intune Suite; add_on: paid "
-        "per licensed user",
+        "included: every helper and sharer outside user_groups holds a commercial M365 E3/E5/E7 "
+        "licence (from 2026-07-01; commercial plans only: on gcc/gcc_high an unstated value is "
+        "unconfirmed and not priced) or the Intune Suite; add_on: paid per licensed user",
         default="included",
         choices=("included", "add_on"),
     ),
@@ -468,9 +487,19 @@ SCHEMA: tuple[Spec, ...] = (
         "remote_help.licensed_users",
         "int",
         "users",
-        "users who need a paid licence: helpers and sharers both (add_on only)",
+        "users outside any user group who need a paid licence: helpers and sharers both "
+        "(add_on only)",
         minimum=0,
         rangeable=True,
+    ),
+    Spec(
+        "remote_help.user_groups",
+        "user_groups",
+        "",
+        "optional: Remote Help licences per group of helpers and sharers, each {name, users "
+        "(or helpers and sharers), licence, price_per_user_month, android_dedicated: only its "
+        "helpers are priced}; a group whose licence is not included is a cost line",
+        default=(),
     ),
     Spec(
         "remote_help.admin_hours_per_month",
@@ -628,6 +657,15 @@ SCHEMA: tuple[Spec, ...] = (
         "",
         "the help desk's reason logs (CSV or XLSX from rhmodel pilot-template), relative to the "
         "parameters file",
+        default=(),
+    ),
+    Spec(
+        "pilot.devices",
+        "paths",
+        "",
+        "the device inventory: Intune admin center exports (Devices > All devices > Export, CSV) "
+        "or Graph managedDevices JSON, relative to the parameters file; unattended sessions "
+        "join to it by device name, serial number or Entra device id",
         default=(),
     ),
     Spec("pilot.timezone", "text", "", "business time zone of the pilot exports (IANA name)"),

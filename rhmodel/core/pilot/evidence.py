@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from rhmodel.core.capabilities import CapabilityMatrix
+from rhmodel.core.eligibility import BUCKETS, Inventory
 from rhmodel.core.params import Parameters, Uncertain, Value
 from rhmodel.core.pilot.pool import ToolSizing, size_tool
 from rhmodel.core.pilot.sessions import (
@@ -42,6 +43,7 @@ from rhmodel.core.pilot.settings import PilotSettings
 from rhmodel.core.products import (
     CONTRACTS,
     INCUMBENTS,
+    PLATFORMS,
     PRODUCTS,
     REASON_CODES,
     Contract,
@@ -130,6 +132,20 @@ class PilotReport:
     sessions: pd.DataFrame = field(
         repr=False, default_factory=pd.DataFrame, metadata={"json": False}
     )
+    #: Every session by the helped device's platform (``unknown`` when the export has none).
+    sessions_by_platform: dict[str, int] = field(default_factory=dict)
+    #: Unattended incumbent sessions whose Windows device qualifies for Remote Help's
+    #: unattended control (now movable).
+    unattended_windows_eligible: int = 0
+    #: Unattended incumbent sessions that stay residual, by why (server, cloud_pc, personal,
+    #: arm64, not_enrolled, unknown: not in the inventory or not known; other: x86, macOS,
+    #: Linux, iOS, ChromeOS, Android that is not dedicated).
+    unattended_not_eligible: dict[str, int] = field(default_factory=dict)
+    #: Unattended incumbent sessions whose device qualifies, by platform (Windows and Android
+    #: dedicated devices).
+    unattended_eligible_by_platform: dict[str, int] = field(default_factory=dict)
+    #: Devices in the inventory (``pilot.devices``, ``--devices``); 0 when none was given.
+    inventory_devices: int = 0
 
 
 def _usage_contract(export: Any) -> Contract | None:
@@ -154,6 +170,7 @@ def summarise_pilot(
     seed: int = 0,
     reason_log: Sequence[ReasonEntry] = (),
     timezone: str | None = None,
+    inventory: Inventory | None = None,
 ) -> PilotReport:
     """Merge, classify and size: the pure part of :func:`load_pilot`.
 
@@ -173,12 +190,19 @@ def summarise_pilot(
     timezone : str, optional
         Overrides ``settings.timezone`` (business time zone for daily peaks; UTC when neither
         gives one).
+    inventory : Inventory, optional
+        The organisation's devices: an unattended session is movable when its device
+        qualifies for Remote Help's unattended control, residual otherwise (``unknown`` when
+        the device is not in it).
     """
     settings = (settings if settings is not None else PilotSettings()).overriding(timezone=timezone)
     loaded = [_claimed(x, settings) for x in loaded]
+    found = [d for x in loaded for d in getattr(x, "devices", ())]
+    if found:  # an Intune device export among the exports (a folder holding it)
+        inventory = Inventory.of([*(inventory.devices if inventory is not None else ()), *found])
     merged, dropped = merge_sessions([x.sessions for x in loaded])
     merged, log_matched, log_unmatched = apply_reason_log(merged, reason_log)
-    classified = classify(merged, matrix, settings.tenant_domains).sessions
+    classified = classify(merged, matrix, settings.tenant_domains, inventory).sessions
     tz = settings.timezone or "UTC"
     by_tool = {t: int(n) for t, n in classified["tool"].value_counts().items()}
     by_tool = {t: by_tool[t] for t in PRODUCTS if t in by_tool}
@@ -274,6 +298,13 @@ def summarise_pilot(
         # the vendor's own measure of licences in use at once: the ground truth, shown beside ours
         tools[tool] = replace(tools[tool], license_usage_peak=peak)
     total = len(classified)
+    platforms = classified["platform"].astype(str).replace("", "unknown").value_counts()
+    by_platform = {p: int(platforms[p]) for p in (*PLATFORMS, "unknown") if p in platforms}
+    unattended = classified["unattended"].to_numpy(dtype=object)
+    eligible = unattended == "eligible"
+    shown_platform = classified["platform"].astype(str).to_numpy(dtype=object)
+    shown_platform = np.where(shown_platform == "", "windows", shown_platform)
+    eligible_by_platform = pd.Series(shown_platform[eligible]).value_counts()
     return PilotReport(
         sessions_total=total,
         duplicates_dropped=dropped,
@@ -305,6 +336,11 @@ def summarise_pilot(
         unexplained_sessions=int(unexplained.sum()),
         residual_by_tool_reason={t: v for t, v in by_tool_reason.items() if v},
         sessions=classified,
+        sessions_by_platform=by_platform,
+        unattended_windows_eligible=int(eligible_by_platform.get("windows", 0)),
+        unattended_not_eligible={b: int((unattended == b).sum()) for b in BUCKETS},
+        unattended_eligible_by_platform={p: int(n) for p, n in eligible_by_platform.items()},
+        inventory_devices=len(inventory) if inventory is not None else 0,
     )
 
 

@@ -15,6 +15,9 @@ session_type   the vendor's session type, lower case ('' when none)
 sharer         the person helped, an e-mail address when known ('' when none)
 platform       the helped device's platform (``windows``, ``linux``, ...; '' when unknown)
 ticket         a ticket reference the export links the session to ('' when none)
+device         the helped device as the export names it: host or device name, serial number or
+               Microsoft Entra device id ('' when none); joins the session to the device
+               inventory (:mod:`rhmodel.core.eligibility`)
 others         other technicians in the session (BeyondTrust's invited representatives),
                ``;``-separated ('' when none)
 file, line     where the record was read (line as an editor shows it, header = line 1)
@@ -31,7 +34,8 @@ import pandas as pd
 
 from rhmodel.core.capabilities import CapabilityMatrix
 from rhmodel.core.decision import classify_session
-from rhmodel.core.products import REASON_CODES, REMOTE_HELP
+from rhmodel.core.eligibility import Inventory, judge
+from rhmodel.core.products import PLATFORM_PATTERNS, REASON_CODES, REMOTE_HELP
 from rhmodel.core.text import excerpt
 from rhmodel.errors import InputError
 
@@ -59,33 +63,13 @@ COLUMNS: tuple[str, ...] = (
     "platform",
     "ticket",
     "others",
+    "device",
     "file",
     "line",
 )
 #: ``end`` of a session that was still running when the export was taken.
 OPEN = np.iinfo(np.int64).min
 
-_PLATFORM_WORDS = (
-    ("windows", "windows"),
-    ("win", "windows"),
-    ("macos", "macos"),
-    ("mac os", "macos"),
-    ("os x", "macos"),
-    ("osx", "macos"),
-    ("mac", "macos"),
-    ("android", "android"),
-    ("chrome", "chromeos"),
-    ("ios", "ios"),
-    ("iphone", "ios"),
-    ("ipad", "ios"),
-    ("linux", "linux"),
-    ("ubuntu", "linux"),
-    ("debian", "linux"),
-    ("red hat", "linux"),
-    ("rhel", "linux"),
-    ("centos", "linux"),
-    ("suse", "linux"),
-)
 _UNATTENDED_WORDS = ("unattended", "jump", "pre-logon", "prelogon", "system")
 # Session types that say a person was at the device: LogMeIn's PIN code, link and calling card,
 # BeyondTrust's "support" (when no Jump Client or Jumpoint was used), a plain "attended".
@@ -97,19 +81,24 @@ CLASSES: tuple[str, ...] = ("remote_help", "movable", "residual", "unexplained")
 def normalise_platform(text: str) -> str:
     """Map an export's operating-system text to a platform id ('' when unknown).
 
+    The patterns are data (``data/platforms.yaml``,
+    :data:`~rhmodel.core.products.PLATFORM_PATTERNS`),
+    tried in order: Windows Server and Cloud PC / multi-session before plain Windows.
+
     Examples
     --------
     >>> [normalise_platform(t) for t in ("Windows 11 Enterprise", "macOS 14.5", "Ubuntu 22.04",
     ...                                  "ChromeOS", "iPadOS 17", "", "Plan 9")]
     ['windows', 'macos', 'linux', 'chromeos', 'ios', '', '']
+    >>> [normalise_platform(t) for t in ("Windows Server 2022", "Microsoft Windows 11 Pro",
+    ...     "Windows 10 Enterprise multi-session", "Cloud PC", "Android", "Darwin 23.1")]
+    ['windows_server', 'windows', 'cloud_pc', 'cloud_pc', 'android', 'macos']
     """
-    low = text.strip().lower()
+    low = text.strip()
     if not low:
         return ""
-    if low.startswith("ipados"):
-        return "ios"
-    for word, platform in _PLATFORM_WORDS:
-        if word in low:
+    for pattern, platform in PLATFORM_PATTERNS:
+        if pattern.search(low):
             return platform
     return ""
 
@@ -219,8 +208,11 @@ class Classified:
     Attributes
     ----------
     sessions : pandas.DataFrame
-        The merged sessions plus ``residual`` (bool: Remote Help could not have served it) and
-        ``primary_reason`` (the first reason code, '' when not residual).
+        The merged sessions plus ``residual`` (bool: Remote Help could not have served it),
+        ``primary_reason`` (the first reason code, '' when not residual), ``klass`` and
+        ``unattended`` ('' for a session that did not need unattended access, ``eligible`` when
+        its device qualifies for Remote Help's unattended control, else the bucket of
+        :data:`rhmodel.core.eligibility.BUCKETS` that says why not).
     """
 
     sessions: pd.DataFrame
@@ -250,8 +242,36 @@ def _shows_movable(values: dict[str, str], domains: frozenset[str]) -> bool:
     return attended and internal and bool(values["platform"])
 
 
+def _unattended_buckets(
+    df: pd.DataFrame, need: np.ndarray, matrix: CapabilityMatrix, inventory: Inventory | None
+) -> np.ndarray:
+    """Per session that needs unattended access: ``eligible`` or why not (a bucket); '' for the
+    others. Judged once per distinct (device, platform)."""
+    out = np.full(len(df), "", dtype=object)
+    if not need.any():
+        return out
+    cell = matrix.cell("unattended", REMOTE_HELP)
+    devices = df["device"] if "device" in df else pd.Series([""] * len(df), index=df.index)
+    pairs = pd.MultiIndex.from_arrays(
+        [devices[need].astype(str), df.loc[need, "platform"].astype(str)]
+    )
+    codes, uniques = pd.factorize(pairs)
+    judged = np.full(len(uniques), "", dtype=object)
+    for i, (device, platform) in enumerate(uniques):
+        found = inventory.candidates(device) if inventory is not None else ()
+        verdicts = [judge(cell, d, platform) for d in found] or [judge(cell, None, platform)]
+        # several records under one name: eligible only if every one is (never by a duplicate)
+        bad = [b for ok, b in verdicts if not ok]
+        judged[i] = bad[0] if bad else "eligible"
+    out[need] = judged[codes]
+    return out
+
+
 def classify(
-    sessions: pd.DataFrame, matrix: CapabilityMatrix, tenant_domains: Iterable[str] = ()
+    sessions: pd.DataFrame,
+    matrix: CapabilityMatrix,
+    tenant_domains: Iterable[str] = (),
+    inventory: Inventory | None = None,
 ) -> Classified:
     """Say for each session whether Remote Help served it (or could have) or why not.
 
@@ -264,9 +284,15 @@ def classify(
       per-session rules (:func:`rhmodel.core.decision.classify_session`);
     - ``movable``: an incumbent session the export shows to be internal (a sharer inside
       ``tenant_domains``), attended (a session type such as PIN code, link, support) and on a
-      platform Remote Help supports: Remote Help could have served it;
+      platform Remote Help supports, or an unattended session whose device the ``inventory``
+      shows to qualify for Remote Help's unattended control (and nothing else keeps it):
+      Remote Help could have served it;
     - ``unexplained``: an incumbent session the export cannot tell about and no reason covers.
       It is never counted as movable: the pilot shows it beside the residual work, to chase.
+
+    An unattended session (its reason, or its session type) is judged on its device: the
+    ``device`` column joined to the ``inventory`` by name, serial or Entra device id
+    (:func:`rhmodel.core.eligibility.judge`); a device not found stays residual (``unknown``).
 
     The rules run once per distinct combination of needs and platform, so 10 million sessions
     cost a group-by, not 10 million rule evaluations.
@@ -274,7 +300,17 @@ def classify(
     domains = frozenset(d.lower().lstrip("@") for d in tenant_domains)
     df = sessions
     incumbent = (df["tool"] != REMOTE_HELP).to_numpy()
-    combo_cols = ["reason", "session_type", "sharer", "platform"]
+    if incumbent.any():
+        types = df["session_type"].astype(str)
+        shown = types.str.contains("|".join(_UNATTENDED_WORDS), regex=True).to_numpy()
+        need_unattended = incumbent & (
+            (df["reason"].astype(str) == "unattended").to_numpy() | shown
+        )
+    else:
+        need_unattended = np.zeros(len(df), dtype=bool)
+    buckets = _unattended_buckets(df, need_unattended, matrix, inventory)
+    df = df.assign(unattended=buckets)
+    combo_cols = ["reason", "session_type", "sharer", "platform", "unattended"]
     if not domains:
         combo_cols.remove("sharer")  # sharers only matter when we know the tenant's domains
     residual = np.zeros(len(df), dtype=bool)
@@ -291,10 +327,15 @@ def classify(
             needs = _needs(
                 values["reason"], values["session_type"], values.get("sharer", ""), domains
             )
-            result = classify_session(matrix, needs, values["platform"] or None)
+            eligible = values["unattended"] == "eligible"
+            # an eligible device's platform comes from the inventory when the export has none
+            platform = values["platform"] or ("windows" if eligible else "")
+            result = classify_session(matrix, needs, platform or None, unattended_eligible=eligible)
             is_res[i] = not result.remote_help_ok
             first[i] = result.reasons[0] if result.reasons else ""
-            movable[i] = not is_res[i] and _shows_movable(values, domains)
+            movable[i] = not is_res[i] and (
+                _shows_movable(values, domains) or (eligible and "unattended" in needs)
+            )
         residual[incumbent] = is_res[codes]
         shown_movable[incumbent] = movable[codes]
         primary[incumbent] = first[codes]

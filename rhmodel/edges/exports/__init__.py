@@ -282,6 +282,9 @@ def load_export(
     usage = _license_usage(path)
     if usage is not None:
         return usage
+    inventory = _device_inventory(path)
+    if inventory is not None:
+        return inventory
     table, fmt = _read_table(path, opts)
     if format is not None and format != fmt.name:
         forced = _BY_NAME.get(format)
@@ -315,6 +318,36 @@ def _license_usage(path: Path) -> LoadedExport | None:
     empty = pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
     peak = beyondtrust.license_usage_peak(path, data)
     return LoadedExport(str(path), "beyondtrust_license_usage", empty, license_usage_peak=peak)
+
+
+#: Header names that make a CSV the Intune admin center's device export (Devices > All devices >
+#: Export, the DevicesWithInventory columns), not a session export.
+_DEVICE_HEADER = ("devicename", "serialnumber", "ownership", "managedby", "jointype", "os")
+
+
+def _device_inventory(path: Path) -> LoadedExport | None:
+    """The Intune device export found among the pilot's exports (a folder holding it), or
+    ``None``: it carries devices, not sessions (:mod:`rhmodel.edges.devices`)."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8192)
+    except OSError:
+        return None  # the general reader reports it
+    text = head.decode(sniff_encoding(head), errors="ignore").lstrip("\ufeff \t\r\n\x00")
+    if text[:1] in ("<", "{", "["):
+        return None
+    first = text.splitlines()[0] if text else ""
+    names = {norm(h) for h in next(csv.reader([first], delimiter=sniff_delimiter(first)), [])}
+    if "devicename" not in names or sum(h in names for h in _DEVICE_HEADER) < 4:
+        return None
+    if detect_format(list(names)) is not None:
+        return None  # a session export that happens to name devices
+    from rhmodel.core.pilot.sessions import COLUMNS
+    from rhmodel.edges.devices import read_devices
+
+    devices = read_devices([path]).devices
+    empty = pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
+    return LoadedExport(str(path), "intune_devices", empty, rows=len(devices), devices=devices)
 
 
 def _has_columns(table: Table, fmt: Format) -> bool:

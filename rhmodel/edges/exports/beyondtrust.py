@@ -96,6 +96,7 @@ def _load(src: Table, opts: ReadOptions, fmt: str) -> LoadedExport:
         sharer=src.first_filled("customerusername", "username", "customeremail"),
         platform=src.col("customeros", "os"),
         others=src.col("others") if src.has("others") else None,
+        device=src.first_filled("customerhostname", "hostname"),
         skip={"no representative joined": (rep == "").to_numpy()},
     )
 
@@ -124,6 +125,7 @@ def load_login_csv(src: Table, opts: ReadOptions) -> LoadedExport:
         sharer=src.first_filled("customersemail", "customersname"),
         platform=src.col("customersos", "os"),
         others=src.col("additionalrepresentatives"),
+        device=src.first_filled("customershostname", "hostname", "customersname"),
         skip={"no representative joined": (rep == "").to_numpy()},
     )
 
@@ -178,7 +180,7 @@ def xml_table(path: Path, data: bytes) -> Table:
                     if name:
                         current["others"] = ";".join(filter(None, [current.get("others"), name]))
             elif (tag in ("start_time", "end_time") and not current.get(tag)) or (
-                inside_customer and tag in ("username", "os") and tag not in current
+                inside_customer and tag in ("username", "os", "hostname") and tag not in current
             ):
                 # a timestamp attribute wins over the element text; the first customer is
                 # the primary one

@@ -57,4 +57,5 @@ def load(src: Table, opts: ReadOptions) -> LoadedExport:
         session_type=optional("sessiontype"),
         sharer=optional("sharer", "shareremail"),
         platform=optional("platform", "os"),
+        device=optional("device", "devicename", "hostname"),
     )

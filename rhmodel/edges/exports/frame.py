@@ -43,6 +43,9 @@ class LoadedExport:
     skipped: dict[str, int] = field(default_factory=dict)
     rows: int = 0
     license_usage_peak: int | None = None  # a BeyondTrust LicenseUsage report: no sessions
+    #: An Intune device export found among the exports: no sessions, the devices it lists
+    #: (rhmodel.core.eligibility.Device), joined to the unattended sessions.
+    devices: tuple = ()
 
 
 def same_person(name: str) -> str:
@@ -73,6 +76,7 @@ def finish(
     platform: pd.Series | None = None,
     others: pd.Series | None = None,
     skip: dict[str, np.ndarray] | None = None,
+    device: pd.Series | None = None,
 ) -> LoadedExport:
     """Check and assemble the sessions of ``src``.
 
@@ -80,7 +84,8 @@ def finish(
     sessions: they are dropped before any check and counted. ``reason`` holds reason codes in
     the canonical format (where one is required for every incumbent session); elsewhere a value
     that is not a reason code is a ticket reference (BeyondTrust's ``external_key``, a Rescue
-    custom field), kept in the ``ticket`` column.
+    custom field), kept in the ``ticket`` column. ``device`` names the helped device (host name,
+    serial or Entra device id) for the join to the device inventory.
     """
     rows = len(src.frame)
     keep = np.ones(rows, dtype=bool)
@@ -103,9 +108,9 @@ def finish(
         technician = technician[keep].reset_index(drop=True)
         start, end = start[keep], end[keep]
         tool = tool if isinstance(tool, str) else tool[keep].reset_index(drop=True)
-        reason, session_type, sharer, platform, others = (
+        reason, session_type, sharer, platform, others, device = (
             None if s is None else s[keep].reset_index(drop=True)
-            for s in (reason, session_type, sharer, platform, others)
+            for s in (reason, session_type, sharer, platform, others, device)
         )
     n = len(src.frame)
     blank_id = (session_id == "").to_numpy()
@@ -178,6 +183,7 @@ def finish(
             ),
             "ticket": text(tickets),
             "others": text(empty if others is None else per_unique(others, _other_people)),
+            "device": text(empty if device is None else per_unique(device, str.strip)),
             "file": str(src.path),
             "line": src.lines.to_numpy(),
         },

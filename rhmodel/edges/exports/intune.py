@@ -58,7 +58,10 @@ def load_graph(src: Table, opts: ReadOptions) -> LoadedExport:
         technician=src.first_filled("helperemail", "helperuserid", "helperdevicename"),
         session_type=src.col("remoteassistancesessiontype"),
         sharer=src.col("shareremail"),
-        platform=src.col("shareros"),
+        platform=src.col("shareros", "sharerdeviceos"),
+        device=src.first_filled(
+            "sharerdevicename", "sharerdeviceaadid", "sharerdeviceserialnumber"
+        ),
     )
 
 
@@ -81,6 +84,7 @@ def load_admin(src: Table, opts: ReadOptions) -> LoadedExport:
         technician=provider,
         sharer=recipient,
         platform=src.col("os"),
+        device=device,
     )
 
 

@@ -71,6 +71,8 @@ def load(src: Table, opts: ReadOptions) -> LoadedExport:
         session_type=src.col("sessiontype"),
         sharer=src.first_filled("customeremail", "enduseremail", "email"),
         platform=src.col("platform", "os"),
+        # not a documented Rescue column: a re-saved report or a custom field may carry it
+        device=src.first_filled("computername", "hostname", "devicename", "unattendedmachinename"),
         skip={"no technician picked it up": (technician == "").to_numpy()},
     )
 

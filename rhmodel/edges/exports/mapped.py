@@ -4,8 +4,8 @@ A ``pilot.files`` entry ``{path: agents.csv, columns: {start: Begin, end: Finish
 Agent, session_id: Ref, tool: logmein_resolve}}`` says which header holds each session field;
 ``tool`` may name a column or be a product id for the whole file. Fields: ``session_id``,
 ``tool``, ``start``, ``end`` or ``duration``, ``technician`` (required, with ``start``), and
-``reason``, ``session_type``, ``sharer``, ``platform``, ``ticket``. A ``reason`` value that is not
-a reason code is a ticket reference, as in the vendors' exports.
+``reason``, ``session_type``, ``sharer``, ``platform``, ``ticket``, ``device``. A ``reason``
+value that is not a reason code is a ticket reference, as in the vendors' exports.
 """
 
 from __future__ import annotations
@@ -100,5 +100,6 @@ def load(src: Table, opts: ReadOptions, literals: dict[str, str]) -> LoadedExpor
         session_type=optional("session_type"),
         sharer=optional("sharer"),
         platform=optional("platform"),
+        device=optional("device"),
         skip={"no technician": (src.col("@technician") == "").to_numpy()},
     )

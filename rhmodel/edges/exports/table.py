@@ -202,7 +202,44 @@ def read_delimited(path: Path, head: bytes) -> Table:
             )
         except pd.errors.ParserWarning:
             raise _too_many_fields(path, encoding, delimiter, preamble) from None
+        except pd.errors.ParserError:
+            # an unterminated quote and other tokenising trouble: the line, not a traceback
+            raise _unreadable_row(path, encoding, delimiter, preamble) from None
     return _delimited_table(path, frame, encoding, delimiter, preamble)
+
+
+def _unreadable_row(path: Path, encoding: str, delimiter: str, preamble: int) -> InputError:
+    """The row the csv module cannot read either (strict quoting), as a located error.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> f = Path(tempfile.mkdtemp()) / "log.csv"
+    >>> _ = f.write_text('id,reason\\n1,pam\\n2,"unattended\\n3,rmm\\n')
+    >>> e = _unreadable_row(f, "utf-8", ",", 0)
+    >>> e.line, str(e).split(": ", 1)[1][:45]
+    (3, 'the row cannot be read (unexpected end of dat')
+    """
+    with path.open(encoding=encoding, errors="replace", newline="") as fh:
+        for _ in range(preamble):
+            fh.readline()
+        reader = csv.reader(fh, delimiter=delimiter, strict=True)
+        start = 1
+        try:
+            for _row in reader:
+                start = reader.line_num + 1
+        except csv.Error as exc:
+            return InputError(
+                f"the row cannot be read ({exc}) — close each quoted field with a quote (a quote "
+                "inside a field is written twice)",
+                file=str(path),
+                line=start + preamble,
+            )
+    return InputError(
+        f"cannot be read as {delimiter!r}-delimited text — quote every field that holds a "
+        "delimiter, a quote or a line break",
+        file=str(path),
+    )
 
 
 def _delimited_table(

@@ -380,6 +380,7 @@ def _load(src: Table, fmt: str, read: ReadOptions, ids: pd.Series) -> LoadedExpo
             "customerdevice",
             "targetdevice",
         ),
+        device=src.first_filled(*_DEVICE, "device", "computer", "customerdevice", "targetdevice"),
         skip={"no TeamViewer user recorded": (user == "").to_numpy()},
     )
 
