@@ -147,6 +147,8 @@ def new_spend_month(p: dict[str, Any], scenario: str, m: int) -> float:
     if m >= rh.get("start_month", 1):
         if rh.get("licensing", "included") == "add_on":
             total += rh["licensed_users"] * rh.get("price_per_user_month", 3.5)
+        for group in rh.get("user_groups", []):
+            total += group_month(group)
         total += rh.get("admin_hours_per_month", 0) * rh.get("admin_rate_per_hour", 0)
     if m == 1:
         t = p.get("transition", {})
@@ -157,6 +159,25 @@ def new_spend_month(p: dict[str, Any], scenario: str, m: int) -> float:
             + t.get("pilot_cost", 0)
         )
     return total
+
+
+# List prices per user per month from research/pricing-and-licensing.md (US$); the frontline
+# licence has none, so a frontline group always states its price.
+LIST_PRICE = {"addon": 3.50, "plan2": 4.00, "suite": 10.00}
+
+
+def group_month(group: dict[str, Any]) -> float:
+    """One user group's licences in a month: nothing when included; otherwise every helper and
+    sharer pays, except the sharers of an Android dedicated group (devices: helpers only)."""
+    if group["licence"] == "included":
+        return 0.0
+    if group.get("android_dedicated", False):
+        people = group.get("helpers", 0)
+    elif "users" in group:
+        people = group["users"]
+    else:
+        people = group.get("helpers", 0) + group.get("sharers", 0)
+    return people * group.get("price_per_user_month", LIST_PRICE.get(group["licence"]))
 
 
 def new_spend(p: dict[str, Any], scenario: str) -> list[float]:

@@ -1,9 +1,11 @@
 """The stakeholder workbook: live formulas over named inputs, agreeing with the Python model.
 
 Sheets: About (what it is, provenance, illustrative figures), Inputs (every scalar parameter,
-one named cell each), Decision, Capabilities, Cash flows (monthly formulas per scenario),
-Summary (``<scenario>_<metric>`` named formulas), Sensitivity and Simulation (values computed by
-rhmodel), Pilot and Pool (when there is pilot evidence).
+one named cell each), User groups (Remote Help licences per group of helpers and sharers, live,
+one named cell per field: ``remote_help_user_groups_<i>_<field>``), Decision, Capabilities,
+Cash flows (monthly formulas per scenario), Summary (``<scenario>_<metric>`` named formulas),
+Sensitivity and Simulation (values computed by rhmodel), Pilot and Pool (when there is pilot
+evidence).
 
 Two writers put anything into a cell, so nothing from outside can become a formula:
 
@@ -21,8 +23,11 @@ tests recompute them with ``formulas`` and LibreOffice and hold them equal to
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import io
 import re
+import sys
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +47,7 @@ from rhmodel.core.labels import label as human
 from rhmodel.core.money.cashflows import adopts_remote_help
 from rhmodel.core.money.evaluation import Evaluation
 from rhmodel.core.params import SCHEMA, Parameters, spec
+from rhmodel.core.params.resolve import GROUP_PRICE_ITEMS
 from rhmodel.core.pilot.evidence import PilotReport
 from rhmodel.core.pilot.sessions import OPEN
 from rhmodel.core.products import (
@@ -113,7 +119,25 @@ NOT_LIVE = frozenset(
         "usd_rate",
         "requirements.platforms",
         "decision.accept",
+        "remote_help.user_groups",
     }
+)
+#: The User groups sheet's title, and the spare rows it offers for a group added in Excel.
+GROUPS_SHEET = "User groups"
+SPARE_GROUP_ROWS = 3
+#: Its columns: (field, heading); the field is the defined name's last part.
+_GROUP_COLS = (
+    ("key", "Parameter key"),
+    ("name", "Group"),
+    ("licence", "Licence"),
+    ("android_dedicated", "Android dedicated (helpers only)"),
+    ("users", "Users (helpers and sharers)"),
+    ("helpers", "Helpers"),
+    ("sharers", "Sharers"),
+    ("price_per_user_month", "Price per user per month"),
+    ("licensed", "Licensed users"),
+    ("monthly_cost", "Monthly cost"),
+    ("source", "Source"),
 )
 #: Optional inputs whose blank cell means "as the contract has it today".
 FOLLOWS_TODAY = frozenset(
@@ -267,6 +291,8 @@ def _input_value(p: Parameters, key: str) -> Any:
     if v is None:
         # a number the file leaves out is zero in the model (no product, no pool); text is blank
         return 0 if spec(key).kind in ("int", "float") else ""
+    if spec(key).kind == "user_groups":
+        return f"{len(v)} group{'' if len(v) == 1 else 's'}: see the {GROUPS_SHEET} sheet"
     if isinstance(v, tuple):
         return ", ".join(map(str, v))
     return v
@@ -322,6 +348,8 @@ def _inputs(wb: Workbook, ws: Worksheet, p: Parameters) -> dict[str, str]:
             source = "ILLUSTRATIVE. " + source
         if s.key == "decision.accept":
             source = "Not live here: use the accept switches on the Decision sheet. " + source
+        elif s.key == "remote_help.user_groups":
+            source = f"Not live here: edit the {GROUPS_SHEET} sheet. " + source
         elif not live:
             source = "Not live: regenerate to change (rhmodel excel). " + source
         put_text(ws.cell(row=i, column=5), source).alignment = Alignment(wrap_text=True)
@@ -355,9 +383,148 @@ def _inputs(wb: Workbook, ws: Worksheet, p: Parameters) -> dict[str, str]:
     return names
 
 
+def _user_groups(wb: Workbook, ws: Worksheet, p: Parameters) -> None:
+    """Remote Help licences per user group as live inputs, one row a group (plus spare rows
+    for a group added in Excel), each field a defined name; the groups' monthly cost is named
+    ``remote_help_user_groups_monthly_cost`` and the Cash flows sheet adds it to Remote Help's
+    running cost. Group names are text from outside: written with :func:`put_text`."""
+    put_text(ws["A1"], "Remote Help licences per user group (live inputs)").font = Font(
+        bold=True, size=13
+    )
+    put_text(
+        ws["A2"],
+        "A group whose licence is not included costs licensed users × price every month from "
+        "remote_help_start_month in every scenario that adopts Remote Help. Licensed users: "
+        "Users, or Helpers + Sharers; an Android dedicated group pays for its Helpers only (its "
+        "devices need no licence). Licences: included (commercial Microsoft 365 E3/E5/E7), "
+        "addon, frontline (no public price: enter your quote), suite, plan2. Use a spare row "
+        "(licence included, zeros) to add a group.",
+    ).alignment = Alignment(wrap_text=True)
+    ws.merge_cells("A2:K2")
+    ws.row_dimensions[2].height = 48
+    _header(ws, 4, [h for _, h in _GROUP_COLS], [30, 30, 12, 14, 14, 11, 11, 14, 12, 14, 70])
+    col = {f: j for j, (f, _) in enumerate(_GROUP_COLS, start=1)}
+    groups = p.user_groups
+    licences = DataValidation(type="list", formula1='"included,addon,frontline,suite,plan2"')
+    flags = DataValidation(type="list", formula1='"TRUE,FALSE"')
+    counts = DataValidation(type="whole", operator="between", formula1="0", formula2="10000000")
+    prices = DataValidation(type="decimal", operator="between", formula1="0", formula2="10000")
+    for dv in (licences, flags, counts, prices):
+        ws.add_data_validation(dv)
+    first = 5
+    last = first + len(groups) + SPARE_GROUP_ROWS - 1
+    # the price book's figure per licence (in the file's currency), used where a price is blank
+    book_top = last + 4
+    put_text(ws.cell(row=book_top, column=1), "Price book (a blank price takes it)").font = Font(
+        bold=True
+    )
+    book_names: dict[str, str] = {}
+    rate = p["usd_rate"] if p["currency"] != "USD" else 1.0
+    book = p.price_book
+    for j, (lic, item_id) in enumerate(GROUP_PRICE_ITEMS.items(), start=book_top + 1):
+        item = book.items.get(item_id) if book is not None else None
+        put_text(ws.cell(row=j, column=1), lic)
+        cell = ws.cell(row=j, column=2)
+        cell.value = (
+            item.price * rate if item is not None and item.price is not None and rate else 0
+        )
+        cell.number_format = MONEY
+        put_text(
+            ws.cell(row=j, column=3),
+            f"{item.id}: {item.source}, as of {item.as_of.isoformat()}" if item else "no figure",
+        )
+        book_names[lic] = f"price_book_{lic}_per_user_month"
+        _name(wb, book_names[lic], ws.title, _abs(2, j))
+    put_text(
+        ws.cell(row=book_top + 1 + len(GROUP_PRICE_ITEMS), column=1),
+        "frontline: no public price — enter your quote (a blank price costs nothing here)",
+    )
+    for i in range(len(groups) + SPARE_GROUP_ROWS):
+        r = first + i
+        g = groups[i] if i < len(groups) else None
+        key = g.key if g is not None else f"remote_help.user_groups[{i}]"
+        put_text(ws.cell(row=r, column=col["key"]), key)
+        put_text(ws.cell(row=r, column=col["name"]), g.name if g is not None else "")
+        values: dict[str, Any] = {
+            "licence": g.licence if g is not None else "included",
+            "android_dedicated": g.android_dedicated if g is not None else False,
+            **{f: (g.count(f) if g is not None else 0) for f in ("users", "helpers", "sharers")},
+            # blank: the price book's figure for the licence (below), as in the model
+            "price_per_user_month": g.price if g is not None and g.paid else None,
+        }
+        for f, value in values.items():
+            cell = ws.cell(row=r, column=col[f])
+            if f == "licence":
+                put_text(cell, value)
+                licences.add(cell)
+            elif f == "android_dedicated":
+                cell.value = bool(value)
+                flags.add(cell)
+            elif f == "price_per_user_month":
+                cell.value = None if value is None else float(value)
+                cell.number_format = MONEY
+                prices.add(cell)
+            else:
+                cell.value = int(value)
+                cell.number_format = "#,##0"
+                counts.add(cell)
+            cell.font, cell.fill = INPUT_FONT, INPUT_FILL
+            _name(wb, _n(f"{key}.{f}"), ws.title, _abs(col[f], r))
+        c = {f: f"{get_column_letter(j)}{r}" for f, j in col.items()}
+        put_formula(
+            ws.cell(row=r, column=col["licensed"]),
+            f"=IF({c['android_dedicated']}=TRUE,{c['helpers']},"
+            f"{c['users']}+{c['helpers']}+{c['sharers']})",
+        ).number_format = "#,##0"
+        price = c["price_per_user_month"]
+        book = "".join(f'IF({c["licence"]}="{lic}",{name},' for lic, name in book_names.items())
+        put_formula(
+            ws.cell(row=r, column=col["monthly_cost"]),
+            f'=IF({c["licence"]}="included",0,{c["licensed"]}*IF(ISNUMBER({price}),{price},'
+            f"{book}0{')' * len(book_names)}))",
+        ).number_format = MONEY
+        _name(wb, _n(f"{key}.licensed"), ws.title, _abs(col["licensed"], r))
+        _name(wb, _n(f"{key}.monthly_cost"), ws.title, _abs(col["monthly_cost"], r))
+        if g is not None:
+            numbers = list(g.numbers.values())
+            source = "; ".join(
+                dict.fromkeys(
+                    f"{'ILLUSTRATIVE. ' if v.illustrative else ''}{v.source or v.origin}"
+                    + (
+                        f" (range {v.uncertain.low:g}–{v.uncertain.high:g}, base shown)"
+                        if v.uncertain is not None
+                        else ""
+                    )
+                    for v in numbers
+                )
+            )
+            cell = put_text(ws.cell(row=r, column=col["source"]), source)
+            cell.alignment = Alignment(wrap_text=True)
+            if any(v.illustrative for v in numbers) and g.paid:
+                cell.font = WARN_FONT
+        else:
+            put_text(ws.cell(row=r, column=col["source"]), "spare row: add a group here")
+    total = last + 2
+    put_text(ws.cell(row=total, column=col["licensed"]), "Total per month").font = Font(bold=True)
+    j = get_column_letter(col["monthly_cost"])
+    cell = put_formula(
+        ws.cell(row=total, column=col["monthly_cost"]), f"=SUM({j}{first}:{j}{last})"
+    )
+    cell.number_format, cell.font = MONEY, Font(bold=True)
+    _name(wb, "remote_help_user_groups_monthly_cost", ws.title, _abs(col["monthly_cost"], total))
+    ws.freeze_panes = "C5"
+    ws.print_area = f"A1:K{book_top + 2 + len(GROUP_PRICE_ITEMS)}"
+
+
 def _n(key: str) -> str:
-    """A parameter key's defined name."""
-    return key.replace(".", "_")
+    """A parameter key's defined name (dots and a group's brackets as underscores).
+
+    Examples
+    --------
+    >>> _n("logmein.agents"), _n("remote_help.user_groups[2].users")
+    ('logmein_agents', 'remote_help_user_groups_2_users')
+    """
+    return key.replace(".", "_").replace("[", "_").replace("]", "")
 
 
 def _decision(wb: Workbook, ws: Worksheet, e: Evaluation, matrix: CapabilityMatrix) -> None:
@@ -538,11 +705,13 @@ def _viability_formula(e: Evaluation, matrix: CapabilityMatrix, actions: dict[st
 
 
 def _capabilities(ws: Worksheet, m: CapabilityMatrix) -> None:
+    n = len(m.products)
+    source_col = 2 + n  # after one column per product, however many the table has
     _header(
         ws,
         1,
-        ["Dimension", *(m.product_short[p] for p in m.products), "Source"],
-        [26, 45, 45, 45, 50],
+        ["Dimension", *(m.product_short[p] for p in m.products), "Source (Remote Help)"],
+        [26, *([40] * n), 50],
     )
     for i, d in enumerate(m.dimensions, start=2):
         put_text(ws.cell(row=i, column=1), d.label)
@@ -550,7 +719,35 @@ def _capabilities(ws: Worksheet, m: CapabilityMatrix) -> None:
             cell = put_text(ws.cell(row=i, column=j), f"[{d.cells[p].level}] {d.cells[p].text}")
             cell.fill = LEVEL_FILLS[d.cells[p].level]
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-        put_text(ws.cell(row=i, column=5), d.cells["remote_help"].source)
+        put_text(ws.cell(row=i, column=source_col), d.cells["remote_help"].source)
+    r = len(m.dimensions) + 3
+    facts_as_of = getattr(m, "facts_as_of", None)
+    changes = getattr(m, "changes_since_seed", ())
+    if facts_as_of is not None:
+        # which facts the verdict rests on, when they were checked, what moved since the memo
+        put_text(
+            ws.cell(row=r, column=1),
+            f"Facts checked {facts_as_of.isoformat()} at their sources; {len(changes)} changed "
+            "since the seed memo",
+        ).font = Font(bold=True)
+        r += 1
+    if changes:
+        heads = ["Capability", "Product", "The seed said", "Now", "Since", "Source"]
+        for j, h in enumerate(heads, start=1):
+            put_text(ws.cell(row=r, column=j), h).font = Font(bold=True)
+        for k, c in enumerate(changes, start=r + 1):
+            values = [
+                c.capability,
+                m.product_short.get(c.product, c.product),
+                c.seed_said,
+                c.now,
+                c.since.isoformat() if c.since else "—",
+                c.source,
+            ]
+            for j, v in enumerate(values, start=1):
+                put_text(ws.cell(row=k, column=j), v).alignment = Alignment(
+                    wrap_text=True, vertical="top"
+                )
     ws.freeze_panes = "B2"
 
 
@@ -703,8 +900,9 @@ def _cashflows(
                     ws.cell(row=r, column=cols["remote_help"]),
                     f"=IF({m}>=remote_help_start_month,"
                     'IF(remote_help_licensing="add_on",remote_help_licensed_users*'
-                    "remote_help_price_per_user_month,0)+remote_help_admin_hours_per_month*"
-                    "remote_help_admin_rate_per_hour,0)*(1+risk_adjustment_cost_uplift)",
+                    "remote_help_price_per_user_month,0)+remote_help_user_groups_monthly_cost"
+                    "+remote_help_admin_hours_per_month*remote_help_admin_rate_per_hour,0)"
+                    "*(1+risk_adjustment_cost_uplift)",
                 )
                 put_formula(
                     ws.cell(row=r, column=cols["transition"]),
@@ -853,6 +1051,8 @@ def _summary(
     put_formula(ws[f"F{rec}"], "=decision_verdict")
     ws[f"F{rec}"].font = Font(bold=True)
     _name(wb, "verdict", ws.title, f"$F${rec}")
+    if a.decision.facts_note:  # the capability facts under the verdict are more than 90 days old
+        put_text(ws[f"A{rec + 1}"], a.decision.facts_note).font = WARN_FONT
     fill = PatternFill("solid", fgColor="C6EFCE")
     ws.conditional_formatting.add(f"A5:K{last}", FormulaRule(formula=[f"$A5=$C${rec}"], fill=fill))
     put_text(ws[f"A{rec + 2}"], "Definitions").font = Font(bold=True)
@@ -899,7 +1099,8 @@ def _tei(
     put_text(
         ws["A2"],
         "Benefits: incumbent spend avoided against status quo. Costs: new spend (Remote Help "
-        "licences and administration; Initial: the one-off costs of month 1). Present value at "
+        "licences, the user groups' licences and administration; Initial: the one-off costs of "
+        "month 1). Present value at "
         "the discount rate; Net PV = NPV."
         + (" Risk-adjusted (see risk_adjustment.*)." if e.analysis.terms.benefit_haircut else ""),
     )
@@ -1264,6 +1465,7 @@ def build_workbook(
     about.title = "About"
     _about(about, e, provenance, cached)
     _inputs(wb, wb.create_sheet("Inputs"), e.params)
+    _user_groups(wb, wb.create_sheet(GROUPS_SHEET), e.params)
     _decision(wb, wb.create_sheet("Decision"), e, matrix)
     _capabilities(wb.create_sheet("Capabilities"), matrix)
     horizon = e.params["horizon_months"]
@@ -1300,9 +1502,23 @@ def build_workbook(
 
 
 def workbook_bytes(wb: Workbook) -> bytes:
-    """The workbook as .xlsx bytes (so the caller can write them atomically)."""
+    """The workbook as .xlsx bytes (so the caller can write them atomically).
+
+    A full disk or a file-size limit while openpyxl writes its temporary sheet files ends in
+    one ``OSError`` (shown as one ``error:`` line), without the second traceback openpyxl's
+    half-closed sheet writer would print while it is collected.
+    """
     buf = io.BytesIO()
-    wb.save(buf)
+    try:
+        wb.save(buf)
+    except OSError as exc:
+        hook, sys.unraisablehook = sys.unraisablehook, lambda _u: None
+        try:
+            traceback.clear_frames(exc.__traceback__)
+            gc.collect()
+        finally:
+            sys.unraisablehook = hook
+        raise OSError(exc.errno, exc.strerror, exc.filename) from None
     return buf.getvalue()
 
 
@@ -1314,15 +1530,15 @@ def write_workbook(
     pilot: PilotReport | None = None,
     cache: bool = True,
 ) -> bool:
-    """Build and save atomically: a failure never leaves a half-written file in place.
+    """Build and save: the earlier file at ``path`` is replaced once, by a complete workbook.
 
-    With ``cache`` and LibreOffice installed, the file is then recalculated so it carries its
-    values (previews and pandas see numbers); returns whether it does.
+    With ``cache`` and LibreOffice installed, the workbook is recalculated beside ``path`` first
+    (so previews and pandas see numbers); if LibreOffice fails or hangs it is rebuilt saying it
+    carries no cached values, and a ``warning:`` line says so. Returns whether it is cached.
     """
-    from rhmodel.edges.atomic import atomic_write_bytes
-    from rhmodel.edges.recalc import cache_values, libreoffice
+    from rhmodel.edges.recalc import publish_workbook
 
-    caching = cache and libreoffice() is not None
-    book = build_workbook(e, matrix, provenance, pilot, cached=caching)
-    atomic_write_bytes(path, workbook_bytes(book))
-    return cache_values(path) if caching else False
+    def build(cached: bool) -> bytes:
+        return workbook_bytes(build_workbook(e, matrix, provenance, pilot, cached=cached))
+
+    return bool(publish_workbook(path, build, cache=cache))

@@ -409,6 +409,8 @@ class Explorer:
         )
         notes = [f"Coverage gap ({g.need}): {g.reason}" for g in a.coverage_gaps]
         notes += list(a.decision.evidence_notes)
+        if a.decision.facts_note:  # the capability facts are more than 90 days old
+            notes.append(a.decision.facts_note)
         self.verdict.value = (
             (f'<h3 class="rh-headline">{html.escape(plan.headline)}</h3>' if plan else "")
             + actions

@@ -28,7 +28,8 @@ from matplotlib.figure import Figure
 from rhmodel.core.capabilities import CapabilityMatrix
 from rhmodel.core.coverage import held_contracts
 from rhmodel.core.labels import label
-from rhmodel.core.money.evaluation import Evaluation
+from rhmodel.core.money.evaluation import Evaluation, group_costs, licensing_note
+from rhmodel.core.params.resolve import LICENCE_WORDS, group_spec
 from rhmodel.core.pilot.evidence import PilotReport, undeclared_needs
 from rhmodel.core.products import CONTRACTS, REMOTE_HELP
 from rhmodel.core.readiness import ChecklistRow, Readiness
@@ -142,7 +143,8 @@ def _with_unit(key: str, value: Any, rng: Any = None) -> str:
     ``5%``, ``12 months``; a range as ``US$29–94 (most likely 45) per agent per month``."""
     from rhmodel.core.params import spec
 
-    unit = spec(key).unit
+    # a user group's figure (remote_help.user_groups[i].users) has a spec of its own
+    unit = group_spec(key).unit if key.startswith("remote_help.user_groups[") else spec(key).unit
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
 
@@ -163,6 +165,14 @@ def _with_unit(key: str, value: Any, rng: Any = None) -> str:
         rest = unit[3:].strip()
         return f"US${text}" + (f" {rest}" if rest else "")
     return f"{text} {unit}".strip()
+
+
+def _input_label(e: Evaluation, key: str) -> str:
+    """An input's words; a user group's figure is named by its group (``Ward staff: users``)."""
+    for g in e.params.user_groups:
+        if key.startswith(f"{g.key}."):
+            return f"{g.name}: {key.rpartition('.')[2].replace('_', ' ')}"
+    return label(key)
 
 
 def _slug(title: str) -> str:
@@ -365,6 +375,10 @@ class RenewalPack:
         ]
         if plan is not None:
             body.append(f'<p class="headline">{_e(plan.headline)}{_e(self._spread())}</p>')
+        note = licensing_note(p)
+        if note:
+            # what the Remote Help licence figures rest on, beside the headline
+            body.append(f'<p class="small licensing">{_e(note)}</p>')
             if plan.cost_of_waiting > 0.5:
                 body.append(
                     f'<p class="small">Every change at its first renewal would be worth '
@@ -399,6 +413,8 @@ class RenewalPack:
                 "reason recorded): the pool could be larger; see the pilot evidence."
             )
         cautions += [f"Caveat: {c}" for c in (plan.caveats if plan is not None else ())]
+        if e.analysis.decision.facts_note:
+            cautions.append(e.analysis.decision.facts_note)  # the capability facts are old
         if cautions:
             body.append(
                 '<div class="evidence"><b>Read before deciding.</b><ul>'
@@ -610,9 +626,35 @@ class RenewalPack:
                     ),
                 ]
             )
-        body = f"<p>From {_e(m.document)}, as of {m.as_of:%d %B %Y}.</p>" + _table(
-            ["Dimension", *(m.product_short[p] for p in shown)], rows
-        )
+        body = f"<p>From {_e(m.document)}, as of {m.as_of:%d %B %Y}.</p>"
+        changes = getattr(m, "changes_since_seed", ())
+        facts_as_of = getattr(m, "facts_as_of", None)
+        if facts_as_of is not None:
+            # which facts the verdict rests on, when they were checked, what moved since the memo
+            body += (
+                f"<p>Facts checked {_e(long_date(facts_as_of))} at their sources (Microsoft "
+                f"Learn, the vendors' pages); {len(changes)} changed since the seed memo"
+                + (":</p>" if changes else ".</p>")
+            )
+        if changes:
+            body += _table(
+                ["Capability", "Product", "The seed said", "Now", "Since", "Source"],
+                [
+                    [
+                        label(c.capability),
+                        m.product_short.get(c.product, c.product),
+                        c.seed_said,
+                        c.now,
+                        long_date(c.since) if c.since else "—",
+                        c.source,
+                    ]
+                    for c in changes
+                ],
+            )
+        note = self.evaluation.analysis.decision.facts_note
+        if note:
+            body += f'<p class="illustrative-line">{_e(note)}</p>'
+        body += _table(["Dimension", *(m.product_short[p] for p in shown)], rows)
         if others:
             body += (
                 f"<p>Not held, so not shown: {_e(', '.join(others))} (<code>rhmodel matrix</code> "
@@ -924,13 +966,46 @@ class RenewalPack:
         """Illustrative inputs with their sources, and the defaults the run relied on."""
         e = self.evaluation
         rows = [
-            [label(d.key), _with_unit(d.key, d.value, d.range), d.source, d.key]
+            [_input_label(e, d.key), _with_unit(d.key, d.value, d.range), d.source, d.key]
             for d in e.illustrative_details()
         ]
         body = ""
         if rows:
             body += '<div class="illustrative">Illustrative (not quoted facts):</div>' + _table(
                 ["Input", "Value", "Source", "Parameter key"], rows
+            )
+        groups = group_costs(e.params)
+        if groups:
+            cur = currency_prefix(e.params["currency"])
+            body += "<p>Remote Help licences per user group (remote_help.user_groups):</p>" + (
+                _table(
+                    [
+                        "Group",
+                        "Licence",
+                        "Licensed users",
+                        "Price per user per month",
+                        "Per month",
+                        "Source",
+                        "Parameter key",
+                    ],
+                    [
+                        [
+                            g.name,
+                            LICENCE_WORDS[g.licence]
+                            + (" (Android dedicated: helpers only)" if g.android_dedicated else ""),
+                            f"{g.licensed:,.0f}",
+                            "—"
+                            if g.licence == "included"
+                            else f"{cur}{g.price_per_user_month:,.2f}"
+                            + (" (illustrative)" if g.illustrative else ""),
+                            f"{cur}{g.monthly_cost:,.2f}",
+                            g.source,
+                            g.key,
+                        ]
+                        for g in groups
+                    ],
+                    numeric=(2, 3, 4),
+                )
             )
         defaults = [
             [label(d.key), _with_unit(d.key, d.value), d.source, d.key]

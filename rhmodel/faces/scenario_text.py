@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rhmodel.core.money.evaluation import Evaluation
+from rhmodel.core.money.evaluation import Evaluation, licensing_note
 from rhmodel.core.text import currency_prefix
 from rhmodel.faces.formatting import money, number, percent
 from rhmodel.faces.texttable import text_table, wrap
@@ -43,6 +43,8 @@ def scenarios_text(e: Evaluation) -> str:
             100,
         )
     )
+    if a.decision.facts_note:
+        out.append(wrap(f"Facts: {a.decision.facts_note}", 100))
     plan = e.plan
     if plan is not None:
         waiting = (
@@ -62,6 +64,9 @@ def scenarios_text(e: Evaluation) -> str:
             out.append(wrap(f"Caveat: {caveat}", 100, indent="  "))
     for gap in a.coverage_gaps:
         out.append(wrap(f"Coverage gap ({gap.need}): {gap.reason}", 100, indent="  "))
+    note = licensing_note(p)
+    if note:
+        out.append(wrap(f"Licences: {note}", 100, indent="  "))
     if p.illustrative_inputs():
         out.append(
             wrap(

@@ -25,6 +25,7 @@ from rhmodel.edges.recalc import RECALC_PROFILE
 from rhmodel.edges.workbook import METRICS, put_formula, write_workbook
 from tests.core.money.test_plans import observed_sets
 from tests.core.money.test_scenarios import param_sets
+from tests.core.money.test_user_groups import param_sets_with_groups
 
 HALF_CENT = 0.005
 
@@ -571,3 +572,121 @@ def test_the_workbook_judges_plans_as_the_python_coverage_rules(tmp_path_factory
     if a.recommended not in SCENARIOS:
         assert book["plan_viable"] == "yes"
     assert book["recommended_scenario"] == a.recommended
+
+
+# ---- Remote Help licences per user group ----------------------------------------------------
+
+GROUPS = [
+    # 3,400 frontline sharers at a quoted (here illustrative) price, and an injection attempt
+    # as a group's name: it must stay text
+    {
+        "name": '=HYPERLINK("http://evil.example","F3 ward staff")',
+        "users": 3400,
+        "licence": "frontline",
+        "price_per_user_month": {"value": 2.0, "illustrative": True},
+    },
+    {"name": "Contractors", "helpers": 20, "sharers": 100, "licence": "addon"},
+    {
+        "name": "Scanners",
+        "helpers": 12,
+        "sharers": 900,
+        "licence": "plan2",
+        "android_dedicated": True,
+    },
+    {"name": "Office", "users": 5000, "licence": "included"},
+]
+
+
+def _grouped_params(*extra: str):
+    groups = yaml.safe_dump(GROUPS, default_flow_style=True).strip()
+    return load_parameters(
+        SAMPLE_PARAMS_FILE,
+        [f"remote_help.user_groups={groups}", "remote_help.start_month=3", *extra],
+    )
+
+
+def test_user_groups_are_live_inputs_and_agree_with_the_model(tmp_path):
+    params = _grouped_params()
+    assert [g.monthly_cost for g in params.user_groups] == [6800.0, 420.0, 48.0, 0.0]
+    path = _write(params, tmp_path / "groups.xlsx", draws=0)
+    book = Recalculated(path)
+    assert book.errors() == []
+    assert book["remote_help_user_groups_monthly_cost"] == pytest.approx(7268.0)
+    assert book["remote_help_user_groups_2_licensed"] == 12  # helpers only
+    a = analyse(params, load_capabilities())
+    for s in SCENARIOS:
+        for metric in METRICS:
+            _assert_equal(book[f"{s}_{metric}"], _expected(a, s, metric), f"{s}_{metric}")
+    _assert_tei_equal(lambda name: book[name], a)
+    # a group changed inside the workbook, through its names, recomputed
+    book.recalc(
+        remote_help_user_groups_0_users=3000,
+        remote_help_user_groups_0_price_per_user_month=2.5,
+        remote_help_user_groups_3_licence="suite",
+    )
+    changed = [dict(g) for g in GROUPS]
+    changed[0] = {**changed[0], "users": 3000, "price_per_user_month": 2.5}
+    changed[3] = {**changed[3], "licence": "suite"}
+    b = analyse(
+        load_parameters(
+            SAMPLE_PARAMS_FILE,
+            [
+                "remote_help.user_groups="
+                + yaml.safe_dump(changed, default_flow_style=True).strip(),
+                "remote_help.start_month=3",
+            ],
+        ),
+        load_capabilities(),
+    )
+    for s in SCENARIOS:
+        for metric in METRICS:
+            _assert_equal(book[f"{s}_{metric}"], _expected(b, s, metric), f"{s}_{metric}")
+    # the group's name is inert text
+    wb = openpyxl.load_workbook(path)
+    ws = wb["User groups"]
+    name = ws["B5"]
+    assert name.value == GROUPS[0]["name"] and name.data_type == "s" and name.quotePrefix
+    assert "ILLUSTRATIVE" in str(ws["K5"].value)
+
+
+@needs_soffice
+def test_libreoffice_recalculation_agrees_with_user_groups(tmp_path):
+    params = _grouped_params("risk_adjustment.cost_uplift=0.1", "horizon_months=30")
+    path = _write(params, tmp_path / "groups.xlsx", draws=0)
+    converted = libreoffice_recalculated(path, tmp_path)
+    wb = openpyxl.load_workbook(converted, data_only=True)
+    a = analyse(params, load_capabilities())
+
+    def get(name: str):
+        sheet, ref = wb.defined_names[name].attr_text.rsplit("!", 1)
+        return wb[sheet.strip("'")][ref.replace("$", "")].value
+
+    assert get("remote_help_user_groups_monthly_cost") == pytest.approx(7268.0)
+    for s in SCENARIOS:
+        for metric in METRICS:
+            want = _expected(a, s, metric)
+            got = get(f"{s}_{metric}")
+            if want == "":
+                assert got in ("", None), (s, metric, got)
+            else:
+                _assert_equal(got, want, f"{s}_{metric}")
+    _assert_tei_equal(get, a)
+    assert wb["User groups"]["B5"].value == GROUPS[0]["name"]
+
+
+@settings(
+    max_examples=5,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(p=param_sets_with_groups)
+def test_random_user_groups_agree(tmp_path_factory, p):
+    p = {**p, "horizon_months": min(p["horizon_months"], 18)}
+    params = parse_parameters(parse_yaml(yaml.safe_dump(p), "p.yaml"))
+    path = _write(params, tmp_path_factory.mktemp("g") / "g.xlsx", draws=0)
+    book = Recalculated(path)
+    a = analyse(params, load_capabilities())
+    for s in SCENARIOS:
+        for metric in METRICS:
+            _assert_equal(book[f"{s}_{metric}"], _expected(a, s, metric), f"{s}_{metric}")
+    _assert_tei_equal(lambda name: book[name], a)

@@ -21,6 +21,10 @@ Conventions
   first month; the current term (months 1..R) was paid before the analysis and costs nothing.
 - Remote Help add-on licences cost ``licensed_users × price_per_user_month`` every month in each
   scenario that adopts Remote Help (``right_size``, ``cancel``); transition costs fall in month 1.
+- Each user group whose licence is not ``included`` costs ``licensed × price_per_user_month``
+  every month from ``remote_help.start_month`` in the same scenarios, inside the
+  ``remote_help`` component: ``licensed`` is ``users``, or ``helpers + sharers``, or only the
+  ``helpers`` of an Android dedicated group (its devices need no licence).
 - Money is US$ (float64); the BeyondTrust price is per seat per year and is divided by 12.
 
 Examples
@@ -55,9 +59,13 @@ from rhmodel.core.products import (
 
 __all__ = [
     "NUMERIC_INPUTS",
+    "GroupTerm",
     "Terms",
     "adopts_remote_help",
     "discount_factors",
+    "group_cost_per_month",
+    "group_costs_per_month",
+    "group_licensed",
     "kept_units",
     "monthly_costs",
     "prepaid_beyond_horizon",
@@ -104,6 +112,38 @@ _FOLLOWS = frozenset(
 )
 
 
+@dataclass(frozen=True)
+class GroupTerm:
+    """The structure of one Remote Help user group (its figures are inputs in ``Terms.x``).
+
+    Attributes
+    ----------
+    key : str
+        ``remote_help.user_groups[i]``: its inputs are ``<key>.users``, ``<key>.helpers``,
+        ``<key>.sharers`` and ``<key>.price_per_user_month`` (absent counts are 0).
+    name : str
+        The group's name.
+    licence : str
+        ``included``, ``addon``, ``frontline``, ``suite`` or ``plan2``; ``included`` costs nothing.
+    android_dedicated : bool
+        Only the group's helpers need a licence (its sharers are Android dedicated devices).
+    """
+
+    key: str
+    name: str
+    licence: str
+    android_dedicated: bool = False
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """The input keys of the group."""
+        return tuple(f"{self.key}.{f}" for f in GROUP_FIELDS)
+
+
+#: The numeric fields of a group, each an input ``remote_help.user_groups[i].<field>``.
+GROUP_FIELDS = ("users", "helpers", "sharers", "price_per_user_month")
+
+
 def _column(value: Any, key: str = "") -> np.ndarray:
     missing = np.nan if key in _FOLLOWS else 0.0
     arr = np.asarray(missing if value is None else value, dtype=np.float64)
@@ -145,11 +185,26 @@ class Terms:
     cost_uplift: float = 0.0
     rh_start: int = 1
     absorb_order: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    groups: tuple[GroupTerm, ...] = ()
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any], horizon: int, **kw: Any) -> Terms:
-        """Terms from plain numbers (missing inputs are zero), mainly for examples and tests."""
-        x = {k: _column(values.get(k), k) for k in NUMERIC_INPUTS}
+        """Terms from plain numbers (missing inputs are zero), mainly for examples and tests.
+
+        ``groups`` (a tuple of :class:`GroupTerm`) reads each group's inputs from ``values``.
+
+        Examples
+        --------
+        >>> g = GroupTerm("remote_help.user_groups[0]", "Ward staff", "frontline")
+        >>> t = Terms.from_mapping({"logmein.months_to_renewal": 0,
+        ...     "remote_help.user_groups[0].users": 3400,
+        ...     "remote_help.user_groups[0].price_per_user_month": 2.0}, horizon=12, groups=(g,))
+        >>> float(monthly_costs(t, "cancel")["remote_help"].sum())  # 3,400 × 2 × 12
+        81600.0
+        """
+        groups = tuple(kw.get("groups", ()))
+        keys = (*NUMERIC_INPUTS, *(k for g in groups for k in g.inputs))
+        x = {k: _column(values.get(k), k) for k in keys}
         if "discount_rate" not in values:
             x["discount_rate"] = _column(0.0)
         kw.setdefault(
@@ -283,9 +338,36 @@ def _new_spend_per_month(t: Terms, scenario: str) -> np.ndarray:
         return np.zeros((1, 1))
     x = t.x
     admin = x["remote_help.admin_hours_per_month"] * x["remote_help.admin_rate_per_hour"]
+    groups = group_costs_per_month(t)
     if t.licensing != "add_on":
-        return admin
-    return x["remote_help.licensed_users"] * x["remote_help.price_per_user_month"] + admin
+        return admin + groups
+    return x["remote_help.licensed_users"] * x["remote_help.price_per_user_month"] + admin + groups
+
+
+def group_licensed(t: Terms, g: GroupTerm) -> np.ndarray:
+    """Users of group ``g`` who need a paid licence, ``(n, 1)``: ``users + helpers + sharers``
+    (a group gives ``users`` or ``helpers``/``sharers``), or only the ``helpers`` of an Android
+    dedicated group."""
+    x = t.x
+    if g.android_dedicated:
+        return x[f"{g.key}.helpers"]
+    return x[f"{g.key}.users"] + x[f"{g.key}.helpers"] + x[f"{g.key}.sharers"]
+
+
+def group_cost_per_month(t: Terms, g: GroupTerm) -> np.ndarray:
+    """The monthly licence cost of group ``g`` (US$, ``(n, 1)``; 0 when ``included``), before
+    the start month, the scenario and the risk adjustment are applied."""
+    if g.licence == "included":
+        return np.zeros((1, 1))
+    return group_licensed(t, g) * t.x[f"{g.key}.price_per_user_month"]
+
+
+def group_costs_per_month(t: Terms) -> np.ndarray:
+    """Every user group's licences per month (US$, ``(n, 1)``)."""
+    total = np.zeros((1, 1))
+    for g in t.groups:
+        total = total + group_cost_per_month(t, g)
+    return total
 
 
 def _paying(t: Terms) -> np.ndarray:
@@ -434,5 +516,13 @@ def weighted_costs(t: Terms, scenario: str, w: np.ndarray) -> dict[str, np.ndarr
 
 
 def is_count(key: str) -> bool:
-    """Whether ``key`` is a whole-number input (counts and months are rounded when drawn)."""
+    """Whether ``key`` is a whole-number input (counts and months are rounded when drawn).
+
+    Examples
+    --------
+    >>> is_count("logmein.agents"), is_count("remote_help.user_groups[2].helpers")
+    (True, True)
+    """
+    if key.startswith("remote_help.user_groups["):
+        return key.endswith((".users", ".helpers", ".sharers"))
     return key in _COUNT_INPUTS

@@ -33,8 +33,26 @@ from rhmodel.core.money.uncertainty import (
     simulate,
 )
 from rhmodel.core.params import SCHEMA, Parameters, Uncertain
+from rhmodel.core.params.resolve import GOVERNMENT_CLOUDS, LICENCE_WORDS
+from rhmodel.core.text import currency_prefix
 
-__all__ = ["AssumedDefault", "Evaluation", "IllustrativeInput", "evaluate", "evaluation_document"]
+__all__ = [
+    "AssumedDefault",
+    "Evaluation",
+    "GroupCost",
+    "IllustrativeInput",
+    "evaluate",
+    "evaluation_document",
+    "group_costs",
+    "licensing_note",
+]
+
+#: Page 1's line when every helper and sharer is taken to be covered by E3/E5/E7.
+INCLUDED_NOTE = (
+    "Assumes every helper and sharer holds a commercial Microsoft 365 E3/E5/E7 licence; "
+    "frontline (F-SKU), education and government users need the add-on, a frontline licence, "
+    "Plan 2 or the Suite: give remote_help.user_groups."
+)
 
 
 @dataclass(frozen=True)
@@ -55,6 +73,159 @@ class AssumedDefault:
     key: str
     value: Any
     source: str
+
+
+@dataclass(frozen=True)
+class GroupCost:
+    """One ``remote_help.user_groups`` entry as a cost line, at the base values (before any
+    risk adjustment), paid in every scenario that adopts Remote Help.
+
+    Attributes
+    ----------
+    name, licence : str
+        The group and its licence (``included`` costs nothing).
+    licensed : float
+        Users who need a paid licence (an Android dedicated group: its helpers only).
+    price_per_user_month : float
+        Per licensed user per month, in the parameters' currency.
+    monthly_cost : float
+        ``licensed × price_per_user_month`` (0 when included).
+    months : int
+        Months paid inside the horizon (from ``remote_help.start_month``).
+    total : float
+        ``monthly_cost × months``, undiscounted.
+    android_dedicated : bool
+        Its sharers are Android dedicated devices, priced helper-only.
+    illustrative : bool
+        A figure of the group is not a quoted fact.
+    source : str
+        Where the price comes from.
+    """
+
+    key: str
+    name: str
+    licence: str
+    licensed: float
+    price_per_user_month: float
+    monthly_cost: float
+    months: int
+    total: float
+    android_dedicated: bool
+    illustrative: bool
+    source: str
+
+
+def group_costs(params: Parameters) -> tuple[GroupCost, ...]:
+    """Each user group's cost line (see :class:`GroupCost`).
+
+    Examples
+    --------
+    >>> from rhmodel.core.document import parse_yaml
+    >>> from rhmodel.core.params import resolve_parameters
+    >>> import datetime as dt
+    >>> p = resolve_parameters(parse_yaml(
+    ...     "remote_help:\\n  start_month: 4\\n  user_groups:\\n"
+    ...     "    - {name: Ward staff, users: 3400, licence: frontline, price_per_user_month: 2}\\n",
+    ...     "p.yaml"), today=dt.date(2026, 12, 1))
+    >>> g = group_costs(p)[0]
+    >>> g.monthly_cost, g.months, g.total  # 3,400 × 2 a month, months 4..36
+    (6800.0, 33, 224400.0)
+    """
+    months = max(0, params["horizon_months"] - params["remote_help.start_month"] + 1)
+    out = []
+    for g in params.user_groups:
+        price = g.numbers["price_per_user_month"]
+        out.append(
+            GroupCost(
+                key=g.key,
+                name=g.name,
+                licence=g.licence,
+                licensed=g.licensed,
+                price_per_user_month=g.price if g.paid else 0.0,
+                monthly_cost=g.monthly_cost,
+                months=months if g.paid else 0,
+                total=g.monthly_cost * months,
+                android_dedicated=g.android_dedicated,
+                illustrative=any(v.illustrative for v in g.numbers.values()) and g.paid,
+                source=price.source,
+            )
+        )
+    return tuple(out)
+
+
+def licensing_note(params: Parameters) -> str:
+    """The one line beside the headline saying what the Remote Help licence figures rest on.
+
+    Without user groups and with licensing ``included``: the E3/E5/E7 assumption (on a
+    Government cloud with licensing unstated: that the licences are not priced). With groups:
+    their cost line in words, each figure not quoted marked illustrative.
+
+    Examples
+    --------
+    >>> from rhmodel.core.document import parse_yaml
+    >>> import datetime as dt
+    >>> from rhmodel.core.params import resolve_parameters
+    >>> day = dt.date(2026, 12, 1)
+    >>> licensing_note(resolve_parameters(parse_yaml("", "p.yaml"), today=day))[:60]
+    'Assumes every helper and sharer holds a commercial Microsoft'
+    >>> p = resolve_parameters(parse_yaml(
+    ...     "remote_help:\\n  user_groups:\\n"
+    ...     "    - {name: Ward staff, users: 3400, licence: frontline, price_per_user_month: 2}\\n",
+    ...     "p.yaml"), today=day)
+    >>> print(licensing_note(p))  # doctest: +NORMALIZE_WHITESPACE
+    Remote Help licences by user group: US$6,800.00 a month from month 1 (US$244,800.00 over
+    the horizon) in every plan that adopts Remote Help — Ward staff: 3,400 users × US$2.00
+    (Remote Help Frontline Worker licence). Everyone else is assumed to hold a commercial
+    Microsoft 365 E3/E5/E7 licence.
+    """
+    licensing = params.value("remote_help.licensing")
+    cloud = params["tenant_cloud"]
+    unconfirmed = licensing.origin == "default" and cloud in GOVERNMENT_CLOUDS
+    groups = group_costs(params)
+    if not groups:
+        if unconfirmed:
+            return (
+                f"Remote Help licences are not priced: tenant_cloud is {cloud}, and Microsoft only "
+                "plans to align Government plans with the E3/E5 inclusion (commercial plans "
+                "only) — state remote_help.licensing or give remote_help.user_groups."
+            )
+        if licensing.value == "included" and cloud in GOVERNMENT_CLOUDS:
+            return (
+                f"Remote Help licensing is stated as included for a {cloud} tenant: every helper "
+                "and sharer's Government plan is taken to include it (Microsoft has only planned "
+                "to align Government plans with the E3/E5 inclusion)."
+            )
+        return INCLUDED_NOTE if licensing.value == "included" else ""
+    cur = currency_prefix(params["currency"])
+    per_month = sum(g.monthly_cost for g in groups)
+    parts = []
+    for g in groups:
+        if g.licence == "included":
+            parts.append(f"{g.name}: included ({g.licensed:,.0f} users)")
+            continue
+        who = (
+            "helpers (Android dedicated devices need no licence)"
+            if g.android_dedicated
+            else ("users")
+        )
+        flag = " — illustrative" if g.illustrative else ""
+        parts.append(
+            f"{g.name}: {g.licensed:,.0f} {who} × {cur}{g.price_per_user_month:,.2f} "
+            f"({LICENCE_WORDS[g.licence]}{flag})"
+        )
+    total = sum(g.total for g in groups)
+    rest = (
+        " Everyone else: licences not priced (Government plans only planned to align)."
+        if unconfirmed
+        else " Everyone else is assumed to hold a commercial Microsoft 365 E3/E5/E7 licence."
+        if licensing.value == "included"
+        else ""
+    )
+    return (
+        f"Remote Help licences by user group: {cur}{per_month:,.2f} a month from month "
+        f"{params['remote_help.start_month']} ({cur}{total:,.2f} over the horizon) in every plan "
+        f"that adopts Remote Help — {'; '.join(parts)}.{rest}"
+    )
 
 
 @dataclass(frozen=True)
@@ -132,6 +303,9 @@ def evaluation_document(e: Evaluation) -> dict[str, Any]:
         "plans": a.options,
         "criteria": a.decision.criteria,
         "evidence_notes": a.decision.evidence_notes,
+        # how old the capability facts under the verdict are ('' when checked within 90 days)
+        "facts_as_of": a.decision.facts_as_of,
+        "facts_note": a.decision.facts_note,
         "scenarios": a.scenarios,
         "sensitivity": e.sensitivity,
         "break_even": e.break_even,
@@ -142,6 +316,7 @@ def evaluation_document(e: Evaluation) -> dict[str, Any]:
             "cost_of_delay_total": e.cost_of_delay_total(),
         },
         "illustrative_inputs": p.illustrative_inputs(),
+        "user_groups": group_costs(p),
         "illustrative_details": e.illustrative_details(),
         "assumed_defaults": e.assumed_defaults(),
         "horizon_months": p["horizon_months"],

@@ -52,6 +52,7 @@ from rhmodel.core.coverage import (
 from rhmodel.core.decision import Decision, decide
 from rhmodel.core.money.cashflows import (
     NUMERIC_INPUTS,
+    GroupTerm,
     Terms,
     discount_factors,
     monthly_costs,
@@ -113,6 +114,10 @@ def base_terms(
     """
     require_residual_pool(params)  # fail early, with the user's key
     values = {k: params[k] for k in NUMERIC_INPUTS}
+    values.update({k: v.value for k, v in params.group_inputs().items()})
+    groups = tuple(
+        GroupTerm(g.key, g.name, g.licence, g.android_dedicated) for g in params.user_groups
+    )
     return Terms.from_mapping(
         values,
         horizon=params["horizon_months"],
@@ -123,6 +128,7 @@ def base_terms(
         cost_uplift=params["risk_adjustment.cost_uplift"],
         rh_start=params["remote_help.start_month"],
         absorb_order=dict(absorb_order or {}),
+        groups=groups,
     )
 
 

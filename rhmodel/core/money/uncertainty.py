@@ -48,10 +48,12 @@ CHUNK = 131_072
 
 
 def ranged_inputs(params: Parameters) -> list[tuple[str, Uncertain]]:
-    """The money model's inputs given as ranges and actually used, in schema order."""
+    """The money model's inputs given as ranges and actually used, in schema order (each
+    user group's ranged figures after the schema's keys)."""
+    keys = (*NUMERIC_INPUTS, *params.group_inputs())
     return [
         (k, params.value(k).uncertain)
-        for k in NUMERIC_INPUTS
+        for k in keys
         if params.value(k).uncertain is not None and params.is_used(k)
     ]
 

@@ -35,6 +35,7 @@ from rhmodel.core.params.schema import (
     EXPORT_ENTRY_KEYS,
     EXPORT_FIELDS,
     MAX_LIST,
+    MAX_PRICE_PER_MONTH,
     MAX_TEXT,
     SCHEMA,
     SECTIONS,
@@ -48,7 +49,30 @@ from rhmodel.core.products import CONTRACTS, PLATFORMS, REASON_CODES
 from rhmodel.core.validation import did_you_mean
 from rhmodel.errors import InputError
 
-__all__ = ["Parameters", "resolve_parameters"]
+__all__ = [
+    "GROUP_KEYS",
+    "LICENCES",
+    "LICENCE_WORDS",
+    "Parameters",
+    "UserGroup",
+    "group_spec",
+    "resolve_parameters",
+]
+
+#: The tenant clouds whose Microsoft 365 plans are only planned to align with the July 2026
+#: inclusion of Remote Help in E3/E5 (commercial plans only): licensing there is not assumed.
+GOVERNMENT_CLOUDS = ("gcc", "gcc_high")
+#: What an unstated ``remote_help.licensing: included`` assumes (assumed_defaults' source).
+INCLUDED_ASSUMPTION = (
+    "assumed: every helper and sharer holds a commercial Microsoft 365 E3/E5/E7 licence "
+    "(Remote Help included from 1 July 2026, commercial plans only; frontline F-SKU, education "
+    "and government users need the add-on, a frontline licence, Plan 2 or the Suite: give "
+    "remote_help.user_groups)"
+)
+INCLUDED_ASSUMPTION_REST = (
+    "assumed: every helper and sharer outside remote_help.user_groups holds a commercial "
+    "Microsoft 365 E3/E5/E7 licence (Remote Help included from 1 July 2026, commercial plans only)"
+)
 
 
 @dataclass(frozen=True)
@@ -110,11 +134,32 @@ class Parameters:
     _derived: Mapping[str, Value] = field(default_factory=dict, repr=False)
 
     def __getitem__(self, key: str) -> Any:
-        return self.values[key].value
+        return self.value(key).value
 
     def value(self, key: str) -> Value:
-        """The resolved :class:`Value` of ``key``."""
-        return self.values[key]
+        """The resolved :class:`Value` of ``key`` (a schema key, or a group's numeric field
+        such as ``remote_help.user_groups[0].users``)."""
+        if key in self.values:
+            return self.values[key]
+        if key.startswith("remote_help.user_groups["):
+            inputs = self.group_inputs()
+            if key in inputs:
+                return inputs[key]
+        raise KeyError(key)
+
+    @property
+    def price_book(self) -> PriceBook | None:
+        """The price book the defaults came from (``None``: resolved without one)."""
+        return self._price_book
+
+    @property
+    def user_groups(self) -> tuple[UserGroup, ...]:
+        """``remote_help.user_groups``, validated (empty: no groups given)."""
+        return tuple(self.values["remote_help.user_groups"].value or ())
+
+    def group_inputs(self) -> dict[str, Value]:
+        """Every group's numeric fields, keyed ``remote_help.user_groups[i].<field>``."""
+        return {k: v for g in self.user_groups for k, v in g.inputs().items()}
 
     def illustrative_inputs(self) -> list[str]:
         """Keys whose figure is not a quoted fact and is used by the model.
@@ -122,7 +167,10 @@ class Parameters:
         An input counts when it is marked illustrative and it matters: a price of a product
         with no licences, or the add-on price when Remote Help is included, does not.
         """
-        return [k for k, v in self.values.items() if v.illustrative and self.is_used(k)]
+        keys = [k for k, v in self.values.items() if v.illustrative and self.is_used(k)]
+        return keys + [
+            k for k, v in self.group_inputs().items() if v.illustrative and self.is_used(k)
+        ]
 
     def is_used(self, key: str) -> bool:
         """Whether the money model reads ``key`` for these parameters (a product with no
@@ -132,6 +180,9 @@ class Parameters:
                 return self.values[c.count_key].value not in (0, None)
         if key in ("remote_help.price_per_user_month", "remote_help.licensed_users"):
             return self.values["remote_help.licensing"].value == "add_on"
+        if key.startswith("remote_help.user_groups[") and key not in self.values:
+            # a group's figure is read when the group pays for its licences
+            return any(key.startswith(f"{g.key}.") and g.paid for g in self.user_groups)
         return self.values[key].value is not None
 
     def digest(self) -> str:
@@ -149,6 +200,10 @@ class Parameters:
         (True, 64)
         """
         canonical = {k: v.plain() for k, v in self.values.items()}
+        canonical["remote_help.user_groups"] = [
+            {**g.given(), "price_per_user_month": g.numbers["price_per_user_month"].plain()}
+            for g in self.user_groups
+        ]
         blob = json.dumps(canonical, sort_keys=True, default=str).encode()
         return hashlib.sha256(blob).hexdigest()
 
@@ -207,6 +262,8 @@ class Parameters:
             if v.origin in ("default", "price book", "pilot"):
                 continue  # re-derived when the file is read
             item: Any = v.plain()
+            if spec(key).kind == "user_groups":
+                item = [g.given() for g in v.value]
             own_flag = v.illustrative and not (whole_file and spec(key).figure)
             if spec(key).kind in ("int", "float") and (own_flag or v.explicit_source or v.note):
                 item = dict(item) if isinstance(item, dict) else {"value": item}
@@ -223,6 +280,154 @@ class Parameters:
             for part in parts[:-1]:
                 node = node.setdefault(part, {})
             node[parts[-1]] = item
+        return out
+
+
+#: The licences a ``remote_help.user_groups`` entry may hold.
+LICENCES = ("included", "addon", "frontline", "suite", "plan2")
+#: The keys of one ``remote_help.user_groups`` entry.
+GROUP_KEYS = (
+    "name",
+    "licence",
+    "users",
+    "helpers",
+    "sharers",
+    "price_per_user_month",
+    "android_dedicated",
+)
+#: The numeric fields of a group, each an input of the money model (and maybe a range).
+GROUP_NUMBERS = ("users", "helpers", "sharers", "price_per_user_month")
+#: The price-book item a licence's price defaults to (frontline has no public price).
+GROUP_PRICE_ITEMS = {
+    "addon": "remote_help_add_on",
+    "suite": "intune_suite",
+    "plan2": "intune_plan_2",
+}
+#: What each licence is, in words.
+LICENCE_WORDS = {
+    "included": "included in a commercial Microsoft 365 E3/E5/E7 licence",
+    "addon": "Remote Help add-on",
+    "frontline": "Remote Help Frontline Worker licence",
+    "suite": "Intune Suite",
+    "plan2": "Intune Plan 2",
+}
+MAX_GROUP_USERS = 10_000_000
+_GROUP_SPECS = {
+    "users": ("int", "users", "helpers and sharers of the group, each needing a licence"),
+    "helpers": ("int", "users", "helpers of the group"),
+    "sharers": ("int", "users", "sharers of the group (devices when Android dedicated)"),
+    "price_per_user_month": ("float", "US$ per user per month", "the licence's price"),
+}
+
+
+def group_spec(key: str) -> Spec:
+    """The :class:`Spec` of one numeric field of a group, e.g.
+    ``remote_help.user_groups[0].users`` (bounds, unit, ranges allowed).
+
+    Examples
+    --------
+    >>> group_spec("remote_help.user_groups[3].price_per_user_month").unit
+    'US$ per user per month'
+    """
+    field_ = key.rpartition(".")[2]
+    kind, unit, doc = _GROUP_SPECS[field_]
+    return Spec(
+        key,
+        kind,
+        unit,
+        doc,
+        minimum=0,
+        maximum=MAX_GROUP_USERS if kind == "int" else MAX_PRICE_PER_MONTH,
+        rangeable=True,
+    )
+
+
+@dataclass(frozen=True)
+class UserGroup:
+    """One ``remote_help.user_groups`` entry, validated.
+
+    Attributes
+    ----------
+    key : str
+        Its place in the file, ``remote_help.user_groups[i]`` (0-based, as the YAML lists it).
+    name : str
+        The group's name (text from outside: shown, never evaluated).
+    licence : str
+        One of :data:`LICENCES`.
+    android_dedicated : bool
+        The group's sharers are Android dedicated devices (Samsung Knox, Zebra): only its
+        helpers need a licence.
+    numbers : dict[str, Value]
+        The numeric fields given (``users``, or ``helpers`` / ``sharers``) and
+        ``price_per_user_month`` (0 for ``included``), each a :class:`Value` with its range,
+        origin and source, keyed by field name.
+    """
+
+    key: str
+    name: str
+    licence: str
+    android_dedicated: bool
+    numbers: dict[str, Value]
+
+    @property
+    def paid(self) -> bool:
+        """Whether the group's licences are a cost line (its licence is not ``included``)."""
+        return self.licence != "included"
+
+    @property
+    def price(self) -> float:
+        """US$ (in the file's currency) per licensed user per month: the base of any range."""
+        return float(self.numbers["price_per_user_month"].value)
+
+    def count(self, field_: str) -> float:
+        """A count field's base value (0 when not given)."""
+        v = self.numbers.get(field_)
+        return 0.0 if v is None else float(v.value)
+
+    @property
+    def licensed(self) -> float:
+        """Users who need a paid licence: ``users``, or ``helpers + sharers``, or only the
+        ``helpers`` of an Android dedicated group.
+
+        Examples
+        --------
+        >>> g = UserGroup("g", "Kiosks", "addon", True, {
+        ...     "helpers": Value("g.helpers", 12), "sharers": Value("g.sharers", 900),
+        ...     "price_per_user_month": Value("g.price_per_user_month", 3.5)})
+        >>> g.licensed, g.licensed * g.price
+        (12.0, 42.0)
+        """
+        if self.android_dedicated:
+            return self.count("helpers")
+        return self.count("users") + self.count("helpers") + self.count("sharers")
+
+    @property
+    def monthly_cost(self) -> float:
+        """``licensed × price`` per month (0 for an included group), at the base values."""
+        return self.licensed * self.price if self.paid else 0.0
+
+    def inputs(self) -> dict[str, Value]:
+        """The group's numeric inputs keyed ``remote_help.user_groups[i].<field>``."""
+        return {f"{self.key}.{k}": v for k, v in self.numbers.items()}
+
+    def given(self) -> dict[str, Any]:
+        """The entry as a parameters file writes it (a price-book default left out)."""
+        out: dict[str, Any] = {"name": self.name, "licence": self.licence}
+        for k, v in self.numbers.items():
+            if v.origin in ("default", "price book"):
+                continue
+            item: Any = v.plain()
+            if v.illustrative or v.explicit_source or v.note:
+                item = dict(item) if isinstance(item, dict) else {"value": item}
+                if v.illustrative:
+                    item["illustrative"] = True
+                if v.explicit_source:
+                    item["source"] = v.source
+                if v.note:
+                    item["note"] = v.note
+            out[k] = item
+        if self.android_dedicated:
+            out["android_dedicated"] = True
         return out
 
 
@@ -552,6 +757,146 @@ def _export_entry(where: _Where, key: str, i: int, raw: Any) -> str | dict[str, 
     return entry
 
 
+def _user_group(
+    where: _Where,
+    key: str,
+    i: int,
+    raw: Any,
+    price_book: PriceBook | None,
+    origin: str,
+    source: str,
+    names: set[str],
+) -> UserGroup:
+    """One remote_help.user_groups entry: {name, licence, users | helpers/sharers,
+    price_per_user_month, android_dedicated}."""
+    here = f"{key}[{i}]"
+    if not isinstance(raw, Mapping):
+        raise where.error(
+            here, f"is not a mapping ({_short(raw)}) — accepted: {spec(key).accepted()}"
+        )
+    for name in raw:
+        if name not in GROUP_KEYS:
+            raise where.error(
+                f"{here}.{name}",
+                f"unknown key{did_you_mean(str(name), GROUP_KEYS)}"
+                f" — accepted: {', '.join(GROUP_KEYS)}",
+            )
+    name = raw.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise where.error(
+            f"{here}.name", f"is missing or not text ({_short(name)}) — the group's name"
+        )
+    if len(name) > MAX_TEXT:
+        raise where.error(
+            f"{here}.name", f"is too long ({len(name):,} characters) — accepted: up to {MAX_TEXT}"
+        )
+    if name.strip() in names:
+        raise where.error(
+            f"{here}.name", f"repeats an earlier group's name ({_short(name)}) — one name a group"
+        )
+    names.add(name.strip())
+    licence = raw.get("licence")
+    if not isinstance(licence, str) or licence not in LICENCES:
+        hint = did_you_mean(licence, LICENCES) if isinstance(licence, str) else ""
+        raise where.error(
+            f"{here}.licence",
+            f"{'is missing' if licence is None else 'unknown licence'} ({_short(licence)}){hint}"
+            f" — accepted: {', '.join(LICENCES)}",
+        )
+    android = raw.get("android_dedicated", False)
+    if not isinstance(android, bool):
+        raise where.error(
+            f"{here}.android_dedicated",
+            f"is not valid ({_short(android)}) — accepted: true (the group's sharers are Android "
+            "dedicated devices: only its helpers need a licence) or false",
+        )
+    counts = [k for k in ("users", "helpers", "sharers") if raw.get(k) is not None]
+    if not counts:
+        raise where.error(
+            f"{here}.users",
+            "missing — give users (helpers and sharers, each needing a licence), or helpers "
+            "and sharers",
+        )
+    if "users" in counts and len(counts) > 1:
+        raise where.error(
+            f"{here}.users",
+            "given with helpers/sharers — give users (everyone who needs a licence) or helpers "
+            "and sharers, not both",
+        )
+    if android and "users" in counts:
+        raise where.error(
+            f"{here}.users",
+            "is ambiguous for an Android dedicated group (only its helpers need a licence) — "
+            "give helpers (priced) and sharers (the devices, not priced) instead",
+        )
+    numbers: dict[str, Value] = {}
+    for k in (*counts, "price_per_user_month"):
+        if raw.get(k) is None:
+            continue
+        numbers[k] = _resolve(where, group_spec(f"{here}.{k}"), raw[k], origin, source)
+    if "price_per_user_month" not in numbers:
+        numbers["price_per_user_month"] = _group_price(where, here, licence, price_book)
+    elif licence == "included":
+        raise where.error(
+            f"{here}.price_per_user_month",
+            "given for an included group — an included group pays nothing: leave it out, or "
+            "choose the licence the group needs (addon, frontline, suite, plan2)",
+        )
+    return UserGroup(here, name, licence, android, numbers)
+
+
+def _group_price(where: _Where, here: str, licence: str, price_book: PriceBook | None) -> Value:
+    """The default price of a group's licence: 0 when included, else the price book's."""
+    key = f"{here}.price_per_user_month"
+    if licence == "included":
+        return Value(key, 0.0, None, "default", False, "included: no Remote Help cost")
+    if licence == "frontline":
+        raise where.error(
+            key,
+            "missing for a frontline group — the Remote Help Frontline Worker licence has no "
+            "public price: enter your quoted price per user per month (mark it illustrative: "
+            "true if it is not a quote)",
+        )
+    item_id = GROUP_PRICE_ITEMS[licence]
+    item = price_book.items.get(item_id) if price_book is not None else None
+    if item is None or item.price is None:
+        raise where.error(
+            key,
+            f"missing and no price-book figure for {licence} — give the price per user per month",
+        )
+    return Value(
+        key,
+        item.price,
+        None,
+        "price book",
+        item.illustrative,
+        f"price book: {item.id} ({item.source}, as of {item.as_of.isoformat()})",
+        item.note,
+    )
+
+
+def _user_groups(
+    where: _Where, s: Spec, raw: Any, price_book: PriceBook | None, origin: str, source: str
+) -> Value:
+    """``remote_help.user_groups``: a list (up to MAX_LIST) of group mappings."""
+    if isinstance(raw, Mapping):
+        raw = [raw]
+    if not isinstance(raw, list):
+        raise where.error(
+            s.key, f"is not a list of groups ({_short(raw)}) — accepted: {s.accepted()}"
+        )
+    if len(raw) > MAX_LIST:
+        raise where.error(
+            s.key, f"has too many entries ({len(raw):,}) — accepted: up to {MAX_LIST:,}"
+        )
+    names: set[str] = set()
+    groups = tuple(
+        _user_group(where, s.key, i, x, price_book, origin, source, names)
+        for i, x in enumerate(raw)
+    )
+    return Value(s.key, groups, None, origin, False, source)
+
+
 def _default(s: Spec, price_book: PriceBook | None) -> Value:
     if s.default_from is not None and price_book is not None:
         item = price_book.item(s.default_from)
@@ -597,8 +942,13 @@ def _convert_currency(where: _Where, values: dict[str, Value]) -> None:
         )
     if code == "USD":
         return
+    groups = values["remote_help.user_groups"].value or ()
     book = [
         k for k, v in values.items() if v.origin == "price book" and _book_figure_used(k, values)
+    ] + [
+        f"{g.key}.price_per_user_month"
+        for g in groups
+        if g.paid and g.numbers["price_per_user_month"].origin == "price book"
     ]
     if not book:
         return
@@ -610,10 +960,10 @@ def _convert_currency(where: _Where, values: dict[str, Value]) -> None:
             f"— give the units of {code} per US$ (e.g. usd_rate: 0.92), or give {book[0]} in "
             f"{code} yourself",
         )
-    for k in book:
-        v = values[k]
+
+    def convert(v: Value) -> Value:
         u = v.uncertain
-        values[k] = replace(
+        return replace(
             v,
             value=v.value * rate,
             uncertain=None
@@ -621,6 +971,45 @@ def _convert_currency(where: _Where, values: dict[str, Value]) -> None:
             else Uncertain(u.low * rate, u.high * rate, None if u.mode is None else u.mode * rate),
             source=f"{v.source}; converted at {rate:g} {code} per US$ (usd_rate)",
         )
+
+    for k in book:
+        if k in values:
+            values[k] = convert(values[k])
+    values["remote_help.user_groups"] = replace(
+        values["remote_help.user_groups"],
+        value=tuple(
+            _with_numbers(g, lambda v: convert(v) if v.origin == "price book" else v)
+            if g.paid
+            else g
+            for g in groups
+        ),
+    )
+
+
+def _with_numbers(g: UserGroup, change: Any) -> UserGroup:
+    """``g`` with ``change`` applied to each of its numeric :class:`Value` s."""
+    return replace(g, numbers={k: change(v) for k, v in g.numbers.items()})
+
+
+def _licensing_assumption(values: dict[str, Value]) -> None:
+    """Say what an unstated ``remote_help.licensing`` assumes: a commercial E3/E5/E7 licence
+    for everyone (outside the groups); on a Government cloud, that nothing is confirmed."""
+    v = values["remote_help.licensing"]
+    if v.origin != "default":
+        return
+    groups = bool(values["remote_help.user_groups"].value)
+    cloud = values["tenant_cloud"].value
+    if cloud in GOVERNMENT_CLOUDS:
+        who = "helpers and sharers outside remote_help.user_groups" if groups else "users"
+        source = (
+            f"UNCONFIRMED: tenant_cloud is {cloud}, whose Government plans Microsoft only plans "
+            "to align with the E3/E5 inclusion (commercial plans only): Remote Help licences of "
+            f"the {who} are not priced in these figures — state remote_help.licensing "
+            "(included, or add_on with licensed_users) or give remote_help.user_groups"
+        )
+    else:
+        source = INCLUDED_ASSUMPTION_REST if groups else INCLUDED_ASSUMPTION
+    values[v.key] = replace(v, source=source)
 
 
 def _cross_checks(where: _Where, values: dict[str, Value]) -> None:
@@ -788,7 +1177,10 @@ def resolve_parameters(
     flat = _flatten(where, raw)
     values: dict[str, Value] = {}
     for s in SCHEMA:
-        if s.key in flat and flat[s.key] is not None:
+        if s.key in flat and flat[s.key] is not None and s.kind == "user_groups":
+            origin, source = where.source(s.key)
+            values[s.key] = _user_groups(where, s, flat[s.key], price_book, origin, source)
+        elif s.key in flat and flat[s.key] is not None:
             origin, source = where.source(s.key)
             values[s.key] = _resolve(where, s, flat[s.key], origin, source)
         else:
@@ -797,6 +1189,17 @@ def resolve_parameters(
         for key, v in values.items():
             if v.origin == "file" and spec(key).kind in ("int", "float") and spec(key).figure:
                 values[key] = replace(v, illustrative=True)
+        groups = values["remote_help.user_groups"]
+        values[groups.key] = replace(
+            groups,
+            value=tuple(
+                _with_numbers(
+                    g,
+                    lambda x: replace(x, illustrative=x.illustrative or x.origin == "file"),
+                )
+                for g in groups.value or ()
+            ),
+        )
     if values["start_date"].value is None:
         if today is None:
             raise where.error(
@@ -810,6 +1213,7 @@ def resolve_parameters(
         )
     _convert_currency(where, values)
     _cross_checks(where, values)
+    _licensing_assumption(values)
     return Parameters(
         file=doc.file,
         values=values,

@@ -339,7 +339,8 @@ def test_recommended_is_the_viable_maximum():
     a = _analyse(d)
     assert not a.scenario("cancel").viable and a.scenario("cancel").npv > 0
     assert a.recommended == "right_size"
-    keep = _analyse({**HAND, "tenant_cloud": "gcc_high"})
+    # issue 27: GCC High is supported from service release 2609; DoD still keeps
+    keep = _analyse({**HAND, "tenant_cloud": "dod"})
     assert keep.recommended == "status_quo"
     assert not keep.scenario("right_size").viable
 
