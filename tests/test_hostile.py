@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from rhmodel.edges.bundled import SAMPLE_PARAMS_FILE
+from rhmodel.edges.bundled import SAMPLE_PARAMS_FILE, SAMPLE_PILOT_DIR
 
 HEAD = "session_id,tool,start,end,technician,reason\n"
 #: A minimal valid parameters file naming ``pilot.csv`` (written by each case that needs it).
@@ -351,3 +351,360 @@ def test_a_pilot_with_only_remote_help_sessions_renders(tmp_path):
     assert report.tools == {}
     daily_peaks_figure(report)
     time_at_or_above_figure(report)
+
+
+# ---- faults of the machine: one line, nothing written damaged (issue 21) -------------------
+
+HAVE_LIBREOFFICE = bool(
+    __import__("shutil").which("soffice") or __import__("shutil").which("libreoffice")
+)
+needs_libreoffice = pytest.mark.skipif(
+    not HAVE_LIBREOFFICE and os.environ.get("CI") != "true",
+    reason="LibreOffice is not installed here; CI installs it and runs this test",
+)
+
+
+def _run(
+    tmp_path: Path, *args: str, env: dict[str, str] | None = None, preexec=None, timeout=600
+) -> subprocess.CompletedProcess[str]:
+    argv = [a.replace("{sample}", str(SAMPLE_PARAMS_FILE)) for a in args]
+    return subprocess.run(
+        [sys.executable, "-m", "rhmodel", *argv],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+        preexec_fn=preexec,
+    )
+
+
+def _one_error_line(done: subprocess.CompletedProcess[str], says: str = "") -> None:
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+    # report's progress line ("[####] 1/1 FAILED: ...") may come first: one error line, last
+    lines = [line for line in done.stderr.strip().splitlines() if not line.startswith("[")]
+    assert len(lines) == 1 and lines[0].startswith("error: "), done.stderr
+    assert says in lines[0], lines[0]
+
+
+def _quoted_cells(path: Path) -> dict[str, bool]:
+    """Every text cell of the final file, read from its XML (not through openpyxl): its text and
+    whether its style carries the quote prefix."""
+    import re
+    import zipfile
+    from xml.etree import ElementTree as ET
+
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    z = zipfile.ZipFile(path)
+    strings = [
+        "".join(t.text or "" for t in si.iter(f"{{{ns['m']}}}t"))
+        for si in ET.fromstring(z.read("xl/sharedStrings.xml")).findall("m:si", ns)
+    ]
+    xfs = ET.fromstring(z.read("xl/styles.xml")).find("m:cellXfs", ns).findall("m:xf", ns)
+    quoted = [xf.get("quotePrefix") in ("1", "true") for xf in xfs]
+    found: dict[str, bool] = {}
+    for name in z.namelist():
+        if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", name):
+            for c in ET.fromstring(z.read(name)).iter(f"{{{ns['m']}}}c"):
+                if c.get("t") == "s":
+                    text = strings[int(c.find("m:v", ns).text)]
+                    found[text] = found.get(text, True) and quoted[int(c.get("s", "0"))]
+    return found
+
+
+@needs_libreoffice
+def test_the_quote_prefix_survives_libreoffices_value_caching(tmp_path):
+    """F2 then Enter in Excel on a hostile organisation name must not make it a formula."""
+    hostile = '=HYPERLINK("http://evil.example","Acme")'
+    org = f"organisation='{hostile}'"
+    done = _run(
+        tmp_path, "excel", "{sample}", "--set", org, "--out", "book.xlsx", "--simulate", "10"
+    )
+    assert done.returncode == 0, done.stderr
+    import openpyxl
+
+    cached = openpyxl.load_workbook(tmp_path / "book.xlsx", data_only=True)
+    assert cached["Summary"]["A1"].parent.title == "Summary"
+    numbers = [
+        c.value for row in cached["Summary"].iter_rows() for c in row if isinstance(c.value, float)
+    ]
+    assert numbers, "LibreOffice cached no values"  # the caching pass really ran
+    cells = _quoted_cells(tmp_path / "book.xlsx")
+    texts = [t for t in cells if hostile in t]
+    assert texts, "the organisation name is in the workbook"
+    for text in texts:
+        if text.startswith(("=", "+", "-", "@")):
+            assert cells[text], text  # the quote prefix, in the file's own XML
+    assert any(t.startswith("=") for t in texts)
+
+
+def _fake_libreoffice(folder: Path) -> Path:
+    """A LibreOffice that hangs, with a child of its own (which must die with it)."""
+    folder.mkdir()
+    script = folder / "soffice"
+    script.write_text(
+        "#!/bin/sh\n"
+        f"sleep 1000 & echo $! > {folder}/child.pid\n"
+        f"echo $$ > {folder}/self.pid\n"
+        "sleep 1000\n"
+    )
+    script.chmod(0o755)
+    return folder
+
+
+def _gone(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return True
+    return state == "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_hung_libreoffice_is_stopped_whole_and_the_uncached_workbook_kept(tmp_path):
+    import zipfile
+
+    fake = _fake_libreoffice(tmp_path / "bin")
+    env = {"PATH": f"{fake}:{os.environ['PATH']}", "RHMODEL_LIBREOFFICE_TIMEOUT": "3"}
+    done = _run(tmp_path, "excel", "{sample}", "--out", "book.xlsx", "--simulate", "10", env=env)
+    assert done.returncode == 0, done.stderr
+    warnings = [line for line in done.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1 and "LibreOffice did not finish within 3 s" in warnings[0]
+    assert "Traceback" not in done.stderr
+    assert zipfile.ZipFile(tmp_path / "book.xlsx").testzip() is None  # whole, uncached
+    for name in ("self.pid", "child.pid"):  # the fake and what it started: the whole group
+        assert _gone(int((fake / name).read_text())), name
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_a_hung_libreoffice_leaves_the_earlier_workbook_until_a_whole_one_replaces_it(tmp_path):
+    import openpyxl
+
+    fake = _fake_libreoffice(tmp_path / "bin")
+    env = {"PATH": f"{fake}:{os.environ['PATH']}", "RHMODEL_LIBREOFFICE_TIMEOUT": "3"}
+    (tmp_path / "book.xlsx").write_bytes(b"earlier workbook")
+    seen: list[bytes] = []
+
+    def watch() -> None:  # the earlier file is as it was while LibreOffice hangs
+        import time
+
+        while (fake / "self.pid").exists() is False:
+            time.sleep(0.05)
+        seen.append((tmp_path / "book.xlsx").read_bytes())
+
+    import threading
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    done = _run(tmp_path, "excel", "{sample}", "--out", "book.xlsx", "--simulate", "10", env=env)
+    watcher.join(timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert seen == [b"earlier workbook"]
+    # the file kept says it carries no cached values: it never claims what it lacks
+    about = openpyxl.load_workbook(tmp_path / "book.xlsx")["About"]
+    rows = {r[0].value: r[1].value for r in about.iter_rows(min_col=1, max_col=2) if r[0].value}
+    assert str(rows["Calculated values"]).startswith("Not cached")
+
+
+def test_a_bad_libreoffice_timeout_is_one_error_line(tmp_path):
+    fake = _fake_libreoffice(tmp_path / "bin")
+    env = {"PATH": f"{fake}:{os.environ['PATH']}", "RHMODEL_LIBREOFFICE_TIMEOUT": "soon"}
+    done = _run(tmp_path, "excel", "{sample}", "--out", "book.xlsx", env=env)
+    _one_error_line(done, "RHMODEL_LIBREOFFICE_TIMEOUT")
+
+
+def _file_size_limit(limit: int):
+    def apply() -> None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return apply
+
+
+@pytest.mark.skipif(os.name != "posix", reason="RLIMIT_FSIZE is POSIX")
+def test_a_file_size_limit_ends_report_in_one_line(tmp_path):
+    done = _run(tmp_path, "report", "--out", "out", preexec=_file_size_limit(100_000))
+    _one_error_line(done, "out")
+    assert "File too large" in done.stderr
+    assert list((tmp_path / "out").iterdir()) == []
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="RLIMIT_FSIZE is POSIX")
+def test_a_file_size_limit_ends_excel_in_one_line(tmp_path):
+    (tmp_path / "book.xlsx").write_bytes(b"earlier workbook")
+    done = _run(
+        tmp_path,
+        *("excel", "{sample}", "--out", "book.xlsx", "--simulate", "10"),
+        preexec=_file_size_limit(20_000),
+    )
+    assert (tmp_path / "book.xlsx").read_bytes() == b"earlier workbook"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["book.xlsx"]
+    _one_error_line(done, "book.xlsx")
+
+
+def _small_tmpfs(where: Path, size: str) -> Path:
+    where.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)],
+        capture_output=True,
+        text=True,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here ({mounted.stderr.strip()[:80]})")
+    return where
+
+
+def _fill(disk: Path, leave: int) -> None:
+    """Fill ``disk`` up to ``leave`` bytes free."""
+    free = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize
+    with (disk / "filler").open("wb") as fh:
+        fh.write(b"\0" * max(0, free - leave))
+
+
+@pytest.mark.skipif(
+    os.environ.get("CI") == "true", reason="mounts a tmpfs: only on a developer's machine"
+)
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="tmpfs is Linux's")
+def test_a_full_disk_leaves_the_earlier_outputs_and_says_so_in_one_line(tmp_path):
+    disk = _small_tmpfs(tmp_path / "disk", "16m")
+    try:
+        done = _run(disk, "excel", "{sample}", "--out", "book.xlsx", "--simulate", "10")
+        assert done.returncode == 0, done.stderr
+        book = (disk / "book.xlsx").read_bytes()
+        done = _run(disk, "report", "--out", "pack", "--simulate", "100")
+        assert done.returncode == 0, done.stderr
+        pack = {p.name: p.read_bytes() for p in (disk / "pack").iterdir()}
+        _fill(disk, 30_000)
+        done = _run(disk, "excel", "{sample}", "--out", "book.xlsx", "--simulate", "10")
+        _one_error_line(done, "No space left on device")
+        assert (disk / "book.xlsx").read_bytes() == book
+        done = _run(disk, "report", "--out", "pack", "--simulate", "100")
+        _one_error_line(done, "No space left on device")
+        assert {p.name: p.read_bytes() for p in (disk / "pack").iterdir()} == pack
+        assert sorted(p.name for p in disk.iterdir()) == ["book.xlsx", "filler", "pack"]
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+def test_an_unwritable_home_prints_no_third_party_warnings(tmp_path):
+    """HOME that nobody can write into (a file, so root cannot either): IPython, Jupyter and
+    matplotlib would each warn about it; the pack still renders, with no line but rhmodel's."""
+    home = tmp_path / "home-is-a-file"
+    home.write_text("")
+    env = {"HOME": str(home), "XDG_CACHE_HOME": "", "XDG_CONFIG_HOME": ""}
+    done = _run(tmp_path, "report", "--out", "out", "--simulate", "100", env=env)
+    assert done.returncode == 0, done.stderr
+    assert [line for line in done.stderr.splitlines() if "warning" in line.lower()] == [
+        line for line in done.stderr.splitlines() if line.startswith("warning: ")
+    ], done.stderr
+
+
+def test_a_bidi_override_in_outside_text_is_shown_not_obeyed(tmp_path):
+    """U+202E (right-to-left override) would reverse what follows it on the terminal, in the
+    workbook and in the memo: every output shows it as the escape ``\\u202e`` instead."""
+    import openpyxl
+
+    name = "organisation=Acme\u202eevil"
+    text = _run(tmp_path, "scenarios", "{sample}", "--set", name)
+    assert text.returncode == 0, text.stderr
+    first = text.stdout.splitlines()[0]
+    assert first.startswith("Acme\\u202eevil:") and "\u202e" not in text.stdout
+    book = _run(tmp_path, "excel", "{sample}", "--set", name, "--out", "b.xlsx", "--simulate", "10")
+    assert book.returncode == 0, book.stderr
+    cells = [
+        str(c.value)
+        for ws in openpyxl.load_workbook(tmp_path / "b.xlsx").worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.value is not None
+    ]
+    assert any("Acme\\u202eevil" in c for c in cells)
+    assert not any("\u202e" in c for c in cells)
+    pack = _run(tmp_path, "report", "--set", name, "--out", "pack", "--simulate", "10")
+    assert pack.returncode == 0, pack.stderr
+    html = (tmp_path / "pack" / "renewal-pack.html").read_text(encoding="utf-8")
+    assert "Acme\\u202eevil" in html and "\u202e" not in html
+
+
+@pytest.mark.parametrize(
+    ("override", "says"),
+    [
+        (
+            "pilot.files=/dev/zero",
+            "error: --set: pilot.files: pilot.files entry '/dev/zero' is not",
+        ),
+        ("pilot.reasons=nothere.csv", "error: --set: pilot.reasons: reason log not found"),
+    ],
+)
+def test_a_bad_path_given_with_set_is_blamed_on_set(tmp_path, override, says):
+    done = _run(tmp_path, "pool", "--params", "{sample}", "--set", override)
+    _one_error_line(done, says)
+
+
+def _reason_log_cases(tmp_path: Path) -> dict[str, tuple[str, str]]:
+    """Hostile reason logs, each with what the one error line must say."""
+    import zipfile
+
+    cases: dict[str, tuple[str, str]] = {}
+    fifo = tmp_path / "log-fifo.csv"
+    os.mkfifo(fifo)  # never opened: a reader that opened it would wait for a writer forever
+    cases["fifo"] = (str(fifo), "is not a regular file (a named pipe)")
+    cases["device"] = ("/dev/zero", "is not a regular file (a character device)")
+    quote = tmp_path / "quote.csv"
+    quote.write_text('session_id,ticket,reason,note\n5002,,unattended,"patching\n5003,,pam,x\n')
+    cases["quote"] = (str(quote), "quote.csv:2: the row cannot be read")
+    # a zip bomb: 210 MB of zeros in one member, a few hundred KB on disk
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z, z.open("xl/big.xml", "w") as f:
+        chunk = b"0" * 2**20
+        for _ in range(210):
+            f.write(chunk)
+    cases["bomb"] = (str(bomb), "unzips to 220,200,960 bytes, too large for a reason log")
+    return cases
+
+
+@pytest.mark.skipif(os.name != "posix", reason="named pipes are POSIX")
+@pytest.mark.parametrize("case", ["fifo", "device", "quote", "bomb"])
+def test_a_hostile_reason_log_is_one_error_line(tmp_path, case):
+    path, says = _reason_log_cases(tmp_path)[case]
+    # the timeout only guards against a hang (a FIFO opened would block forever)
+    done = _run(tmp_path, "pool", str(SAMPLE_PILOT_DIR), "--reasons", path, timeout=120)
+    _one_error_line(done, says)
+
+
+def test_a_stray_far_cell_does_not_make_a_reason_log_a_million_rows(tmp_path):
+    import openpyxl
+
+    from rhmodel.edges.reasonlog import read_reason_log
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "Reason log"
+    ws.append(["date", "session_id", "ticket", "technician", "reason", "note"])
+    ws.append(["2026-11-24", "5002", "", "bo", "unattended", "patching"])
+    ws["XFD1048576"] = "stray"  # the sheet's dimension now claims 16,384 × 1,048,576 cells
+    path = tmp_path / "stray.xlsx"
+    book.save(path)
+    assert path.stat().st_size < 10_000
+    entries = read_reason_log([path])
+    assert [(e.session_id, e.reason, e.line) for e in entries] == [("5002", "unattended", 2)]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="named pipes are POSIX")
+@pytest.mark.parametrize(
+    ("case", "says"),
+    [
+        ("fifo", "not a regular file"),
+        ("device", "not a regular file"),
+        ("quote", "quote.csv:2: the row cannot be read"),
+    ],
+)
+def test_a_hostile_device_inventory_is_one_error_line(tmp_path, case, says):
+    path, _ = _reason_log_cases(tmp_path)[case]
+    if case == "quote":  # the same broken quote in an Intune device export's own header
+        Path(path).write_text('Device name,Serial number,OS\nPC-1,"S1,Windows\nPC-2,S2,Windows\n')
+    done = _run(tmp_path, "pool", str(SAMPLE_PILOT_DIR), "--devices", path, timeout=120)
+    _one_error_line(done, says)

@@ -1,8 +1,11 @@
-"""Text from outside made safe to show: control characters become visible escapes.
+"""Text from outside made safe to show: control and format characters become visible escapes.
 
 A technician's or organisation's name comes from files we do not control. An ESC or BEL in it
 would drive a terminal, break an Excel cell (openpyxl refuses such characters) or hide inside
-HTML; shown as ``\\x1b`` it is harmless and still tells the reader what was there.
+HTML; shown as ``\\x1b`` it is harmless and still tells the reader what was there. Unicode
+format characters (category Cf: the bidi overrides and isolates such as U+202E, zero-width
+spaces, the byte-order mark) would reorder or hide what is printed around them; they are shown
+as ``\\u202e``. The zero-width joiner (U+200D) stays: emoji sequences need it.
 
 Examples
 --------
@@ -10,12 +13,15 @@ Examples
 'Alice\\\\x1b[31m Smith\\\\x07'
 >>> visible("two\\nlines\\tand a tab")
 'two\\nlines\\tand a tab'
+>>> visible("Acme\\u202eevil")
+'Acme\\\\u202eevil'
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 __all__ = ["currency_prefix", "excerpt", "long_date", "visible"]
 
@@ -35,11 +41,23 @@ _MONTHS = (
     "December",
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Every Unicode format character (category Cf) but the zero-width joiner, which emoji need.
+_FORMAT = re.compile(
+    "["
+    + "".join(
+        re.escape(chr(c))
+        for c in range(0x80, 0x110000)
+        if c != 0x200D and unicodedata.category(chr(c)) == "Cf"
+    )
+    + "]"
+)
 
 
 def visible(text: str) -> str:
-    """``text`` with every control character (but tab and newline) written as ``\\xNN``."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """``text`` with every control character (but tab and newline) written as ``\\xNN`` and
+    every format character (bidi overrides, zero-width spaces) as ``\\uNNNN``."""
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return _FORMAT.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def excerpt(value: object, limit: int = 40) -> str:

@@ -1,17 +1,21 @@
 """Renewal packs: the memo notebook executed by papermill, exported, and written atomically.
 
-For each parameters file, :func:`render_pack` writes into a temporary folder beside the
-destination: ``renewal-pack.ipynb`` (executed), ``renewal-pack.html`` (no code, figures
-embedded), ``renewal-pack.xlsx`` (the workbook), ``summary.json`` (the same document as
-``rhmodel scenarios --format json``) and, where Chromium is installed, ``renewal-pack.pdf``.
-Only when every file is complete are they moved into place, so a failure leaves the previous
-pack untouched.
+For each parameters file, :func:`render_pack` writes into a private work folder beside the
+destination (``.rhmodel-pack-<name>-*``, locked by its owner): ``renewal-pack.ipynb``
+(executed), ``renewal-pack.html`` (no code, figures embedded), ``renewal-pack.xlsx`` (the
+workbook, its values cached), ``summary.json`` (the same document as ``rhmodel scenarios
+--format json``) and, where Chromium is installed, ``renewal-pack.pdf``. Only when every file is
+complete is the pack published, by :func:`rhmodel.edges.atomic.publish`: one atomic swap of the
+two folders where the system allows it, else a journal the next run finishes. A failure or a
+crash at any instant leaves the complete earlier pack or the complete new one, and the next run
+sweeps the work folders and kernel sockets of runs that died.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import html
 import json
 import os
@@ -24,7 +28,7 @@ import tempfile
 import time
 import traceback
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,14 +38,23 @@ from rhmodel.core.money.evaluation import Evaluation, evaluate
 from rhmodel.core.params import Parameters
 from rhmodel.core.pilot.evidence import PilotReport
 from rhmodel.core.text import long_date, visible
+from rhmodel.edges.atomic import NEW, Claim, PublishError, owned_folder, publish, sweep
 from rhmodel.edges.bundled import NOTEBOOKS_DIR, load_capabilities
 from rhmodel.edges.paramfile import load_parameters
 from rhmodel.edges.pilotfiles import pilot_report
 from rhmodel.edges.provenance import Provenance, provenance, summary_document
-from rhmodel.edges.workbook import write_workbook
+from rhmodel.edges.recalc import Caching, publish_workbook, run_bounded
+from rhmodel.edges.workbook import build_workbook, workbook_bytes
 from rhmodel.errors import InputError
 
-__all__ = ["PACK_FILES", "PackResult", "chromium", "render_pack", "render_packs"]
+__all__ = [
+    "PACK_FILES",
+    "PackResult",
+    "chromium",
+    "render_pack",
+    "render_packs",
+    "sweep_leftovers",
+]
 
 PACK_NOTEBOOK = NOTEBOOKS_DIR / "30-renewal-pack.ipynb"
 PACK_FILES = (
@@ -52,6 +65,10 @@ PACK_FILES = (
     "renewal-pack.pdf",
 )
 KERNEL = "python3"
+#: Work folders of a pack being rendered (beside the destination, or inside it).
+WORK_PREFIX = ".rhmodel-pack-"
+#: Private folders of the kernels' IPC sockets, in the temporary directory.
+KERNEL_PREFIX = "rhmodel-kernel-"
 
 # The page around the memo's sections: no scripts, no web fonts, nothing fetched from anywhere.
 _PAGE = """<!DOCTYPE html>
@@ -203,9 +220,13 @@ def _pdf(html_file: Path, pdf_file: Path, binary: str, profile: Path) -> None:
         f"--print-to-pdf={pdf_file}",
         html_file.resolve().as_uri(),
     ]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
+    try:  # its own process group, killed whole if it hangs
+        done = run_bounded(cmd, 180)
+    except subprocess.TimeoutExpired:
+        raise RuntimeError("Chromium did not print the PDF within 180 s and was stopped") from None
     if not pdf_file.exists():
-        raise RuntimeError(f"Chromium did not print the PDF: {done.stderr.strip()[-300:]}")
+        err = done.stderr.decode("utf-8", "replace").strip()[-300:]
+        raise RuntimeError(f"Chromium did not print the PDF: {err}")
 
 
 @dataclass(frozen=True)
@@ -252,6 +273,68 @@ def _cell_traceback(exc: Exception) -> str:
     return re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(lines))
 
 
+def _work_folder(out_dir: Path) -> tuple[Path, Claim]:
+    """The pack's private work folder: beside ``out_dir`` (so the two can be swapped in one
+    rename), or inside it where its parent cannot be written or it is a mount point."""
+    if not os.path.ismount(out_dir):
+        with contextlib.suppress(OSError):
+            return owned_folder(out_dir.parent, f"{WORK_PREFIX}{out_dir.name[:40]}-")
+    return owned_folder(out_dir, WORK_PREFIX)
+
+
+def sweep_leftovers(out_dir: str | Path) -> list[Path]:
+    """Remove what killed runs left for ``out_dir``: stale work folders beside and inside it
+    (a publication they had committed is finished first) and stale kernel socket folders in
+    the temporary directory. Only folders whose ``owner.lock`` proves their owner dead go.
+    """
+    out_dir = Path(out_dir).resolve()
+    removed = sweep(out_dir.parent, WORK_PREFIX, PACK_FILES, recover=True)
+    removed += sweep(out_dir, WORK_PREFIX, PACK_FILES, recover=True)
+    removed += sweep(tempfile.gettempdir(), KERNEL_PREFIX)
+    return removed
+
+
+def _pack_workbook(inputs: PackInputs, path: Path) -> Caching:
+    """The pack's workbook, its values cached by LibreOffice where it is installed (the About
+    sheet says whether they are: it is rebuilt uncached if LibreOffice fails or hangs)."""
+    matrix = load_capabilities()
+
+    def build(cached: bool) -> bytes:
+        book = build_workbook(
+            inputs.evaluation, matrix, inputs.provenance, inputs.pilot, cached=cached
+        )
+        return workbook_bytes(book)
+
+    return publish_workbook(path, build, warn=None)  # said in the pack's notes instead
+
+
+def _home_is_writable() -> bool:
+    home = Path(os.path.expanduser("~"))
+    return home.is_dir() and os.access(home, os.W_OK | os.X_OK)
+
+
+@contextlib.contextmanager
+def _private_config_dirs() -> Iterator[None]:
+    """Where HOME cannot be written, IPython's and matplotlib's folders point at a private
+    temporary folder for the render (they would each print a warning and pick one at random
+    otherwise, in this process and again in the kernel)."""
+    wanted = [k for k in ("IPYTHONDIR", "MPLCONFIGDIR") if not os.environ.get(k)]
+    if _home_is_writable() or not wanted:
+        yield
+        return
+    folder, claim = owned_folder(tempfile.gettempdir(), "rhmodel-home-")
+    try:
+        for key in wanted:
+            (folder / key.lower()).mkdir()
+            os.environ[key] = str(folder / key.lower())
+        yield
+    finally:
+        for key in wanted:
+            os.environ.pop(key, None)
+        shutil.rmtree(folder, ignore_errors=True)
+        claim.release()
+
+
 def render_pack(
     params_file: str | Path,
     out_dir: str | Path,
@@ -263,11 +346,26 @@ def render_pack(
 ) -> PackResult:
     """Render one pack into ``out_dir`` (created if missing), atomically per pack.
 
-    A user error (bad parameters, an output folder that cannot be written) or a failing
-    notebook cell is returned as a failed :class:`PackResult` (with the cell's traceback); the
-    earlier pack, if any, is left in place. Any other exception is a bug in rhmodel and is
-    raised with its traceback.
+    A user error (bad parameters, an output folder that cannot be written, a full disk) or a
+    failing notebook cell is returned as a failed :class:`PackResult` (with the cell's
+    traceback); the earlier pack, if any, is left in place. Any other exception is a bug in
+    rhmodel and is raised with its traceback. A crash at any instant (``kill -9`` included)
+    leaves the complete earlier pack or the complete new one; the next run sweeps what the
+    crashed one left (:func:`sweep_leftovers`).
     """
+    with _private_config_dirs():
+        return _render_pack(params_file, out_dir, overrides, simulate, seed, timeout, pdf)
+
+
+def _render_pack(
+    params_file: str | Path,
+    out_dir: str | Path,
+    overrides: Sequence[str],
+    simulate: int,
+    seed: int,
+    timeout: int,
+    pdf: bool,
+) -> PackResult:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -288,6 +386,16 @@ def render_pack(
             trace,
         )
 
+    def cannot_write(exc: OSError, what: str = "use the output folder") -> PackResult:
+        return failed(
+            InputError(
+                f"cannot {what} ({exc.strerror or exc}) — a folder you can write to, "
+                "with room for the pack",
+                file=str(out_dir),
+            ).__str__(),
+            user=True,
+        )
+
     try:
         params = load_parameters(params_file, list(overrides))  # validate before any work
     except InputError as exc:
@@ -296,33 +404,27 @@ def render_pack(
         out_dir.mkdir(parents=True, exist_ok=True)
         # absolute: papermill changes the working directory while the kernel runs, and the
         # workbook is written from a thread meanwhile
-        tmp = Path(tempfile.mkdtemp(prefix=".rhmodel-pack-", dir=out_dir)).resolve()
+        target = out_dir.resolve()
+        sweep_leftovers(target)
+        work, claim = _work_folder(target)
     except OSError as exc:
-        return failed(
-            InputError(
-                f"cannot use the output folder ({exc.strerror or exc}) — a folder you can write to",
-                file=str(out_dir),
-            ).__str__(),
-            user=True,
-        )
-    kernel_prefix = os.path.join(tempfile.gettempdir(), f"rhmodel-kernel-{uuid.uuid4().hex}")
-    workbook: Future[bool] | None = None
+        return cannot_write(exc)
+    claims = [claim]
+    tmp = work / NEW  # the new pack's files, and nothing else
+    workbook: Future[Caching] | None = None
     try:
+        tmp.mkdir()
+        sockets, socket_claim = owned_folder(tempfile.gettempdir(), KERNEL_PREFIX)
+        claims.append(socket_claim)
+        kernel_prefix = str(sockets / "k")
         t = time.perf_counter()
         inputs = evaluate_pack(params, simulate, seed)
-        write_pack_inputs(inputs, tmp / "pack-inputs.pickle")
+        write_pack_inputs(inputs, work / "pack-inputs.pickle")
         timings["evaluate"] = time.perf_counter() - t
         # The workbook (LibreOffice recalculates it to cache its values) needs only the
         # evaluation: it is written while the kernel runs the memo and Chromium prints the PDF.
         background = ThreadPoolExecutor(max_workers=1)
-        workbook = background.submit(
-            write_workbook,
-            inputs.evaluation,
-            load_capabilities(),
-            inputs.provenance,
-            tmp / "renewal-pack.xlsx",
-            inputs.pilot,
-        )
+        workbook = background.submit(_pack_workbook, inputs, tmp / "renewal-pack.xlsx")
         background.shutdown(wait=False)
         t = time.perf_counter()
         try:
@@ -334,7 +436,7 @@ def render_pack(
                     "overrides": list(overrides),
                     "simulate": simulate,
                     "seed": seed,
-                    "inputs_file": str(tmp / "pack-inputs.pickle"),  # absolute, as tmp is
+                    "inputs_file": str(work / "pack-inputs.pickle"),  # absolute, as work is
                 },
                 kernel_name=KERNEL,
                 cwd=str(NOTEBOOKS_DIR),
@@ -376,7 +478,7 @@ def render_pack(
         browser = chromium() if pdf else None
         if browser:
             t = time.perf_counter()
-            _pdf(tmp / "renewal-pack.html", tmp / "renewal-pack.pdf", browser, tmp / "chrome")
+            _pdf(tmp / "renewal-pack.html", tmp / "renewal-pack.pdf", browser, work / "chrome")
             timings["pdf"] = time.perf_counter() - t
         else:
             not_produced["renewal-pack.pdf"] = (
@@ -392,15 +494,23 @@ def render_pack(
         )
         timings["summary"] = time.perf_counter() - t
         t = time.perf_counter()
-        cached = workbook.result()  # written (and recalculated) while the memo ran
+        caching = workbook.result()  # written (and recalculated) while the memo ran
         timings["workbook"] = time.perf_counter() - t
-        if not cached:
+        if not caching.cached:
             notes_extra.append(
-                "renewal-pack.xlsx carries no cached values (LibreOffice not found): Excel "
+                f"renewal-pack.xlsx carries no cached values ({caching.reason}): Excel "
                 "and LibreOffice calculate on opening"
             )
         written = [f for f in PACK_FILES if (tmp / f).exists()]
-        _swap_into_place(tmp, out_dir, written)
+        try:
+            publish(work, target, PACK_FILES)
+        except PublishError as exc:
+            raise InputError(
+                f"cannot replace the pack's files ({exc.strerror or exc}: "
+                f"{Path(exc.filename or '').name}) — close any program that holds them open "
+                "and render again; the earlier pack is unchanged",
+                file=str(out_dir),
+            ) from None
         notes = tuple(
             f"{name} not produced ({why}); an earlier {name} in {out_dir} was removed, so the "
             "pack's files all come from this run"
@@ -417,50 +527,26 @@ def render_pack(
         )
     except InputError as exc:
         return failed(str(exc), user=True)
+    except OSError as exc:
+        if exc.errno not in _DISK_ERRORS:
+            raise
+        # a full disk or a file-size limit while staging: nothing the user had was touched
+        return cannot_write(exc, "write the pack")
     finally:
         if workbook is not None and not workbook.done():
             # a failure or an interruption: let the workbook finish before its folder goes,
             # so nothing is written into a folder being removed
             with contextlib.suppress(Exception):
                 workbook.result(timeout=300)
-        shutil.rmtree(tmp, ignore_errors=True)
-        # the kernel's IPC sockets, should an interruption have left the kernel unreaped
-        for leftover in Path(kernel_prefix).parent.glob(Path(kernel_prefix).name + "*"):
-            leftover.unlink(missing_ok=True)
+        shutil.rmtree(work, ignore_errors=True)
+        for held in claims:
+            if held is not claim:
+                shutil.rmtree(held.folder, ignore_errors=True)  # the kernel's IPC sockets
+            held.release()
 
 
-def _swap_into_place(tmp: Path, out_dir: Path, written: Sequence[str]) -> None:
-    """Replace the earlier pack's files with the new ones, all or nothing.
-
-    The earlier files are first moved aside (into ``tmp``), then the new ones moved in. If any
-    move fails (a file held open by a viewer on Windows, a full disk), what was moved in is
-    taken out and what was moved aside is put back: the earlier pack is as it was. An earlier
-    file the new pack does not have (a PDF no longer produced) stays aside and goes with
-    ``tmp``.
-    """
-    aside = tmp / "earlier-pack"
-    aside.mkdir()
-    moved_aside: list[str] = []
-    moved_in: list[str] = []
-    try:
-        for name in PACK_FILES:
-            if (out_dir / name).exists():
-                os.replace(out_dir / name, aside / name)
-                moved_aside.append(name)
-        for name in written:
-            os.replace(tmp / name, out_dir / name)
-            moved_in.append(name)
-    except OSError as exc:
-        for name in moved_in:
-            os.replace(out_dir / name, tmp / name)
-        for name in moved_aside:
-            os.replace(aside / name, out_dir / name)
-        raise InputError(
-            f"cannot replace the pack's files ({exc.strerror or exc}: "
-            f"{Path(exc.filename or '').name}) — close any program that holds them open and "
-            "render again; the earlier pack is unchanged",
-            file=str(out_dir),
-        ) from None
+#: The errors a full disk, a quota or a file-size limit raise while the pack is staged.
+_DISK_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS})
 
 
 def _interrupt_on_sigterm() -> None:

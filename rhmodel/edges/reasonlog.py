@@ -21,6 +21,7 @@ Examples
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from rhmodel.core.pilot.sessions import ReasonEntry
 from rhmodel.core.products import REASON_CODES
 from rhmodel.core.text import excerpt
 from rhmodel.edges.atomic import atomic_write_bytes
+from rhmodel.edges.exports import pilot_path_problem
 from rhmodel.edges.exports.table import norm, read_delimited
 from rhmodel.errors import InputError
 
@@ -35,24 +37,53 @@ __all__ = ["REASON_MEANINGS", "read_reason_log", "write_template"]
 
 #: What each reason code means, as the template explains it (seed §4.4's criteria).
 REASON_MEANINGS: dict[str, str] = {
-    "unattended": "unattended access: a server, kiosk or always-on machine with nobody at it",
+    "unattended": "unattended access: a server, kiosk or always-on machine with nobody at it "
+    "(on a corporate x64 Windows PC Remote Help can do it: rhmodel checks the device inventory)",
     "external": "a customer, partner, vendor or unmanaged device outside our tenant",
     "recording": "the session had to be recorded in full (compliance)",
     "pam": "privileged access: credential vaulting, vendor-access governance",
-    "platform": "an endpoint Remote Help does not support (Linux, iOS, ChromeOS, Windows Server)",
+    "platform": "an endpoint Remote Help does not support (Windows Server, Linux, iOS, ChromeOS, "
+    "Android that is not a dedicated device)",
     "rmm": "RMM, patching or ticketing inside the support tool was needed",
     "other": "another reason the incumbent was needed (say which in the note)",
 }
 _COLUMNS = ("date", "session_id", "ticket", "technician", "reason", "note")
 
 
+#: Bounds of a reason log: a help desk's log of a pilot is thousands of rows, never this.
+MAX_BYTES = 50_000_000  # the file on disk
+MAX_XLSX_UNCOMPRESSED = 200_000_000  # what an .xlsx holds once unzipped (a zip bomb is refused)
+MAX_ROWS = 1_000_000
+MAX_BLANK_ROWS = 1_000  # a sheet whose rows stay blank this long has ended (a stray far cell)
+MAX_COLUMNS = 64
+
+
 def read_reason_log(paths: Iterable[str | Path]) -> tuple[ReasonEntry, ...]:
-    """Read every reason log in ``paths`` (CSV in any encoding and delimiter, or XLSX)."""
+    """Read every reason log in ``paths`` (CSV in any encoding and delimiter, or XLSX).
+
+    Only a regular file is read (a FIFO or ``/dev/zero`` is refused, never opened), at most
+    :data:`MAX_BYTES` on disk and, for a workbook, :data:`MAX_XLSX_UNCOMPRESSED` unzipped.
+    """
     entries: list[ReasonEntry] = []
     for path in map(Path, paths):
+        _check_file(path)
         rows = _xlsx_rows(path) if path.suffix.lower() in (".xlsx", ".xlsm") else _csv_rows(path)
         entries.extend(_entries(path, rows))
     return tuple(entries)
+
+
+def _check_file(path: Path) -> None:
+    problem = pilot_path_problem(path)
+    if problem is None and path.is_dir():
+        problem = "is a folder"
+    if problem:
+        raise InputError(f"{problem} — a reason log: a CSV or XLSX file", file=str(path))
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise InputError(
+            f"is too large for a reason log ({size:,} bytes) — accepted: up to {MAX_BYTES:,}",
+            file=str(path),
+        )
 
 
 def _csv_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
@@ -82,6 +113,17 @@ def _xlsx_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     import openpyxl
 
     try:
+        with zipfile.ZipFile(path) as z:
+            unzipped = sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, OSError):
+        unzipped = 0  # openpyxl names what is wrong with it below
+    if unzipped > MAX_XLSX_UNCOMPRESSED:
+        raise InputError(
+            f"unzips to {unzipped:,} bytes, too large for a reason log — accepted: up to "
+            f"{MAX_XLSX_UNCOMPRESSED:,} (the workbook rhmodel pilot-template writes)",
+            file=str(path),
+        )
+    try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
         raise InputError(
@@ -90,10 +132,24 @@ def _xlsx_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
             file=str(path),
         ) from None
     sheet = book["Reason log"] if "Reason log" in book.sheetnames else book.worksheets[0]
+    # the sheet's own dimension is not trusted: one stray cell at XFD1048576 would make every
+    # row a million cells wide and the sheet a million rows long
+    sheet.reset_dimensions()
     out: list[tuple[int, dict[str, str]]] = []
     header: list[str] | None = None
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+    blank = 0
+    for number, values in enumerate(
+        sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1
+    ):
+        if number > MAX_ROWS:
+            raise InputError(
+                f"has more than {MAX_ROWS:,} rows — a reason log of the pilot's sessions",
+                file=str(path),
+            )
         cells = ["" if v is None else str(v).strip() for v in values]
+        blank = blank + 1 if not any(cells) else 0
+        if blank > MAX_BLANK_ROWS:
+            break  # past the last row anyone typed
         if header is None:
             if "reason" in {norm(c) for c in cells}:
                 header = [norm(c) for c in cells]

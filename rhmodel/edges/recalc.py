@@ -5,17 +5,61 @@ does not calculate sees blank NPVs. When LibreOffice is installed, :func:`cache_
 recalculate every formula and save the file with the values beside the formulas; the workbook's
 About sheet says whether that happened. Without LibreOffice the file is left as written (Excel
 and LibreOffice calculate on opening).
+
+What LibreOffice must not be allowed to do:
+
+- **Drop the quote prefix.** Its save rewrites the styles and loses ``quotePrefix``, so in Excel
+  F2 then Enter on a text cell holding ``=HYPERLINK(...)`` would make it a live formula.
+  :func:`restore_quote_prefix` puts the prefix back on every text cell that starts with
+  ``=``, ``+``, ``-``, ``@``, tab or carriage return, in the saved file's own XML.
+- **Hang.** It runs in its own process group with a timeout (:func:`libreoffice_timeout`,
+  ``RHMODEL_LIBREOFFICE_TIMEOUT`` seconds, 120 unless set); on expiry the whole group is
+  killed, the workbook is kept without cached values, and a ``warning:`` line says so.
+- **Leave things behind.** Its profile, its temporary files and its IPC pipes live in one
+  private ``rhmodel-recalc-*`` folder (with an owner lock, see :mod:`rhmodel.edges.atomic`),
+  removed afterwards, and swept by the next run if this one was killed.
+- **Touch the destination before the result is whole.** The cached file is staged beside the
+  destination and renamed over it only once complete (a full disk leaves the destination as
+  it was, and no partial copy).
 """
 
 from __future__ import annotations
 
+import contextlib
+import html
+import io
 import os
+import re
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["RECALC_PROFILE", "cache_values", "libreoffice"]
+from rhmodel.edges.atomic import atomic_write_bytes, fsync_dir, owned_folder, sweep
+from rhmodel.errors import InputError
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "RECALC_PROFILE",
+    "Caching",
+    "cache_values",
+    "libreoffice",
+    "libreoffice_timeout",
+    "publish_workbook",
+    "recalculate",
+    "restore_quote_prefix",
+    "run_bounded",
+]
+
+#: Seconds LibreOffice may take to recalculate and save a workbook.
+DEFAULT_TIMEOUT = 120.0
+#: Text cells starting with one of these get the quote prefix (as ``workbook.put_text`` does).
+DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 
 # Always recalculate an OOXML file on load (LibreOffice's default asks, or never recalculates).
 RECALC_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
@@ -29,53 +73,317 @@ RECALC_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
+@dataclass(frozen=True)
+class Caching:
+    """Whether a workbook's values were cached, and if not, why (a sentence)."""
+
+    cached: bool
+    reason: str = ""
+    #: True when the reason is a fault the user should hear about (a hung LibreOffice).
+    warn: bool = False
+
+    def __bool__(self) -> bool:
+        """Truthy when cached, so a caller that took ``cache_values``'s bool keeps working."""
+        return self.cached
+
+
 def libreoffice() -> str | None:
     """The LibreOffice binary on this machine, if any."""
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def cache_values(path: str | Path, timeout: float = 180) -> bool:
+def libreoffice_timeout() -> float:
+    """Seconds LibreOffice may run: ``RHMODEL_LIBREOFFICE_TIMEOUT`` or :data:`DEFAULT_TIMEOUT`.
+
+    Raises
+    ------
+    InputError
+        The variable is set to something other than a number of seconds above 0.
+    """
+    text = os.environ.get("RHMODEL_LIBREOFFICE_TIMEOUT", "").strip()
+    if not text:
+        return DEFAULT_TIMEOUT
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 86_400:
+        raise InputError(
+            f"not a number of seconds ({text[:40]!r}) — e.g. 120 (at most 86400)",
+            file="RHMODEL_LIBREOFFICE_TIMEOUT",
+        )
+    return value
+
+
+def run_bounded(
+    cmd: Sequence[str], timeout: float, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    """Run ``cmd`` in a process group of its own; past ``timeout`` seconds kill the whole group.
+
+    Raises
+    ------
+    subprocess.TimeoutExpired
+        After the group (the program and everything it started) has been killed and reaped.
+    """
+    proc = subprocess.Popen(
+        list(cmd),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        _out, err = proc.communicate(timeout=timeout)
+    except BaseException:  # the timeout, or an interruption: nothing of the group survives
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.kill()
+        proc.wait()
+        raise
+    return subprocess.CompletedProcess(list(cmd), proc.returncode, b"", err)
+
+
+# ---- the quote prefix --------------------------------------------------------------------------
+
+_CELL = re.compile(rb"<c\b([^>]*?)(/>|>(.*?)</c>)", re.S)
+_ATTR = re.compile(rb'\s([\w:]+)="([^"]*)"')
+_SI = re.compile(rb"<si\b[^>]*>(.*?)</si>|<si\b[^>]*/>", re.S)
+_T = re.compile(rb"<t\b[^>]*>(.*?)</t>|<t\b[^>]*/>", re.S)
+_XF = re.compile(rb"<xf\b[^>]*/>|<xf\b[^>]*>.*?</xf>", re.S)
+_CELLXFS = re.compile(rb"(<cellXfs\b[^>]*>)(.*?)(</cellXfs>)", re.S)
+
+
+def _text(fragment: bytes) -> str:
+    return html.unescape(b"".join(m.group(1) or b"" for m in _T.finditer(fragment)).decode())
+
+
+def _dangerous(text: str) -> bool:
+    return text.startswith(DANGEROUS_START)
+
+
+def restore_quote_prefix(data: bytes) -> bytes:
+    """``data`` (an .xlsx) with ``quotePrefix="1"`` on every text cell that starts with ``=``,
+    ``+``, ``-``, ``@``, tab or carriage return, edited in its own XML (so cached values and
+    everything else LibreOffice wrote stay byte for byte).
+
+    Examples
+    --------
+    >>> from openpyxl import Workbook
+    >>> wb = Workbook(); wb.active["A1"] = "=1+1"; wb.active["A1"].data_type = "s"
+    >>> buf = io.BytesIO(); wb.save(buf)
+    >>> fixed = zipfile.ZipFile(io.BytesIO(restore_quote_prefix(buf.getvalue())))
+    >>> b'quotePrefix="1"' in fixed.read("xl/styles.xml")
+    True
+    """
+    src = zipfile.ZipFile(io.BytesIO(data))
+    names = src.namelist()
+    shared: list[str] = []
+    if "xl/sharedStrings.xml" in names:
+        shared = [_text(m.group(1) or b"") for m in _SI.finditer(src.read("xl/sharedStrings.xml"))]
+    styles = src.read("xl/styles.xml")
+    found = _CELLXFS.search(styles)
+    if found is None:
+        return data
+    xfs = [m.group(0) for m in _XF.finditer(found.group(2))]
+    prefixed: dict[int, int] = {}  # style index -> the same style with the quote prefix
+
+    def quoted_style(index: int) -> int:
+        if index not in prefixed:
+            xf = xfs[index] if index < len(xfs) else b"<xf/>"
+            if b'quotePrefix="1"' in xf or b'quotePrefix="true"' in xf:
+                prefixed[index] = index
+            else:
+                xf = re.sub(rb'\squotePrefix="[^"]*"', b"", xf)
+                xf = re.sub(rb"^<xf\b", b'<xf quotePrefix="1"', xf)
+                xfs.append(xf)
+                prefixed[index] = len(xfs) - 1
+        return prefixed[index]
+
+    changed: dict[str, bytes] = {}
+    for name in names:
+        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            continue
+        sheet = src.read(name)
+
+        def fix(m: re.Match[bytes]) -> bytes:
+            attrs = dict(_ATTR.findall(m.group(1)))
+            kind, body = attrs.get(b"t"), m.group(3) or b""
+            if kind == b"s":
+                v = re.search(rb"<v>(\d+)</v>", body)
+                text = shared[int(v.group(1))] if v and int(v.group(1)) < len(shared) else ""
+            elif kind == b"inlineStr":
+                text = _text(body)
+            else:
+                return m.group(0)
+            if not _dangerous(text):
+                return m.group(0)
+            style = quoted_style(int(attrs.get(b"s", b"0") or 0))
+            head = re.sub(rb'\ss="\d*"', b"", m.group(1)) + f' s="{style}"'.encode()
+            return b"<c" + head + m.group(2)
+
+        fixed = _CELL.sub(fix, sheet)
+        if fixed != sheet:
+            changed[name] = fixed
+    if not changed:
+        return data
+    cellxfs = re.sub(rb'\scount="\d+"', b"", found.group(1)).replace(
+        b"<cellXfs", f'<cellXfs count="{len(xfs)}"'.encode(), 1
+    )
+    changed["xl/styles.xml"] = (
+        styles[: found.start()] + cellxfs + b"".join(xfs) + found.group(3) + styles[found.end() :]
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info, changed.get(info.filename, src.read(info.filename)))
+    return out.getvalue()
+
+
+# ---- recalculation -----------------------------------------------------------------------------
+
+
+def _warn_stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def recalculate(source: str | Path, timeout: float | None = None) -> tuple[Caching, bytes | None]:
+    """``source`` recalculated by headless LibreOffice, quote prefixes restored, as bytes.
+
+    ``source`` is only read. Returns the outcome and the new file's bytes (None when not
+    cached). LibreOffice runs with a private profile, temporary folder and pipes, in a
+    process group of its own that is killed whole after ``timeout`` seconds.
+    """
+    binary = libreoffice()
+    if binary is None:
+        return Caching(False, "LibreOffice not found"), None
+    limit = libreoffice_timeout() if timeout is None else timeout
+    source = Path(source)
+    base = Path(tempfile.gettempdir())
+    sweep(base, "rhmodel-recalc-")  # what a killed run left
+    work, claim = owned_folder(base, "rhmodel-recalc-")
+    try:
+        profile = work / "profile"
+        (profile / "user").mkdir(parents=True)
+        (profile / "user" / "registrymodifications.xcu").write_text(RECALC_PROFILE)
+        (work / "tmp").mkdir()
+        out = work / "out"
+        # LibreOffice's own temporary files and pipes go in the private folder too
+        env = {**os.environ, "TMPDIR": str(work / "tmp")}
+        cmd = [
+            binary,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            str(source.resolve()),
+        ]
+        try:
+            run_bounded(cmd, limit, env)
+        except subprocess.TimeoutExpired:
+            return (
+                Caching(
+                    False,
+                    f"LibreOffice did not finish within {limit:g} s and was stopped",
+                    warn=True,
+                ),
+                None,
+            )
+        except OSError as exc:
+            return Caching(False, f"LibreOffice could not start ({exc.strerror or exc})"), None
+        done = out / source.name
+        if not done.exists() or done.stat().st_size == 0:
+            return Caching(False, "LibreOffice produced no file"), None
+        try:
+            data = restore_quote_prefix(done.read_bytes())
+        except (zipfile.BadZipFile, KeyError, ValueError):
+            return Caching(False, "LibreOffice produced an unreadable file"), None
+        return Caching(True), data
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        claim.release()
+
+
+def cache_values(
+    path: str | Path,
+    timeout: float | None = None,
+    warn: Callable[[str], None] | None = _warn_stderr,
+) -> bool:
     """Recalculate ``path`` in headless LibreOffice and replace it with the result.
+
+    A hung LibreOffice is stopped after ``timeout`` seconds (default
+    :func:`libreoffice_timeout`) and ``warn`` gets a ``warning:`` line (printed on stderr
+    unless another callable, or None, is given).
 
     Returns
     -------
     bool
-        True when the values are cached; False when LibreOffice is absent or did not produce
-        the file (``path`` is then left exactly as it was).
+        True when the values are cached; False when LibreOffice is absent, hung or did not
+        produce the file (``path`` is then left exactly as it was).
+
+    Raises
+    ------
+    OSError
+        The cached file could not be written beside ``path`` (a full disk, a file-size
+        limit): ``path`` is as it was, and no partial copy is left.
     """
-    binary = libreoffice()
-    if binary is None:
-        return False
-    source = Path(path)
-    with tempfile.TemporaryDirectory(prefix="rhmodel-recalc-") as tmp:
-        profile = Path(tmp) / "profile"
-        (profile / "user").mkdir(parents=True)
-        (profile / "user" / "registrymodifications.xcu").write_text(RECALC_PROFILE)
-        out = Path(tmp) / "out"
-        try:
-            subprocess.run(
-                [
-                    binary,
-                    f"-env:UserInstallation={profile.as_uri()}",
-                    "--headless",
-                    "--norestore",
-                    "--convert-to",
-                    "xlsx",
-                    "--outdir",
-                    str(out),
-                    str(source),
-                ],
-                capture_output=True,
-                timeout=timeout,
-                check=False,
+    path = Path(path)
+    outcome, data = recalculate(path, timeout)
+    if data is None:
+        if outcome.warn and warn is not None:
+            warn(
+                f"warning: {path}: values not cached: {outcome.reason}; the workbook is kept "
+                "without them (Excel and LibreOffice calculate on opening)"
             )
-        except (OSError, subprocess.TimeoutExpired):
-            return False
-        done = out / source.name
-        if not done.exists() or done.stat().st_size == 0:
-            return False
-        # same directory, then an atomic rename: a reader never sees half a file
-        staged = source.with_name(f".{source.name}.cached")
-        shutil.copyfile(done, staged)
-        os.replace(staged, source)
+        return False
+    atomic_write_bytes(path, data)
     return True
+
+
+def publish_workbook(
+    path: str | Path,
+    build: Callable[[bool], bytes],
+    cache: bool = True,
+    timeout: float | None = None,
+    warn: Callable[[str], None] | None = _warn_stderr,
+) -> Caching:
+    """Write the workbook ``build(cached)`` returns to ``path``, with cached values if it can,
+    touching ``path`` once: when the final bytes are complete on disk beside it.
+
+    ``build`` is called with True (the About sheet says the values are cached) and, if caching
+    then fails, again with False, so the file never claims values it lacks. The uncached file
+    is staged and recalculated in a private folder beside ``path``. A hung LibreOffice is
+    reported to ``warn`` as one ``warning:`` line (stderr unless another callable, or None).
+
+    Raises
+    ------
+    OSError
+        A full disk or a file-size limit while staging: ``path`` is as it was, nothing staged
+        is left.
+    """
+    path = Path(path)
+    caching = cache and libreoffice() is not None
+    if not caching:
+        atomic_write_bytes(path, build(False))
+        return Caching(False, "LibreOffice not found" if cache else "not asked for")
+    parent = path.parent
+    sweep(parent, ".rhmodel-book-")
+    work, claim = owned_folder(parent, ".rhmodel-book-")
+    try:
+        staged = work / path.name
+        staged.write_bytes(build(True))
+        outcome, data = recalculate(staged, timeout)
+        atomic_write_bytes(path, data if data is not None else build(False))
+        fsync_dir(parent)
+        if outcome.warn and warn is not None:
+            warn(
+                f"warning: {path}: values not cached: {outcome.reason}; the workbook is kept "
+                "without them (Excel and LibreOffice calculate on opening)"
+            )
+        return outcome
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        claim.release()
