@@ -96,8 +96,10 @@ def _contract_month(
                 kept_extras = 0.0
             elif c.get("extras_per_year_residual") is not None:
                 kept_extras = c["extras_per_year_residual"] / 12
+            elif c.get("extras_scale", "fixed") == "per_agent":
+                kept_extras = extras * units / count  # in proportion to the licences kept
             else:
-                kept_extras = extras * units / count
+                kept_extras = extras  # fixed (the default): endpoint licences stay whole
             rate = price / per * units + kept_extras + (fixed if units > 0 else 0.0)
         else:
             rate = 0.0

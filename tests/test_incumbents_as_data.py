@@ -96,8 +96,9 @@ def test_three_contracts_plan_is_timed_and_its_parts_add_up():
     plan = timed_plan(a)
     assert [x.contract for x in plan.actions] == ["logmein", "beyondtrust", "teamviewer"]
     assert sum(x.npv for x in plan.actions) == pytest.approx(plan.npv, rel=1e-12)
-    # the 30-day pilot ends 31 December 2026: TeamViewer's 1 February 2027 renewal needs
-    # notice by 2 January 2027 (30 days), which follows it, so nothing waits
+    # the 30-day pilot ends 31 December 2026: TeamViewer's 1 February 2027 renewal (term ends
+    # 31 January) needs notice by Friday 1 January 2027 (30 days), which follows it, so nothing
+    # waits
     delay = {x.contract: x.terms_delayed for x in plan.actions if x.action != "renew"}
     hosts = {x.contract: x.into for x in plan.actions if x.into}
     want = oracle.metrics(THREE, plan.name, delay=delay, hosts=hosts)["npv"]
@@ -202,7 +203,8 @@ def test_the_explorer_shows_each_contract_held(tmp_path):
     keys = set(ex.controls)
     assert {"teamviewer.users", "residual.teamviewer_users"} <= keys
     assert "rescue.technicians" not in keys  # not held: no controls
-    assert "give TeamViewer notice by 2 January 2027" in ex.verdict.value
+    # 1 February 2027 renewal, term ends 31 January, 30 days before: Friday 1 January 2027
+    assert "give TeamViewer notice by Friday 1 January 2027" in ex.verdict.value
     before = ex.table.value
     ex.controls["teamviewer.users"].value = 60  # twice the licences: the savings move
     assert ex.table.value != before

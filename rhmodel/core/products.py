@@ -228,6 +228,11 @@ class Contract:
         return f"{self.extras_key}_residual" if self.extras_key else None
 
     @property
+    def extras_scale_key(self) -> str | None:
+        """Whether the add-ons stay whole with a smaller pool (``fixed``) or shrink with it."""
+        return f"{self.name}.extras_scale" if self.extras_key else None
+
+    @property
     def min_key(self) -> str:
         """The vendor's minimum licence count (a smaller pool is raised to it)."""
         return f"{self.name}.{self.min_field}"

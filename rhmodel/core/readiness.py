@@ -2,6 +2,14 @@
 checklist one organisation gets: its environment's steps, owners, due dates and the contract
 actions of its plan.
 
+Due dates are set by the event that needs each item: the steps of the readiness file (tenant
+enablement, app deployment, network and proxy changes, roles, Conditional Access) are what the
+pilot needs, so they fall due ``due`` days before the pilot starts (``pilot.start_date``, or the
+analysis start when the pilot has not been scheduled), and never later than its start; the
+cut-over items of the plan (notice letters, the residual pool's operating model,
+decommissioning) fall due by the notice deadline they serve. No item is due after the event
+that needs it.
+
 Examples
 --------
 >>> from rhmodel.edges.bundled import load_readiness
@@ -207,7 +215,7 @@ class Checklist:
     host_firewall : tuple of str
         Executables to allow where host firewalls are restrictive.
     anchor : datetime.date
-        The date the due dates count back from (the plan's first notice deadline).
+        The day the pilot starts: the readiness file's steps count back from it.
     decisions : tuple of Decision
         The seed's open decisions, with recommendations.
     """
@@ -262,7 +270,7 @@ def _plan_rows(
                         else "."
                     ),
                     "Service desk lead",
-                    a.renewal_date,
+                    a.notice_by,  # the letter states the pool: it is settled by then
                 )
             )
         if a.action in ("cancel", "consolidate"):
@@ -278,7 +286,7 @@ def _plan_rows(
                         else "."
                     ),
                     "Service desk lead",
-                    a.renewal_date,
+                    a.notice_by,  # planned before the letter that ends the contract
                 )
             )
     return rows
@@ -291,6 +299,7 @@ def checklist(
     actions: Sequence[Any] = (),
     reasons: Sequence[str] = (),
     routing: str = "as_worked",
+    pilot_start: dt.date | None = None,
 ) -> Checklist:
     """The checklist of an organisation with this ``environment``.
 
@@ -303,13 +312,16 @@ def checklist(
         the plan moves unattended work on corporate Windows PCs to Remote Help (the Windows
         unattended prerequisites are then on the checklist), else ``none`` (the default).
     start : datetime.date
-        The analysis start: no due date falls before it.
+        The analysis start: no due date falls before it (nor after the pilot's start).
     actions : sequence of PlanAction
-        The plan's actions (their notice deadlines anchor the due dates).
+        The plan's actions: their letters, pool and decommissioning steps fall due by their
+        notice deadlines.
     reasons : sequence of str
         The needs the residual pool is kept for.
     routing : str
         How residual LogMeIn work is routed (``as_worked`` or ``specialist_team``).
+    pilot_start : datetime.date, optional
+        When the pilot starts (default ``start``): the readiness file's steps are due before.
 
     Raises
     ------
@@ -329,6 +341,10 @@ def checklist(
     >>> [r.area for r in checklist(load_readiness(), env, dt.date(2027, 1, 1)).rows
     ...  if "Azure Virtual Desktop Agent" in r.item]
     ['Windows unattended control (service release 2608)']
+    >>> # a pilot from 1 March 2027: enabling Remote Help (due 40 days before) by 20 January
+    >>> c = checklist(load_readiness(), env, dt.date(2027, 1, 1), pilot_start=dt.date(2027, 3, 1))
+    >>> [r.due for r in c.rows if r.item.startswith("Enable Remote Help")]
+    [datetime.date(2027, 1, 20)]
     """
     if environment.get("proxy") not in PROXIES:
         raise InputError(f"unknown proxy ({environment.get('proxy')!r})", key="environment.proxy")
@@ -338,13 +354,14 @@ def checklist(
             key="environment.federation",
         )
     environment = {"unattended_windows": "none", **environment}
-    changing = [a.notice_by for a in actions if a.action != "renew"]
-    anchor = min(changing) if changing else start + dt.timedelta(days=90)
+    anchor = pilot_start or start
+    # never after the pilot's start, nor before the analysis start unless the pilot began first
+    earliest = min(start, anchor)
     rows = []
     for area in readiness.areas:
         for it in area.items:
             if it.applies(environment):
-                due = max(start, anchor - dt.timedelta(days=it.due))
+                due = max(earliest, anchor - dt.timedelta(days=it.due))
                 rows.append(ChecklistRow(area.label, it.item, it.owner, due, "open", it.source))
     for area, item, owner, due in _plan_rows(actions, reasons, routing):
         rows.append(ChecklistRow(area, item, owner, max(start, due), "open", "rhmodel plan"))

@@ -86,8 +86,8 @@ def load_price_book(path: str | Path = PRICE_BOOK_FILE) -> PriceBook:
 
 
 def checklist_for(e: Any) -> Checklist:
-    """The readiness checklist of one evaluation: its environment's steps and endpoints, due
-    dates counted back from its plan's first notice deadline, its contract actions."""
+    """The readiness checklist of one evaluation: its environment's steps and endpoints (due
+    before the pilot starts), its contract actions (due by their notice deadlines)."""
     from rhmodel.edges.pilotfiles import pilot_report  # here: pilotfiles imports this module
 
     p = e.params
@@ -109,6 +109,7 @@ def checklist_for(e: Any) -> Checklist:
         e.plan.actions if e.plan is not None else (),
         [n.replace("_", " ") for n in e.analysis.decision.keep_for],
         p["pilot.routing"],
+        p["pilot.start_date"] or p["start_date"],
     )
 
 

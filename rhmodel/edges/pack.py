@@ -4,11 +4,12 @@ For each parameters file, :func:`render_pack` writes into a private work folder 
 destination (``.rhmodel-pack-<name>-*``, locked by its owner): ``renewal-pack.ipynb``
 (executed), ``renewal-pack.html`` (no code, figures embedded), ``renewal-pack.xlsx`` (the
 workbook, its values cached), ``summary.json`` (the same document as ``rhmodel scenarios
---format json``) and, where Chromium is installed, ``renewal-pack.pdf``. Only when every file is
-complete is the pack published, by :func:`rhmodel.edges.atomic.publish`: one atomic swap of the
-two folders where the system allows it, else a journal the next run finishes. A failure or a
-crash at any instant leaves the complete earlier pack or the complete new one, and the next run
-sweeps the work folders and kernel sockets of runs that died.
+--format json``), ``renewal-plan.ics`` (the plan's dates as an iCalendar file, as
+``rhmodel calendar`` writes it) and, where Chromium is installed, ``renewal-pack.pdf``. Only when
+every file is complete is the pack published, by :func:`rhmodel.edges.atomic.publish`: one
+atomic swap of the two folders where the system allows it, else a journal the next run
+finishes. A failure or a crash at any instant leaves the complete earlier pack or the complete
+new one, and the next run sweeps the work folders and kernel sockets of runs that died.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from rhmodel.core.pilot.evidence import PilotReport
 from rhmodel.core.text import long_date, visible
 from rhmodel.edges.atomic import NEW, Claim, PublishError, owned_folder, publish, sweep
 from rhmodel.edges.bundled import NOTEBOOKS_DIR, load_capabilities
+from rhmodel.edges.ical import calendar_bytes
 from rhmodel.edges.paramfile import load_parameters
 from rhmodel.edges.pilotfiles import pilot_report
 from rhmodel.edges.provenance import Provenance, provenance, summary_document
@@ -63,6 +65,7 @@ PACK_FILES = (
     "renewal-pack.xlsx",
     "summary.json",
     "renewal-pack.pdf",
+    "renewal-plan.ics",
 )
 KERNEL = "python3"
 #: Work folders of a pack being rendered (beside the destination, or inside it).
@@ -493,6 +496,11 @@ def _render_pack(
             encoding="utf-8",
         )
         timings["summary"] = time.perf_counter() - t
+        t = time.perf_counter()
+        # staged with the rest, so it publishes (or not) with them
+        stamp = dt.datetime.fromisoformat(inputs.provenance.generated_at).astimezone(dt.UTC)
+        (tmp / "renewal-plan.ics").write_bytes(calendar_bytes(inputs.evaluation, stamp))
+        timings["calendar"] = time.perf_counter() - t
         t = time.perf_counter()
         caching = workbook.result()  # written (and recalculated) while the memo ran
         timings["workbook"] = time.perf_counter() - t

@@ -813,7 +813,9 @@ def _rate_formulas(
     if c.extras_key and c.extras_residual_key:
         er = n(c.extras_residual_key)
         share = f"IF({count}>0,{units}/{count},0)"
-        extras_after = f"IF({units}>0,IF(ISNUMBER({er}),{er}/12,{extras}*{share}),0)"
+        # fixed (the default) keeps the add-ons whole; per_agent shrinks them with the pool
+        scaled = f'IF({n(c.extras_scale_key)}="per_agent",{extras}*{share},{extras})'
+        extras_after = f"IF({units}>0,IF(ISNUMBER({er}),{er}/12,{scaled}),0)"
     else:
         extras_after = "0"
     fixed_after = f"IF({units}>0,{fixed},0)"
@@ -1165,8 +1167,8 @@ def _checklist(ws: Worksheet, e: Evaluation) -> None:
     ).font = Font(bold=True, size=13)
     put_text(
         ws["A2"],
-        f"Due dates count back from {long_date(c.anchor)}, the plan's first notice deadline. "
-        "Set Status as the work is done.",
+        f"What the pilot needs is due before it starts on {long_date(c.anchor)}; contract "
+        "actions by the notice deadline they serve. Set Status as the work is done.",
     )
     _header(ws, 4, ["Area", "Item", "Owner", "Due", "Status", "Source"], [24, 90, 20, 14, 10, 26])
     row = 5

@@ -191,6 +191,17 @@ def _build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--seed", type=_SEED, default=0, metavar="S")
     ex.set_defaults(func=_cmd_excel)
 
+    ca = sub.add_parser(
+        "calendar",
+        help="the plan's dates as an iCalendar file",
+        description="Write an iCalendar file (RFC 5545) with one event per dated action of the "
+        "plan (pilot end, notice deadlines, renewals, readiness items) and reminders 120, 90 and "
+        "30 days before each notice deadline.",
+    )
+    _add_params(ca)
+    ca.add_argument("--out", required=True, metavar="FILE.ics", help="calendar file to write")
+    ca.set_defaults(func=_cmd_calendar)
+
     po = sub.add_parser(
         "pool",
         help="pilot evidence: residual work and the pool to keep",
@@ -633,6 +644,35 @@ def _cmd_excel(args: argparse.Namespace) -> int:
         raise InputError(
             f"cannot write the workbook ({exc.strerror or exc}) — a writable "
             "file path ending in .xlsx",
+            file=str(out),
+        ) from None
+    print(f"wrote {out}")
+    return 0
+
+
+def _cmd_calendar(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from rhmodel.core.money.evaluation import evaluate
+    from rhmodel.edges.bundled import load_capabilities
+    from rhmodel.edges.ical import write_calendar
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".ics":
+        raise InputError(
+            f"the calendar must end in .ics ({out.name!r}) — e.g. --out plan.ics", file="--out"
+        )
+    if not out.parent.exists():
+        raise InputError(f"folder does not exist ({out.parent}) — create it first", file="--out")
+    if out.is_dir():
+        raise InputError(f"is a folder ({out}) — a file path ending in .ics", file="--out")
+    result = evaluate(_load(args), load_capabilities())
+    try:
+        write_calendar(result, out)
+    except OSError as exc:
+        raise InputError(
+            f"cannot write the calendar ({exc.strerror or exc}) — a writable "
+            "file path ending in .ics",
             file=str(out),
         ) from None
     print(f"wrote {out}")

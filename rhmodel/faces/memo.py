@@ -1040,8 +1040,9 @@ class RenewalPack:
         open decisions (seed §5–10)."""
         c = checklist_for(self.evaluation)
         body = (
-            f"<p>Due dates count back from {long_date(c.anchor)}, the plan's first notice "
-            "deadline. Steps are those of this environment (tenant cloud "
+            f"<p>What the pilot needs is due before it starts on {long_date(c.anchor)}; "
+            "contract actions by the notice deadline they serve. Steps are those of this "
+            "environment (tenant cloud "
             f"{_e(self._params['tenant_cloud'])}, proxy {_e(self._params['environment.proxy'])}, "
             f"federation {_e(self._params['environment.federation'])}).</p>"
         )

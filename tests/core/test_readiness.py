@@ -114,9 +114,8 @@ def test_zscaler_and_okta_steps_only_for_that_environment():
 
 def test_every_item_has_an_owner_a_due_date_and_a_status_and_the_plan_its_letters():
     e, c = _checklist()
-    first_notice = min(a.notice_by for a in e.plan.actions if a.action != "renew")
-    assert c.anchor == first_notice
     start = e.params["start_date"]
+    assert c.anchor == start  # the sample schedules no pilot date: it starts with the analysis
     for r in c.rows:
         assert r.owner and r.status == "open" and start <= r.due
     letters = [r for r in c.rows if r.area == "Contract actions"]
@@ -126,9 +125,40 @@ def test_every_item_has_an_owner_a_due_date_and_a_status_and_the_plan_its_letter
         assert row.due == a.notice_by and row.owner == "Procurement"
     model = [r for r in c.rows if r.area == "Residual pool operating model"]
     assert model and all("route residual work" in r.item for r in model)
-    # the network steps fall due before the notice deadline they prepare for
+    # the network steps fall due before the pilot that needs them: here, at once
     net = next(r for r in c.rows if "Do-Not-Inspect" in r.item)
-    assert net.due == max(start, first_notice - dt.timedelta(days=40))
+    assert net.due == start == dt.date(2026, 12, 1)
+
+
+PLAN_AREAS = ("Contract actions", "Residual pool operating model")
+
+
+@pytest.mark.parametrize("pilot_start", ["2027-03-01", "2026-12-01", "2026-10-01"])
+def test_no_item_is_due_after_the_event_that_needs_it(pilot_start):
+    e, c = _checklist(f"pilot.start_date={pilot_start}")
+    began = dt.date.fromisoformat(pilot_start)
+    assert c.anchor == began
+    steps = [r for r in c.rows if r.area not in PLAN_AREAS]
+    assert steps and all(r.due <= began for r in steps)  # what the pilot needs, before it
+    for a in e.plan.actions:
+        con = a.sentence.split(" written notice")[0].removeprefix("Give ")
+        mine = [r for r in c.rows if r.area in PLAN_AREAS and con in r.item]
+        assert mine
+        for r in mine:  # cut-over items by the notice deadline they serve (renewals: the day)
+            assert r.due <= (a.notice_by if a.action != "renew" else a.renewal_date), r.item
+
+
+def test_readiness_counts_back_from_the_pilot_start():
+    # pilot from Monday 1 March 2027: enabling Remote Help (40 days before) is due 20 January
+    # 2027 (1 March − 28 days = 1 February, − 12 more = 20 January); the Zscaler Do-Not-Inspect
+    # rule (40 days) too; the help-desk briefing (14 days) by 15 February 2027
+    _e, c = _checklist("pilot.start_date=2027-03-01")
+    enable = next(r for r in c.rows if r.item.startswith("Enable Remote Help in Tenant"))
+    assert enable.due == dt.date(2027, 1, 20)
+    assert next(r.due for r in c.rows if "Do-Not-Inspect" in r.item) == dt.date(2027, 1, 20)
+    assert next(r.due for r in c.rows if r.item.startswith("Brief the help desk")) == (
+        dt.date(2027, 2, 15)
+    )
 
 
 def test_the_checklist_is_a_sheet_of_the_workbook(tmp_path):

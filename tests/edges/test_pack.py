@@ -40,6 +40,19 @@ def test_pack_files(pack):
     assert not [p for p in pack.iterdir() if p.name.startswith(".")]  # no temporary folder
 
 
+def test_the_pack_ships_the_calendar_beside_the_pdf(pack, tmp_path, cli):
+    from tests.edges.test_ical import read_ics
+
+    shipped = read_ics((pack / "renewal-plan.ics").read_bytes())
+    r = cli("calendar", SAMPLE_PARAMS_FILE, "--out", tmp_path / "plan.ics")
+    assert r.returncode == 0, r.stderr
+    alone = read_ics((tmp_path / "plan.ics").read_bytes())
+    # the same events and alarms as `rhmodel calendar` writes (DTSTAMP aside)
+    assert shipped == alone and len(shipped) > 5
+    # Friday 30 April 2027: BeyondTrust's 1 August renewal, 90 days before the 31 July term end
+    assert any(e["DTSTART"] == "20270430" and len(e["TRIGGER"]) == 3 for e in shipped)
+
+
 def test_html_is_a_memo_without_code_and_agrees_with_summary(pack):
     html = (pack / "renewal-pack.html").read_text(encoding="utf-8")
     summary = json.loads((pack / "summary.json").read_text())

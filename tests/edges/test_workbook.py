@@ -324,6 +324,7 @@ def test_libreoffice_recalculation_agrees(tmp_path):
             "logmein.price_per_agent_month=71.25",
             "logmein.term_months=1",
             "logmein.extras_per_year=6000",
+            "logmein.extras_scale=per_agent",
             "logmein.residual_price_per_agent_month=55",
             "beyondtrust.appliance_per_year=5000",
             "beyondtrust.min_seats=8",

@@ -162,6 +162,8 @@ class Terms:
         Months analysed.
     term_months, billing : dict[str, ...]
         Per contract name: renewal term length (months) and ``monthly`` or ``annual``.
+    extras_scale : dict[str, str]
+        Per contract name: ``fixed`` (a smaller pool keeps its add-ons whole) or ``per_agent``.
     licensing : str
         ``included`` or ``add_on`` (Remote Help).
     delay_terms : dict[str, int]
@@ -179,6 +181,7 @@ class Terms:
     horizon: int
     term_months: dict[str, int] = field(default_factory=dict)
     billing: dict[str, str] = field(default_factory=dict)
+    extras_scale: dict[str, str] = field(default_factory=dict)
     licensing: str = "included"
     delay_terms: dict[str, int] = field(default_factory=dict)
     benefit_haircut: float = 0.0
@@ -212,6 +215,10 @@ class Terms:
         )
         kw.setdefault(
             "billing", {c.name: values.get(f"{c.name}.billing", "monthly") for c in CONTRACTS}
+        )
+        kw.setdefault(
+            "extras_scale",
+            {c.name: values.get(f"{c.name}.extras_scale", "fixed") for c in CONTRACTS},
         )
         kw.setdefault("licensing", values.get("remote_help.licensing", "included"))
         return cls(x=x, horizon=horizon, **kw)
@@ -324,7 +331,9 @@ def _rates(t: Terms, c: Contract, scenario: str) -> tuple[np.ndarray, np.ndarray
     units = kept_units(t, c, scenario)
     price = np.where(np.isnan(x[c.residual_price_key]), x[c.price_key], x[c.residual_price_key])
     share = np.divide(units, count, out=np.zeros(np.broadcast(units, count).shape), where=count > 0)
-    extras_after = extras * share
+    # add-ons stay whole with a smaller pool unless they are billed per agent
+    per_agent = t.extras_scale.get(c.name, "fixed") == "per_agent"
+    extras_after = extras * share if per_agent else np.where(units > 0, extras, 0.0)
     if c.extras_residual_key:
         given = x[c.extras_residual_key]
         extras_after = np.where(np.isnan(given), extras_after, np.where(units > 0, given / 12, 0))

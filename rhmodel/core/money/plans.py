@@ -8,8 +8,11 @@ then times it:
   and delays nothing. Else ``pilot.end_date`` when given, else ``pilot.start_date`` +
   ``pilot.days`` for a pilot already under way, else ``start_date`` + ``pilot.days``.
 - **Feasible timing.** Each changing contract's change lands at the first renewal whose notice
-  deadline (renewal date − ``notice_days``) is on or after both the analysis start and the
-  pilot's end. Renewing as it is needs no notice.
+  deadline is on or after both the analysis start and the pilot's end. The deadline is counted
+  as contracts count it: the term ends the day before the renewal, notice is due
+  ``notice_days`` before that, moved back to the previous business day from a weekend or a date
+  in ``calendar.holidays`` (:func:`rhmodel.core.money.timing.notice_deadline`). Renewing as it
+  is needs no notice.
 - **Headline.** ``npv`` is the plan at feasible timing; ``npv_first_renewal`` the same plan with
   every change at the first renewal; ``cost_of_waiting`` their difference (≥ 0 when waiting
   only loses savings).
@@ -27,8 +30,8 @@ Examples
 >>> plan.name, plan.feasible
 ('right_size', True)
 >>> print(plan.actions[0].sentence)  # doctest: +NORMALIZE_WHITESPACE
-Give LogMeIn Resolve written notice by 2 March 2027 to reduce to 11 named agents at the
-1 May 2027 renewal.
+Give LogMeIn Resolve written notice by Monday 1 March 2027 to reduce to 11 named agents at
+the 1 May 2027 renewal.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ from typing import ClassVar
 
 from rhmodel.core.money.cashflows import Terms, discount_factors, monthly_costs, weighted_costs
 from rhmodel.core.money.scenarios import Analysis, metrics
-from rhmodel.core.money.timing import add_months, pilot_end
+from rhmodel.core.money.timing import NoticeDeadline, add_months, contract_notice, pilot_end
 from rhmodel.core.params import Parameters
 from rhmodel.core.products import COMPONENTS, consolidation_target, contract_for
 from rhmodel.core.text import currency_prefix, long_date
@@ -106,6 +109,8 @@ class PlanAction:
     into: str | None = None
     unit: str = ""
     metric: str = ""
+    #: The deadline as the sentences name it: weekday, date and why it moved, if it did.
+    notice_phrase: str = field(default="", metadata={"json": False})
 
 
 @dataclass(frozen=True)
@@ -168,13 +173,14 @@ class Plan:
         >>> from rhmodel.core.money.scenarios import analyse
         >>> a = analyse(load_parameters(SAMPLE_PARAMS_FILE), load_capabilities())
         >>> print(timed_plan(a).headline)  # doctest: +NORMALIZE_WHITESPACE
-        Give LogMeIn Resolve notice by 2 March 2027 and keep 11 named agents; give BeyondTrust
-        notice by 3 May 2027 and keep 6 concurrent seats: NPV US$77,531 over 36 months.
+        Give LogMeIn Resolve notice by Monday 1 March 2027 and keep 11 named agents; give
+        BeyondTrust notice by Friday 30 April 2027 — 2 May is a Sunday — and keep 6 concurrent
+        seats: NPV US$77,531 over 36 months.
         """
         parts = []
         for a in self.actions:
             con = contract_for(a.contract)
-            notice = f"give {con.short} notice by {long_date(a.notice_by)}"
+            notice = f"give {con.short} notice by {_by(a)}"
             if a.action == "right_size":
                 parts.append(f"{notice} and keep {a.keep:g} {a.unit or con.count_unit}")
             elif a.action == "cancel":
@@ -206,8 +212,10 @@ def feasible_delays(
     ... residual: {logmein_agents: 2}
     ... pilot: {days: 45}
     ... ''', "p.yaml"))
+    >>> # 1 Feb 2027 renewal: term ends 31 Jan, 30 days before is Fri 1 Jan 2027, before the
+    >>> # pilot ends (15 Jan); 1 Feb 2028: 31 Jan − 30 d = Sat 1 Jan 2028, so Fri 31 Dec 2027
     >>> feasible_delays(p, ["logmein"])["logmein"]
-    (1, datetime.date(2028, 2, 1), datetime.date(2028, 1, 2))
+    (1, datetime.date(2028, 2, 1), datetime.date(2027, 12, 31))
     """
     start: dt.date = params["start_date"]
     end = pilot_end(params)
@@ -216,15 +224,26 @@ def feasible_delays(
     for name in contracts:
         r = int(params[f"{name}.months_to_renewal"])
         term = int(params[f"{name}.term_months"])
-        notice = dt.timedelta(days=int(params[f"{name}.notice_days"]))
         k = 0
         while True:
             renewal = add_months(start, r + k * term)
-            if renewal - notice >= earliest:
+            deadline = contract_notice(params, name, renewal).notice_by
+            if deadline >= earliest:
                 break
             k += 1
-        out[name] = (k, renewal, renewal - notice)
+        out[name] = (k, renewal, deadline)
     return out
+
+
+def _phrase(d: NoticeDeadline, end_of_sentence: bool = False) -> str:
+    """The deadline in a sentence: a moved one's reason set off by dashes (one at the end)."""
+    if d.moved_from is None or end_of_sentence:
+        return d.phrase
+    return f"{d.phrase} —"
+
+
+def _by(a: PlanAction) -> str:
+    return a.notice_phrase or long_date(a.notice_by)
 
 
 def _sentence(
@@ -233,7 +252,7 @@ def _sentence(
     keep: float,
     moved: dict[str, float],
     renewal: dt.date,
-    notice_by: dt.date,
+    notice_by: str,
     month: int,
     horizon: int,
     into: str | None = None,
@@ -244,7 +263,7 @@ def _sentence(
     at = f"at the {long_date(renewal)} renewal"
     if action == "renew":
         return f"Renew {con.short} as it is ({keep:g} {unit}) {at}."
-    give = f"Give {con.short} written notice by {long_date(notice_by)}"
+    give = f"Give {con.short} written notice by {notice_by}"
     if action == "right_size":
         total = sum(moved.values())
         sources = " and ".join(
@@ -296,9 +315,11 @@ def timed_plan(analysis: Analysis) -> Plan:
         a = option.actions[c]
         r = int(params[f"{c}.months_to_renewal"])
         first_renewal = add_months(params["start_date"], r)
-        first_notice = first_renewal - dt.timedelta(days=int(params[f"{c}.notice_days"]))
+        first_deadline = contract_notice(params, c, first_renewal)
+        first_notice = first_deadline.notice_by
         # renewing as it is needs no notice: it happens at the first renewal
         k, renewal, notice_by = delays[c] if a != "renew" else (0, first_renewal, first_notice)
+        deadline = contract_notice(params, c, renewal)
         month = r + 1 + k * int(params[f"{c}.term_months"])
         # the licences other contracts' consolidated work adds to this pool
         moved = {
@@ -311,7 +332,7 @@ def timed_plan(analysis: Analysis) -> Plan:
         con = contract_for(c)
         unit = con.unit_for(params[con.metric_key])
         sentence = _sentence(
-            c, a, option.keep[c], moved, renewal, notice_by, month, t.horizon, into, unit
+            c, a, option.keep[c], moved, renewal, _phrase(deadline), month, t.horizon, into, unit
         )
         if k:
             end = pilot_end(params)
@@ -322,7 +343,7 @@ def timed_plan(analysis: Analysis) -> Plan:
             )
             sentence += (
                 f" Not the {long_date(first_renewal)} renewal: {why} its notice deadline of "
-                f"{long_date(first_notice)}."
+                f"{_phrase(first_deadline, end_of_sentence=True)}."
             )
         actions.append(
             PlanAction(
@@ -333,6 +354,7 @@ def timed_plan(analysis: Analysis) -> Plan:
                 renewal_date=renewal,
                 notice_by=notice_by,
                 npv=per[c],
+                notice_phrase=_phrase(deadline),
                 sentence=sentence,
                 terms_delayed=k,
                 into=into,

@@ -123,6 +123,7 @@ def base_terms(
         horizon=params["horizon_months"],
         term_months={c.name: params[f"{c.name}.term_months"] for c in CONTRACTS},
         billing={c.name: params[f"{c.name}.billing"] for c in CONTRACTS},
+        extras_scale={c.name: params[c.extras_scale_key] for c in CONTRACTS if c.extras_scale_key},
         licensing=params["remote_help.licensing"],
         benefit_haircut=params["risk_adjustment.benefit_haircut"],
         cost_uplift=params["risk_adjustment.cost_uplift"],

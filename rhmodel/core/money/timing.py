@@ -1,9 +1,16 @@
 """Renewal dates, decision deadlines, whether the pilot fits, and the cost of delay.
 
+Notice deadlines are counted as contracts count them: the term ends the day before the renewal,
+notice is due ``notice_days`` before the term ends, and a deadline that falls on a weekend or on
+a date in ``calendar.holidays`` moves to the previous business day.
+
 Examples
 --------
 >>> add_months(dt.date(2026, 1, 31), 1)
 datetime.date(2026, 2, 28)
+>>> d = notice_deadline(dt.date(2027, 7, 1), 90)  # term ends 30 June; 90 days before: 1 April
+>>> d.term_end, d.notice_by, d.moved_from
+(datetime.date(2027, 6, 30), datetime.date(2027, 4, 1), None)
 """
 
 from __future__ import annotations
@@ -15,8 +22,19 @@ from dataclasses import dataclass, replace
 from rhmodel.core.money.scenarios import Analysis, metrics
 from rhmodel.core.params import Parameters
 from rhmodel.core.products import CONTRACTS
+from rhmodel.core.text import long_date
 
-__all__ = ["ContractTiming", "add_months", "contract_timing", "pilot_end"]
+__all__ = [
+    "ContractTiming",
+    "NoticeDeadline",
+    "add_months",
+    "contract_notice",
+    "contract_timing",
+    "notice_deadline",
+    "pilot_end",
+]
+
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -24,6 +42,93 @@ def add_months(day: dt.date, months: int) -> dt.date:
     y, m = divmod(day.month - 1 + months, 12)
     year, month = day.year + y, m + 1
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class NoticeDeadline:
+    """The last day to give notice for one renewal.
+
+    Attributes
+    ----------
+    renewal_date : datetime.date
+        First day of the next term.
+    term_end : datetime.date
+        Last day of the current term: the day before the renewal.
+    notice_by : datetime.date
+        ``term_end − notice_days``, moved back to a business day.
+    moved_from : datetime.date or None
+        The counted day when it fell on a weekend or a listed holiday (``None``: not moved).
+    moved_because : str
+        Why it moved (``a Sunday``, ``a listed holiday``); empty when it did not.
+    """
+
+    renewal_date: dt.date
+    term_end: dt.date
+    notice_by: dt.date
+    moved_from: dt.date | None = None
+    moved_because: str = ""
+
+    @property
+    def phrase(self) -> str:
+        """The deadline as a sentence names it, with its weekday and why it moved.
+
+        Examples
+        --------
+        >>> print(notice_deadline(dt.date(2027, 8, 1), 90).phrase)  # 31 July − 90 d = Sun 2 May
+        Friday 30 April 2027 — 2 May is a Sunday
+        >>> print(notice_deadline(dt.date(2027, 7, 1), 90).phrase)
+        Thursday 1 April 2027
+        """
+        text = f"{_WEEKDAYS[self.notice_by.weekday()]} {long_date(self.notice_by)}"
+        if self.moved_from is None:
+            return text
+        counted = long_date(self.moved_from)
+        if self.moved_from.year == self.notice_by.year:
+            counted = counted.rsplit(" ", 1)[0]
+        return f"{text} — {counted} is {self.moved_because}"
+
+
+def notice_deadline(
+    renewal: dt.date, notice_days: int, holidays: tuple[dt.date, ...] = ()
+) -> NoticeDeadline:
+    """The notice deadline of the renewal on ``renewal``, as a contract counts it.
+
+    Parameters
+    ----------
+    renewal : datetime.date
+        First day of the next term.
+    notice_days : int
+        Days' notice the contract needs before the end of the term.
+    holidays : tuple of datetime.date
+        Days that are not business days besides Saturdays and Sundays.
+
+    Examples
+    --------
+    >>> # 1 June renewal, 30 days: term ends 31 May, 30 days before is Saturday 1 May
+    >>> notice_deadline(dt.date(2027, 6, 1), 30).notice_by
+    datetime.date(2027, 4, 30)
+    >>> # a listed holiday on Friday 30 April moves it once more, to Thursday 29 April
+    >>> d = notice_deadline(dt.date(2027, 6, 1), 30, (dt.date(2027, 4, 30),))
+    >>> d.notice_by, d.moved_from, d.moved_because
+    (datetime.date(2027, 4, 29), datetime.date(2027, 5, 1), 'a Saturday')
+    """
+    term_end = renewal - dt.timedelta(days=1)
+    counted = term_end - dt.timedelta(days=notice_days)
+    closed = set(holidays)
+    day = counted
+    while day.weekday() >= 5 or day in closed:
+        day -= dt.timedelta(days=1)
+    if day == counted:
+        return NoticeDeadline(renewal, term_end, day)
+    why = f"a {_WEEKDAYS[counted.weekday()]}" if counted.weekday() >= 5 else "a listed holiday"
+    return NoticeDeadline(renewal, term_end, day, counted, why)
+
+
+def contract_notice(params: Parameters, contract: str, renewal: dt.date) -> NoticeDeadline:
+    """:func:`notice_deadline` of ``contract``'s renewal on ``renewal``, with the file's
+    ``notice_days`` and ``calendar.holidays``."""
+    holidays = tuple(params["calendar.holidays"] or ())
+    return notice_deadline(renewal, int(params[f"{contract}.notice_days"]), holidays)
 
 
 def pilot_end(params: Parameters) -> dt.date | None:
@@ -50,7 +155,8 @@ class ContractTiming:
     renewal_date : datetime.date
         First day of the next term (start date + months_to_renewal).
     decision_deadline : datetime.date
-        Renewal date minus the notice period: the last day to give notice.
+        The last day to give notice: the term's end (renewal − 1 day) minus the notice period,
+        moved back to a business day (the same as ``notice_by``).
     pilot_end : datetime.date
         Start date + ``pilot.days``.
     pilot_fits : bool
@@ -65,6 +171,12 @@ class ContractTiming:
         The scenario whose cost of delay is reported.
     cost_of_delay : float
         NPV lost (US$) if this contract's change slips to the following renewal.
+    term_end : datetime.date
+        Last day of the current term (renewal − 1 day).
+    notice_by : datetime.date
+        The notice deadline (``decision_deadline``).
+    notice_moved_from : datetime.date or None
+        The counted deadline when it fell on a weekend or listed holiday (``None``: not moved).
     """
 
     contract: str
@@ -77,6 +189,9 @@ class ContractTiming:
     deadline_passed: bool
     scenario: str
     cost_of_delay: float
+    term_end: dt.date
+    notice_by: dt.date
+    notice_moved_from: dt.date | None
 
 
 def contract_timing(params: Parameters, analysis: Analysis) -> tuple[ContractTiming, ...]:
@@ -95,7 +210,8 @@ def contract_timing(params: Parameters, analysis: Analysis) -> tuple[ContractTim
         if not params[c.count_key] and params.value(c.count_key).uncertain is None:
             continue
         renewal = add_months(start, params[f"{c.name}.months_to_renewal"])
-        deadline = renewal - dt.timedelta(days=params[f"{c.name}.notice_days"])
+        notice = contract_notice(params, c.name, renewal)
+        deadline = notice.notice_by
         delayed = replace(analysis.terms, delay_terms={c.name: 1})
         npv_late = float(metrics(delayed, [scenario])[scenario].npv[0])
         out.append(
@@ -110,6 +226,9 @@ def contract_timing(params: Parameters, analysis: Analysis) -> tuple[ContractTim
                 deadline_passed=deadline < start,
                 scenario=scenario,
                 cost_of_delay=npv_now - npv_late,
+                term_end=notice.term_end,
+                notice_by=deadline,
+                notice_moved_from=notice.moved_from,
             )
         )
     return tuple(out)

@@ -273,6 +273,8 @@ class Parameters:
                     item["source"] = v.source
                 if v.note:
                     item["note"] = v.note
+            if spec(key).kind == "dates":
+                item = [d.isoformat() for d in v.value]
             if isinstance(item, dt.date):
                 item = item.isoformat()
             node = out
@@ -653,6 +655,8 @@ def _resolve(where: _Where, s: Spec, raw: Any, origin: str, source: str) -> Valu
         raise where.error(
             key, f"has too many entries ({len(raw):,}) — accepted: up to {MAX_LIST:,}"
         )
+    if s.kind == "dates":
+        return Value(key, _dates(where, key, s, raw), None, origin, False, source)
     if not isinstance(raw, list) or not all(isinstance(x, str) and x.strip() for x in raw):
         raise where.error(key, f"is not a list of names ({_short(raw)}) — accepted: {s.accepted()}")
     if s.kind == "platforms":
@@ -666,6 +670,29 @@ def _resolve(where: _Where, s: Spec, raw: Any, origin: str, source: str) -> Valu
                 )
         raw = [x.lower() for x in raw]
     return Value(key, tuple(raw), None, origin, False, source)
+
+
+def _dates(where: _Where, key: str, s: Spec, raw: Any) -> tuple[dt.date, ...]:
+    """A list of dates (``calendar.holidays``), sorted and without repeats."""
+    if isinstance(raw, dt.date):
+        raw = [raw]
+    if not isinstance(raw, list):
+        raise where.error(key, f"is not a list of dates ({_short(raw)}) — accepted: {s.accepted()}")
+    out = set()
+    for i, item in enumerate(raw):
+        if isinstance(item, str):
+            with contextlib.suppress(ValueError):
+                item = dt.date.fromisoformat(item)
+        if not isinstance(item, dt.date) or isinstance(item, dt.datetime):
+            raise where.error(
+                f"{key}[{i}]", f"is not a date ({_short(item)}) — accepted: {s.accepted()}"
+            )
+        if not DATE_RANGE[0] <= item <= DATE_RANGE[1]:
+            raise where.error(
+                f"{key}[{i}]", f"is out of range ({item.isoformat()}) — accepted: {s.accepted()}"
+            )
+        out.add(item)
+    return tuple(sorted(out))
 
 
 def _accepted(where: _Where, key: str, i: int, raw: Any) -> dict[str, str]:

@@ -45,7 +45,8 @@ class Spec:
         Dotted key path, e.g. ``logmein.agents``.
     kind : str
         ``bool``, ``int``, ``float``, ``choice``, ``date``, ``text``, ``platforms`` (a list of
-        platform ids), ``texts`` (a list of strings) or ``paths`` (a list of file paths).
+        platform ids), ``texts`` (a list of strings), ``paths`` (a list of file paths) or
+        ``dates`` (a list of dates).
     unit : str
         Unit shown beside the value ("US$ per agent per month", "fraction 0–1", "count").
     doc : str
@@ -95,6 +96,9 @@ class Spec:
             return f"a list of {', '.join(PLATFORMS)}"
         if self.kind in ("texts", "paths"):
             return "a list of strings"
+        if self.kind == "dates":
+            lo, hi = DATE_RANGE
+            return f"a list of dates YYYY-MM-DD from {lo.isoformat()} to {hi.isoformat()}"
         if self.kind == "accepts":
             codes = ", ".join(REASON_CODES)
             return f"a list of reason codes ({codes}), each optionally {{reason, note}}"
@@ -213,8 +217,8 @@ def _contract(c: Contract) -> list[Spec]:
                     "float",
                     "US$ per year",
                     c.extras_doc
-                    or "add-ons billed with the contract (kept in proportion to the licences "
-                    "kept; nothing after cancelling)",
+                    or "add-ons billed with the contract (kept whole with a smaller pool unless "
+                    "extras_scale says per_agent; nothing after cancelling)",
                     default=0.0,
                     minimum=0,
                     maximum=MAX_MONEY_PER_YEAR,
@@ -228,6 +232,17 @@ def _contract(c: Contract) -> list[Spec]:
                     minimum=0,
                     maximum=MAX_MONEY_PER_YEAR,
                     rangeable=True,
+                ),
+                Spec(
+                    f"{c.name}.extras_scale",
+                    "choice",
+                    "",
+                    "fixed: a smaller pool keeps the add-ons whole (endpoint and RMM licences "
+                    "do not shrink with the agents); per_agent: in proportion to the licences "
+                    "kept (extras × kept / held); nothing after cancelling either way",
+                    default="fixed",
+                    choices=("fixed", "per_agent"),
+                    figure=False,
                 ),
             ]
             if c.extras_key and c.extras_residual_key
@@ -725,6 +740,15 @@ SCHEMA: tuple[Spec, ...] = (
         "",
         "e-mail domains of your tenant; a sharer outside them is external support",
         default=(),
+    ),
+    Spec(
+        "calendar.holidays",
+        "dates",
+        "dates",
+        "days that are not business days besides weekends (public holidays, a closure): a notice "
+        "deadline that falls on one moves to the previous business day",
+        default=(),
+        figure=False,
     ),
 )
 

@@ -76,15 +76,33 @@ def test_the_month_to_month_example_of_the_issue_no_longer_explodes():
     assert total < 0.6 * every_month
 
 
-def test_extras_are_kept_in_proportion_unless_given():
+def test_extras_stay_whole_unless_per_agent_or_given():
     d = {**LOGMEIN, "logmein": {**LOGMEIN["logmein"], "extras_per_year": 12_000}}
     a = _analyse(d)
-    # before the change: 2,700 + 1,000 a month; after: 10 of 60 agents, so 1/6 of the add-ons
+    # before the change: 60 × 45 = 2,700 + 12,000 / 12 = 1,000 a month; after, by default
+    # (extras_scale: fixed): 10 × 45 = 450 and the add-ons whole, 1,000
     assert a.scenario("status_quo").monthly_cost[0] == 3700
-    assert a.scenario("right_size").monthly_cost[5] == pytest.approx(450 + 1000 / 6)
+    assert a.scenario("right_size").monthly_cost[5] == pytest.approx(450 + 1000)
     assert a.scenario("cancel").monthly_cost[5] == 0
-    d["logmein"]["extras_per_year_residual"] = 6000
+    assert a.params.value("logmein.extras_scale").origin == "default"
+    # per_agent: 10 of 60 agents keep 1/6 of the add-ons
+    d["logmein"]["extras_scale"] = "per_agent"
+    assert _analyse(d).scenario("right_size").monthly_cost[5] == pytest.approx(450 + 1000 / 6)
+    assert _analyse(d).scenario("cancel").monthly_cost[5] == 0
+    d["logmein"]["extras_per_year_residual"] = 6000  # given: 6,000 / 12 = 500 either way
     assert _analyse(d).scenario("right_size").monthly_cost[5] == pytest.approx(450 + 500)
+    d["logmein"]["extras_scale"] = "fixed"
+    assert _analyse(d).scenario("right_size").monthly_cost[5] == pytest.approx(450 + 500)
+
+
+def test_the_extras_scale_default_is_an_assumed_default():
+    from rhmodel.core.money.evaluation import evaluate
+    from rhmodel.edges.bundled import load_capabilities
+
+    d = {**LOGMEIN, "logmein": {**LOGMEIN["logmein"], "extras_per_year": 12_000}}
+    e = evaluate(_analyse(d).params, load_capabilities())
+    assumed = {x.key: x.value for x in e.assumed_defaults()}
+    assert assumed["logmein.extras_scale"] == "fixed"
 
 
 def test_the_appliance_is_paid_while_any_seat_is_kept_and_stops_at_cancel():

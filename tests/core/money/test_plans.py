@@ -159,8 +159,11 @@ def test_recommended_plan_is_the_best_viable_option_and_may_mix_actions():
 
 
 def test_a_notice_deadline_before_the_pilot_ends_moves_the_change_a_term():
-    # LogMeIn renews 1 April 2027, notice 30 days (2 March): a 120-day pilot from 1 December
-    # ends 31 March 2027, too late; BeyondTrust renews 1 July 2027, notice 60 days (2 May): fits.
+    # LogMeIn renews 1 April 2027, notice 30 days: the term ends 31 March, so notice is due by
+    # Monday 1 March; a 120-day pilot from 1 December ends 31 March 2027, too late. The next
+    # renewal, 1 April 2028: term ends 31 March 2028, 30 days before is Wednesday 1 March 2028.
+    # BeyondTrust renews 1 July 2027, notice 60 days: term ends 30 June, 60 days before is
+    # Saturday 1 May, so Friday 30 April: fits.
     d = _merge(BOTH, pilot__days=120)
     # RMM work stays on LogMeIn (BeyondTrust: partial), PAM on BeyondTrust: both pools stay
     a = analyse(
@@ -172,19 +175,21 @@ def test_a_notice_deadline_before_the_pilot_ends_moves_the_change_a_term():
     assert (lm.terms_delayed, lm.renewal_date, lm.notice_by) == (
         1,
         dt.date(2028, 4, 1),
-        dt.date(2028, 3, 2),
+        dt.date(2028, 3, 1),
     )
     assert lm.effective_month == 4 + 1 + 12
     assert (bt.terms_delayed, bt.renewal_date, bt.notice_by) == (
         0,
         dt.date(2027, 7, 1),
-        dt.date(2027, 5, 2),
+        dt.date(2027, 4, 30),
     )
     want = oracle.metrics(d, "right_size", delay={"logmein": 1})["npv"]
     assert plan.npv == pytest.approx(want, rel=1e-12)
     assert plan.npv_first_renewal == pytest.approx(oracle.metrics(d, "right_size")["npv"])
     assert plan.cost_of_waiting == pytest.approx(plan.npv_first_renewal - want)
-    assert not plan.feasible and "2 March 2027" in lm.sentence and "31 March 2027" in lm.sentence
+    assert not plan.feasible and "Monday 1 March 2027" in lm.sentence
+    assert "31 March 2027" in lm.sentence and "Wednesday 1 March 2028" in lm.sentence
+    assert "Friday 30 April 2027 — 1 May is a Saturday — " in bt.sentence
     # the per-contract NPVs add up to the plan's
     assert sum(x.npv for x in plan.actions) == pytest.approx(plan.npv, rel=1e-12)
 

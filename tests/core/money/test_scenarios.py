@@ -208,6 +208,7 @@ param_sets = (
                     optional={
                         "residual_price_per_agent_month": cents(0, 150),
                         "extras_per_year_residual": st.sampled_from([0.0, 800.0]),
+                        "extras_scale": st.sampled_from(["fixed", "per_agent"]),
                     },
                 ),
                 "beyondtrust": st.fixed_dictionaries(

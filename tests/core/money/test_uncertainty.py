@@ -191,7 +191,14 @@ def test_timing_dates_and_cost_of_delay(r, notice, pilot):
     y, m = 2027 + year, 1 + month
     last_day = (dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)).day
     assert t.renewal_date == dt.date(y, m, min(31, last_day))
-    assert t.decision_deadline == t.renewal_date - dt.timedelta(days=notice)
+    # the term ends the day before the renewal; notice is due `notice` days before that, on the
+    # last weekday on or before it (no holidays listed)
+    assert t.term_end == t.renewal_date - dt.timedelta(days=1)
+    counted = t.term_end - dt.timedelta(days=notice)
+    back = {5: 1, 6: 2}.get(counted.weekday(), 0)  # Saturday → Friday, Sunday → Friday
+    assert t.decision_deadline == t.notice_by == counted - dt.timedelta(days=back)
+    assert t.notice_moved_from == (counted if back else None)
+    assert t.notice_by.weekday() < 5
     assert t.pilot_fits == (dt.date(2027, 1, 31) + dt.timedelta(days=pilot) <= t.decision_deadline)
     plain = json.loads(json.dumps(d))
     want = (
