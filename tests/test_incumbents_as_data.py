@@ -439,3 +439,16 @@ def test_a_rescue_report_counts_for_logmein_when_no_rescue_contract_is_held(tmp_
     assert report.files[0].counted_for == "logmein_resolve"
     text = pilot_text(report)
     assert "counted for LogMeIn Resolve: no LogMeIn Rescue contract is held" in text
+
+
+def test_a_data_folder_without_the_records_is_one_error_line(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "rhmodel", "decide", str(PROJECT_DIR / "data/params/sample.yaml")],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "RHMODEL_DATA": str(tmp_path)},
+        timeout=300,
+    )
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.startswith(f"error: {tmp_path / 'incumbents.yaml'}: RHMODEL_DATA names")

@@ -35,6 +35,7 @@ from typing import Any, Literal, get_args
 
 from rhmodel.core.document import YamlDocument, parse_yaml
 from rhmodel.core.validation import choice, mapping, no_unknown_keys, sequence, text
+from rhmodel.errors import InputError
 
 __all__ = [
     "ACTIONS",
@@ -475,7 +476,15 @@ def _incumbents_file(name: str = "incumbents.yaml") -> tuple[str, str]:
     # a data folder from before platforms.yaml existed keeps the bundled patterns
     if folder and (name == "incumbents.yaml" or (Path(folder) / name).is_file()):
         path = Path(folder) / name
-        return path.read_text(encoding="utf-8"), str(path)
+        try:
+            return path.read_text(encoding="utf-8"), str(path)
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or type(exc).__name__
+            raise InputError(
+                f"RHMODEL_DATA names a folder without a readable {name} ({reason}) — a copy of "
+                "rhmodel's data folder (incumbents.yaml, capabilities.yaml, price_book.yaml)",
+                file=str(path),
+            ) from None
     res = resources.files("rhmodel") / "data" / name
     return res.read_text(encoding="utf-8"), name
 
