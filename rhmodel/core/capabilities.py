@@ -320,20 +320,7 @@ def _platform_list(
     return tuple(choice(doc, f"{key}[{i}]", v, allowed) for i, v in enumerate(items))
 
 
-_CELL_KEYS = (
-    "level",
-    "text",
-    "source",
-    "platforms",
-    "view_only",
-    "supported_clouds",
-    "url",
-    "as_of",
-    "since",
-    "seed_said",
-    "confidence",
-    "conditions",
-)
+_CELL_KEYS = Cell.json_fields  # every field a cell may be written with
 _CONFIDENCE = ("high", "medium-high", "medium", "low")
 
 

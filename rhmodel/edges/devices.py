@@ -41,7 +41,6 @@ Examples
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -50,7 +49,7 @@ from typing import Any
 from rhmodel.core.eligibility import Device, Inventory
 from rhmodel.core.pilot.sessions import normalise_platform
 from rhmodel.core.text import excerpt
-from rhmodel.edges.exports.table import norm, read_delimited, sniff_encoding
+from rhmodel.edges.exports.table import json_values, norm, read_delimited, sniff_encoding
 from rhmodel.errors import InputError
 
 __all__ = ["read_devices"]
@@ -196,22 +195,11 @@ def _is_device(item: Any) -> bool:
 
 def _json_pages(text: str, path: Path) -> list[Any]:
     """One JSON document, or several appended one after another (pages saved in turn)."""
-    decoder = json.JSONDecoder()
-    docs, i = [], 0
-    while True:
-        while i < len(text) and text[i].isspace():
-            i += 1
-        if i >= len(text):
-            return docs
-        try:
-            doc, i = decoder.raw_decode(text, i)
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                f"not valid JSON ({exc.msg}) — Graph managedDevices JSON as saved",
-                file=str(path),
-                line=exc.lineno,
-            ) from None
-        docs.append(doc)
+    return json_values(
+        path,
+        text,
+        lambda exc: f"not valid JSON ({exc.msg}) — Graph managedDevices JSON as saved",
+    )
 
 
 def _read_one(path: Path) -> list[Device]:

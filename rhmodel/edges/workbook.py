@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import io
+import math
 import re
 import sys
 import traceback
@@ -704,6 +705,19 @@ def _viability_formula(e: Evaluation, matrix: CapabilityMatrix, actions: dict[st
     return f'=IF(AND({",".join(conds)}),"yes","no")'
 
 
+def _wrapped_height(cells: list[tuple[str, int]]) -> float:
+    """The row height (points) that shows every wrapped cell whole: spreadsheet engines do not
+    grow a row written by openpyxl, so text would print over the next row.
+
+    Examples
+    --------
+    >>> _wrapped_height([("x" * 100, 40), ("short", 10)])
+    45.0
+    """
+    lines = max(math.ceil(len(text) / max(width - 2, 1)) for text, width in cells)
+    return 15.0 * max(lines, 1)
+
+
 def _capabilities(ws: Worksheet, m: CapabilityMatrix) -> None:
     n = len(m.products)
     source_col = 2 + n  # after one column per product, however many the table has
@@ -714,12 +728,19 @@ def _capabilities(ws: Worksheet, m: CapabilityMatrix) -> None:
         [26, *([40] * n), 50],
     )
     for i, d in enumerate(m.dimensions, start=2):
-        put_text(ws.cell(row=i, column=1), d.label)
+        put_text(ws.cell(row=i, column=1), d.label).alignment = Alignment(vertical="top")
         for j, p in enumerate(m.products, start=2):
             cell = put_text(ws.cell(row=i, column=j), f"[{d.cells[p].level}] {d.cells[p].text}")
             cell.fill = LEVEL_FILLS[d.cells[p].level]
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-        put_text(ws.cell(row=i, column=source_col), d.cells["remote_help"].source)
+        # long sources wrap inside their column, so the printed page stays readable
+        put_text(
+            ws.cell(row=i, column=source_col), d.cells["remote_help"].source
+        ).alignment = Alignment(wrap_text=True, vertical="top")
+        texts = [f"[{d.cells[p].level}] {d.cells[p].text}" for p in m.products]
+        ws.row_dimensions[i].height = _wrapped_height(
+            [*zip(texts, [40] * n, strict=True), (d.cells["remote_help"].source, 50)]
+        )
     r = len(m.dimensions) + 3
     facts_as_of = getattr(m, "facts_as_of", None)
     changes = getattr(m, "changes_since_seed", ())
@@ -748,6 +769,8 @@ def _capabilities(ws: Worksheet, m: CapabilityMatrix) -> None:
                 put_text(ws.cell(row=k, column=j), v).alignment = Alignment(
                     wrap_text=True, vertical="top"
                 )
+            widths = [26, *([40] * n), 50][: len(values)]
+            ws.row_dimensions[k].height = _wrapped_height(list(zip(values, widths, strict=True)))
     ws.freeze_panes = "B2"
 
 

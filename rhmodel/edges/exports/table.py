@@ -20,6 +20,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import json
 import re
 import warnings
 from collections.abc import Callable, Sequence
@@ -313,3 +314,30 @@ def table_from_rows(
     frame = pd.DataFrame([list(r) for r in rows], columns=list(header), dtype=object).fillna("")
     frame = frame.astype(str)
     return Table(path, frame, pd.Series(np.asarray(lines, dtype=np.int64)))
+
+
+def json_values(
+    path: Path, text: str, message: Callable[[json.JSONDecodeError], str]
+) -> list[object]:
+    """Every JSON value in ``text``: one, or several written one after another (API pages
+    saved in turn). A value that does not parse is an :class:`InputError` at its line, worded
+    by ``message``.
+
+    Examples
+    --------
+    >>> json_values(Path("p.json"), '{"a": 1}\\n{"a": 2}', lambda e: e.msg)
+    [{'a': 1}, {'a': 2}]
+    """
+    decoder = json.JSONDecoder()
+    values: list[object] = []
+    i, n = 0, len(text)
+    while True:
+        while i < n and text[i].isspace():
+            i += 1
+        if i >= n:
+            return values
+        try:
+            value, i = decoder.raw_decode(text, i)
+        except json.JSONDecodeError as exc:
+            raise InputError(message(exc), file=str(path), line=exc.lineno) from None
+        values.append(value)

@@ -107,7 +107,6 @@ Not confirmed (say so before relying on it):
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from pathlib import Path
 
@@ -115,7 +114,7 @@ import pandas as pd
 
 from rhmodel.core.products import REASON_CODES
 from rhmodel.edges.exports.frame import LoadedExport, finish
-from rhmodel.edges.exports.table import Table, table_from_rows
+from rhmodel.edges.exports.table import Table, json_values, table_from_rows
 from rhmodel.edges.exports.times import ReadOptions, end_or_duration, timestamps
 from rhmodel.errors import InputError
 
@@ -246,23 +245,13 @@ def json_table(path: Path, data: bytes, encoding: str) -> Table:
 
 def _decode_all(path: Path, text: str) -> list[object]:
     """Every JSON value in ``text``: one, or several written one after another."""
-    decoder = json.JSONDecoder()
-    values: list[object] = []
-    i, n = 0, len(text)
-    while True:
-        while i < n and text[i] in " \t\r\n":
-            i += 1
-        if i >= n:
-            return values
-        try:
-            value, i = decoder.raw_decode(text, i)
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                f"not readable JSON ({exc.msg}, column {exc.colno}) — {_HINT}, saved as it came",
-                file=str(path),
-                line=exc.lineno,
-            ) from None
-        values.append(value)
+    return json_values(
+        path,
+        text,
+        lambda exc: (
+            f"not readable JSON ({exc.msg}, column {exc.colno}) — {_HINT}, saved as it came"
+        ),
+    )
 
 
 def _page_records(path: Path, page: dict) -> list[dict]:
