@@ -304,6 +304,12 @@ def _build_parser() -> argparse.ArgumentParser:
         help="copy params/sample.yaml and sample/pilot/ into DIR (which must not hold them)",
     )
     sa.set_defaults(func=_cmd_sample)
+
+    # `rhmodel pilot import|collect|status`: the pilot store and its collectors, in their own
+    # module (each verb's function takes the parsed args and returns the exit status).
+    from rhmodel.faces import pilot_commands
+
+    pilot_commands.register(sub, _Parser)
     return parser
 
 

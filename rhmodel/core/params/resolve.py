@@ -626,6 +626,15 @@ def _resolve(where: _Where, s: Spec, raw: Any, origin: str, source: str) -> Valu
                 key, f"is too long ({len(raw):,} characters) — accepted: up to {MAX_TEXT}"
             )
         return Value(key, raw, None, origin, False, source)
+    if s.kind == "structured":
+        from rhmodel.core.params.structured import Invalid, parser_of
+
+        try:
+            value = parser_of(s)(raw)
+        except Invalid as e:
+            below = e.path if not e.path or e.path.startswith("[") else f".{e.path}"
+            raise where.error(f"{key}{below}", e.message) from None
+        return Value(key, value, None, origin, False, source)
     # the list kinds
     if raw is None:
         return Value(

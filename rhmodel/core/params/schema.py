@@ -64,6 +64,10 @@ class Spec:
         rather than figures a file's ``illustrative: true`` should flag.
     default_from : str or None
         Price-book item whose figure (or range) is the default.
+    parser : str or None
+        For ``structured`` keys (lists of mappings with a grammar of their own): the
+        ``module:function`` in the core that validates the raw YAML value. It raises
+        :class:`rhmodel.core.params.structured.Invalid` with a path below the key.
     """
 
     key: str
@@ -78,6 +82,7 @@ class Spec:
     rangeable: bool = False
     default_from: str | None = None
     figure: bool = True
+    parser: str | None = None
 
     def accepted(self) -> str:
         """What a valid value looks like, for error messages."""
@@ -112,6 +117,10 @@ class Spec:
                 "a list of paths, or of mappings {path, format, timezone, date_order, columns: "
                 "{field: header}}"
             )
+        if self.kind == "structured":
+            from rhmodel.core.params.structured import parser_of
+
+            return parser_of(self).accepted
         what = "an integer" if self.kind == "int" else "a number"
         lo = "" if self.minimum is None else f" >= {_bound(self.minimum)}"
         hi = ""
@@ -668,11 +677,40 @@ SCHEMA: tuple[Spec, ...] = (
     ),
     Spec(
         "pilot.reasons",
-        "paths",
+        "structured",
         "",
         "the help desk's reason logs (CSV or XLSX from rhmodel pilot-template), relative to the "
-        "parameters file",
+        "parameters file; an entry may be a mapping {path, format: servicenow | jira | csv, "
+        "columns, labels} for an ITSM export",
         default=(),
+        parser="rhmodel.core.pilot.reason_sources:parse_reason_logs",
+    ),
+    Spec(
+        "pilot.teams",
+        "structured",
+        "",
+        "teams whose work stays on the incumbent whatever the export shows: a list of "
+        "{name, technicians: [...], needs: {<requirement>: all}}; each team's pool is sized "
+        "from its own work",
+        default=(),
+        parser="rhmodel.core.pilot.teams:parse_teams",
+    ),
+    Spec(
+        "pilot.store",
+        "text",
+        "",
+        "optional: the pilot store, a folder relative to the parameters file (rhmodel pilot "
+        "import / collect add to it; every command reads it beside pilot.files)",
+    ),
+    Spec(
+        "pilot.sources",
+        "structured",
+        "",
+        "the vendor APIs rhmodel pilot collect reads: a list of {type: intune | beyondtrust | "
+        "teamviewer | gotoassist, ...endpoints, secret_env}; secrets only from the environment "
+        "or the keyring",
+        default=(),
+        parser="rhmodel.core.pilot.sources:parse_sources",
     ),
     Spec(
         "pilot.devices",
@@ -740,6 +778,17 @@ SCHEMA: tuple[Spec, ...] = (
         "",
         "e-mail domains of your tenant; a sharer outside them is external support",
         default=(),
+    ),
+    Spec(
+        "calendar.fiscal_year_start",
+        "int",
+        "month 1–12",
+        "the month the organisation's fiscal year starts (1 = January): the budget table "
+        "sums spend per fiscal year",
+        default=1,
+        minimum=1,
+        maximum=12,
+        figure=False,
     ),
     Spec(
         "calendar.holidays",
