@@ -53,6 +53,7 @@ def _contract_month(
     actions: dict[str, str],
     delay: dict[str, int],
     hosts: dict[str, str] | None = None,
+    cuts: dict[str, int] | None = None,
 ) -> tuple[float, float]:
     """One contract's cost in month m, and what that month's payment buys beyond the horizon.
 
@@ -68,16 +69,11 @@ def _contract_month(
     residual = p.get("residual", {})
     renewal = c["months_to_renewal"]
     term = c.get("term_months", 12)
-    if m <= renewal:
-        factor = 1.0
-    else:
-        # the latest renewal on or before m, and the yearly uplift it carries
-        last_renewal = renewal + 1 + ((m - renewal - 1) // term) * term
-        factor = (1 + c.get("uplift", 0.0)) ** (1 + (last_renewal - (renewal + 1)) // 12)
     extras = c.get("extras_per_year", 0) / 12
     fixed = c.get("appliance_per_year", 0) / 12
     rate = c[price_key] / per * count + extras + fixed
-    changed = m > renewal + delay.get(section, 0) * term
+    cut = (cuts or {}).get(section)
+    changed = m >= cut if cut is not None else m > renewal + delay.get(section, 0) * term
     action = actions[section]
     if changed and action != "renew":
         if action == "right_size":
@@ -103,12 +99,55 @@ def _contract_month(
             rate = price / per * units + kept_extras + (fixed if units > 0 else 0.0)
         else:
             rate = 0.0
+    fee = 0.0
+    if cut is not None and m == cut and action != "renew":
+        fee = c.get("termination_fee", 0.0)
     if c.get("billing", "monthly") == "monthly":
-        return rate * factor, 0.0
+        return rate * price_factor(c, m) + fee, 0.0
     if m > renewal and (m - renewal - 1) % term == 0:
-        inside = min(term, horizon - m + 1)
-        return rate * factor * inside, rate * factor * (term - inside)
-    return 0.0, 0.0
+        # a term paid in advance: each of its months at that month's escalated price
+        inside = sum(rate * price_factor(c, j) for j in range(m, min(m + term, horizon + 1)))
+        past = sum(rate * price_factor(c, j) for j in range(horizon + 1, m + term))
+        return inside + fee, past
+    return fee, 0.0
+
+
+def price_factor(c: dict[str, Any], j: int) -> float:
+    """The price of month ``j`` relative to today's, listing the contract's events one by one.
+
+    The renewal uplift (``uplift``, or ``escalator`` with timing at_renewal): the latest renewal
+    on or before ``j`` carries ``1 + (its month − first renewal) // 12`` years of it. A yearly
+    escalator: one step at each contract anniversary inside a term, counted by walking the
+    terms — the current term's years end with it; a renewed term's start 12, 24, … months
+    after its first month.
+    """
+    renewal = c["months_to_renewal"]
+    term = c.get("term_months", 12)
+    escalator = c.get("escalator", {})
+    rate = escalator.get("rate", 0.0)
+    yearly = escalator.get("timing", "at_renewal") == "yearly"
+    factor = 1.0
+    if j > renewal:
+        last_renewal = renewal + 1 + ((j - renewal - 1) // term) * term
+        years = 1 + (last_renewal - (renewal + 1)) // 12
+        factor *= (1 + c.get("uplift", 0.0)) ** years
+        if not yearly:
+            factor *= (1 + rate) ** years
+    if yearly:
+        steps = 0
+        month = renewal + 1 - 12  # the current term's anniversaries, walking back
+        while month >= 2:
+            steps += month <= j
+            month -= 12
+        start = renewal + 1
+        while start <= j:
+            k = 1
+            while 12 * k < term:
+                steps += start + 12 * k <= j
+                k += 1
+            start += term
+        factor *= (1 + rate) ** steps
+    return factor
 
 
 def monthly(
@@ -117,6 +156,7 @@ def monthly(
     delay: dict[str, int] | None = None,
     beyond: list[float] | None = None,
     hosts: dict[str, str] | None = None,
+    cuts: dict[str, int] | None = None,
 ) -> list[float]:
     """Cost of ``scenario`` (or plan) in each month 1..horizon. ``p`` is a nested dict like the
     YAML; ``delay`` shifts a contract's change by whole terms; ``beyond`` (a list) collects
@@ -129,7 +169,7 @@ def monthly(
         total = 0.0
         past = 0.0
         for section, *_ in CONTRACTS:
-            cost, after = _contract_month(p, section, m, actions, delay, hosts)
+            cost, after = _contract_month(p, section, m, actions, delay, hosts, cuts)
             total += cost
             past += after
         if beyond is not None:
@@ -182,6 +222,18 @@ def group_month(group: dict[str, Any]) -> float:
     return people * group.get("price_per_user_month", LIST_PRICE.get(group["licence"]))
 
 
+def fees(p: dict[str, Any], scenario: str, cuts: dict[str, int] | None) -> list[float]:
+    """Termination fees per month: each contract cut mid-term pays its fee in the cut month."""
+    horizon = p.get("horizon_months", 36)
+    out = [0.0] * horizon
+    for section, cut in (cuts or {}).items():
+        c = p.get(section, {})
+        held = c.get(next(x[1] for x in CONTRACTS if x[0] == section), 0)
+        if held and actions_of(scenario)[section] != "renew" and 1 <= cut <= horizon:
+            out[cut - 1] += c.get("termination_fee", 0.0)
+    return out
+
+
 def new_spend(p: dict[str, Any], scenario: str) -> list[float]:
     """Remote Help licences, administration and one-off costs, per month."""
     return [new_spend_month(p, scenario, m) for m in range(1, p.get("horizon_months", 36) + 1)]
@@ -194,6 +246,7 @@ def metrics(
     haircut: float = 0.0,
     uplift: float = 0.0,
     hosts: dict[str, str] | None = None,
+    cuts: dict[str, int] | None = None,
 ) -> dict[str, Any]:
     """total_cost, savings, npv, roi, payback_months, the TEI year table, its present values
     and what is prepaid beyond the horizon, exactly as the issues define them."""
@@ -201,7 +254,10 @@ def metrics(
     horizon = p.get("horizon_months", 36)
     beyond: list[float] = []
     sq = monthly(p, "status_quo")
-    sc = monthly(p, scenario, delay, beyond, hosts)
+    sc = monthly(p, scenario, delay, beyond, hosts, cuts)
+    # a termination fee is the incumbent's cost (it reduces that contract's saving), but the
+    # risk adjustment treats it as new spend: raised by the cost uplift, never cut by the haircut
+    fee = fees(p, scenario, cuts)
     new = new_spend(p, scenario)
     adopts = any(a != "renew" for a in actions_of(scenario).values())
     t = p.get("transition", {})
@@ -214,12 +270,13 @@ def metrics(
         else 0.0
     )
     # incumbent spend avoided (benefits) and new spend (costs), month by month
-    benefits = [q - (s - n) for q, s, n in zip(sq, sc, new, strict=True)]
+    benefits = [q - (s - n - f) for q, s, n, f in zip(sq, sc, new, fee, strict=True)]
     running = [n - (one_off if m == 1 else 0.0) for m, n in enumerate(new, start=1)]
     if adopts and (haircut or uplift):
         benefits = [b * (1 - haircut) for b in benefits]
         running = [x * (1 + uplift) for x in running]
         one_off *= 1 + uplift
+    benefits = [b - f * (1 + uplift) for b, f in zip(benefits, fee, strict=True)]
     new = [x + (one_off if m == 1 else 0.0) for m, x in enumerate(running, start=1)]
     sc = [q - b + n for q, b, n in zip(sq, benefits, new, strict=True)]
     diff = [a - b for a, b in zip(sq, sc, strict=True)]

@@ -25,6 +25,13 @@ Conventions
   every month from ``remote_help.start_month`` in the same scenarios, inside the
   ``remote_help`` component: ``licensed`` is ``users``, or ``helpers + sharers``, or only the
   ``helpers`` of an Android dedicated group (its devices need no licence).
+- Price changes: ``uplift`` (alias ``escalator.timing: at_renewal``) steps the price at each
+  renewal as the schema says; ``escalator.timing: yearly`` raises it by ``escalator.rate`` at
+  each contract anniversary inside a term — the current term's (12, 24, … months before its
+  end) and each renewed term's (12, 24, … months after its start) — and carries it across
+  renewals. Under annual billing a term paid in advance costs the sum of its escalated months.
+- A contract cut mid-term (``Terms.cut_month``) changes from that month instead of a renewal
+  and pays its ``termination_fee`` once in that month; a term paid in advance is not refunded.
 - Money is US$ (float64); the BeyondTrust price is per seat per year and is divided by 12.
 
 Examples
@@ -83,6 +90,8 @@ NUMERIC_INPUTS: tuple[str, ...] = (
             c.price_key,
             f"{c.name}.months_to_renewal",
             f"{c.name}.uplift",
+            f"{c.name}.escalator.rate",
+            f"{c.name}.termination_fee",
             c.residual_key,
             c.residual_price_key,
             c.min_key,
@@ -175,6 +184,12 @@ class Terms:
     absorb_order : dict[str, tuple of str]
         Per contract, the contracts tried in order when it is consolidated
         (:func:`rhmodel.core.coverage.absorb_order`; empty: each record's own order).
+    escalation : dict[str, str]
+        Per contract: ``at_renewal`` (``escalator.rate`` steps at renewals, like ``uplift``) or
+        ``yearly`` (at each contract anniversary inside a term).
+    cut_month : dict[str, int]
+        Per contract cut before its term ends: the month the change takes effect (instead of a
+        renewal); its ``termination_fee`` is paid that month. Absent: changes at renewals.
     """
 
     x: dict[str, np.ndarray]
@@ -189,6 +204,8 @@ class Terms:
     rh_start: int = 1
     absorb_order: dict[str, tuple[str, ...]] = field(default_factory=dict)
     groups: tuple[GroupTerm, ...] = ()
+    escalation: dict[str, str] = field(default_factory=dict)
+    cut_month: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any], horizon: int, **kw: Any) -> Terms:
@@ -219,6 +236,10 @@ class Terms:
         kw.setdefault(
             "extras_scale",
             {c.name: values.get(f"{c.name}.extras_scale", "fixed") for c in CONTRACTS},
+        )
+        kw.setdefault(
+            "escalation",
+            {c.name: values.get(f"{c.name}.escalator.timing", "at_renewal") for c in CONTRACTS},
         )
         kw.setdefault("licensing", values.get("remote_help.licensing", "included"))
         return cls(x=x, horizon=horizon, **kw)
@@ -253,36 +274,119 @@ def discount_factors(rate: np.ndarray, horizon: int) -> np.ndarray:
     return np.power(1.0 + rate, -months(horizon) / 12.0)
 
 
-def _calendar(t: Terms, c: Contract) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Per month (``(1, H)`` or ``(n, H)``): the uplift exponent, the billing weight (months
-    of service paid that month, cut at the horizon), the months paid beyond the horizon, and
-    the after-change mask."""
-    m = months(t.horizon)
-    renewal = np.floor(t.x[f"{c.name}.months_to_renewal"] + 0.5).astype(np.int64)
+def yearly_exponent(j: np.ndarray, renewal: np.ndarray, term: int) -> np.ndarray:
+    """How many contract anniversaries inside a term fall in months 2..``j``.
+
+    The current term's contract years end with it (anniversaries at ``R + 1 − 12k`` from month
+    2 on); each renewed term starting at ``R + 1 + T·i`` has anniversaries 12, 24, … months
+    after its start and before its end. A yearly escalator prices month ``j`` at
+    ``(1 + rate) ** yearly_exponent(j)``.
+
+    Examples
+    --------
+    A 36-month term renewing in month 1 (R = 0): contract years priced 1, 1.07, 1.07², then
+    the next term carries on.
+
+    >>> j = np.array([[1, 12, 13, 25, 36, 37, 49]])
+    >>> yearly_exponent(j, np.array([[0]]), 36).tolist()
+    [[0, 0, 1, 2, 2, 2, 3]]
+
+    Thirty months left on the current term: its anniversaries fall in months 7 and 19.
+
+    >>> yearly_exponent(np.array([[1, 6, 7, 19, 30, 31]]), np.array([[30]]), 36).tolist()
+    [[0, 0, 1, 2, 2, 2]]
+    >>> yearly_exponent(np.array([[1, 13, 25]]), np.array([[0]]), 12).tolist()  # none inside
+    [[0, 0, 0]]
+    """
+    r = renewal
+    # the current term: k = 1..(R−1)//12 lands in month R + 1 − 12k >= 2; it counts once <= j
+    k_max = np.where(r >= 1, (r - 1) // 12, 0)
+    k_min = np.maximum(1, -((j - r - 1) // 12))  # ceil((R + 1 − j) / 12)
+    current = np.maximum(0, k_max - k_min + 1)
+    # renewed terms: (T − 1) // 12 anniversaries in each whole term, then the one in progress
+    per_term = (term - 1) // 12
+    d = j - r - 1
+    inside = np.where(d >= 0, (d // term) * per_term + np.minimum(per_term, (d % term) // 12), 0)
+    return current + inside
+
+
+def _service(t: Terms, c: Contract) -> tuple[np.ndarray, ...]:
+    """Per month of service ``j = 1..H+T``: the renewal uplift exponent, the escalator's
+    exponent, the month it is paid (0: before the analysis) and whether that payment falls
+    after the change. Shapes ``(1, J)``, or ``(n, J)`` when the renewal month varies."""
     term = t.term_months.get(c.name, 12)
-    renewed = m > renewal
-    since = np.where(renewed, m - renewal - 1, 0)
+    j = np.arange(1, t.horizon + term + 1, dtype=np.int64).reshape(1, -1)
+    renewal = np.floor(t.x[f"{c.name}.months_to_renewal"] + 0.5).astype(np.int64)
+    renewed = j > renewal
+    since = np.where(renewed, j - renewal - 1, 0)
     # uplift is yearly: a renewal at month M prices at (1 + u)^(1 + floor((M - (R+1)) / 12))
-    exponent = np.where(renewed, 1 + ((since // term) * term) // 12, 0)
-    if t.billing.get(c.name, "monthly") == "annual":
-        due = renewed & (since % term == 0)
-        # a term paid in advance counts only the months of it inside the horizon
-        inside = np.minimum(term, t.horizon - m + 1)
-        weight = np.where(due, inside, 0).astype(np.float64)
-        beyond = np.where(due, term - inside, 0).astype(np.float64)
+    e_renewal = np.where(renewed, 1 + ((since // term) * term) // 12, 0)
+    if t.escalation.get(c.name, "at_renewal") == "yearly":
+        e_escalator = yearly_exponent(j, renewal, term)
     else:
-        weight = np.ones_like(exponent, dtype=np.float64)
-        beyond = np.zeros_like(exponent, dtype=np.float64)
-    change = renewal + t.delay_terms.get(c.name, 0) * term
-    return exponent, weight, beyond, m > change
+        e_escalator = e_renewal
+    if t.billing.get(c.name, "monthly") == "annual":
+        # each term is paid in advance in its first month; the current one before month 1
+        paid = np.where(renewed, renewal + 1 + (since // term) * term, 0)
+    else:
+        paid = np.broadcast_to(j, e_renewal.shape)
+    return e_renewal, e_escalator, paid, paid > _change_month(t, c)
+
+
+def _factor(t: Terms, c: Contract, e_renewal: np.ndarray, e_escalator: np.ndarray) -> np.ndarray:
+    """The price multiplier ``(1 + uplift)^e_r × (1 + escalator.rate)^e_e``."""
+    return np.power(1.0 + t.x[f"{c.name}.uplift"], e_renewal) * np.power(
+        1.0 + t.x[f"{c.name}.escalator.rate"], e_escalator
+    )
+
+
+def _change_month(t: Terms, c: Contract) -> np.ndarray:
+    """The last month before the change of ``c`` (``(1, 1)`` or ``(n, 1)``): the renewal it
+    slips to, or the month before a mid-term cut."""
+    if c.name in t.cut_month:
+        return np.array([[t.cut_month[c.name] - 1]], dtype=np.int64)
+    renewal = np.floor(t.x[f"{c.name}.months_to_renewal"] + 0.5).astype(np.int64)
+    return renewal + t.delay_terms.get(c.name, 0) * t.term_months.get(c.name, 12)
+
+
+def _billed(paid: np.ndarray, horizon: int) -> tuple[np.ndarray, np.ndarray]:
+    """0/1 matrices ``(J, H)`` from months of service to the months they are paid in: those
+    served inside the horizon, and those served after it (paid in advance inside it)."""
+    months_j = paid.shape[-1]
+    served = np.arange(1, months_j + 1)
+    cols = np.arange(1, horizon + 1)
+    hit = paid.reshape(-1, 1) == cols.reshape(1, -1)
+    inside = (served <= horizon).reshape(-1, 1)
+    return (hit & inside).astype(np.float64), (hit & ~inside).astype(np.float64)
 
 
 def _schedule(t: Terms, c: Contract) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``g`` (multiplier of the monthly rate per month), the months prepaid beyond the horizon
-    (times the uplift), and the after-change mask of contract ``c``."""
-    exponent, weight, beyond, after = _calendar(t, c)
-    uplift = np.power(1.0 + t.x[f"{c.name}.uplift"], exponent)
-    return uplift * weight, uplift * beyond, after
+    """``g`` (multiplier of the monthly rate per payment month), the months prepaid beyond
+    the horizon (priced, per payment month) and the after-change mask of contract ``c``."""
+    h = t.horizon
+    e_r, e_e, paid, _after = _service(t, c)
+    f = _factor(t, c, e_r, e_e)
+    if paid.shape[0] == 1:
+        inside, beyond = _billed(paid[0], h)
+        g, past = f @ inside, f @ beyond
+    else:  # the renewal month varies by draw: each row has its own billing calendar
+        rows = [_billed(paid[i], h) for i in range(paid.shape[0])]
+        f = np.broadcast_to(f, (paid.shape[0], f.shape[1]))
+        g = np.stack([f[i] @ a for i, (a, _) in enumerate(rows)])
+        past = np.stack([f[i] @ b for i, (_, b) in enumerate(rows)])
+    return g, past, months(h) > _change_month(t, c)
+
+
+def _fee(t: Terms, c: Contract, scenario: str) -> tuple[np.ndarray, int] | None:
+    """The termination fee ``(n, 1)`` and the month it is paid, when the scenario cuts ``c``
+    mid-term; ``None`` otherwise."""
+    if c.name not in t.cut_month or plan_actions(scenario)[c.name] == "renew":
+        return None
+    month = int(t.cut_month[c.name])
+    if not 1 <= month <= t.horizon:
+        return None
+    held = t.x[c.count_key] > 0
+    return np.where(held, t.x[f"{c.name}.termination_fee"], 0.0), month
 
 
 def adopts_remote_help(scenario: str) -> bool:
@@ -442,7 +546,29 @@ def monthly_costs(t: Terms, scenario: str) -> dict[str, np.ndarray]:
     parts = _monthly_raw(t, scenario)
     if adopts_remote_help(scenario) and (t.benefit_haircut or t.cost_uplift):
         parts = _risk_adjust(t, scenario, parts, _monthly_raw(t, "status_quo"))
-    return parts
+    return _with_fees(t, scenario, parts, None)
+
+
+def _with_fees(
+    t: Terms, scenario: str, parts: dict[str, np.ndarray], w: np.ndarray | None
+) -> dict[str, np.ndarray]:
+    """Add each mid-term cut's termination fee to its contract's cost: in its month (``w``
+    None, monthly arrays) or weighted by ``w`` at that month. A fee is new spend, so the risk
+    adjustment raises it like Remote Help's costs rather than cutting it like a saving."""
+    out = dict(parts)
+    for c in CONTRACTS:
+        fee = _fee(t, c, scenario)
+        if fee is None:
+            continue
+        amount, month = fee
+        amount = amount * (1.0 + t.cost_uplift)
+        if w is None:
+            add = np.zeros((1, t.horizon))
+            add[0, month - 1] = 1.0
+            out[c.name] = out[c.name] + amount * add
+        else:
+            out[c.name] = out[c.name] + (amount * w[:, month - 1 : month]).reshape(-1)
+    return out
 
 
 def _schedule_sums(
@@ -453,23 +579,27 @@ def _schedule_sums(
     With ``beyond``, the months prepaid past the horizon replace the billing weight (for
     :func:`prepaid_beyond_horizon`).
     """
-    renewal = np.floor(t.x[f"{c.name}.months_to_renewal"] + 0.5).astype(np.int64)
-    exponent, weight, past, after = _calendar(t, c)
-    base = past if beyond else weight
-    if renewal.shape[0] == 1 and w.shape[0] == 1:
-        # Shared calendar: g(m) = (1 + uplift)^e(m) × base(m), and e takes a handful of values,
-        # so group the weights by uplift exponent once and raise (1 + uplift) to each:
-        # O(n × years) instead of O(n × months).
-        e, b, a = exponent[0], (base * w)[0], after[0]
-        n_e = int(e.max()) + 1
-        w_before = np.bincount(e[~a], weights=b[~a], minlength=n_e)
-        w_after = np.bincount(e[a], weights=b[a], minlength=n_e)
-        powers = np.power(1.0 + t.x[f"{c.name}.uplift"], np.arange(n_e).reshape(1, -1))
+    h = t.horizon
+    e_r, e_e, paid, after = _service(t, c)
+    if paid.shape[0] == 1 and w.shape[0] == 1:
+        # Shared calendar: each month of service costs (1 + u)^e_r × (1 + a)^e_e at the weight
+        # of the month it is paid in, and (e_r, e_e) take a handful of values, so group the
+        # weights by that pair once and raise the rates to each: O(n × years), not O(n × months).
+        p, a = paid[0], after[0]
+        served = np.arange(1, p.size + 1)
+        counted = (p >= 1) & (p <= h) & ((served > h) if beyond else (served <= h))
+        weight = np.where(counted, np.concatenate([[0.0], w[0]])[np.where(counted, p, 0)], 0.0)
+        pairs, index = np.unique(np.stack([e_r[0], e_e[0]]), axis=1, return_inverse=True)
+        index = index.reshape(-1)
+        w_before = np.bincount(index[~a], weights=weight[~a], minlength=pairs.shape[1])
+        w_after = np.bincount(index[a], weights=weight[a], minlength=pairs.shape[1])
+        powers = _factor(t, c, pairs[0].reshape(1, -1), pairs[1].reshape(1, -1))
         return powers @ w_before.reshape(-1, 1), powers @ w_after.reshape(-1, 1)
-    gw = np.power(1.0 + t.x[f"{c.name}.uplift"], exponent) * base * w
+    g, past, after_m = _schedule(t, c)
+    gw = (past if beyond else g) * w
     return (
-        np.where(after, 0.0, gw).sum(axis=1, keepdims=True),
-        np.where(after, gw, 0.0).sum(axis=1, keepdims=True),
+        np.where(after_m, 0.0, gw).sum(axis=1, keepdims=True),
+        np.where(after_m, gw, 0.0).sum(axis=1, keepdims=True),
     )
 
 
@@ -521,7 +651,7 @@ def weighted_costs(t: Terms, scenario: str, w: np.ndarray) -> dict[str, np.ndarr
     parts = _weighted_raw(t, scenario, w)
     if adopts_remote_help(scenario) and (t.benefit_haircut or t.cost_uplift):
         parts = _risk_adjust(t, scenario, parts, _weighted_raw(t, "status_quo", w))
-    return parts
+    return _with_fees(t, scenario, parts, w)
 
 
 def is_count(key: str) -> bool:

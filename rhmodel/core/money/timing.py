@@ -25,13 +25,20 @@ from rhmodel.core.products import CONTRACTS
 from rhmodel.core.text import long_date
 
 __all__ = [
+    "Commitment",
     "ContractTiming",
+    "MidTermCut",
     "NoticeDeadline",
     "add_months",
+    "commitment",
     "contract_notice",
     "contract_timing",
+    "mid_term_cut",
     "notice_deadline",
     "pilot_end",
+    "pilot_window",
+    "pilot_window_phrase",
+    "weekday_date",
 ]
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -138,10 +145,146 @@ def pilot_end(params: Parameters) -> dt.date | None:
     Otherwise ``pilot.end_date`` when given, else ``pilot.start_date`` + ``pilot.days`` for a
     pilot already under way, else ``start_date`` + ``pilot.days``.
     """
-    if params["pilot.end_date"] is not None:
-        return None if params["pilot.files"] else params["pilot.end_date"]
+    ended = params["pilot.end_date"]
+    if ended is not None:
+        # one truth for every output: a pilot that ends after the analysis starts is still
+        # running (its exports so far are partial), so it delays what its deadline needs
+        return ended if ended > params["start_date"] else None
     began = params["pilot.start_date"] or params["start_date"]
     return began + dt.timedelta(days=params["pilot.days"])
+
+
+def pilot_window(params: Parameters) -> tuple[dt.date, dt.date]:
+    """The pilot's first and last day as every output prints them: ``pilot.start_date`` (or
+    the analysis start) to ``pilot.end_date`` (or ``pilot.days`` later).
+
+    Examples
+    --------
+    >>> from rhmodel.edges.paramfile import parse_parameters
+    >>> from rhmodel.core.document import parse_yaml
+    >>> p = parse_parameters(parse_yaml(
+    ...     "start_date: 2027-01-01\\npilot: {start_date: 2027-01-04, days: 60}", "p.yaml"))
+    >>> [d.isoformat() for d in pilot_window(p)]
+    ['2027-01-04', '2027-03-05']
+    >>> print(pilot_window_phrase(p))
+    pilot from Monday 4 January 2027 to Friday 5 March 2027 (60 days)
+    """
+    began = params["pilot.start_date"] or params["start_date"]
+    ended = params["pilot.end_date"] or began + dt.timedelta(days=params["pilot.days"])
+    return began, ended
+
+
+def weekday_date(day: dt.date) -> str:
+    """``Monday 4 January 2027``."""
+    return f"{_WEEKDAYS[day.weekday()]} {long_date(day)}"
+
+
+def pilot_window_phrase(params: Parameters) -> str:
+    """The pilot window in words, from :func:`pilot_window`."""
+    began, ended = pilot_window(params)
+    days = (ended - began).days
+    return f"pilot from {weekday_date(began)} to {weekday_date(ended)} ({days} days)"
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """What renewing a contract on a date commits the organisation to.
+
+    Attributes
+    ----------
+    renewal_date : datetime.date
+        First day of the term.
+    months : int
+        The term's length.
+    last_day : datetime.date
+        The term's last day (the day before the following renewal).
+    """
+
+    renewal_date: dt.date
+    months: int
+    last_day: dt.date
+
+    @property
+    def phrase(self) -> str:
+        """``renewing on 1 July 2027 commits you to 36 months, to 30 June 2030``.
+
+        Examples
+        --------
+        >>> print(commitment(dt.date(2027, 7, 1), 36).phrase)
+        renewing on 1 July 2027 commits you to 36 months, to 30 June 2030
+        >>> print(commitment(dt.date(2027, 7, 1), 1).phrase)
+        renewing on 1 July 2027 commits you to 1 month, to 31 July 2027
+        """
+        unit = "month" if self.months == 1 else "months"
+        return (
+            f"renewing on {long_date(self.renewal_date)} commits you to {self.months} {unit}, "
+            f"to {long_date(self.last_day)}"
+        )
+
+
+def commitment(renewal: dt.date, term_months: int) -> Commitment:
+    """The term a renewal on ``renewal`` starts: ``term_months`` to the day before the next."""
+    last = add_months(renewal, term_months) - dt.timedelta(days=1)
+    return Commitment(renewal, term_months, last)
+
+
+@dataclass(frozen=True)
+class MidTermCut:
+    """The earliest a contract that may be cut mid-term can be cut.
+
+    Attributes
+    ----------
+    contract : str
+        The contract.
+    notice_given : datetime.date
+        The first day notice can be given: the pilot's end, or the analysis start.
+    effective : datetime.date
+        ``notice_given + notice_days``: the first day the cut may take effect.
+    month : int
+        The analysis month (1-based) that starts on or after ``effective``: the change month.
+    fee : float
+        The contract's ``termination_fee`` (its base value).
+    """
+
+    contract: str
+    notice_given: dt.date
+    effective: dt.date
+    month: int
+    fee: float
+
+
+def mid_term_cut(params: Parameters, contract: str) -> MidTermCut | None:
+    """When ``contract`` (``cancellable_mid_term: true``) can be cut before its term ends.
+
+    ``None`` when the contract may not be cut mid-term, or when the earliest cut is not
+    before its first renewal (a renewal needs no cut).
+
+    Examples
+    --------
+    >>> from rhmodel.edges.paramfile import parse_parameters
+    >>> from rhmodel.core.document import parse_yaml
+    >>> p = parse_parameters(parse_yaml(
+    ...     "start_date: 2027-01-01\\n"
+    ...     "logmein: {agents: 10, price_per_agent_month: 40, months_to_renewal: 20,"
+    ...     " notice_days: 30, cancellable_mid_term: true, termination_fee: 4000}\\n"
+    ...     "residual: {logmein_agents: 2}\\npilot: {days: 45}", "p.yaml"))
+    >>> cut = mid_term_cut(p, "logmein")  # pilot ends 15 Feb; + 30 days: 17 March
+    >>> cut.effective, cut.month, cut.fee
+    (datetime.date(2027, 3, 17), 4, 4000.0)
+    """
+    if not params[f"{contract}.cancellable_mid_term"]:
+        return None
+    start: dt.date = params["start_date"]
+    end = pilot_end(params)
+    given = max(start, end) if end is not None else start
+    effective = given + dt.timedelta(days=int(params[f"{contract}.notice_days"]))
+    month = 1
+    while add_months(start, month - 1) < effective:
+        month += 1
+    if month > int(params[f"{contract}.months_to_renewal"]):
+        return None
+    fee = float(params[f"{contract}.termination_fee"] or 0)
+    return MidTermCut(contract, given, effective, month, fee)
 
 
 @dataclass(frozen=True)

@@ -477,6 +477,26 @@ def _flatten(where: _Where, raw: Mapping[str, Any]) -> dict[str, Any]:
                 )
             for sub, subvalue in value.items():
                 key = f"{name}.{sub}"
+                nested = sorted(k for k in BY_KEY if k.startswith(f"{key}."))
+                if key not in BY_KEY and nested:
+                    # a sub-section such as logmein.escalator: {rate, timing}
+                    if not isinstance(subvalue, Mapping):
+                        fields = ", ".join(k.rsplit(".", 1)[1] for k in nested)
+                        raise where.error(
+                            key,
+                            f"must be a mapping ({_short(subvalue)}) — {{{fields}}}",
+                        )
+                    for leaf, leafvalue in subvalue.items():
+                        full = f"{key}.{leaf}"
+                        if full not in BY_KEY:
+                            here = [k.rsplit(".", 1)[1] for k in nested]
+                            raise where.error(
+                                full,
+                                f"unknown key{did_you_mean(str(leaf), here)} — "
+                                f"accepted in {key}: {', '.join(here)}",
+                            )
+                        flat[full] = leafvalue
+                    continue
                 if key not in BY_KEY:
                     here = sorted(k.split(".", 1)[1] for k in BY_KEY if k.startswith(name + "."))
                     raise where.error(
@@ -1048,6 +1068,40 @@ def _licensing_assumption(values: dict[str, Value]) -> None:
     values[v.key] = replace(v, source=source)
 
 
+def _given(x: Value) -> bool:
+    """Whether a number is stated and above zero (or may be, as a range)."""
+    if x.uncertain is not None:
+        return x.uncertain.high > 0
+    return x.origin != "default" and bool(x.value)
+
+
+def _price_change_checks(where: _Where, values: dict[str, Value], prefix: str) -> None:
+    """An escalator, an uplift and a termination fee that contradict each other are refused:
+    a figure computed from them would rest on a reading the contract does not support."""
+    rate, timing = values[f"{prefix}.escalator.rate"], values[f"{prefix}.escalator.timing"].value
+    uplift, term = values[f"{prefix}.uplift"], values[f"{prefix}.term_months"].value
+    if timing == "at_renewal" and _given(rate) and _given(uplift):
+        raise where.error(
+            f"{prefix}.escalator",
+            f"gives a renewal increase as well as {prefix}.uplift — give one: uplift is the "
+            "same as escalator {rate, timing: at_renewal}",
+        )
+    if timing == "yearly" and _given(rate) and term <= 12:
+        raise where.error(
+            f"{prefix}.escalator.timing",
+            f"is yearly but {prefix}.term_months is {term}: a term of 12 months or less has no "
+            "anniversary inside it — timing: at_renewal for a price that rises at each renewal",
+        )
+    fee, cancellable = values[f"{prefix}.termination_fee"], values[f"{prefix}.cancellable_mid_term"]
+    if _given(fee) and not cancellable.value:
+        raise where.error(
+            f"{prefix}.termination_fee",
+            f"is given but {prefix}.cancellable_mid_term is false: the fee is paid only when "
+            "the contract may be cut before its term ends — set cancellable_mid_term: true, "
+            "or remove the fee",
+        )
+
+
 def _cross_checks(where: _Where, values: dict[str, Value]) -> None:
     """Checks that span keys: what must be given together, and what may not exceed what."""
     v = {k: x.value for k, x in values.items()}
@@ -1059,6 +1113,7 @@ def _cross_checks(where: _Where, values: dict[str, Value]) -> None:
             "a pilot ends on or after the day it starts",
         )
     for c in CONTRACTS:
+        _price_change_checks(where, values, c.name)
         prefix, name, residual = c.name, c.short, c.residual_key
         count, price = c.count_key.split(".", 1)[1], c.price_key.split(".", 1)[1]
         n = v[c.count_key]

@@ -192,6 +192,48 @@ def _contract(c: Contract) -> list[Spec]:
             rangeable=True,
         ),
         Spec(
+            f"{prefix}.escalator.rate",
+            "float",
+            "fraction per year",
+            "a price escalator written into the contract (0.07 = 7% a year); see escalator.timing",
+            default=0.0,
+            minimum=0,
+            maximum=1,
+            maximum_exclusive=True,
+            rangeable=True,
+        ),
+        Spec(
+            f"{prefix}.escalator.timing",
+            "choice",
+            "",
+            "yearly: the price rises by escalator.rate at each contract anniversary inside a "
+            "term (a 36-month term costs 1, 1.07, 1.07² by contract year; a 12-month term never "
+            "escalates this way); at_renewal: at each renewal, as uplift (its alias)",
+            default="at_renewal",
+            choices=("yearly", "at_renewal"),
+            figure=False,
+        ),
+        Spec(
+            f"{prefix}.termination_fee",
+            "float",
+            "US$",
+            "early-termination or buy-out fee, paid once in the change month when the contract "
+            "is cut before its term ends (only with cancellable_mid_term: true)",
+            default=0.0,
+            minimum=0,
+            maximum=MAX_MONEY_PER_YEAR,
+            rangeable=True,
+        ),
+        Spec(
+            f"{prefix}.cancellable_mid_term",
+            "bool",
+            "",
+            "whether the contract may be cut before its term ends (paying termination_fee); "
+            "false: changes happen only at a renewal",
+            default=False,
+            figure=False,
+        ),
+        Spec(
             f"{prefix}.notice_days",
             "int",
             "days",
