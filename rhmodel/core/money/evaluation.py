@@ -22,7 +22,7 @@ from rhmodel.core.capabilities import CapabilityMatrix
 from rhmodel.core.jsonable import jsonable
 from rhmodel.core.money.plans import Plan, timed_plan
 from rhmodel.core.money.scenarios import Analysis, analyse
-from rhmodel.core.money.timing import ContractTiming, contract_timing
+from rhmodel.core.money.timing import ContractTiming, contract_timing, pilot_window
 from rhmodel.core.money.uncertainty import (
     BreakEven,
     Simulation,
@@ -312,6 +312,9 @@ def evaluation_document(e: Evaluation) -> dict[str, Any]:
         "timing": {
             "start_date": p["start_date"],
             "pilot_days": p["pilot.days"],
+            # the one pilot window every output prints (pilot.start_date / end_date when given)
+            "pilot_start": pilot_window(p)[0],
+            "pilot_end": pilot_window(p)[1],
             "contracts": e.timing,
             "cost_of_delay_total": e.cost_of_delay_total(),
         },

@@ -320,6 +320,17 @@ class ContractTiming:
         The notice deadline (``decision_deadline``).
     notice_moved_from : datetime.date or None
         The counted deadline when it fell on a weekend or listed holiday (``None``: not moved).
+    term_months : int
+        Length of the term the renewal starts.
+    commits_until : datetime.date
+        The last day of that term: renewing commits the organisation to it.
+    commitment : str
+        The same in words ("renewing on 1 July 2027 commits you to 36 months, to 30 June 2030").
+    cut_month : int or None
+        For a contract that may be cut mid-term: the first analysis month a cut can take
+        effect (after the pilot and the notice period); ``None`` otherwise.
+    termination_fee : float
+        The fee a mid-term cut pays.
     """
 
     contract: str
@@ -335,6 +346,11 @@ class ContractTiming:
     term_end: dt.date
     notice_by: dt.date
     notice_moved_from: dt.date | None
+    term_months: int = 12
+    commits_until: dt.date | None = None
+    commitment: str = ""
+    cut_month: int | None = None
+    termination_fee: float = 0.0
 
 
 def contract_timing(params: Parameters, analysis: Analysis) -> tuple[ContractTiming, ...]:
@@ -355,6 +371,8 @@ def contract_timing(params: Parameters, analysis: Analysis) -> tuple[ContractTim
         renewal = add_months(start, params[f"{c.name}.months_to_renewal"])
         notice = contract_notice(params, c.name, renewal)
         deadline = notice.notice_by
+        commits = commitment(renewal, int(params[f"{c.name}.term_months"]))
+        cut = mid_term_cut(params, c.name)
         delayed = replace(analysis.terms, delay_terms={c.name: 1})
         npv_late = float(metrics(delayed, [scenario])[scenario].npv[0])
         out.append(
@@ -372,6 +390,11 @@ def contract_timing(params: Parameters, analysis: Analysis) -> tuple[ContractTim
                 term_end=notice.term_end,
                 notice_by=deadline,
                 notice_moved_from=notice.moved_from,
+                term_months=int(params[f"{c.name}.term_months"]),
+                commits_until=commits.last_day,
+                commitment=commits.phrase,
+                cut_month=None if cut is None else cut.month,
+                termination_fee=float(params[f"{c.name}.termination_fee"] or 0),
             )
         )
     return tuple(out)
