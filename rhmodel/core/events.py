@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from rhmodel.core.money.plans import Plan, PlanAction
+from rhmodel.core.money.timing import commitment
 from rhmodel.core.products import consolidation_target, contract_for
 from rhmodel.core.readiness import ChecklistRow
 from rhmodel.core.text import currency_prefix, long_date
@@ -84,7 +85,9 @@ def _uid(*parts: str) -> str:
     return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()[:24] + "@rhmodel"
 
 
-def dated_actions(plan: Plan, readiness: Sequence[ChecklistRow] = ()) -> tuple[DatedAction, ...]:
+def dated_actions(
+    plan: Plan, readiness: Sequence[ChecklistRow] = (), term_months: Mapping[str, int] | None = None
+) -> tuple[DatedAction, ...]:
     """Every dated action of ``plan`` and its readiness rows, in date order.
 
     Parameters
@@ -93,6 +96,9 @@ def dated_actions(plan: Plan, readiness: Sequence[ChecklistRow] = ()) -> tuple[D
         The timed plan (:func:`rhmodel.core.money.plans.timed_plan`).
     readiness : sequence of ChecklistRow
         The readiness checklist's rows (:func:`rhmodel.core.readiness.checklist`).
+    term_months : mapping of str to int, optional
+        Each contract's term: a renewal that keeps licences then says what it commits to
+        ("renewing on 1 July 2027 commits you to 36 months, to 30 June 2030").
     """
     money = currency_prefix(plan.currency)
     out: list[DatedAction] = []
@@ -128,13 +134,17 @@ def dated_actions(plan: Plan, readiness: Sequence[ChecklistRow] = ()) -> tuple[D
                     _uid("notice", a.contract, a.notice_by.isoformat()),
                 )
             )
+        commits = ""
+        if term_months and a.contract in term_months and a.action in ("renew", "right_size"):
+            c = commitment(a.renewal_date, int(term_months[a.contract]))
+            commits = f" {c.phrase[0].upper()}{c.phrase[1:]}."
         out.append(
             DatedAction(
                 "renewal",
                 a.renewal_date,
                 f"{con.short} renews: {what}",
-                f"{con.short} renews on {long_date(a.renewal_date)}; the plan: {what}. "
-                f"{a.sentence} {stake}",
+                f"{con.short} renews on {long_date(a.renewal_date)}; the plan: {what}."
+                f"{commits} {a.sentence} {stake}",
                 a.contract,
                 (),
                 _uid("renewal", a.contract, a.renewal_date.isoformat()),

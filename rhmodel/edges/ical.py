@@ -70,7 +70,8 @@ def calendar_bytes(e: Any, stamp: dt.datetime | None = None) -> bytes:
     cal.add("x-wr-calname", f"{org}: renewal plan")
     if e.plan is None:
         return bytes(cal.to_ical())
-    for x in dated_actions(e.plan, checklist_for(e).rows):
+    terms = {t.contract: t.term_months for t in e.timing}
+    for x in dated_actions(e.plan, checklist_for(e).rows, terms):
         cal.add_component(_event(x, stamp))
     return bytes(cal.to_ical())
 
