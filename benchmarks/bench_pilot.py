@@ -6,7 +6,13 @@ in a fresh process so that its peak memory (VmHWM) is its own. Prints a Markdown
 README with two ratios:
 
 - sizing against the bare lower bound (two sorts and a searchsorted on the same intervals);
-- ``rhmodel pool`` on the canonical CSV against a bare ``pandas.read_csv`` of the same file.
+- ``rhmodel pool`` on the canonical CSV against a bare ``pandas.read_csv`` of the same file
+  (the C engine, and ``engine="pyarrow"``, the issue 23 reference), and against the DuckDB floor:
+  the same work done by an embedded columnar engine in-process (read, keep the incumbent rows
+  with a reason, sweep peak concurrency per tool, count distinct technicians).
+
+``rhmodel pool`` runs as a child process; its peak memory is the child's own (``ru_maxrss`` of
+``RUSAGE_CHILDREN``, read in a fresh process that ran nothing else).
 """
 
 from __future__ import annotations
@@ -40,6 +46,18 @@ def stage(name: str, path: Path) -> dict[str, float]:
         t = time.perf_counter()
         pd.read_csv(path)
         out["seconds"] = time.perf_counter() - t
+    elif name == "read_csv_pyarrow":
+        t = time.perf_counter()
+        pd.read_csv(path, engine="pyarrow")
+        out["seconds"] = time.perf_counter() - t
+    elif name == "duckdb_floor":
+        import duckdb
+
+        t = time.perf_counter()
+        con = duckdb.connect()
+        rows = con.execute(DUCKDB_FLOOR, [str(path)]).fetchall()
+        out["seconds"] = time.perf_counter() - t
+        out["tools"] = len(rows)
     elif name == "pipeline":
         from rhmodel.core.pilot.evidence import summarise_pilot
         from rhmodel.core.pilot.sessions import classify, merge_sessions
@@ -88,6 +106,8 @@ def stage(name: str, path: Path) -> dict[str, float]:
             sessions=len(classified),
         )
     elif name == "cli":
+        import resource
+
         t = time.perf_counter()
         subprocess.run(
             [sys.executable, "-m", "rhmodel", "pool", str(path), "--format", "json"],
@@ -95,8 +115,29 @@ def stage(name: str, path: Path) -> dict[str, float]:
             stdout=subprocess.DEVNULL,
         )
         out["seconds"] = time.perf_counter() - t
+        out["peak_mib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        return out
     out["peak_mib"] = peak_rss_mib()
     return out
+
+
+#: The floor of the same work in an embedded columnar engine: read the canonical CSV, keep the
+#: incumbent rows with a reason (residual work), sweep peak concurrent sessions per tool (+1 at
+#: each start, -1 at each end, ends before starts at the same instant), count technicians.
+DUCKDB_FLOOR = """
+WITH s AS (
+    SELECT tool, technician, epoch("start"::TIMESTAMPTZ) AS a, epoch("end"::TIMESTAMPTZ) AS b
+    FROM read_csv(?, header = true, all_varchar = true)
+    WHERE tool <> 'remote_help' AND reason <> '' AND "end" <> ''
+), ev AS (
+    SELECT tool, a AS t, 1 AS d FROM s UNION ALL SELECT tool, b AS t, -1 AS d FROM s
+), run AS (
+    SELECT tool, sum(d) OVER (PARTITION BY tool ORDER BY t, d ROWS UNBOUNDED PRECEDING) AS c
+    FROM ev
+)
+SELECT r.tool, max(c) AS peak, (SELECT count(DISTINCT technician) FROM s WHERE s.tool = r.tool)
+FROM run r GROUP BY r.tool
+"""
 
 
 def run(name: str, path: Path) -> dict[str, float]:
@@ -134,6 +175,8 @@ def main() -> None:
         )
     size_mb = path.stat().st_size / 2**20
     bare = run("read_csv", path)
+    arrow = run("read_csv_pyarrow", path)
+    floor = run("duckdb_floor", path)
     pipe = run("pipeline", path)
     cli = run("cli", path)
     print(
@@ -149,6 +192,14 @@ def main() -> None:
         f"| bare `pandas.read_csv` of the file | {bare['seconds']:.1f} | "
         f"{bare['peak_mib']:,.0f} | reference |"
     )
+    print(
+        f'| bare `pandas.read_csv(engine="pyarrow")` | {arrow["seconds"]:.2f} | '
+        f"{arrow['peak_mib']:,.0f} | the issue's reference |"
+    )
+    print(
+        f"| DuckDB floor (read, filter, sweep, count) | {floor['seconds']:.2f} | "
+        f"{floor['peak_mib']:,.0f} | in-process |"
+    )
     print(f"| load (parse, validate, time zones) | {pipe['load']:.1f} | | |")
     print(f"| merge duplicates + classify | {pipe['classify']:.1f} | | |")
     print(
@@ -161,8 +212,10 @@ def main() -> None:
         f"| load + merge + classify + size, one process | {whole:.1f} | {pipe['peak_mib']:,.0f} | |"
     )
     print(
-        f"| `rhmodel pool FILE --format json` | {cli['seconds']:.1f} | | "
-        f"{cli['seconds'] / bare['seconds']:.2f}x the bare read_csv |"
+        f"| `rhmodel pool FILE --format json` | {cli['seconds']:.1f} | {cli['peak_mib']:,.0f} | "
+        f"{cli['seconds'] / arrow['seconds']:.1f}x the pyarrow read, "
+        f"{cli['seconds'] / floor['seconds']:.1f}x the DuckDB floor; memory "
+        f"{cli['peak_mib'] / arrow['peak_mib']:.1f}x the pyarrow read's |"
     )
 
 

@@ -75,22 +75,27 @@ def _contract_month(
     cut = (cuts or {}).get(section)
     changed = m >= cut if cut is not None else m > renewal + delay.get(section, 0) * term
     action = actions[section]
-    if changed and action != "renew":
-        if action == "right_size":
-            keep = residual.get(residual_key, 0) or 0
-            for other, a in actions.items():
-                if a != "consolidate" or other == section:
-                    continue
-                if hosts is not None and hosts.get(other) != section:
-                    continue
-                other_key = next(x[3] for x in CONTRACTS if x[0] == other)
-                keep += residual.get(other_key, 0) or 0
+    keep = residual.get(residual_key, 0) or 0
+    moved_in = 0
+    for other, a in actions.items():
+        if a != "consolidate" or other == section:
+            continue
+        if hosts is not None and hosts.get(other) != section:
+            continue
+        other_key = next(x[3] for x in CONTRACTS if x[0] == other)
+        moved_in += residual.get(other_key, 0) or 0
+    # a pool renewed as it is that takes more work than it holds grows at its renewal, at
+    # today's price and add-ons (licence for licence without a pilot)
+    grown = action == "renew" and moved_in and keep + moved_in > count
+    if changed and (action != "renew" or grown):
+        if action in ("right_size", "renew"):
+            keep += moved_in
             minimum = c.get(min_key, 0)
             units = max(keep, minimum) if keep > 0 else 0
-            price = c.get(f"residual_{price_key}", c[price_key])
+            price = c[price_key] if grown else c.get(f"residual_{price_key}", c[price_key])
             if units == 0:
                 kept_extras = 0.0
-            elif c.get("extras_per_year_residual") is not None:
+            elif c.get("extras_per_year_residual") is not None and not grown:
                 kept_extras = c["extras_per_year_residual"] / 12
             elif c.get("extras_scale", "fixed") == "per_agent":
                 kept_extras = extras * units / count  # in proportion to the licences kept

@@ -410,7 +410,9 @@ def test_named_and_concurrent_rescue_contracts_size_different_pools(tmp_path, me
         "named": brute_distinct(SESSIONS),
         "concurrent": oracle_concurrent(SESSIONS, PilotSettings(headroom=0.0, target_blocking=0.1)),
     }
-    assert want == {"named": 6, "concurrent": 4}
+    # concurrent: the 3 at once with no headroom (Erlang B is a blocking check beside the pool
+    # since issue 20, no longer a layer under it: it made this 4)
+    assert want == {"named": 6, "concurrent": 3}
     assert p["residual.rescue_technicians"] == want[metric]
     assert p["residual.logmein_agents"] is None  # the Rescue report counted for Rescue
     report = pilot_report(p)

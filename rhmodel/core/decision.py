@@ -217,6 +217,31 @@ def _evaluate(matrix: CapabilityMatrix, c: Criterion, need: Any) -> CriterionRes
     )
 
 
+def _against_all(params: Parameters, requirement: str, need: str, observed: int) -> str:
+    """The evidence note when a need is declared ``all`` but the pilot shows Remote Help served
+    part of the work ("" when the pilot shows none)."""
+    from rhmodel.core.pilot.evidence import pilot_evidence  # the pilot imports the decision
+
+    total = params.pilot_sessions
+    report = pilot_evidence(params)
+    served = int(report.sessions_by_tool.get("remote_help", 0)) if report is not None else 0
+    words = need.replace("_", " ")
+    if served:
+        return (
+            f"{requirement} is all (every support session needs {words}), but the pilot shows "
+            f"Remote Help served {served:,} of its {total:,} sessions ({served / total:.0%}), and "
+            f"{observed:,} sessions needed {words}: check the declaration, or name the team "
+            "whose work needs it (pilot.teams)."
+        )
+    if observed < total:
+        return (
+            f"{requirement} is all (every support session needs {words}), but only "
+            f"{observed:,} of the pilot's {total:,} sessions needed it: check the declaration, "
+            "or name the team whose work needs it (pilot.teams)."
+        )
+    return ""
+
+
 def _evidence(observed: int, accepted: bool, note: str, total: int) -> str:
     """What the pilot saw for a criterion, in words, for its explanation."""
     share = f" ({observed / total:.1%} of the pilot's {total:,} sessions)" if total else ""
@@ -278,6 +303,10 @@ def decide(params: Parameters, matrix: CapabilityMatrix) -> Decision:
                 f"though {c.requirement} says it is not needed: the decision counts it as "
                 "needed (set it to true, or accept giving it up with decision.accept)."
             )
+        if declared == "all" and params.pilot_sessions and not accepted:
+            note = _against_all(params, c.requirement, c.id, int(observed))
+            if note:
+                notes.append(note)
         result = _evaluate(matrix, c, need)
         if c.reason_code:
             result = replace(

@@ -14,8 +14,8 @@ Examples
 >>> e = evaluate(load_parameters(SAMPLE_PARAMS_FILE), load_capabilities())
 >>> notice = [x for x in dated_actions(e.plan, checklist_for(e).rows) if x.kind == "notice"]
 >>> [(x.day.isoformat(), x.summary, x.alarm_days) for x in notice]  # doctest: +NORMALIZE_WHITESPACE
-[('2027-03-01', 'Notice to LogMeIn Resolve: reduce to 11 named agents', (120, 90, 30)),
- ('2027-04-30', 'Notice to BeyondTrust: reduce to 6 concurrent seats', (120, 90, 30))]
+[('2027-03-01', 'Notice to LogMeIn Resolve: reduce to 9 named agents', (120, 90, 30)),
+ ('2027-04-30', 'Notice to BeyondTrust: reduce to 5 concurrent seats', (120, 90, 30))]
 """
 
 from __future__ import annotations

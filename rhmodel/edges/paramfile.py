@@ -24,6 +24,7 @@ import yaml
 from rhmodel.core.document import YamlDocument
 from rhmodel.core.params import Parameters, resolve_parameters
 from rhmodel.core.pilot.evidence import with_pilot_pool
+from rhmodel.core.pilot.reason_sources import ReasonSource
 from rhmodel.core.prices import PriceBook
 from rhmodel.core.text import excerpt
 from rhmodel.edges.atomic import atomic_write_bytes
@@ -92,12 +93,18 @@ def load_parameters(path: str | Path, overrides: Sequence[str] = ()) -> Paramete
             return {"file": "--set", "line": None, "key": key}
         return {"file": str(path), "line": doc.line_of(entry), "key": key}
 
-    for i, name in enumerate(params["pilot.reasons"] or ()):
+    for i, entry in enumerate(params["pilot.reasons"] or ()):
+        name = entry.path if isinstance(entry, ReasonSource) else entry
         if not (params.base_dir / name).is_file():
             raise InputError(
                 f"reason log not found ({excerpt(name)}, looked in {params.base_dir}) — a CSV or "
                 "XLSX file, relative to the parameters file",
-                **where("pilot.reasons", f"pilot.reasons[{i}]"),
+                **where(
+                    "pilot.reasons",
+                    f"pilot.reasons[{i}].path"
+                    if isinstance(entry, ReasonSource)
+                    else f"pilot.reasons[{i}]",
+                ),
             )
     for i, name in enumerate(params["pilot.devices"] or ()):
         if not (params.base_dir / name).is_file():
@@ -129,11 +136,12 @@ def load_parameters(path: str | Path, overrides: Sequence[str] = ()) -> Paramete
                 "parameters file",
                 **where("pilot.files", f"pilot.files[{i}]"),
             )
-    if not params["pilot.files"]:
+    if not params["pilot.files"] and not params["pilot.store"]:
         return params
-    # the pilot's evidence binds the decision, so it is read whenever exports are named
+    # the pilot's evidence binds the decision, so it is read whenever exports (or the pilot
+    # store they were collected into) are named
     report = pilot_report(params)
-    assert report is not None  # pilot.files is non-empty here
+    assert report is not None  # pilot.files or pilot.store is given here
     return with_pilot_pool(params, report)
 
 
@@ -155,7 +163,12 @@ def save_parameters(params: Parameters, path: str | Path) -> None:
         mapping.setdefault("pilot", {})["files"] = entries
     if params["pilot.reasons"]:
         mapping.setdefault("pilot", {})["reasons"] = [
-            os.path.relpath((params.base_dir / n).resolve(), target)
+            {
+                **n.given(),
+                "path": os.path.relpath((params.base_dir / n.path).resolve(), target),
+            }
+            if isinstance(n, ReasonSource)
+            else os.path.relpath((params.base_dir / n).resolve(), target)
             for n in params["pilot.reasons"]
         ]
     if params["pilot.devices"]:

@@ -22,13 +22,22 @@ from pathlib import Path
 from rhmodel.core.capabilities import CapabilityMatrix
 from rhmodel.core.params import Parameters
 from rhmodel.core.pilot.evidence import PilotReport, summarise_pilot
+from rhmodel.core.pilot.reason_sources import ReasonSource
 from rhmodel.core.pilot.settings import PilotSettings
+from rhmodel.edges import pilotstore
 from rhmodel.edges.bundled import load_capabilities
 from rhmodel.edges.devices import read_devices
 from rhmodel.edges.exports import ExportSpec, expand_specs, load_exports
 from rhmodel.edges.reasonlog import read_reason_log
 
-__all__ = ["device_paths", "load_pilot", "pilot_paths", "pilot_report", "pilot_specs"]
+__all__ = [
+    "device_paths",
+    "load_pilot",
+    "pilot_paths",
+    "pilot_report",
+    "pilot_specs",
+    "reason_sources",
+]
 
 
 def load_pilot(
@@ -36,7 +45,8 @@ def load_pilot(
     matrix: CapabilityMatrix,
     settings: PilotSettings | None = None,
     *,
-    reasons: Iterable[str | Path] = (),
+    store: str | Path | None = None,
+    reasons: Iterable[str | Path | ReasonSource] = (),
     devices: Iterable[str | Path] = (),
     seed: int = 0,
     timezone: str | None = None,
@@ -59,8 +69,8 @@ def load_pilot(
     settings : PilotSettings, optional
         Every pilot setting (:meth:`PilotSettings.from_parameters` builds them from a
         parameters file); default :class:`PilotSettings` ().
-    reasons : iterable of path
-        The help desk's reason logs.
+    reasons : iterable of path or ReasonSource
+        The help desk's reason logs (an ITSM export as a :class:`ReasonSource`).
     devices : iterable of path
         Device inventories (Intune device exports, Graph managedDevices JSON): unattended
         sessions are judged on their device (:mod:`rhmodel.edges.devices`).
@@ -79,7 +89,15 @@ def load_pilot(
         date_order=date_order,
         routing=routing,
     )
-    loaded = load_exports(paths, settings.timezone, settings.date_order)
+    paths = list(paths)
+    # the pilot store (pilot.store) beside the exports: either may be the whole pilot
+    loaded = (
+        load_exports(paths, settings.timezone, settings.date_order)
+        if paths or store is None
+        else []
+    )
+    if store is not None:
+        loaded += pilotstore.sessions(store)
     log = read_reason_log(reasons)
     device_files = list(devices)
     inventory = read_devices(device_files) if device_files else None
@@ -99,7 +117,8 @@ def pilot_paths(params: Parameters) -> list[Path]:
 
 def pilot_report(params: Parameters) -> PilotReport | None:
     """The pilot evidence of ``pilot.files`` with the file's pilot settings, or ``None``."""
-    if not params["pilot.files"]:
+    store = params.base_dir / params["pilot.store"] if params["pilot.store"] else None
+    if not params["pilot.files"] and store is None:
         return None
     specs = tuple(expand_specs(pilot_specs(params)))
     # The same exports are read once per process even when several steps ask (the parameters'
@@ -108,13 +127,52 @@ def pilot_report(params: Parameters) -> PilotReport | None:
         (replace(s, path=s.path.resolve()), s.path.stat().st_mtime_ns, s.path.stat().st_size)
         for s in specs
     )
-    logs = [params.base_dir / name for name in params["pilot.reasons"] or ()]
-    log_stamp = tuple((str(f.resolve()), f.stat().st_mtime_ns, f.stat().st_size) for f in logs)
+    log_stamp = tuple(
+        (
+            str(Path(_path_of(x)).resolve()) if not isinstance(x, ReasonSource) else x,
+            Path(_path_of(x)).stat().st_mtime_ns,
+            Path(_path_of(x)).stat().st_size,
+        )
+        for x in reason_sources(params)
+    )
     device_stamp = tuple(
         (str(f.resolve()), f.stat().st_mtime_ns, f.stat().st_size) if f.exists() else (str(f), 0, 0)
         for f in device_paths(params)
     )
-    return _cached_pilot(stamp, log_stamp, PilotSettings.from_parameters(params), device_stamp)
+    # the store file and its write-ahead log: a new fetch or import changes one of them
+    store_stamp = tuple(
+        (str(f), f.stat().st_mtime_ns, f.stat().st_size)
+        for f in (
+            (pilotstore.store_path(store), Path(f"{pilotstore.store_path(store)}.wal"))
+            if store is not None
+            else ()
+        )
+        if f.exists()
+    )
+    return _cached_pilot(
+        stamp,
+        log_stamp,
+        PilotSettings.from_parameters(params),
+        device_stamp,
+        str(store) if store is not None else None,
+        store_stamp,
+    )
+
+
+def reason_sources(params: Parameters) -> list[Path | ReasonSource]:
+    """``pilot.reasons`` resolved against the parameters file's folder: a path for a reason
+    log, a :class:`ReasonSource` (its path resolved) for an ITSM export."""
+    out: list[Path | ReasonSource] = []
+    for x in params["pilot.reasons"] or ():
+        if isinstance(x, ReasonSource):
+            out.append(replace(x, path=str((params.base_dir / x.path).resolve())))
+        else:
+            out.append(params.base_dir / x)
+    return out
+
+
+def _path_of(x: Path | ReasonSource) -> str | Path:
+    return x.path if isinstance(x, ReasonSource) else x
 
 
 def device_paths(params: Parameters) -> list[Path]:
@@ -125,14 +183,17 @@ def device_paths(params: Parameters) -> list[Path]:
 @lru_cache(maxsize=4)
 def _cached_pilot(
     stamp: tuple[tuple[ExportSpec, int, int], ...],
-    log_stamp: tuple[tuple[str, int, int], ...],
+    log_stamp: tuple[tuple[str | ReasonSource, int, int], ...],
     settings: PilotSettings,
     device_stamp: tuple[tuple[str, int, int], ...] = (),
+    store: str | None = None,
+    store_stamp: tuple[tuple[str, int, int], ...] = (),
 ) -> PilotReport:
     return load_pilot(
         [s for s, _, _ in stamp],
         load_capabilities(),
         settings,
-        reasons=[Path(p) for p, _, _ in log_stamp],
+        store=store,
+        reasons=[p if isinstance(p, ReasonSource) else Path(p) for p, _, _ in log_stamp],
         devices=[Path(p) for p, _, _ in device_stamp],
     )

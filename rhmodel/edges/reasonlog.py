@@ -10,6 +10,13 @@ Columns (header names match case- and space-insensitively): ``session_id`` and/o
 (at least one per row), ``reason`` (a reason code), optional ``technician``, ``date``, ``note``.
 Empty rows are skipped.
 
+An ITSM export serves as the log through a ``pilot.reasons`` mapping
+(:class:`~rhmodel.core.pilot.reason_sources.ReasonSource`): a ServiceNow list export (field
+names as headers, ``number`` the ticket, choice fields written as their labels) or a Jira Service
+Management CSV (``Issue key``, ``Custom field (...)``); its columns are renamed as the mapping
+says and each label becomes a reason code through ``labels`` (an unmapped label is an error at
+its row, with the closest label or code suggested); incidents with no reason are left out.
+
 Examples
 --------
 >>> import tempfile, pathlib
@@ -25,6 +32,8 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from rhmodel.core.pilot.identity import display_spelling
+from rhmodel.core.pilot.reason_sources import ReasonSource, suggest
 from rhmodel.core.pilot.sessions import ReasonEntry
 from rhmodel.core.products import REASON_CODES
 from rhmodel.core.text import excerpt
@@ -58,18 +67,67 @@ MAX_BLANK_ROWS = 1_000  # a sheet whose rows stay blank this long has ended (a s
 MAX_COLUMNS = 64
 
 
-def read_reason_log(paths: Iterable[str | Path]) -> tuple[ReasonEntry, ...]:
-    """Read every reason log in ``paths`` (CSV in any encoding and delimiter, or XLSX).
+def read_reason_log(paths: Iterable[str | Path | ReasonSource]) -> tuple[ReasonEntry, ...]:
+    """Read every reason log in ``paths`` (CSV in any encoding and delimiter, or XLSX), each a
+    path or an ITSM export described by a :class:`~rhmodel.core.pilot.reason_sources.
+    ReasonSource` (its ``path`` already resolved).
 
     Only a regular file is read (a FIFO or ``/dev/zero`` is refused, never opened), at most
     :data:`MAX_BYTES` on disk and, for a workbook, :data:`MAX_XLSX_UNCOMPRESSED` unzipped.
     """
     entries: list[ReasonEntry] = []
-    for path in map(Path, paths):
+    for item in paths:
+        source = item if isinstance(item, ReasonSource) else None
+        path = Path(source.path) if source is not None else Path(item)  # type: ignore[arg-type]
         _check_file(path)
-        rows = _xlsx_rows(path) if path.suffix.lower() in (".xlsx", ".xlsm") else _csv_rows(path)
+        xlsx = path.suffix.lower() in (".xlsx", ".xlsm")
+        if source is not None:
+            rows = _itsm_rows(path, source, xlsx)
+        else:
+            rows = _xlsx_rows(path) if xlsx else _csv_rows(path)
         entries.extend(_entries(path, rows))
     return tuple(entries)
+
+
+def _itsm_rows(path: Path, source: ReasonSource, xlsx: bool) -> list[tuple[int, dict[str, str]]]:
+    """An ITSM export's rows as reason-log rows: its columns renamed as ``source.columns``
+    says, its reason labels turned into codes through ``source.labels``; rows with no reason
+    (incidents that needed no incumbent) are left out."""
+    raw = _xlsx_rows(path, any_header=True) if xlsx else _csv_rows(path, any_header=True)
+    headers = list(raw[0][1]) if raw else []
+    out = []
+    wanted = {norm(field): norm(header) for field, header in source.columns}
+    for field, header in wanted.items():
+        if header not in headers and raw:  # an export with no rows has nothing to map
+            names = [h for h in headers if h]
+            raise InputError(
+                f"no column {dict(source.columns)[_field_of(field)]!r} for {_field_of(field)}"
+                f"{suggest(header, names)} — the {source.format} export's header names "
+                "(pilot.reasons columns)",
+                file=str(path),
+                line=1,
+            )
+    for line, row in raw:
+        mapped = {field: row.get(header, "") for field, header in wanted.items()}
+        label = mapped.get("reason", "")
+        code = source.code_of(label)
+        if code == "":
+            continue  # an incident that needed no incumbent
+        if code is None:
+            known = [lab for lab, _ in source.labels] + list(REASON_CODES)
+            raise InputError(
+                f"reason label {excerpt(label)} has no reason code{suggest(label, known)} — map "
+                "it in pilot.reasons labels: {label: code}, codes: " + ", ".join(REASON_CODES),
+                file=str(path),
+                line=line,
+            )
+        mapped["reason"] = code
+        out.append((line, mapped))
+    return out
+
+
+def _field_of(normed: str) -> str:
+    return {"sessionid": "session_id"}.get(normed, normed)
 
 
 def _check_file(path: Path) -> None:
@@ -86,7 +144,7 @@ def _check_file(path: Path) -> None:
         )
 
 
-def _csv_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
+def _csv_rows(path: Path, any_header: bool = False) -> list[tuple[int, dict[str, str]]]:
     try:
         with path.open("rb") as fh:
             head = fh.read(65536)
@@ -96,7 +154,7 @@ def _csv_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
         ) from None
     table = read_delimited(path, head)
     names = {norm(c): c for c in table.frame.columns}
-    if "reason" not in names or not ({"sessionid", "ticket"} & set(names)):
+    if not any_header and ("reason" not in names or not ({"sessionid", "ticket"} & set(names))):
         raise InputError(
             "not a reason log: its header needs a reason column and a session_id or ticket "
             "column — the columns of rhmodel pilot-template",
@@ -109,7 +167,7 @@ def _csv_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     ]
 
 
-def _xlsx_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
+def _xlsx_rows(path: Path, any_header: bool = False) -> list[tuple[int, dict[str, str]]]:
     import openpyxl
 
     try:
@@ -151,7 +209,7 @@ def _xlsx_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
         if blank > MAX_BLANK_ROWS:
             break  # past the last row anyone typed
         if header is None:
-            if "reason" in {norm(c) for c in cells}:
+            if (any_header and any(cells)) or "reason" in {norm(c) for c in cells}:
                 header = [norm(c) for c in cells]
             continue
         out.append((number, dict(zip(header, cells, strict=False))))
@@ -185,7 +243,14 @@ def _entries(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[ReasonE
             )
         out.append(
             ReasonEntry(
-                sid, ticket, reason, row.get("technician", ""), row.get("note", ""), str(path), line
+                sid,
+                ticket,
+                reason,
+                # the one technician resolver's spelling, as the sessions' technicians are
+                display_spelling(row.get("technician", "")),
+                row.get("note", ""),
+                str(path),
+                line,
             )
         )
     return out

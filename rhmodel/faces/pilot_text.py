@@ -131,7 +131,7 @@ def pilot_text(r: PilotReport) -> str:
                     f"{z.daily_peak_max} / {z.daily_peak_p95:.1f} ({lo:.0f}–{hi:.0f})",
                     f"{z.busy_hour_erlangs:.2f}",
                     str(z.erlang_b_servers),
-                    str(z.recommended_licenses),
+                    str(z.kept if z.kept_note else z.recommended_licenses),
                 ]
             )
         out.append(
@@ -173,6 +173,33 @@ def pilot_text(r: PilotReport) -> str:
                     indent="  ",
                 )
             )
+            bound = getattr(z, "bound", "")
+            if bound:
+                words = {
+                    "peak": "the peak of technicians at once plus headroom",
+                    "licence_usage_peak": "the licence-usage report's peak plus headroom",
+                    "technicians": "the technicians who did the routed work",
+                    "specialist_team": "the specialist team (most at once, plus headroom)",
+                    "no_work": "no residual work",
+                }.get(bound, bound)
+                out.append(
+                    wrap(
+                        f"  Decided by: {words} (bound: {bound}); {z.routed_sessions:,} routed "
+                        f"residual sessions, sized need {z.sized_need}, kept {z.kept}."
+                        + (f" {z.kept_note[:1].upper()}{z.kept_note[1:]}." if z.kept_note else ""),
+                        100,
+                        indent="  ",
+                    )
+                )
+            for name, t in getattr(r, "teams", {}).get(tool, {}).items():
+                out.append(
+                    wrap(
+                        f"  Team {name} (pilot.teams): {t.sized_need} {t.unit} from its own "
+                        f"{t.routed_sessions:,} sessions ({t.bound}).",
+                        100,
+                        indent="  ",
+                    )
+                )
             at = z.time_at_or_above
             if len(at) > 1:
                 shown = ", ".join(f">= {n}: {at[n]:.1%}" for n in range(1, min(len(at), 7)))

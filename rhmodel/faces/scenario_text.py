@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from rhmodel.core.money.evaluation import Evaluation, licensing_note
+from rhmodel.core.money.timing import pilot_window_phrase
+from rhmodel.core.money.uncertainty import ranged_inputs
 from rhmodel.core.text import currency_prefix
 from rhmodel.faces.formatting import money, number, percent
 from rhmodel.faces.texttable import text_table, wrap
@@ -11,14 +13,22 @@ __all__ = ["scenarios_text"]
 
 
 def _range(e: Evaluation) -> str:
-    """The recommended plan's P10–P90 beside its deterministic NPV, when simulated."""
+    """The recommended plan's P10–P90 beside its deterministic NPV, when simulated: the plan
+    as it can happen (feasible timing, routed pools), the same plan as the headline."""
     sim = e.simulation
-    if sim is None or e.analysis.recommended not in sim.scenarios:
+    if sim is None:
         return ""
-    r = sim.scenarios[e.analysis.recommended]
+    plan = getattr(sim, "plan", None)
+    if plan is not None and plan.name == e.analysis.recommended:
+        lo, hi = plan.p10, plan.p90
+    elif e.analysis.recommended in sim.scenarios:
+        r = sim.scenarios[e.analysis.recommended]
+        lo, hi = r.npv_p10, r.npv_p90
+    else:
+        return ""
     return (
-        f" (P10–P90 {money(r.npv_p10)} to {money(r.npv_p90)} at first renewal over "
-        f"{sim.draws:,} draws; the single figure takes each range at its mode, or midpoint)"
+        f" (P10–P90 {money(lo)} to {money(hi)} over {sim.draws:,} draws; the single figure "
+        "takes each range at its mode, or midpoint)"
     )
 
 
@@ -39,7 +49,9 @@ def scenarios_text(e: Evaluation) -> str:
     out.append(
         wrap(
             f"Verdict: {a.decision.verdict}. Recommended: {a.recommended} (the viable "
-            "plan with the highest NPV, each change at its first renewal).",
+            "plan with the highest NPV at the timing it can actually happen: each change at the "
+            "first renewal whose notice the pilot can meet; never one worth less than renewing "
+            "as is).",
             100,
         )
     )
@@ -60,6 +72,38 @@ def scenarios_text(e: Evaluation) -> str:
         )
         for i, act in enumerate(plan.actions, start=1):
             out.append(wrap(f"{i}. {act.sentence}", 100, indent="   "))
+        deadline = getattr(plan, "deadline_sentence", "")
+        if deadline:
+            better = plan.deadline_plan
+            out.append(
+                wrap(
+                    f"{deadline} ({better} at its first renewals: "
+                    f"{money(a.option_npv.get(better or '', 0.0))}.)",
+                    100,
+                )
+            )
+        for pool in getattr(plan, "pools", ()):
+            routed = (
+                f" from {pool.routed_sessions:,} routed residual sessions"
+                if pool.routed_sessions is not None
+                else ""
+            )
+            need = (
+                f"; the work needs {number(pool.sized_need)}" if pool.sized_need is not None else ""
+            )
+            moved = (
+                f", with the work of {', '.join(pool.routed_from)} moved in"
+                if pool.routed_from
+                else ""
+            )
+            out.append(
+                wrap(
+                    f"Pool: {pool.contract} keeps {number(pool.kept)} {pool.unit}{routed}{moved}"
+                    f"{need} (bound: {pool.bound or 'given'}). {pool.note}".rstrip(),
+                    100,
+                    indent="  ",
+                )
+            )
         for caveat in plan.caveats:
             out.append(wrap(f"Caveat: {caveat}", 100, indent="  "))
     for gap in a.coverage_gaps:
@@ -78,6 +122,7 @@ def scenarios_text(e: Evaluation) -> str:
         )
     out.append("")
     rows = []
+    timed = getattr(a, "option_npv_timed", {})
     for s in a.scenarios:
         mark = "*" if s.name == a.recommended else ""
         payback = (
@@ -94,27 +139,34 @@ def scenarios_text(e: Evaluation) -> str:
                 money(s.total_cost),
                 money(s.savings),
                 money(s.npv),
+                money(timed.get(s.name, s.npv)),
                 percent(s.roi),
                 payback,
             ]
         )
     out.append(
         text_table(
-            ["Scenario", "Viable", "Total cost", "Savings", "NPV", "ROI", "Payback"],
+            ["Scenario", "Viable", "Total cost", "Savings", "NPV", "Timed NPV", "ROI", "Payback"],
             rows,
-            widths=[max(12, *(len(r[0]) for r in rows)), 6, 12, 12, 12, 8, 8],
-            align=["<", "<", ">", ">", ">", ">", ">"],
+            widths=[max(12, *(len(r[0]) for r in rows)), 6, 12, 12, 12, 12, 8, 8],
+            align=["<", "<", ">", ">", ">", ">", ">", ">"],
         )
     )
     out.append(
-        "* recommended. Savings and NPV are against status_quo; ROI = NPV / PV of new spend."
+        wrap(
+            "* recommended: the highest Timed NPV (each change at the renewal it can actually "
+            "make). Total cost, savings, NPV, ROI and payback put each change at its first "
+            "renewal, for comparison. Savings and NPV are against status_quo; ROI = NPV / PV of "
+            "new spend.",
+            100,
+        )
     )
     for s in a.scenarios:
         if not s.viable:
             out.append(wrap(f"{s.name}: {s.why}", 100))
     if e.timing:
         out.append("")
-        out.append(f"Timing (pilot of {p['pilot.days']} days from {p['start_date']:%Y-%m-%d})")
+        out.append(f"Timing ({pilot_window_phrase(p)})")
         rows = [
             [
                 t.contract,
@@ -173,7 +225,16 @@ def scenarios_text(e: Evaluation) -> str:
             value = "—" if b.value is None else f"{b.value:,.2f}"
             ref = f"base {number(b.base)}" + (f", current {b.current:,.0f}" if b.current else "")
             out.append(wrap(f"  {b.key}: {value} ({ref}): {b.meaning}", 100, indent="    "))
-    if e.simulation is None and e.params.illustrative_inputs():
+    if e.simulation is None and ranged_inputs(e.params):
+        out.append("")
+        out.append(
+            wrap(
+                f"No probability is given: {len(ranged_inputs(e.params))} inputs are ranges but "
+                "no simulation was asked for — run with --simulate N for P10–P90.",
+                100,
+            )
+        )
+    elif e.simulation is None and e.params.illustrative_inputs():
         out.append("")
         out.append(
             wrap(
@@ -197,7 +258,7 @@ def scenarios_text(e: Evaluation) -> str:
         )
         rows = [
             [
-                name,
+                name + ("*" if name == a.recommended else ""),
                 money(r.npv_mean),
                 money(r.npv_p10),
                 money(r.npv_p50),
@@ -212,6 +273,14 @@ def scenarios_text(e: Evaluation) -> str:
                 rows,
                 widths=[max(12, *(len(r[0]) for r in rows)), 13, 13, 13, 13, 10],
                 align=["<", ">", ">", ">", ">", ">"],
+            )
+        )
+        out.append(
+            wrap(
+                f"* {a.recommended} as it can happen (each change at the renewal it can make, "
+                "pools sized from the work routed to them); the others with every change at "
+                "its first renewal.",
+                100,
             )
         )
     defaults = e.assumed_defaults()

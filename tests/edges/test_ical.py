@@ -56,14 +56,14 @@ def test_every_dated_action_is_an_event_with_its_alarms(sample, tmp_path, cli):
     # by Monday 1 March 2027. BeyondTrust renews 1 August 2027 with 90 days: term ends 31 July,
     # 90 days before is Sunday 2 May, so Friday 30 April 2027. The 45-day pilot from 1 December
     # 2026 (the sample's pilot.days) ends 15 January 2027.
-    lm = by[("20270301", "Notice to LogMeIn Resolve: reduce to 11 named agents")]
-    bt = by[("20270430", "Notice to BeyondTrust: reduce to 6 concurrent seats")]
+    lm = by[("20270301", "Notice to LogMeIn Resolve: reduce to 9 named agents")]
+    bt = by[("20270430", "Notice to BeyondTrust: reduce to 5 concurrent seats")]
     for notice in (lm, bt):
         assert sorted(notice["TRIGGER"]) == sorted(["-P120D", "-P90D", "-P30D"])
         assert "NPV at stake: US$" in notice["DESCRIPTION"]
     assert "LogMeIn Resolve" in lm["DESCRIPTION"] and "1 May 2027 renewal" in lm["DESCRIPTION"]
-    assert ("20270501", "LogMeIn Resolve renews: reduce to 11 named agents") in by
-    assert ("20270801", "BeyondTrust renews: reduce to 6 concurrent seats") in by
+    assert ("20270501", "LogMeIn Resolve renews: reduce to 9 named agents") in by
+    assert ("20270801", "BeyondTrust renews: reduce to 5 concurrent seats") in by
     assert ("20270115", "Remote Help pilot ends") in by
     rows = checklist_for(sample).rows
     for row in rows:
@@ -78,8 +78,8 @@ def test_every_dated_action_is_an_event_with_its_alarms(sample, tmp_path, cli):
     vevents = list(cal.walk("VEVENT"))
     assert len(vevents) == len(events)
     got = {(ev.decoded("DTSTART"), str(ev["SUMMARY"])) for ev in vevents}
-    assert (dt.date(2027, 4, 30), "Notice to BeyondTrust: reduce to 6 concurrent seats") in got
-    assert (dt.date(2027, 3, 1), "Notice to LogMeIn Resolve: reduce to 11 named agents") in got
+    assert (dt.date(2027, 4, 30), "Notice to BeyondTrust: reduce to 5 concurrent seats") in got
+    assert (dt.date(2027, 3, 1), "Notice to LogMeIn Resolve: reduce to 9 named agents") in got
     for ev in vevents:
         assert ev.decoded("DTEND") - ev.decoded("DTSTART") == dt.timedelta(days=1)
         alarms = [a.decoded("TRIGGER") for a in ev.walk("VALARM")]
@@ -96,17 +96,19 @@ def test_holidays_and_set_move_the_calendar_too(tmp_path, cli):
     r = cli("calendar", SAMPLE_PARAMS_FILE, "--out", out, "--set", "calendar.holidays=[2027-04-30]")
     assert r.returncode == 0, r.stderr
     starts = {ev["SUMMARY"]: ev["DTSTART"] for ev in read_ics(out.read_bytes())}
-    assert starts["Notice to BeyondTrust: reduce to 6 concurrent seats"] == "20270429"
+    assert starts["Notice to BeyondTrust: reduce to 5 concurrent seats"] == "20270429"
 
 
 @pytest.mark.parametrize(
     ("out", "says"),
     [
         ("plan.txt", "must end in .ics"),
-        ("missing/plan.ics", "folder does not exist"),
+        # every --out creates its folder (issue 24); a folder that cannot be made is an error
+        ("a-file/plan.ics", "cannot create the folder"),
     ],
 )
 def test_bad_output_is_one_error_line(tmp_path, cli, out, says):
+    (tmp_path / "a-file").write_text("not a folder")
     r = cli("calendar", SAMPLE_PARAMS_FILE, "--out", tmp_path / out)
     assert r.returncode == 2
     lines = r.stderr.strip().splitlines()

@@ -213,9 +213,9 @@ def test_beyondtrust_login_csv(tmp_path):
     assert loaded.format == "beyondtrust_login_csv"
     assert loaded.skipped == {"no representative joined": 1}
     s = loaded.sessions.set_index("session_id")
-    assert s.loc["a2#1", "ticket"] == "INC0099999" and s.loc["a2#1", "reason"] == ""
-    assert s.loc["a1#1", "start"] == _utc("2026-11-24T14:00:00")  # 09:00 EST
-    assert "unattended" in s.loc["a1#1", "session_type"]
+    assert s.loc["a2", "ticket"] == "INC0099999" and s.loc["a2", "reason"] == ""
+    assert s.loc["a1", "start"] == _utc("2026-11-24T14:00:00")  # 09:00 EST
+    assert "unattended" in s.loc["a1", "session_type"]
     assert _figures([f]) == {
         "sessions_total": 3,
         "sessions_by_tool": {"beyondtrust": 3},

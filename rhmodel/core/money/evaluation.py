@@ -258,7 +258,7 @@ class Evaluation:
         """Every input the model used at its default because the file left it out, zeros
         included (an uplift of 0 is an assumption too)."""
         p = self.params
-        pilot = bool(p["pilot.files"])
+        pilot = bool(p["pilot.files"] or p["pilot.store"])
         return tuple(
             AssumedDefault(k, p[k], p.value(k).source or "rhmodel default")
             for k in (s.key for s in SCHEMA if s.kind in ("int", "float", "choice", "need"))

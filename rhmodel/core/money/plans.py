@@ -30,24 +30,30 @@ Examples
 >>> plan.name, plan.feasible
 ('right_size', True)
 >>> print(plan.actions[0].sentence)  # doctest: +NORMALIZE_WHITESPACE
-Give LogMeIn Resolve written notice by Monday 1 March 2027 to reduce to 11 named agents at
-the 1 May 2027 renewal.
+Give LogMeIn Resolve written notice by Monday 1 March 2027 to reduce to 9 named agents at
+the 1 May 2027 renewal. Renewing on 1 May 2027 commits you to 12 months, to 30 April 2028.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import ClassVar
 
+from rhmodel.core.money.capacity import RoutedPool, feasible_delays, timed_terms
 from rhmodel.core.money.cashflows import Terms, discount_factors, monthly_costs, weighted_costs
 from rhmodel.core.money.scenarios import Analysis, metrics
-from rhmodel.core.money.timing import NoticeDeadline, add_months, contract_notice, pilot_end
-from rhmodel.core.params import Parameters
+from rhmodel.core.money.timing import (
+    NoticeDeadline,
+    add_months,
+    commitment,
+    contract_notice,
+    pilot_end,
+)
 from rhmodel.core.products import COMPONENTS, consolidation_target, contract_for
 from rhmodel.core.text import currency_prefix, long_date
 
-__all__ = ["Plan", "PlanAction", "feasible_delays", "timed_plan"]
+__all__ = ["Plan", "PlanAction", "deadline_value", "feasible_delays", "timed_plan"]
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,14 @@ class PlanAction:
         What ``keep`` counts, under the contract's licence metric (``named agents``).
     metric : str
         The contract's licence metric (``named`` or ``concurrent``).
+    mid_term : bool
+        The contract is cut before its term ends (``cancellable_mid_term``): the change takes
+        effect on ``renewal_date`` (the first day after the cut), paying ``termination_fee``.
+    termination_fee : float
+        The fee a mid-term cut pays (0 otherwise).
+    commitment : str
+        What the renewal that keeps licences commits to ("renewing on 1 July 2027 commits you
+        to 36 months, to 30 June 2030"); empty when nothing is renewed.
     """
 
     json_fields: ClassVar[tuple[str, ...]] = (
@@ -95,6 +109,9 @@ class PlanAction:
         "into",
         "unit",
         "metric",
+        "mid_term",
+        "termination_fee",
+        "commitment",
     )
 
     contract: str
@@ -109,6 +126,9 @@ class PlanAction:
     into: str | None = None
     unit: str = ""
     metric: str = ""
+    mid_term: bool = False
+    termination_fee: float = 0.0
+    commitment: str = ""
     #: The deadline as the sentences name it: weekday, date and why it moved, if it did.
     notice_phrase: str = field(default="", metadata={"json": False})
 
@@ -146,7 +166,14 @@ class Plan:
         "why",
         "caveats",
         "headline",
+        "pools",
+        "pilot_deadline",
+        "value_of_meeting_deadline",
+        "deadline_plan",
+        "deadline_renewal",
+        "deadline_sentence",
     )
+    json_omit_empty: ClassVar[tuple[str, ...]] = ("deadline_sentence",)
 
     name: str
     npv: float
@@ -161,6 +188,39 @@ class Plan:
     currency: str = "USD"
     #: Undiscounted saving against status quo in each month 1..horizon, at feasible timing.
     monthly_savings: tuple[float, ...] = field(default=(), metadata={"json": False})
+    #: Each pool the plan keeps, sized from the work routed to it.
+    pools: tuple[RoutedPool, ...] = ()
+    #: When a better plan is possible only if the pilot ends earlier: the latest pilot end
+    #: that meets that plan's first notice deadline (``None``: nothing better is lost).
+    pilot_deadline: dt.date | None = None
+    #: That plan's NPV at its first renewals minus this plan's NPV (US$; ``None`` as above).
+    value_of_meeting_deadline: float | None = None
+    #: The plan the deadline makes possible, and the renewal it makes.
+    deadline_plan: str | None = None
+    deadline_renewal: dt.date | None = None
+
+    @property
+    def deadline_sentence(self) -> str:
+        """Page 1's sentence about ending the pilot in time ("" when nothing is lost).
+
+        Examples
+        --------
+        >>> p = Plan("status_quo", 0.0, 0.0, 0.0, True, (), None, "",
+        ...          pilot_deadline=dt.date(2027, 3, 2), value_of_meeting_deadline=94846.0,
+        ...          deadline_plan="right_size", deadline_renewal=dt.date(2027, 5, 1))
+        >>> p.deadline_sentence
+        'End the pilot by 2 March 2027 to make the May 2027 renewal: worth US$94,846 more.'
+        """
+        if self.pilot_deadline is None or self.value_of_meeting_deadline is None:
+            return ""
+        renewal = (
+            f"the {self.deadline_renewal:%B %Y} renewal"
+            if self.deadline_renewal is not None
+            else "the first renewals"
+        )
+        money = f"{currency_prefix(self.currency)}{self.value_of_meeting_deadline:,.0f}"
+        by = long_date(self.pilot_deadline)
+        return f"End the pilot by {by} to make {renewal}: worth {money} more."
 
     @property
     def headline(self) -> str:
@@ -173,9 +233,9 @@ class Plan:
         >>> from rhmodel.core.money.scenarios import analyse
         >>> a = analyse(load_parameters(SAMPLE_PARAMS_FILE), load_capabilities())
         >>> print(timed_plan(a).headline)  # doctest: +NORMALIZE_WHITESPACE
-        Give LogMeIn Resolve notice by Monday 1 March 2027 and keep 11 named agents; give
-        BeyondTrust notice by Friday 30 April 2027 — 2 May is a Sunday — and keep 6 concurrent
-        seats: NPV US$77,531 over 36 months.
+        Give LogMeIn Resolve notice by Monday 1 March 2027 and keep 9 named agents; give
+        BeyondTrust notice by Friday 30 April 2027 — 2 May is a Sunday — and keep 5 concurrent
+        seats: NPV US$85,458 over 36 months.
         """
         parts = []
         for a in self.actions:
@@ -195,44 +255,6 @@ class Plan:
         text = "; ".join(parts)
         money = f"{currency_prefix(self.currency)}{self.npv:,.0f}"
         return f"{text[:1].upper()}{text[1:]}: NPV {money} over {self.horizon} months."
-
-
-def feasible_delays(
-    params: Parameters, contracts: list[str]
-) -> dict[str, tuple[int, dt.date, dt.date]]:
-    """Per contract: terms the change must wait, and that renewal's date and notice deadline.
-
-    Examples
-    --------
-    >>> from rhmodel.edges.paramfile import parse_parameters
-    >>> from rhmodel.core.document import parse_yaml
-    >>> p = parse_parameters(parse_yaml('''
-    ... start_date: 2026-12-01
-    ... logmein: {agents: 10, price_per_agent_month: 40, months_to_renewal: 2, notice_days: 30}
-    ... residual: {logmein_agents: 2}
-    ... pilot: {days: 45}
-    ... ''', "p.yaml"))
-    >>> # 1 Feb 2027 renewal: term ends 31 Jan, 30 days before is Fri 1 Jan 2027, before the
-    >>> # pilot ends (15 Jan); 1 Feb 2028: 31 Jan − 30 d = Sat 1 Jan 2028, so Fri 31 Dec 2027
-    >>> feasible_delays(p, ["logmein"])["logmein"]
-    (1, datetime.date(2028, 2, 1), datetime.date(2027, 12, 31))
-    """
-    start: dt.date = params["start_date"]
-    end = pilot_end(params)
-    earliest = max(start, end) if end is not None else start
-    out = {}
-    for name in contracts:
-        r = int(params[f"{name}.months_to_renewal"])
-        term = int(params[f"{name}.term_months"])
-        k = 0
-        while True:
-            renewal = add_months(start, r + k * term)
-            deadline = contract_notice(params, name, renewal).notice_by
-            if deadline >= earliest:
-                break
-            k += 1
-        out[name] = (k, renewal, deadline)
-    return out
 
 
 def _phrase(d: NoticeDeadline, end_of_sentence: bool = False) -> str:
@@ -284,6 +306,7 @@ def _sentence(
 def _share_npv(
     t: Terms, name: str, changing: list[str], contracts: list[str]
 ) -> tuple[float, dict[str, float]]:
+    """The plan's NPV (``name`` as the cash flows evaluate it) and each contract's share."""
     disc = discount_factors(t.x["discount_rate"], t.horizon)
     sq = weighted_costs(t, "status_quo", disc)
     plan = weighted_costs(t, name, disc)
@@ -300,16 +323,57 @@ def _monthly_savings(t: Terms, name: str) -> tuple[float, ...]:
     return tuple(float(v) for v in saved)
 
 
+def _first_deadline(analysis: Analysis, name: str) -> tuple[dt.date, dt.date] | None:
+    """The earliest first-renewal notice deadline among plan ``name``'s changes, and that
+    renewal (``None``: it changes nothing)."""
+    params = analysis.params
+    option = analysis.option(name)
+    out = None
+    for c, a in option.actions.items():
+        if a == "renew":
+            continue
+        renewal = add_months(params["start_date"], int(params[f"{c}.months_to_renewal"]))
+        notice = contract_notice(params, c, renewal).notice_by
+        if out is None or notice < out[0]:
+            out = (notice, renewal)
+    return out
+
+
+def deadline_value(
+    analysis: Analysis, npv: float
+) -> tuple[dt.date | None, float | None, str | None, dt.date | None]:
+    """When a better plan is possible only if the pilot ends earlier: the latest pilot end that
+    meets its first notice deadline, its first-renewal NPV minus ``npv`` (the recommended
+    plan's), its name and the renewal it makes; else four ``None``.
+
+    The better plan is the viable one with the highest NPV if every change made its first
+    renewal; the deadline is its earliest first notice deadline. A deadline before the analysis
+    starts cannot be met and is not offered.
+    """
+    name = analysis.best_at_first_renewal or analysis.recommended
+    gain = float(analysis.option_npv.get(name, 0.0)) - npv
+    end = pilot_end(analysis.params)
+    first = _first_deadline(analysis, name)
+    if first is None or gain <= 0.005 or end is None or end <= first[0]:
+        return None, None, None, None
+    if first[0] < analysis.params["start_date"]:
+        return None, None, None, None
+    return first[0], gain, name, first[1]
+
+
 def timed_plan(analysis: Analysis) -> Plan:
-    """The recommended plan of ``analysis`` at feasible timing, with dated sentences."""
+    """The recommended plan of ``analysis`` at feasible timing, with dated sentences, the pools
+    it keeps (sized from the work routed to them) and, when ending the pilot earlier would
+    make a better plan possible, that deadline and what it is worth."""
     params, t = analysis.params, analysis.terms
     option = analysis.option(analysis.recommended)
     contracts = list(option.actions)
     changing = [c for c, a in option.actions.items() if a != "renew"]
     delays = feasible_delays(params, contracts)
-    timed = replace(t, delay_terms={c: delays[c][0] for c in changing})
-    npv, per = _share_npv(timed, option.name, changing, contracts)
+    timed, evaluate_as, cap = timed_terms(params, t, option.name, t.absorb_order)
+    npv, per = _share_npv(timed, evaluate_as, changing, contracts)
     first = float(analysis.option_npv[option.name])
+    deadline, value, better, renewal_made = deadline_value(analysis, npv)
     actions = []
     for c in contracts:
         a = option.actions[c]
@@ -319,22 +383,55 @@ def timed_plan(analysis: Analysis) -> Plan:
         first_notice = first_deadline.notice_by
         # renewing as it is needs no notice: it happens at the first renewal
         k, renewal, notice_by = delays[c] if a != "renew" else (0, first_renewal, first_notice)
-        deadline = contract_notice(params, c, renewal)
+        deadline_c = contract_notice(params, c, renewal)
         month = r + 1 + k * int(params[f"{c}.term_months"])
+        sources = [o for o, host in option.into.items() if host == c]
+        kept = float(cap.kept.get(c, option.keep[c]))
         # the licences other contracts' consolidated work adds to this pool
-        moved = {
-            o: float(params[contract_for(o).residual_key] or 0)
-            for o, host in option.into.items()
-            if host == c and a == "right_size"
-        }
-        moved = {o: n for o, n in moved.items() if n}
+        if any(o in cap.by_licence for o in sources):
+            moved = {o: float(params[contract_for(o).residual_key] or 0) for o in sources}
+        else:
+            # measured on the merged work: the licences the moved work adds, all sources together
+            moved = {sources[0]: float(cap.added.get(c, 0.0))} if sources else {}
+        moved = {o: n for o, n in moved.items() if n} if a == "right_size" else {}
         into = option.into.get(c)
         con = contract_for(c)
         unit = con.unit_for(params[con.metric_key])
         sentence = _sentence(
-            c, a, option.keep[c], moved, renewal, _phrase(deadline), month, t.horizon, into, unit
+            c, a, kept, moved, renewal, _phrase(deadline_c), month, t.horizon, into, unit
         )
-        if k:
+        if c in cap.grown:
+            count = float(params[con.count_key] or 0)
+            sentence = (
+                f"Renew {con.short} at the {long_date(renewal)} renewal and add "
+                f"{kept - count:g} {unit} for the work moved into it ({kept:g} in all)."
+            )
+        cut_month = timed.cut_month.get(c)
+        fee = 0.0
+        if cut_month is not None and a != "renew":
+            # cut before the term ends: from the first day of the cut month, paying the fee
+            renewal = add_months(params["start_date"], cut_month - 1)
+            deadline_c = contract_notice(params, c, renewal)
+            notice_by, month, k = deadline_c.notice_by, cut_month, 0
+            fee = float(params[f"{c}.termination_fee"] or 0)
+            cur = currency_prefix(params["currency"])
+            what = {
+                "right_size": f"reduce to {kept:g} {unit}",
+                "cancel": "cancel",
+                "consolidate": f"cancel, moving its residual work to the "
+                f"{contract_for(into or consolidation_target(c)).short} pool",
+            }[a]
+            sentence = (
+                f"Give {con.short} written notice by {_phrase(deadline_c)} to {what} before "
+                f"its term ends, from {long_date(renewal)}, paying the termination fee of "
+                f"{cur}{fee:,.0f} (cheaper than waiting for the "
+                f"{long_date(delays[c][1])} renewal)."
+            )
+        commits = ""
+        if a in ("renew", "right_size") and c not in timed.cut_month:
+            commits = commitment(renewal, int(params[f"{c}.term_months"])).phrase
+            sentence += f" {commits[:1].upper()}{commits[1:]}."
+        if k and a != "renew":
             end = pilot_end(params)
             why = (
                 f"the pilot ends {long_date(end)}, after"
@@ -349,17 +446,20 @@ def timed_plan(analysis: Analysis) -> Plan:
             PlanAction(
                 contract=c,
                 action=a,
-                keep=option.keep[c],
+                keep=kept,
                 effective_month=month,
                 renewal_date=renewal,
                 notice_by=notice_by,
                 npv=per[c],
-                notice_phrase=_phrase(deadline),
+                notice_phrase=_phrase(deadline_c),
                 sentence=sentence,
-                terms_delayed=k,
+                terms_delayed=k if a != "renew" else 0,
                 into=into,
                 unit=unit,
                 metric=params[con.metric_key],
+                mid_term=cut_month is not None and a != "renew",
+                termination_fee=fee,
+                commitment=commits,
             )
         )
     return Plan(
@@ -367,12 +467,17 @@ def timed_plan(analysis: Analysis) -> Plan:
         npv=npv,
         npv_first_renewal=first,
         cost_of_waiting=first - npv,
-        feasible=not any(delays[c][0] for c in changing),
+        feasible=not any(delays[c][0] for c in changing if c not in timed.cut_month),
         actions=tuple(actions),
         pilot_end=pilot_end(params),
         why=option.why,
         caveats=option.caveats,
         horizon=t.horizon,
         currency=params["currency"],
-        monthly_savings=_monthly_savings(timed, option.name),
+        monthly_savings=_monthly_savings(timed, evaluate_as),
+        pools=cap.pools,
+        pilot_deadline=deadline,
+        value_of_meeting_deadline=value,
+        deadline_plan=better,
+        deadline_renewal=renewal_made,
     )

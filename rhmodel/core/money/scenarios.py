@@ -12,7 +12,8 @@ Definitions (tests outside the repository recompute them exactly):
 
 Scenarios: ``status_quo`` renews everything as it is; ``right_size`` keeps only the residual
 pool from each renewal; ``cancel`` keeps nothing, and is viable only when the decision's verdict
-is ``replace``. The recommended scenario is the viable one with the highest NPV.
+is ``replace``. The recommended scenario is the viable one with the highest NPV at its feasible
+timing (:mod:`rhmodel.core.money.capacity`).
 
 Examples
 --------
@@ -44,12 +45,14 @@ from rhmodel.core.capabilities import CapabilityMatrix
 from rhmodel.core.coverage import (
     CoverageGap,
     PlanOption,
+    _describe,
     absorb_order,
     coverage_gaps,
     plan_options,
     recommend,
 )
 from rhmodel.core.decision import Decision, decide
+from rhmodel.core.money.capacity import PlanCapacity, plan_capacity, timed_terms
 from rhmodel.core.money.cashflows import (
     NUMERIC_INPUTS,
     GroupTerm,
@@ -60,7 +63,7 @@ from rhmodel.core.money.cashflows import (
     weighted_costs,
 )
 from rhmodel.core.params import Parameters
-from rhmodel.core.products import COMPONENTS, CONTRACTS, SCENARIOS
+from rhmodel.core.products import COMPONENTS, CONTRACTS, SCENARIOS, plan_name
 from rhmodel.errors import InputError
 
 __all__ = [
@@ -98,7 +101,7 @@ def require_residual_pool(params: Parameters) -> None:
         if held and params[c.residual_key] is None:
             raise InputError(
                 f"missing while {c.count_key} is {count.value} — give the pool to keep after "
-                "the renewal (0 to cancel), or pilot.files so the pilot sizes it",
+                "the renewal (0 to cancel), or pilot.files (or pilot.store) so the pilot sizes it",
                 file=params.file,
                 key=c.residual_key,
             )
@@ -123,6 +126,7 @@ def base_terms(
         horizon=params["horizon_months"],
         term_months={c.name: params[f"{c.name}.term_months"] for c in CONTRACTS},
         billing={c.name: params[f"{c.name}.billing"] for c in CONTRACTS},
+        escalation={c.name: params[f"{c.name}.escalator.timing"] for c in CONTRACTS},
         extras_scale={c.name: params[c.extras_scale_key] for c in CONTRACTS if c.extras_scale_key},
         licensing=params["remote_help.licensing"],
         benefit_haircut=params["risk_adjustment.benefit_haircut"],
@@ -294,6 +298,8 @@ class ScenarioResult:
         "pv_benefits",
         "pv_costs",
         "by_year_unadjusted",
+        "timing",
+        "npv_first_renewal",
     )
     json_omit_empty: ClassVar[tuple[str, ...]] = ("by_year_unadjusted",)
 
@@ -313,6 +319,12 @@ class ScenarioResult:
     pv_benefits: float = 0.0
     pv_costs: float = 0.0
     by_year_unadjusted: tuple[YearRow, ...] = ()
+    #: ``first_renewal`` (every change at its contract's first renewal) or ``feasible``
+    #: (``Analysis.plan_result``: each change at the first renewal whose notice the pilot can
+    #: meet).
+    timing: str = "first_renewal"
+    #: The NPV with every change at its first renewal (equal to ``npv`` for those).
+    npv_first_renewal: float = 0.0
 
     def cumulative_savings(self, status_quo: ScenarioResult) -> np.ndarray:
         """Cumulative undiscounted savings against ``status_quo``, month 1..H."""
@@ -324,7 +336,10 @@ class Analysis:
     """The deterministic scenario analysis of one parameters file.
 
     ``scenarios`` holds the three pinned scenarios and, when the recommended plan mixes
-    actions, that plan too (at first-renewal timing). ``options`` is every plan weighed.
+    actions, that plan too, each at first-renewal timing. ``plan_result`` is the recommended
+    plan at its feasible timing: every figure beside the headline comes from it. ``options``
+    is every plan weighed; each plan's pools are sized from the work routed to them
+    (``capacity``).
     """
 
     params: Parameters
@@ -335,6 +350,16 @@ class Analysis:
     options: tuple[PlanOption, ...] = ()
     option_npv: dict[str, float] = field(default_factory=dict)
     coverage_gaps: tuple[CoverageGap, ...] = ()
+    #: Each plan's NPV with every change at its feasible renewal (the recommendation's basis).
+    option_npv_timed: dict[str, float] = field(default_factory=dict)
+    #: Each plan's pools, sized from the work routed to them.
+    capacity: dict[str, PlanCapacity] = field(default_factory=dict)
+    #: The viable plan with the highest NPV if every change made its first renewal (the
+    #: labelled comparison; equal to ``recommended`` when the pilot delays nothing).
+    best_at_first_renewal: str = ""
+    #: The recommended plan as it would be carried out (feasible timing, routed pools): every
+    #: figure beside the headline (savings, payback, TEI year table) comes from here.
+    plan_result: ScenarioResult | None = None
 
     def scenario(self, name: str) -> ScenarioResult:
         """The result of scenario ``name``."""
@@ -350,14 +375,37 @@ class Analysis:
         """The plan option ``name``."""
         return next(o for o in self.options if o.name == name)
 
+    def evaluated(self, name: str, timed: bool = False) -> tuple[Terms, str]:
+        """The terms and the name the cash flows evaluate plan ``name`` with: its pools sized
+        from the work routed to them and (``timed``) each change at its feasible renewal.
+
+        ``metrics(*a.evaluated(n))``-style use: ``t, ev = a.evaluated(n)``, then
+        ``metrics(t, [ev])[ev]`` or ``monthly_costs(t, ev)`` — the same figures as
+        ``option_npv[n]`` (``option_npv_timed[n]`` with ``timed``).
+        """
+        if timed:
+            t, ev, _cap = timed_terms(self.params, self.terms, name, self.terms.absorb_order)
+            return t, ev
+        cap = self.capacity.get(name) or plan_capacity(self.params, name, self.terms.absorb_order)
+        return cap.apply(self.terms), cap.evaluate_as
+
 
 def _as_optional(value: float) -> float | None:
     return None if np.isnan(value) else float(value)
 
 
 def _result(
-    t: Terms, name: str, m: Metrics, sq_total: np.ndarray, viable: bool, why: str
+    t: Terms,
+    name: str,
+    m: Metrics,
+    sq_total: np.ndarray,
+    viable: bool,
+    why: str,
+    evaluate_as: str | None = None,
+    timing: str = "first_renewal",
+    npv_first_renewal: float | None = None,
 ) -> ScenarioResult:
+    label, name = name, evaluate_as or name
     parts = monthly_costs(t, name)
     sq_parts = monthly_costs(t, "status_quo")
     total = sum(parts[k][0] for k in COMPONENTS)
@@ -368,7 +416,7 @@ def _result(
         plain = replace(t, benefit_haircut=0.0, cost_uplift=0.0)
         unadjusted = year_table(sq_parts, monthly_costs(plain, name), t.horizon)
     return ScenarioResult(
-        name=name,
+        name=label,
         viable=viable,
         why=why,
         total_cost=float(m.total_cost[0]),
@@ -385,6 +433,8 @@ def _result(
         pv_benefits=float(np.sum(benefits * disc)),
         pv_costs=float(m.pv_new_spend[0]),
         by_year_unadjusted=unadjusted,
+        timing=timing,
+        npv_first_renewal=float(m.npv[0]) if npv_first_renewal is None else npv_first_renewal,
     )
 
 
@@ -413,13 +463,24 @@ def analyse(params: Parameters, matrix: CapabilityMatrix) -> Analysis:
     Returns
     -------
     Analysis
-        ``recommended`` is the viable plan with the highest NPV (ties: the less disruptive).
+        ``recommended`` is the viable plan with the highest NPV at its feasible timing (each
+        change at the first renewal whose notice deadline the pilot can meet; ties: the less
+        disruptive). Renewing as it is is always viable, so a plan worth less than nothing at
+        its feasible timing is never recommended.
     """
     decision = decide(params, matrix)
-    t = base_terms(params, absorb_order(params, matrix, decision))
+    order = absorb_order(params, matrix, decision)
+    t = base_terms(params, order)
     options = plan_options(params, matrix, decision)
     names = list(dict.fromkeys([*SCENARIOS, *(o.name for o in options)]))
-    m = metrics(t, names)
+    capacity = {s: plan_capacity(params, s, order) for s in names}
+    m: dict[str, Metrics] = {}
+    timed_m: dict[str, Metrics] = {}
+    for s in names:
+        cap = capacity[s]
+        m[s] = metrics(cap.apply(t), [cap.evaluate_as])[cap.evaluate_as]
+        tt, ev, _cap = timed_terms(params, t, s, order)
+        timed_m[s] = metrics(tt, [ev])[ev]
     for s in names:
         # the schema's ceilings keep every sum finite; this is the last line of defence
         if not (np.isfinite(m[s].total_cost).all() and np.isfinite(m[s].npv).all()):
@@ -428,7 +489,14 @@ def analyse(params: Parameters, matrix: CapabilityMatrix) -> Analysis:
                 file=params.file,
             )
     npv = {s: float(m[s].npv[0]) for s in names}
-    best = recommend(options, npv)
+    npv_timed = {s: float(timed_m[s].npv[0]) for s in names}
+    options = [_with_capacity(o, capacity[o.name], order) for o in options]
+    # The recommendation is the best plan that can happen: each change at the renewal whose
+    # notice the pilot can still meet. Renewing as it is (NPV 0) is always viable, so a plan
+    # worth less than that at its feasible timing is never recommended.
+    weighed = _without_empty_pools(options)
+    best = recommend(weighed, npv_timed)
+    first_best = recommend(weighed, npv)
     by_name = {o.name: o for o in options}
     sq_parts = monthly_costs(t, "status_quo")
     sq_total = sum(sq_parts[k][0] for k in COMPONENTS)
@@ -437,7 +505,20 @@ def analyse(params: Parameters, matrix: CapabilityMatrix) -> Analysis:
     for s in shown:
         o = by_name.get(s)
         viable, why = (o.viable, o.why) if o is not None else _pinned_fallback(decision, s)
-        results.append(_result(t, s, m[s], sq_total, viable, why))
+        cap = capacity[s]
+        results.append(_result(cap.apply(t), s, m[s], sq_total, viable, why, cap.evaluate_as))
+    tt, ev, _cap = timed_terms(params, t, best.name, order)
+    plan_result = _result(
+        tt,
+        best.name,
+        timed_m[best.name],
+        sq_total,
+        best.viable,
+        best.why,
+        ev,
+        "feasible",
+        npv[best.name],
+    )
     return Analysis(
         params=params,
         decision=decision,
@@ -447,4 +528,37 @@ def analyse(params: Parameters, matrix: CapabilityMatrix) -> Analysis:
         options=tuple(options),
         option_npv=npv,
         coverage_gaps=coverage_gaps(params, matrix, decision),
+        option_npv_timed=npv_timed,
+        capacity=capacity,
+        best_at_first_renewal=first_best.name,
+        plan_result=plan_result,
     )
+
+
+def _without_empty_pools(options: list[PlanOption]) -> list[PlanOption]:
+    """The options to weigh: a plan that right-sizes a contract to an empty pool is the plan
+    that cancels it, named so (a pool with nothing left to carry is cancelled)."""
+    names = {o.name for o in options}
+    out = []
+    for o in options:
+        empty = {c for c, a in o.actions.items() if a == "right_size" and not o.keep.get(c)}
+        if empty:
+            same = plan_name({c: "cancel" if c in empty else a for c, a in o.actions.items()})
+            if same in names and same != o.name:
+                continue
+        out.append(o)
+    return out
+
+
+def _with_capacity(
+    o: PlanOption, cap: PlanCapacity, order: Mapping[str, tuple[str, ...]]
+) -> PlanOption:
+    """``o`` with the pools it keeps sized from the work routed to them, said in its ``why``."""
+    keep = {c: cap.kept.get(c, v) for c, v in o.keep.items()}
+    if keep == o.keep and not any(p.note for p in cap.pools):
+        return o
+    why = o.why
+    if o.viable and not all(a == "renew" for a in o.actions.values()):
+        why = _describe(o.actions, keep, dict(order))
+    notes = " ".join(p.note for p in cap.pools if p.note)
+    return replace(o, keep=keep, why=f"{why} {notes}".strip())

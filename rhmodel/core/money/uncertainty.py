@@ -24,8 +24,9 @@ from typing import ClassVar
 
 import numpy as np
 
+from rhmodel.core.money.capacity import timed_terms
 from rhmodel.core.money.cashflows import NUMERIC_INPUTS, Terms, is_count
-from rhmodel.core.money.scenarios import base_terms, metrics
+from rhmodel.core.money.scenarios import Metrics, base_terms, metrics
 from rhmodel.core.params import Parameters, Uncertain
 from rhmodel.core.products import CONTRACTS, SCENARIOS, plan_actions
 
@@ -34,6 +35,7 @@ AbsorbOrder = Mapping[str, tuple[str, ...]] | None
 
 __all__ = [
     "BreakEven",
+    "SimulatedPlan",
     "SimulatedScenario",
     "Simulation",
     "TornadoBar",
@@ -64,6 +66,23 @@ def _rows(t: Terms, rows: dict[str, np.ndarray]) -> Terms:
     for k, v in rows.items():
         x[k] = np.asarray(v, dtype=np.float64).reshape(-1, 1)
     return replace(t, x=x)
+
+
+def _plan_metrics(
+    params: Parameters,
+    t: Terms,
+    name: str,
+    absorb_order: AbsorbOrder,
+    varied: tuple[str, ...] = (),
+    feasible: bool = True,
+) -> Metrics:
+    """Plan ``name``'s metrics over the rows of ``t``, as it would be carried out: its pools
+    sized from the work routed to them and (``feasible``) each change at its feasible
+    renewal."""
+    tt, evaluate_as, _cap = timed_terms(
+        params, t, name, absorb_order, feasible=feasible, varied=varied
+    )
+    return metrics(tt, [evaluate_as])[evaluate_as]
 
 
 @dataclass(frozen=True)
@@ -100,7 +119,9 @@ def sensitivity(
 ) -> list[TornadoBar]:
     """Tornado: NPV of ``scenario`` at each ranged input's low and high, sorted by swing.
 
-    ``absorb_order`` as in :func:`~rhmodel.core.money.scenarios.base_terms`.
+    The scenario is evaluated as it would be carried out (its routed pools, each change at its
+    feasible renewal), so the bars describe the same NPV as the headline. ``absorb_order`` as
+    in :func:`~rhmodel.core.money.scenarios.base_terms`.
     """
     ranged = ranged_inputs(params)
     if not ranged:
@@ -111,7 +132,7 @@ def sensitivity(
         col = np.repeat(t.x[key][:, 0], 2 * len(ranged))
         col[2 * i], col[2 * i + 1] = u.low, u.high
         rows[key] = col
-    npv = metrics(_rows(t, rows), [scenario])[scenario].npv
+    npv = _plan_metrics(params, _rows(t, rows), scenario, absorb_order, tuple(rows)).npv
     bars = [
         TornadoBar(
             key,
@@ -194,7 +215,8 @@ def break_even(
     """Break-even residual pool and incumbent price per contract held, for ``scenario``.
 
     The pool's break-even is given only for a contract the scenario right-sizes (it keeps a
-    pool); the price's for every contract held.
+    pool); the price's for every contract held. The scenario is evaluated as it would be
+    carried out (routed pools, feasible timing), as the headline is.
 
     Returns
     -------
@@ -210,9 +232,8 @@ def break_even(
         if count == 0:
             continue
         if actions[c.name] == "right_size":
-            npv = metrics(_rows(t, {c.residual_key: np.array([0.0, count])}), [scenario])[
-                scenario
-            ].npv
+            probe = _rows(t, {c.residual_key: np.array([0.0, count])})
+            npv = _plan_metrics(params, probe, scenario, absorb_order, (c.residual_key,)).npv
             pool, meaning = _pool_meaning(
                 scenario,
                 _zero_crossing(0.0, float(npv[0]), count, float(npv[1])),
@@ -225,7 +246,8 @@ def break_even(
             )
         price = float(t.x[c.price_key][0, 0])
         probe = price if price > 0 else 1.0
-        npv = metrics(_rows(t, {c.price_key: np.array([0.0, probe])}), [scenario])[scenario].npv
+        rows_p = _rows(t, {c.price_key: np.array([0.0, probe])})
+        npv = _plan_metrics(params, rows_p, scenario, absorb_order, (c.price_key,)).npv
         p0, meaning = _price_meaning(
             scenario,
             _zero_crossing(0.0, float(npv[0]), probe, float(npv[1])),
@@ -249,14 +271,42 @@ class SimulatedScenario:
 
 
 @dataclass(frozen=True)
+class SimulatedPlan:
+    """The recommended plan's NPV distribution at its feasible timing (US$): the figures page 1
+    gives beside the headline."""
+
+    json_fields: ClassVar[tuple[str, ...]] = (
+        "name",
+        "p10",
+        "p50",
+        "p90",
+        "mean",
+        "probability_positive",
+    )
+
+    name: str
+    p10: float
+    p50: float
+    p90: float
+    mean: float
+    probability_positive: float
+
+
+@dataclass(frozen=True)
 class Simulation:
-    """Monte Carlo result: every ranged input drawn together, ``draws`` times."""
+    """Monte Carlo result: every ranged input drawn together, ``draws`` times.
+
+    ``scenarios`` holds the pinned scenarios at first-renewal timing and each plan asked for
+    (the recommended one) as it would be carried out, at feasible timing; ``plan`` is the first
+    of those plans (``None`` when none was asked for).
+    """
 
     draws: int
     seed: int
     inputs: tuple[str, ...]
     scenarios: dict[str, SimulatedScenario]
     npv: dict[str, np.ndarray] = field(repr=False, default_factory=dict, metadata={"json": False})
+    plan: SimulatedPlan | None = None
 
 
 def _draw(rng: np.random.Generator, u: Uncertain, n: int, count: bool) -> np.ndarray:
@@ -292,7 +342,8 @@ def simulate(
     chunk : int
         Draws evaluated at once (memory bound).
     plans : tuple of str
-        Plans that mix actions to simulate beside the pinned scenarios (the recommended one).
+        Plans to simulate as they would be carried out, at feasible timing with their routed
+        pools (the recommended one, pinned or mixed); the first is ``Simulation.plan``.
     absorb_order : mapping or None
         As in :func:`~rhmodel.core.money.scenarios.base_terms`.
 
@@ -312,7 +363,10 @@ def simulate(
     for start in range(0, draws, chunk):
         n = min(chunk, draws - start)
         rows = {k: _draw(rng, u, n, is_count(k)) for k, u in ranged}
-        m = metrics(_rows(t, rows) if rows else t, names)
+        rowed = _rows(t, rows) if rows else t
+        m = metrics(rowed, [s for s in names if s not in plans])
+        for s in plans:
+            m[s] = _plan_metrics(params, rowed, s, absorb_order, tuple(rows))
         for s in names:
             npv[s][start : start + n] = m[s].npv
             savings[s] += float(np.sum(np.broadcast_to(m[s].savings, (n,))))
@@ -327,6 +381,17 @@ def simulate(
             p_npv_positive=float(np.mean(npv[s] > 0)),
             savings_mean=savings[s] / draws,
         )
+    plan = None
+    if plans:
+        head = stats[plans[0]]
+        plan = SimulatedPlan(
+            plans[0], head.npv_p10, head.npv_p50, head.npv_p90, head.npv_mean, head.p_npv_positive
+        )
     return Simulation(
-        draws=draws, seed=seed, inputs=tuple(k for k, _ in ranged), scenarios=stats, npv=npv
+        draws=draws,
+        seed=seed,
+        inputs=tuple(k for k, _ in ranged),
+        scenarios=stats,
+        npv=npv,
+        plan=plan,
     )

@@ -38,6 +38,8 @@ from rhmodel.core.pilot.sessions import (
     apply_reason_log,
     classify,
     merge_sessions,
+    technicians_merged,
+    work_intervals,
 )
 from rhmodel.core.pilot.settings import PilotSettings
 from rhmodel.core.products import (
@@ -55,9 +57,16 @@ __all__ = [
     "ExportRead",
     "PilotReport",
     "PilotSettings",
+    "accepted_codes",
+    "kept_pool",
+    "pilot_evidence",
+    "register_evidence",
+    "routed_report",
+    "routed_sizing",
     "summarise_pilot",
     "undeclared_needs",
     "with_pilot_pool",
+    "with_teams",
 ]
 
 
@@ -146,6 +155,10 @@ class PilotReport:
     unattended_eligible_by_platform: dict[str, int] = field(default_factory=dict)
     #: Devices in the inventory (``pilot.devices``, ``--devices``); 0 when none was given.
     inventory_devices: int = 0
+    #: Requirement key → the reason code its residual sessions carry (from the matrix).
+    requirement_reasons: dict[str, str] = field(default_factory=dict, metadata={"json": False})
+    #: Per tool, the pool of each ``pilot.teams`` team whose work stays on it.
+    teams: dict[str, dict[str, ToolSizing]] = field(default_factory=dict)
 
 
 def _usage_contract(export: Any) -> Contract | None:
@@ -160,6 +173,46 @@ def _usage_contract(export: Any) -> Contract | None:
         if fmt.startswith((f"{c.name}_", f"{c.product}_")):
             return c
     return None
+
+
+def _size_rows(
+    classified: pd.DataFrame,
+    work: np.ndarray,
+    tool: str,
+    settings: PilotSettings,
+    span: tuple[int, int] | None,
+    seed: int,
+    usage_peak: int | None = None,
+) -> ToolSizing:
+    """Size ``tool``'s pool (on its contract's metric) from the sessions ``work`` selects."""
+    named = settings.metric_of(tool) == "named"
+    complete = (classified["end"] != OPEN).to_numpy()
+    # A named licence is needed by whoever did the work, finished or not; a concurrent pool is
+    # sized on the sessions whose span is known.
+    rows = classified.loc[work & (complete | named)]
+    ends = rows["end"].to_numpy(dtype=np.int64)
+    starts = rows["start"].to_numpy(dtype=np.int64)
+    if named:
+        # still running at export: in use from its start to the last start seen
+        ends = np.where(ends == OPEN, np.maximum(starts + 1, span[1] if span else 0), ends)
+    # one interval per person: a transferred session's parts, an invited or transferred-to
+    # representative for the whole session (each a technician, never an extra session)
+    w = work_intervals(rows, ends)
+    tech_codes, _ = pd.factorize(w.technician)
+    sized = size_tool(
+        tool,
+        tech_codes.astype(np.int64),
+        w.start,
+        w.end,
+        settings.timezone or "UTC",
+        settings,
+        seed=seed,
+        span=span,
+        usage_peak=usage_peak if not named else None,
+        sessions=(w.session_start, w.session_end),
+    )
+    merged = technicians_merged(classified, set(w.technician))
+    return replace(sized, sessions=len(rows), routed_sessions=len(rows), technicians_merged=merged)
 
 
 def summarise_pilot(
@@ -245,47 +298,11 @@ def summarise_pilot(
             )
     klass = classified["klass"].to_numpy()
     unexplained = klass == "unexplained"
-    tools: dict[str, ToolSizing] = {}
-    for tool in INCUMBENTS:
-        if tool not in by_tool:
-            continue
-        of_tool = (classified["tool"] == tool).to_numpy()
-        named = settings.metric_of(tool) == "named"
-
-        def size(work: np.ndarray, tool: str = tool, named: bool = named) -> ToolSizing:
-            # A named licence is needed by whoever did the work, finished or not; a concurrent
-            # pool is sized on the sessions whose span is known.
-            rows = classified.loc[work & (complete | named)]
-            ends = rows["end"].to_numpy(dtype=np.int64)
-            starts = rows["start"].to_numpy(dtype=np.int64)
-            if named:
-                # still running at export: in use from its start to the last start seen
-                ends = np.where(ends == OPEN, np.maximum(starts + 1, span[1] if span else 0), ends)
-            techs = rows["technician"].to_numpy(dtype=object)
-            if not named and "others" in rows and (rows["others"] != "").any():
-                # invited representatives are logged in too: one more interval each
-                extra = rows.loc[rows["others"] != "", ["others", "start", "end"]]
-                extra = extra.assign(others=extra["others"].str.split(";")).explode("others")
-                techs = np.concatenate([techs, extra["others"].to_numpy(dtype=object)])
-                starts = np.concatenate([starts, extra["start"].to_numpy(dtype=np.int64)])
-                ends = np.concatenate([ends, extra["end"].to_numpy(dtype=np.int64)])
-            tech_codes, _ = pd.factorize(techs)
-            sized = size_tool(
-                tool, tech_codes.astype(np.int64), starts, ends, tz, settings, seed=seed, span=span
-            )
-            return replace(sized, sessions=len(rows))
-
-        sizing = size(residual & of_tool)
-        if (unexplained & of_tool).any():
-            wider = size((residual | unexplained) & of_tool).recommended_licenses
-        else:
-            wider = sizing.recommended_licenses
-        tools[tool] = replace(sizing, recommended_licenses_with_unexplained=wider)
     usage: dict[str, int] = {}
     for x in loaded:
         peak = getattr(x, "license_usage_peak", None)
         con = _usage_contract(x) if peak else None
-        if con is None or con.product not in tools:
+        if con is None or con.product not in by_tool:
             continue
         if settings.metric_of(con) != "concurrent":
             warnings.append(
@@ -294,9 +311,28 @@ def summarise_pilot(
             )
             continue
         usage[con.product] = max(usage.get(con.product, 0), int(peak))
-    for tool, peak in usage.items():
-        # the vendor's own measure of licences in use at once: the ground truth, shown beside ours
-        tools[tool] = replace(tools[tool], license_usage_peak=peak)
+    tools: dict[str, ToolSizing] = {}
+    for tool in INCUMBENTS:
+        if tool not in by_tool:
+            continue
+        of_tool = (classified["tool"] == tool).to_numpy()
+        # the vendor's own measure of licences in use at once: the evidence where given
+        sizing = _size_rows(
+            classified, residual & of_tool, tool, settings, span, seed, usage.get(tool)
+        )
+        if (unexplained & of_tool).any():
+            wider = _size_rows(
+                classified,
+                (residual | unexplained) & of_tool,
+                tool,
+                settings,
+                span,
+                seed,
+                usage.get(tool),
+            ).recommended_licenses
+        else:
+            wider = sizing.recommended_licenses
+        tools[tool] = replace(sizing, recommended_licenses_with_unexplained=wider)
     total = len(classified)
     platforms = classified["platform"].astype(str).replace("", "unknown").value_counts()
     by_platform = {p: int(platforms[p]) for p in (*PLATFORMS, "unknown") if p in platforms}
@@ -341,6 +377,9 @@ def summarise_pilot(
         unattended_not_eligible={b: int((unattended == b).sum()) for b in BUCKETS},
         unattended_eligible_by_platform={p: int(n) for p, n in eligible_by_platform.items()},
         inventory_devices=len(inventory) if inventory is not None else 0,
+        requirement_reasons={
+            c.requirement: c.reason_code for c in matrix.criteria if c.reason_code
+        },
     )
 
 
@@ -363,6 +402,294 @@ def undeclared_needs(
     return out
 
 
+class _Held:
+    """A pilot report registered for the parameters it filled, with its routed sizings."""
+
+    def __init__(self, report: PilotReport) -> None:
+        self.report = report
+        self.sized: dict[tuple[Any, ...], ToolSizing] = {}
+
+
+#: Pilot evidence by the parameters it was read for (see :func:`pilot_evidence`). A bounded
+#: cache, not state the results depend on: without it the analysis falls back to the
+#: ``residual.*`` figures alone.
+_EVIDENCE: dict[tuple[Any, ...], _Held] = {}
+_EVIDENCE_MAX = 16
+
+
+def _evidence_key(params: Parameters) -> tuple[Any, ...]:
+    # what the pilot left in the parameters, carried through with_values / with_overrides
+    return (
+        params.file,
+        params.pilot_sessions,
+        tuple(sorted(params.observed_residual.items())),
+        tuple(
+            sorted((k, tuple(sorted(v.items()))) for k, v in params.observed_by_contract.items())
+        ),
+    )
+
+
+def register_evidence(params: Parameters, report: PilotReport) -> None:
+    """Remember ``report`` as the pilot evidence of ``params`` (and of every copy of them made
+    with ``with_values`` / ``with_overrides``), so the analysis can size each plan's pools from
+    the work routed to them."""
+    key = _evidence_key(params)
+    _EVIDENCE.pop(key, None)
+    _EVIDENCE[key] = _Held(report)
+    while len(_EVIDENCE) > _EVIDENCE_MAX:
+        _EVIDENCE.pop(next(iter(_EVIDENCE)))
+
+
+def pilot_evidence(params: Parameters) -> PilotReport | None:
+    """The pilot report ``params`` were filled from (``None``: no pilot, or not read here)."""
+    if not params.pilot_sessions:
+        return None
+    held = _EVIDENCE.get(_evidence_key(params))
+    return held.report if held is not None else None
+
+
+def accepted_codes(params: Parameters) -> frozenset[str]:
+    """The reason codes ``decision.accept`` gives up: their sessions need no pool."""
+    return frozenset(params.accepted_reasons())
+
+
+def routed_sizing(
+    report: PilotReport,
+    host: str,
+    sources: Sequence[str] = (),
+    accept: frozenset[str] = frozenset(),
+    *,
+    seed: int = 0,
+) -> ToolSizing:
+    """The pool contract ``host`` needs for the residual work routed to it: its own plus that of
+    each contract in ``sources`` (consolidated into it), less the sessions whose reason is in
+    ``accept`` (``decision.accept``), sized on ``host``'s licence metric.
+
+    A licence-usage peak measures the host's own tool only: with work moved in, the evidence
+    is that peak plus the technicians at once the moved work adds.
+
+    Examples
+    --------
+    >>> from rhmodel.edges.bundled import SAMPLE_PILOT_DIR, load_capabilities
+    >>> from rhmodel.edges.pilotfiles import load_pilot
+    >>> settings = PilotSettings(timezone="Europe/London", tenant_domains=("example.com",))
+    >>> r = load_pilot([SAMPLE_PILOT_DIR], load_capabilities(), settings)
+    >>> own = routed_sizing(r, "beyondtrust")
+    >>> both = routed_sizing(r, "beyondtrust", ("logmein",))
+    >>> both.routed_sessions > own.routed_sessions, both.sized_need >= own.sized_need
+    (True, True)
+    >>> both.routed_from
+    ('logmein',)
+    """
+    held = next((h for h in _EVIDENCE.values() if h.report is report), None)
+    key = (host, tuple(sources), tuple(sorted(accept)), seed)
+    if held is not None and key in held.sized:
+        return held.sized[key]
+    con = contract_for(host)
+    classified = report.sessions
+    span = (
+        (report.first_start, report.last_start)
+        if report.first_start is not None and report.last_start is not None
+        else None
+    )
+    own_tools = [con.product]
+    tools = [*own_tools, *(contract_for(c).product for c in sources)]
+    if classified.empty:
+        work = np.zeros(0, dtype=bool)
+    else:
+        work = (
+            classified["residual"].to_numpy(dtype=bool)
+            & classified["tool"].isin(tools).to_numpy()
+            & ~classified["primary_reason"].isin(sorted(accept)).to_numpy()
+        )
+    usage = report.tools[con.product].license_usage_peak if con.product in report.tools else None
+    if classified.empty:
+        sized = size_tool(
+            con.product,
+            np.zeros(0, np.int64),
+            np.zeros(0, np.int64),
+            np.zeros(0, np.int64),
+            "UTC",
+            report.settings,
+        )
+    elif "team" in classified and (classified["team"].to_numpy(dtype=object)[work] != "").any():
+        sized = _team_sized(classified, work, con.product, report.settings, span, seed)
+    elif sources and usage is not None:
+        own = routed_sizing(report, host, (), accept, seed=seed)
+        plain = _size_rows(classified, work, con.product, report.settings, span, seed)
+        extra = max(0, plain.peak_concurrent_technicians - own.peak_concurrent_technicians)
+        sized = _size_rows(
+            classified, work, con.product, report.settings, span, seed, usage + extra
+        )
+    else:
+        sized = _size_rows(classified, work, con.product, report.settings, span, seed, usage)
+    if accept and not classified.empty:
+        given_up = int(
+            (
+                classified["residual"].to_numpy(dtype=bool)
+                & classified["tool"].isin(tools).to_numpy()
+                & classified["primary_reason"].isin(sorted(accept)).to_numpy()
+            ).sum()
+        )
+        if given_up:
+            sized = replace(
+                sized,
+                rule=f"{given_up:,} sessions whose reason decision.accept gives up "
+                f"({', '.join(sorted(accept))}) need no pool and were left out. " + sized.rule,
+            )
+    sized = replace(sized, routed_from=tuple(sources))
+    if held is not None:
+        held.sized[key] = sized
+    return sized
+
+
+def _team_sized(
+    classified: pd.DataFrame,
+    work: np.ndarray,
+    tool: str,
+    settings: PilotSettings,
+    span: tuple[int, int] | None,
+    seed: int,
+) -> ToolSizing:
+    """A pool whose routed work includes ``pilot.teams`` work: each team's pool is sized from
+    its own sessions, the rest of the help desk's from theirs, and the pool is their sum."""
+    team = classified["team"].to_numpy(dtype=object)
+    rest = _size_rows(classified, work & (team == ""), tool, settings, span, seed)
+    parts = []
+    total = rest.sized_need
+    sessions = rest.routed_sessions
+    for name in dict.fromkeys(team[work & (team != "")]):
+        z = _size_rows(classified, work & (team == name), tool, settings, span, seed)
+        parts.append(f"{name}: {z.sized_need} ({z.routed_sessions:,} sessions, {z.bound})")
+        total += z.sized_need
+        sessions += z.routed_sessions
+    return replace(
+        rest,
+        recommended_licenses=total,
+        sized_need=total,
+        kept=total,
+        routed_sessions=sessions,
+        sessions=sessions,
+        rule=f"Teams whose work stays on it (pilot.teams), each sized from its own work: "
+        f"{'; '.join(parts)}; the rest of the help desk: {rest.sized_need}, so {total} in all. "
+        f"The rest: {rest.rule}",
+    )
+
+
+def with_teams(report: PilotReport, teams: Sequence[Any]) -> PilotReport:
+    """``report`` with each ``pilot.teams`` team's incumbent sessions residual whatever the
+    export shows (for the team's first declared need), marked with the team's name, and each
+    tool's pool the sum of the teams' pools and the rest of the help desk's.
+
+    The rest of the help desk is judged session by session, as before.
+    """
+    if not teams or report.sessions.empty:
+        return report
+    df = report.sessions
+    techs = df["technician"].astype(str).str.strip().str.lower().to_numpy(dtype=object)
+    incumbent = (df["tool"] != "remote_help").to_numpy()
+    residual = df["residual"].to_numpy(dtype=bool).copy()
+    primary = df["primary_reason"].to_numpy(dtype=object).copy()
+    klass = df["klass"].to_numpy(dtype=object).copy()
+    team_col = np.full(len(df), "", dtype=object)
+    for t in teams:
+        members = {x.strip().lower() for x in t.technicians}
+        mine = incumbent & np.isin(techs, list(members)) & (team_col == "")
+        code = next((report.requirement_reasons.get(k) for k, _ in t.needs), None) or "other"
+        team_col[mine] = t.name
+        primary[mine & ~residual] = code
+        klass[mine] = "residual"
+        residual[mine] = True
+    df = df.assign(residual=residual, primary_reason=primary, klass=klass, team=team_col)
+    res = df.loc[residual]
+    reasons = res["primary_reason"].value_counts()
+    by_reason = {r: int(reasons[r]) for r in REASON_CODES if r in reasons}
+    pairs = res.groupby(["tool", "primary_reason"]).size()
+    by_tool_reason = {
+        t: {r: int(pairs[(t, r)]) for r in REASON_CODES if (t, r) in pairs.index}
+        for t in INCUMBENTS
+        if t in report.sessions_by_tool
+    }
+    out = replace(
+        report,
+        sessions=df,
+        residual_sessions=int(residual.sum()),
+        residual_share=float(residual.sum() / len(df)) if len(df) else 0.0,
+        residual_by_reason=by_reason,
+        residual_by_tool_reason={t: v for t, v in by_tool_reason.items() if v},
+        sessions_by_class={c: int((klass == c).sum()) for c in CLASSES},
+    )
+    span = (
+        (report.first_start, report.last_start)
+        if report.first_start is not None and report.last_start is not None
+        else None
+    )
+    tools = dict(report.tools)
+    per_team: dict[str, dict[str, ToolSizing]] = {}
+    for tool, z in report.tools.items():
+        work = residual & (df["tool"] == tool).to_numpy()
+        if not (work & (team_col != "")).any():
+            continue
+        sized = _team_sized(df, work, tool, report.settings, span, 0)
+        tools[tool] = replace(
+            sized,
+            license_usage_peak=z.license_usage_peak,
+            recommended_licenses_with_unexplained=sized.recommended_licenses,
+        )
+        per_team[tool] = {
+            name: replace(
+                _size_rows(df, work & (team_col == name), tool, report.settings, span, 0),
+                team=name,
+            )
+            for name in dict.fromkeys(team_col[work & (team_col != "")])
+        }
+    return replace(out, tools=tools, teams=per_team)
+
+
+def kept_pool(params: Parameters, sizing: ToolSizing, contract: str) -> ToolSizing:
+    """``sizing`` with ``kept`` and ``kept_note``: the pool these parameters keep for it (a
+    ``residual.*`` the user gave is honoured, and flagged when below the sized need; the
+    pilot's figure is capped at the licences held)."""
+    con = contract_for(contract)
+    value = params.value(con.residual_key)
+    unit = sizing.unit or con.unit
+    if value.value is not None and value.origin != "pilot":
+        kept = round(float(value.value))
+        note = (
+            f"{con.residual_key} is {kept:g}, below the {sizing.sized_need} {unit} the routed "
+            f"work needs: honoured as given"
+            if kept < sizing.sized_need
+            else ""
+        )
+        return replace(sizing, kept=kept, kept_note=note)
+    current = params.value(con.count_key)
+    ceiling = current.uncertain.low if current.uncertain is not None else (current.value or 0)
+    if not sizing.routed_from and sizing.sized_need > ceiling:
+        return replace(
+            sizing,
+            kept=int(ceiling),
+            kept_note=f"capped at the {ceiling:g} {unit} held today (the work needs "
+            f"{sizing.sized_need})",
+        )
+    return replace(sizing, kept=sizing.sized_need)
+
+
+def routed_report(report: PilotReport, params: Parameters) -> PilotReport:
+    """``report`` with each tool's pool re-sized for ``params``: the sessions whose reason
+    ``decision.accept`` gives up left out, and ``kept`` / ``kept_note`` filled (the JSON of
+    ``rhmodel pool --params``)."""
+    accept = accepted_codes(params)
+    tools = {}
+    for tool, z in report.tools.items():
+        con = contract_for(tool)
+        sized = routed_sizing(report, con.name, (), accept) if accept else z
+        sized = replace(
+            sized, recommended_licenses_with_unexplained=z.recommended_licenses_with_unexplained
+        )
+        tools[tool] = kept_pool(params, sized, con.name)
+    return replace(report, tools=tools)
+
+
 def _pool_wanted(params: Parameters) -> list[Contract]:
     return [
         c
@@ -383,9 +710,14 @@ def with_pilot_pool(params: Parameters, report: PilotReport) -> Parameters:
     current contract is capped at the contract (you cannot keep more than you have): with a
     range of licences held, at its low end.
     """
+    report = with_teams(report, params["pilot.teams"] or ())
     derived = {}
+    accept = accepted_codes(params)
     for c in _pool_wanted(params):
         sizing = report.tools.get(c.product)
+        if sizing is not None and accept:
+            # work the organisation gives up needs no pool: size from what remains
+            sizing = routed_sizing(report, c.name, (), accept)
         current = params.value(c.count_key)
         ceiling = current.uncertain.low if current.uncertain is not None else current.value
         if sizing is None:
@@ -423,6 +755,8 @@ def with_pilot_pool(params: Parameters, report: PilotReport) -> Parameters:
     by_contract = {
         contract_for(tool).name: reasons for tool, reasons in report.residual_by_tool_reason.items()
     }
-    return (params.with_derived(derived) if derived else params).with_observed(
+    out = (params.with_derived(derived) if derived else params).with_observed(
         report.residual_by_reason, by_contract, report.sessions_total
     )
+    register_evidence(out, report)
+    return out

@@ -372,12 +372,25 @@ class ToolSizing:
         "specialist_team",
         "pool_interval",
         "unit",
+        "routed_sessions",
+        "routed_from",
+        "sized_need",
+        "kept",
+        "bound",
+        "kept_note",
+        "erlang_b_blocking_at_pool",
+        "in_use_share",
+        "team",
+        "technicians_merged",
     )
     json_omit_empty: ClassVar[tuple[str, ...]] = (
         "pool_interval",
         "license_usage_peak",
         "as_worked",
         "specialist_team",
+        "routed_from",
+        "kept_note",
+        "team",
     )
 
     tool: str
@@ -404,6 +417,41 @@ class ToolSizing:
     pool_interval: tuple[int, int] | None = None
     unit: str = ""
     daily: DailyPeaks | None = field(default=None, repr=False)
+    #: Which rule decided the pool: ``peak`` (technicians at once plus headroom),
+    #: ``licence_usage_peak``, ``technicians`` (the people who did the work), ``specialist_team``
+    #: or ``no_work``.
+    bound: str = ""
+    #: Residual sessions routed to this pool: its own plus any consolidated into it.
+    routed_sessions: int = 0
+    #: Contracts whose residual work was consolidated into this pool (empty: its own only).
+    routed_from: tuple[str, ...] = ()
+    #: The licences the routed work needs under the contract's metric (the sizing rule).
+    sized_need: int = 0
+    #: The licences kept: the sized need, a ``residual.*`` the user gave, or the cap at held.
+    kept: int = 0
+    #: Why ``kept`` differs from ``sized_need`` (a user figure below it, the cap at held).
+    kept_note: str = ""
+    #: Erlang B blocking at the recommended pool on the busiest hour's load (a check).
+    erlang_b_blocking_at_pool: float = 0.0
+    #: The ``pilot.teams`` team whose work this pool carries ("" for the help desk's).
+    team: str = ""
+    #: Per person with several spellings in the exports (e-mail, id, username, display name):
+    #: how many were merged into one (the technician resolver).
+    technicians_merged: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def in_use_share(self) -> dict[int, float]:
+        """Share of pilot time with at least ``n`` in use, for ``n`` = 1, 2, … (under the
+        contract's metric: technicians for concurrent pools, sessions for named ones).
+
+        Examples
+        --------
+        >>> z = size_tool("beyondtrust", np.array([0, 1]), np.array([0, 5]), np.array([10, 10]),
+        ...               "UTC", PilotSettings(headroom=0.0))
+        >>> z.in_use_share
+        {1: 1.0, 2: 0.5}
+        """
+        return {n: v for n, v in enumerate(self.time_at_or_above) if n >= 1}
 
 
 def bootstrap_pool(
@@ -487,18 +535,25 @@ def size_tool(
     *,
     seed: int = 0,
     span: tuple[int, int] | None = None,
+    usage_peak: int | None = None,
+    sessions: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> ToolSizing:
     """Size one incumbent tool's residual pool from its residual sessions, on its contract's
     licence metric (``settings.metric_of(tool)``).
 
-    - **concurrent**: sessions merged per technician; the evidence is the larger of the peak of
-      technicians at once and Erlang B's pool at ``settings.target_blocking`` on the busiest
-      hour's load, capped at the technicians who did the work; plus headroom and growth,
-      rounded up, and never above the technicians who did the work grown by ``growth``.
+    - **concurrent**: sessions merged per technician; the evidence is the peak of technicians
+      at once (the licence-usage report's peak, ``usage_peak``, where given) plus headroom and
+      growth, rounded up, and never above the technicians who did the work grown by
+      ``growth``. Erlang B at ``settings.target_blocking`` on the busiest hour's load is
+      reported beside it as a check of blocking (``erlang_b_servers``,
+      ``erlang_b_blocking_at_pool``), not stacked under the headroom.
     - **named**: two pools are sized, *as worked* (every technician who did residual work keeps
-      a licence) and *specialist team* (the residual work routed to a team as large as the
-      most technicians on it at once), each plus headroom and growth, rounded up;
-      ``settings.routing`` (``as_worked`` or ``specialist_team``) says which is recommended.
+      a licence, plus growth only: no headroom over people who do not exist) and *specialist
+      team* (the residual work routed to a team as large as the most technicians on it at
+      once, plus headroom and growth), rounded up; ``settings.routing`` (``as_worked`` or
+      ``specialist_team``) says which is recommended.
+
+    ``bound`` names the rule that decided.
 
     Parameters
     ----------
@@ -515,6 +570,22 @@ def size_tool(
         Seed of the bootstrap.
     span : (int, int), optional
         First and last instant of the pilot, so days without residual work count as zero.
+    usage_peak : int, optional
+        The vendor's licence-usage peak (concurrent pools only): the evidence when it is higher
+        than the sessions' peak (BeyondTrust logs it only above 90% of licences in use).
+    sessions : (numpy.ndarray, numpy.ndarray), optional
+        The sessions' own starts and ends, once each, when ``starts``/``ends`` hold one
+        interval per person (a transferred session, an invited representative): the peak of
+        *sessions* at once counts each session once.
+
+    Examples
+    --------
+    Two technicians, at most two at once, 50% headroom: 2 × 1.5 = 3, capped at the 2 people.
+
+    >>> z = size_tool("beyondtrust", np.array([0, 1, 0]), np.array([0, 5, 20]),
+    ...               np.array([10, 15, 30]), "UTC", PilotSettings(headroom=0.5))
+    >>> z.recommended_licenses, z.bound
+    (2, 'technicians')
     """
     settings = settings if settings is not None else PilotSettings()
     target_blocking, headroom, growth = (
@@ -533,6 +604,12 @@ def size_tool(
     s_sorted, e_sorted = starts[order], np.sort(ends)
     conc = concurrency_at_starts(s_sorted, e_sorted)
     peak_sessions = int(conc.max()) if n else 0
+    if sessions is not None:
+        # one interval per person above; sessions themselves count once each
+        ss, se = (np.asarray(x, dtype=np.int64) for x in sessions)
+        real = se > ss
+        ss, se = np.sort(ss[real]), np.sort(se[real])
+        peak_sessions = int(concurrency_at_starts(ss, se).max()) if len(ss) else 0
     if n:
         ms, me = _merged_sorted(tech, starts, ends, order, s_sorted, e_sorted)
         mconc = concurrency_at_starts(ms, me)
@@ -550,64 +627,86 @@ def size_tool(
     servers = erlang_b_servers(load, target_blocking) if n else 0
     factor = (1 + headroom) * (1 + growth)
     metric_name = "concurrent_technicians" if concurrent else "named_agents"
+    people = math.ceil(distinct * (1 + growth) - 1e-9)
     if n == 0:
-        recommended = 0
+        recommended, bound = 0, "no_work"
         rule = (
             f"No residual {tool} sessions in the pilot: nothing observed needs a pool. "
             "Keep one only for needs the pilot did not see (e.g. quarterly work)."
         )
     elif concurrent:
-        # Erlang B assumes endless callers; only `distinct` people ever logged in, so the pool
-        # never needs more seats than that — and headroom does not lift it above them either:
-        # a seat nobody could log in to is not headroom. Growth (more people doing the work)
-        # is the one thing that may, when the user asks for it.
-        base = min(max(peak_tech, servers), distinct)
-        lifted = math.ceil(base * factor - 1e-9)
-        people = math.ceil(distinct * (1 + growth) - 1e-9)
+        # The pool is the busiest moment's count (the vendor's licence-usage peak when the
+        # pilot has one) plus the stated headroom. Erlang B is a check of blocking beside it,
+        # not a second layer under the headroom; and a seat nobody could log in to is not
+        # headroom, so the pool never exceeds the technicians who did the work (grown by
+        # growth, the one thing that may add people).
+        # BeyondTrust's LicenseUsage report has rows only above 90% of licences in use: its
+        # peak is ground truth when it is higher than the sessions show, never a zero floor
+        higher = usage_peak is not None and usage_peak > peak_tech
+        evidence = usage_peak if higher else peak_tech
+        source = (
+            f"the licence-usage report's peak of {usage_peak} licences in use"
+            if higher
+            else f"the busiest moment's {peak_tech} technicians on residual work at once "
+            f"({peak_sessions} sessions)"
+        )
+        lifted = math.ceil(evidence * factor - 1e-9)
         recommended = min(lifted, people)
-        capped = (
-            f" capped at the {distinct} technicians who did the work,"
-            if max(peak_tech, servers) > distinct
-            else ""
-        )
-        bound = (
-            f"{base}, plus {headroom:.0%} headroom and {growth:.0%} growth, rounded up: "
-            f"{recommended} {unit} (the evidence decided)."
-            if lifted <= people
-            else (
-                f"{base}, plus {headroom:.0%} headroom and {growth:.0%} growth, would be "
-                f"{lifted}; headroom never lifts the pool above the {distinct} technicians who "
-                f"did the work"
-                + (f" grown by {growth:.0%}" if growth else "")
-                + f", so {recommended} {unit} (the technicians decided)."
+        if lifted <= people:
+            bound = "licence_usage_peak" if higher else "peak"
+            decided = (
+                "the licence-usage peak decided"
+                if usage_peak is not None
+                else "the peak of technicians at once decided"
             )
-        )
+            tail = (
+                f"{evidence}, plus {headroom:.0%} headroom and {growth:.0%} growth, rounded "
+                f"up: {recommended} {unit} ({decided})."
+            )
+        else:
+            bound = "technicians"
+            tail = (
+                f"{evidence}, plus {headroom:.0%} headroom and {growth:.0%} growth, would be "
+                f"{lifted}; headroom never lifts the pool above the {distinct} technicians who "
+                "did the work"
+                + (f" grown by {growth:.0%}" if growth else "")
+                + f", so {recommended} {unit} (the technicians who did the work decided)."
+            )
+        blocking = erlang_b(load, recommended) if recommended else 1.0
         rule = (
             f"{con.short} counts logged-in representatives, so sessions were merged per "
-            f"technician first. The busiest moment had {peak_tech} technicians on residual "
-            f"work at once ({peak_sessions} sessions); Erlang B at "
-            f"{target_blocking:.0%} blocking on the busiest hour's load of {load:.2f} "
-            f"erlangs needs {servers}. The larger,{capped} {bound}"
+            f"technician first. The pool is {source}: {tail} Check: Erlang B on the busiest "
+            f"hour's load of {load:.2f} erlangs gives {blocking:.1%} blocking at "
+            f"{recommended} (it needs {servers} for {target_blocking:.0%})."
         )
     else:
-        as_worked = math.ceil(distinct * factor - 1e-9)
+        # Named licences belong to people: the pool is the people who did the residual work;
+        # headroom over people who do not exist is not defensible, growth (more people doing
+        # the work next term) is.
+        as_worked = people
         team = math.ceil(peak_tech * factor - 1e-9)
         if settings.routing == "specialist_team":
-            recommended = team
+            recommended, bound = team, "specialist_team"
             rule = (
                 f"{con.short} licenses {unit}; with the residual work routed to a "
                 f"specialist team (pilot.routing: specialist_team) the team is as large as the "
                 f"most technicians on residual work at once, {peak_tech}, plus {headroom:.0%} "
                 f"headroom and {growth:.0%} growth, rounded up: {team} {unit} "
-                f"(as worked, all {distinct} technicians who did residual work: {as_worked})."
+                f"(as worked, the {distinct} technicians who did residual work: {as_worked})."
             )
         else:
-            recommended = as_worked
+            recommended, bound = as_worked, "technicians"
             rule = (
                 f"{con.short} licenses {unit}, so the pool is the people who must be "
                 f"able to do residual work: {distinct} technicians did residual work in the "
-                f"pilot (at most {peak_tech} at once). {distinct}, plus {headroom:.0%} headroom "
-                f"and {growth:.0%} growth, rounded up: {recommended} {unit}."
+                f"pilot (at most {peak_tech} at once)"
+                + (
+                    f", plus {growth:.0%} growth (pilot.growth), rounded up: {recommended}"
+                    if growth
+                    else f": {recommended}"
+                )
+                + f" {unit} (the technicians who did the work decided; no headroom over "
+                "people who do not exist)."
                 + (
                     f" Routed to a specialist team (pilot.routing: specialist_team) it would be "
                     f"{team}."
@@ -618,9 +717,10 @@ def size_tool(
     interval = None
     if n and daily.days.size:
         if concurrent:
+            fixed = usage_peak
 
             def resize(pk: int, ppl: int) -> int:
-                evidence = min(max(pk, servers), ppl)
+                evidence = fixed if fixed is not None else pk
                 return min(
                     math.ceil(evidence * factor - 1e-9), math.ceil(ppl * (1 + growth) - 1e-9)
                 )
@@ -633,7 +733,7 @@ def size_tool(
         else:
 
             def resize(pk: int, ppl: int) -> int:
-                return math.ceil(ppl * factor - 1e-9)
+                return math.ceil(ppl * (1 + growth) - 1e-9)
 
         midnights = daily.days.as_unit("s").asi8
         day_of = np.clip(np.searchsorted(midnights, starts, side="right") - 1, 0, None)
@@ -658,8 +758,16 @@ def size_tool(
         rule=rule,
         time_at_or_above=tuple(float(x) for x in _time_at_or_above_sorted(bs, be, bconc)),
         daily=daily,
-        as_worked=None if concurrent else math.ceil(distinct * factor - 1e-9),
+        as_worked=None if concurrent else people,
         specialist_team=None if concurrent else math.ceil(peak_tech * factor - 1e-9),
         pool_interval=interval,
         unit=unit,
+        license_usage_peak=usage_peak,
+        bound=bound,
+        routed_sessions=n,
+        sized_need=recommended,
+        kept=recommended,
+        erlang_b_blocking_at_pool=(erlang_b(load, recommended) if recommended else 1.0)
+        if n
+        else 0.0,
     )

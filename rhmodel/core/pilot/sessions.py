@@ -18,8 +18,13 @@ ticket         a ticket reference the export links the session to ('' when none)
 device         the helped device as the export names it: host or device name, serial number or
                Microsoft Entra device id ('' when none); joins the session to the device
                inventory (:mod:`rhmodel.core.eligibility`)
-others         other technicians in the session (BeyondTrust's invited representatives),
-               ``;``-separated ('' when none)
+others         other technicians in the session (BeyondTrust's invited representatives, the
+               technicians of a transferred session), ``;``-separated ('' when none)
+aliases        every identifier the record shows for its people (e-mail, id, username, display
+               name), for the one technician resolver (:mod:`rhmodel.core.pilot.identity`);
+               '' when the record shows only ``technician`` and ``others``
+segments       a transferred session's parts: who worked it from when to when
+               (:func:`work_intervals` reads it); '' for a session worked by one person
 file, line     where the record was read (line as an editor shows it, header = line 1)
 =============  ==========================================================================
 """
@@ -35,6 +40,13 @@ import pandas as pd
 from rhmodel.core.capabilities import CapabilityMatrix
 from rhmodel.core.decision import classify_session
 from rhmodel.core.eligibility import Inventory, judge
+from rhmodel.core.pilot.identity import (
+    GROUP_SEP,
+    ID_SEP,
+    display_spelling,
+    identifier_key,
+    resolve,
+)
 from rhmodel.core.products import PLATFORM_PATTERNS, REASON_CODES, REMOTE_HELP
 from rhmodel.core.text import excerpt
 from rhmodel.errors import InputError
@@ -45,10 +57,13 @@ __all__ = [
     "OPEN",
     "Classified",
     "ReasonEntry",
+    "WorkIntervals",
     "apply_reason_log",
     "classify",
     "merge_sessions",
     "normalise_platform",
+    "technicians_merged",
+    "work_intervals",
 ]
 
 COLUMNS: tuple[str, ...] = (
@@ -64,6 +79,8 @@ COLUMNS: tuple[str, ...] = (
     "ticket",
     "others",
     "device",
+    "aliases",
+    "segments",
     "file",
     "line",
 )
@@ -120,29 +137,128 @@ def _same_remote_help_twice(df: pd.DataFrame) -> np.ndarray:
     return out
 
 
-def merge_sessions(frames: Sequence[pd.DataFrame]) -> tuple[pd.DataFrame, int]:
-    """Concatenate loaded exports and count each session once.
+def _resolve_people(df: pd.DataFrame) -> pd.DataFrame:
+    """Every technician spelling read as its person (:mod:`rhmodel.core.pilot.identity`): the
+    ``technician`` and ``others`` columns rewritten to each person's label, and
+    ``df.attrs["technicians_merged"]`` (label → spellings merged, for people with several).
 
-    The same ``(tool, session_id)`` in several exports (Intune keeps about 30 days, so pilots
-    export repeatedly) is kept once. A record with no end (still running at export time) gives
-    way to a complete one with the same start. Records that disagree otherwise are an error
-    naming both places. A Remote Help session exported both from the Intune admin center (which
-    has no session id) and from Graph is kept once: same helper, same start to the second.
+    Works on distinct values (a few thousand people, however many rows).
+    """
+    if df.empty:
+        df.attrs["technicians_merged"] = {}
+        return df
+    tech_codes, tech_uniques = pd.factorize(df["technician"].to_numpy(dtype=object))
+
+    def filled(column: str) -> bool:
+        # most exports name one person per row: skip the columns blank throughout
+        return column in df and bool((df[column].to_numpy(dtype=object) != "").any())
+
+    alias_uniques = pd.unique(df["aliases"].to_numpy(dtype=object)) if filled("aliases") else []
+    has_others = filled("others")
+    if has_others:
+        other_codes, other_uniques = pd.factorize(df["others"].to_numpy(dtype=object))
+    else:
+        other_codes, other_uniques = np.zeros(0, dtype=np.intp), np.array([], dtype=object)
+    spellings: dict[str, set[str]] = {}
+    first_spelling: dict[str, str] = {}
+
+    def key_of(kind: str, tool: str, raw: str) -> str:
+        k = identifier_key(kind, raw, tool)
+        if k:
+            if k in spellings:
+                spellings[k].add(raw)
+            else:
+                spellings[k] = {raw}
+                first_spelling[k] = display_spelling(raw)
+        return k
+
+    groups: list[list[str]] = []
+    tech_keys = [key_of("name", "", str(t)) for t in tech_uniques]
+    groups.extend([k] for k in tech_keys)
+    for text in alias_uniques:
+        for group in str(text).split(GROUP_SEP):
+            keys = []
+            for entry in group.split(ID_SEP):
+                if entry:
+                    kind, tool, raw = [*entry.split(":", 2), "", ""][:3]
+                    keys.append(key_of(kind, tool, raw))
+            groups.append(keys)
+    other_keys = [
+        [key_of("name", "", n) for n in str(text).split(";") if n] for text in other_uniques
+    ]
+    groups.extend([k] for ks in other_keys for k in ks)
+    people = resolve(groups, first_spelling)
+    label_list = [people.label[people.person[k]] if k else "" for k in tech_keys]
+    if label_list == [str(t) for t in tech_uniques]:
+        out = df.copy(deep=False)  # every spelling is already its person's label
+    else:
+        labels = np.array([*label_list, ""], dtype=object)
+        out = df.assign(technician=pd.Series(labels[tech_codes], index=df.index, dtype=object))
+    if has_others:
+        # others: each name as its person, the row's own technician and repeats dropped
+        person_of_tech = np.array([*(people.person[k] if k else -1 for k in tech_keys), -1])
+        blank = [i for i, t in enumerate(other_uniques) if t == ""]
+        idx = np.flatnonzero((other_codes >= 0) & ~np.isin(other_codes, blank))
+        pairs = pd.MultiIndex.from_arrays([other_codes[idx], person_of_tech[tech_codes[idx]]])
+        pcodes, puniques = pd.factorize(pairs)
+        relabelled = []
+        for oc, me in puniques:
+            ps = {people.person[k] for k in other_keys[oc] if k} - {me}
+            relabelled.append(";".join(sorted(people.label[p] for p in ps)))
+        others = df["others"].to_numpy(dtype=object).copy()
+        others[idx] = np.array([*relabelled, ""], dtype=object)[pcodes]
+        out["others"] = others
+    merged: dict[str, set[str]] = {}
+    for k, raws in spellings.items():
+        merged.setdefault(people.label[people.person[k]], set()).update(raws)
+    out.attrs["technicians_merged"] = {
+        label: len(raws) for label, raws in sorted(merged.items()) if len(raws) > 1
+    }
+    return out
+
+
+def merge_sessions(frames: Sequence[pd.DataFrame]) -> tuple[pd.DataFrame, int]:
+    """Concatenate loaded exports, read every technician as one person, count each session
+    once, and fold a transferred session into one.
+
+    People: the spellings of one technician (e-mail, id, username, display name; case, spaces,
+    zero-width characters) are one person wherever a record shows two of them together
+    (:mod:`rhmodel.core.pilot.identity`); ``technician`` and ``others`` hold each person's label
+    and ``attrs["technicians_merged"]`` how many spellings each person had (when more than one).
+
+    Sessions: the same ``(tool, session_id)`` in several exports (Intune keeps about 30 days, so
+    pilots export repeatedly) is kept once when the records agree: same technician, same start
+    and end to the minute (an Excel re-save drops the seconds; the record with seconds is kept),
+    a record with no end (still running at export time) giving way to a complete one. Records of
+    one session by **different technicians**, or several parts of it in **one** export, are a
+    transfer: one session, from its first start to its last end, worked by each of them
+    (``technician`` the first, ``others`` the rest, ``segments`` who worked when). Records by
+    the same technician in different exports that disagree otherwise are an error naming both
+    places. A Remote Help session exported both from the Intune admin center (which has no
+    session id) and from Graph is kept once: same helper, same start to the second.
 
     Returns
     -------
     (pandas.DataFrame, int)
-        The merged sessions and the number of duplicate records dropped.
+        The merged sessions and the number of duplicate records dropped (the parts of a
+        transferred session are folded, not dropped).
 
     Raises
     ------
     InputError
-        Two records of one session that disagree.
+        Two records of one session by one technician that disagree.
     """
     frames = [f for f in frames if len(f)]
     if not frames:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS}), 0
+        empty = pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
+        empty.attrs["technicians_merged"] = {}
+        return empty, 0
     df = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    for c in ("aliases", "segments"):
+        if c not in df:
+            df = df.assign(**{c: ""})
+    df = _resolve_people(df)
+    merged_people = df.attrs.get("technicians_merged", {})
     key = ["tool", "session_id"]
     # Hash the key to 64 bits first (vectorised), then compare exactly only the rows whose
     # hashes repeat: hashing 10 million Python strings twice over is the slow part otherwise.
@@ -152,36 +268,219 @@ def merge_sessions(frames: Sequence[pd.DataFrame]) -> tuple[pd.DataFrame, int]:
     )
     candidates = pd.Series(hashed).duplicated(keep=False).to_numpy()
     if not candidates.any():
-        return _drop_cross_format(df, 0)
+        return _finish_merge(df, 0, merged_people)
     dup_mask = np.zeros(len(df), dtype=bool)
     dup_mask[candidates] = df.loc[candidates].duplicated(key, keep=False).to_numpy()
-    dup_mask = pd.Series(dup_mask, index=df.index)
     if not dup_mask.any():
-        return _drop_cross_format(df, 0)
+        return _finish_merge(df, 0, merged_people)
     dups = df[dup_mask].copy()
-    # Complete records first, so each group's first record is the one to keep.
-    dups["_open"] = dups["end"] == OPEN
-    dups = dups.sort_values([*key, "_open"], kind="stable")
-    group = dups.groupby(key, sort=False)
-    first = group.transform("first")
-    agree = (
-        (dups["start"] == first["start"])
-        & (dups["technician"] == first["technician"])
-        & ((dups["end"] == first["end"]) | dups["_open"])
-    )
-    if not agree.all():
-        other = dups[~agree].iloc[0]
-        rep = first[~agree].iloc[0]
+    starts = dups["start"].to_numpy(dtype=np.int64)
+    ends = dups["end"].to_numpy(dtype=np.int64)
+    dups["_open"] = ends == OPEN
+    # a record with both times on whole minutes may be an Excel re-save of one with seconds
+    dups["_coarse"] = (starts % 60 == 0) & ((ends % 60 == 0) | (ends == OPEN))
+    dups["_minute"] = starts // 60
+    # Complete, then precise records first, so each group's first record is the one to keep.
+    dups = dups.sort_values([*key, "technician", "_minute", "_open", "_coarse"], kind="stable")
+    same = [*key, "technician", "_minute"]
+    group = dups.groupby(same, sort=False)
+    first = group[["start", "end", "file", "line"]].transform("first")
+    first_file = first["file"]
+    close_end = (dups["end"] // 60 == first["end"] // 60) | dups["_open"] | (first["end"] == OPEN)
+    bad = ~close_end & (dups["file"] != first_file)
+    if bad.any():
+        other = dups[bad].iloc[0]
+        rep = other.copy()
+        rep.update(first[bad].iloc[0])
         raise InputError(
             f"session {excerpt(other['session_id'])} ({other['tool']}) disagrees with "
             f"{rep['file']}:{rep['line']} ({_describe(other)} vs {_describe(rep)}) — the same "
-            "session must have the same start, end and technician in every export",
+            "session must have the same start, end and technician in every export (a "
+            "transfer to another technician is read as one session)",
             file=str(other["file"]),
             line=int(other["line"]),
         )
-    keep_index = dups.index[~dups.duplicated(key, keep="first")]
-    merged = pd.concat([df[~dup_mask], df.loc[keep_index]]).sort_index()
-    return _drop_cross_format(merged.reset_index(drop=True), int(dup_mask.sum() - len(keep_index)))
+    # one record per (session, technician, start minute) unless the export itself lists
+    # several parts of it
+    keep_first = ~dups.duplicated(same, keep="first").to_numpy() | (
+        ~close_end.to_numpy() & (dups["file"] == first_file).to_numpy()
+    )
+    kept = dups[keep_first]
+    dropped = int(len(dups) - len(kept))
+    by_session = kept.groupby(key, sort=False)
+    parts = by_session["start"].transform("size").to_numpy() > 1
+    # one technician, several exports, different times: not a transfer but a disagreement
+    clash = (
+        parts
+        & (by_session["technician"].transform("nunique").to_numpy() == 1)
+        & (by_session["file"].transform("nunique").to_numpy() > 1)
+    )
+    if clash.any():
+        g = kept[clash]
+        g = g[(g["tool"] == g["tool"].iloc[0]) & (g["session_id"] == g["session_id"].iloc[0])]
+        rep, other = g.iloc[0], g.iloc[1]
+        raise InputError(
+            f"session {excerpt(other['session_id'])} ({other['tool']}) disagrees with "
+            f"{rep['file']}:{rep['line']} ({_describe(other)} vs {_describe(rep)}) — the same "
+            "session must have the same start, end and technician in every export (a "
+            "transfer to another technician is read as one session)",
+            file=str(other["file"]),
+            line=int(other["line"]),
+        )
+    single = kept[~parts].drop(columns=["_open", "_coarse", "_minute"])
+    folded = _fold_transfers(kept[parts].drop(columns=["_open", "_coarse", "_minute"]))
+    merged = pd.concat([df[~dup_mask], single, folded]).sort_index()
+    return _finish_merge(merged.reset_index(drop=True), dropped, merged_people)
+
+
+def _fold_transfers(parts: pd.DataFrame) -> pd.DataFrame:
+    """One row per session whose records are the parts of a transfer (see
+    :func:`merge_sessions`); the row keeps the first part's index, so the order is stable."""
+    if parts.empty:
+        return parts
+    rows = []
+    for _, g in parts.sort_values(["start"], kind="stable").groupby(
+        ["tool", "session_id"], sort=False
+    ):
+        row = g.iloc[0].copy()
+        people = list(dict.fromkeys(g["technician"]))
+        extra = [o for text in g["others"] for o in str(text).split(";") if o]
+        row["others"] = ";".join(sorted(set(people[1:] + extra) - {people[0]}))
+        ends = g["end"].to_numpy(dtype=np.int64)
+        row["start"] = int(g["start"].min())
+        row["end"] = OPEN if (ends == OPEN).any() else int(ends.max())
+        row["segments"] = GROUP_SEP.join(
+            f"{t}{ID_SEP}{int(s)}{ID_SEP}{int(e)}"
+            for t, s, e in zip(g["technician"], g["start"], g["end"], strict=True)
+        )
+        for c in ("reason", "ticket", "session_type", "sharer", "platform", "device"):
+            if c in g and not row[c]:
+                filled = [v for v in g[c] if v]
+                row[c] = filled[0] if filled else ""
+        row.name = g.index.min()  # where the session first appeared: the merged order is stable
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    return out.astype({"start": np.int64, "end": np.int64})
+
+
+def _finish_merge(
+    df: pd.DataFrame, dropped: int, merged_people: dict[str, int]
+) -> tuple[pd.DataFrame, int]:
+    out, dropped = _drop_cross_format(df, dropped)
+    out.attrs["technicians_merged"] = merged_people
+    return out, dropped
+
+
+def technicians_merged(
+    sessions: pd.DataFrame, people: Iterable[str] | None = None
+) -> dict[str, int]:
+    """How many spellings each person had, for ``people`` (default: everyone with several),
+    from merged sessions (:func:`merge_sessions` keeps it in ``attrs``; it follows the frame
+    through :func:`classify`). A person written one way only is absent.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"technician": ["ann@x.com"]})
+    >>> df.attrs["technicians_merged"] = {"ann@x.com": 3, "bo@x.com": 2}
+    >>> technicians_merged(df, ["ann@x.com", "cy"])
+    {'ann@x.com': 3}
+    """
+    merged = dict(sessions.attrs.get("technicians_merged", {}))
+    if people is None:
+        return merged
+    wanted = set(people)
+    return {p: n for p, n in merged.items() if p in wanted}
+
+
+@dataclass(frozen=True)
+class WorkIntervals:
+    """Who held a licence when: one interval per person per session (a transferred session's
+    parts as the export shows them, an invited representative for the whole session), and
+    the sessions once each.
+
+    Attributes
+    ----------
+    technician : numpy.ndarray
+        Person label of each interval (object).
+    start, end : numpy.ndarray
+        The intervals, Unix seconds (int64).
+    session_start, session_end : numpy.ndarray
+        One interval per session (for peak concurrent *sessions*).
+    """
+
+    technician: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    session_start: np.ndarray
+    session_end: np.ndarray
+
+
+def work_intervals(rows: pd.DataFrame, ends: np.ndarray | None = None) -> WorkIntervals:
+    """The intervals each person worked in ``rows`` (merged sessions), for pool sizing.
+
+    A session worked by one person is one interval. A transferred session (``segments``) is one
+    interval per part, for its technician; an invited or transferred-to representative whose
+    times the export does not show (``others`` without a segment) is counted for the whole
+    session. ``ends`` replaces the rows' ends (a caller's choice for sessions still running).
+
+    Examples
+    --------
+    >>> seg = "bo\\x1f100\\x1f150\\x1edee\\x1f150\\x1f200"
+    >>> rows = pd.DataFrame({"technician": ["ann", "bo"], "start": [0, 100], "end": [60, 200],
+    ...     "others": ["cy", ""], "segments": ["", seg]})
+    >>> w = work_intervals(rows)
+    >>> list(zip(w.technician.tolist(), w.start.tolist(), w.end.tolist()))
+    [('ann', 0, 60), ('bo', 100, 150), ('dee', 150, 200), ('cy', 0, 60)]
+    >>> list(zip(w.session_start.tolist(), w.session_end.tolist()))
+    [(0, 60), (100, 200)]
+    """
+    starts = rows["start"].to_numpy(dtype=np.int64)
+    ends = rows["end"].to_numpy(dtype=np.int64) if ends is None else np.asarray(ends, np.int64)
+    techs = rows["technician"].to_numpy(dtype=object)
+    segments = (
+        rows["segments"].to_numpy(dtype=object)
+        if "segments" in rows
+        else np.full(len(rows), "", dtype=object)
+    )
+    others = (
+        rows["others"].to_numpy(dtype=object)
+        if "others" in rows
+        else np.full(len(rows), "", dtype=object)
+    )
+    plain = segments == ""
+    t_parts, s_parts, e_parts = [techs[plain]], [starts[plain]], [ends[plain]]
+    for i in np.flatnonzero(~plain):
+        for seg in str(segments[i]).split(GROUP_SEP):
+            who, s, e = seg.split(ID_SEP)
+            e_i = int(e)
+            # a part still running ends where the session's (chosen) end is
+            t_parts.append(np.array([who], dtype=object))
+            s_parts.append(np.array([int(s)], dtype=np.int64))
+            e_parts.append(np.array([ends[i] if e_i == OPEN else e_i], dtype=np.int64))
+    invited = np.flatnonzero(others != "")
+    if len(invited):
+        shown = {
+            i: {seg.split(ID_SEP)[0] for seg in str(segments[i]).split(GROUP_SEP)}
+            for i in invited
+            if segments[i]
+        }
+        names, ss, ee = [], [], []
+        for i in invited:
+            for who in str(others[i]).split(";"):
+                if who and who not in shown.get(i, ()):
+                    names.append(who)
+                    ss.append(starts[i])
+                    ee.append(ends[i])
+        t_parts.append(np.array(names, dtype=object))
+        s_parts.append(np.array(ss, dtype=np.int64))
+        e_parts.append(np.array(ee, dtype=np.int64))
+    return WorkIntervals(
+        np.concatenate(t_parts),
+        np.concatenate(s_parts).astype(np.int64),
+        np.concatenate(e_parts).astype(np.int64),
+        starts,
+        ends,
+    )
 
 
 def _drop_cross_format(df: pd.DataFrame, dropped: int) -> tuple[pd.DataFrame, int]:

@@ -3,25 +3,31 @@
 Supported, several files at once (a folder stands for the files in it):
 
 - :mod:`~rhmodel.edges.exports.canonical`: rhmodel's own session CSV;
-- :mod:`~rhmodel.edges.exports.intune`: the Intune admin center's export, Graph
-  ``remoteAssistanceReporting`` fields as CSV, and the Intune report stream JSON;
+- :mod:`~rhmodel.edges.exports.intune`: the Graph export job ``RemoteAssistanceSessions`` (CSV
+  or report stream), the Intune admin center's export, Graph ``remoteAssistanceReporting``
+  fields as CSV, and the Intune report stream JSON;
+- :mod:`~rhmodel.edges.exports.gotoassist`: the GoToAssist Remote Support API's sessions (the
+  LogMeIn Resolve family's documented evidence) as JSON, PowerShell UTF-16 JSON or
+  ``Export-Csv``;
 - :mod:`~rhmodel.edges.exports.logmein`: the LogMeIn Rescue / Resolve session report as CSV,
   TSV, pipe-delimited ``getReport_v2`` text, its XML output, and Excel re-saves;
 - :mod:`~rhmodel.edges.exports.beyondtrust`: BeyondTrust's ``SupportSession`` report (XML or
-  CSV) and the /login "Support Sessions" CSV;
+  CSV), the /login "Support Sessions" CSV and the ``LicenseUsage`` report; a
+  ``SupportSessionListing`` (ids only) is refused with what to export instead;
 - :mod:`~rhmodel.edges.exports.teamviewer`: TeamViewer's connection report: the Web API
   ``GET /api/v1/reports/connections`` JSON (a page, pages or records), the same fields as CSV
   (TeamViewerPS), and the Management Console CSV export.
 
 How a file is read (:mod:`~rhmodel.edges.exports.table`): the encoding from its bytes (UTF-8 with
 or without a BOM, UTF-16, else Windows-1252), the delimiter from its header (comma, semicolon,
-tab, pipe), XML and JSON from their first character. Header names match case-, space-, dash-,
-underscore- and apostrophe-insensitively. Times (:mod:`~rhmodel.edges.exports.times`): ISO 8601,
-zone abbreviations, locale forms with the day/month order from the file or ``date_order``, Unix
-seconds or milliseconds. ``--``, ``N/A`` and blanks are empty. Rows that are not sessions (no
-technician joined) are skipped and counted; a malformed row is an
-:class:`~rhmodel.errors.InputError` naming the file and the line as an editor shows it (the header
-is line 1), and nothing of that file is loaded.
+tab, pipe), XML and JSON from their first character; a PowerShell ``#TYPE ...`` first line or
+Rescue's ``OK`` status lines before the header are skipped (the header keeps its line
+number). Header names match case-, space-, dash-, underscore- and apostrophe-insensitively.
+Times (:mod:`~rhmodel.edges.exports.times`): ISO 8601, zone abbreviations, locale forms with
+the day/month order from the file or ``date_order``, Unix seconds or milliseconds. ``--``,
+``N/A`` and blanks are empty. Rows that are not sessions (no technician joined) are skipped and
+counted; a malformed row is an :class:`~rhmodel.errors.InputError` naming the file and the line
+as an editor shows it (the header is line 1), and nothing of that file is loaded.
 """
 
 from __future__ import annotations
@@ -34,9 +40,24 @@ from pathlib import Path
 
 import pandas as pd
 
-from rhmodel.edges.exports import beyondtrust, canonical, intune, logmein, mapped, teamviewer
+from rhmodel.edges.exports import (
+    beyondtrust,
+    canonical,
+    gotoassist,
+    intune,
+    logmein,
+    mapped,
+    teamviewer,
+)
 from rhmodel.edges.exports.frame import LoadedExport, same_person
-from rhmodel.edges.exports.table import Table, norm, read_delimited, sniff_delimiter, sniff_encoding
+from rhmodel.edges.exports.table import (
+    Table,
+    norm,
+    preamble_lines,
+    read_delimited,
+    sniff_delimiter,
+    sniff_encoding,
+)
 from rhmodel.edges.exports.times import ReadOptions
 from rhmodel.errors import InputError
 
@@ -72,7 +93,9 @@ def _format(spec: tuple, load: Callable[[Table, ReadOptions], LoadedExport]) -> 
 FORMATS: tuple[Format, ...] = (
     _format(canonical.FORMAT, canonical.load),
     _format(intune.FORMATS[0], intune.load_graph),
-    _format(intune.FORMATS[1], intune.load_admin),
+    _format(intune.FORMATS[1], intune.load_export_job),
+    _format(intune.FORMATS[2], intune.load_admin),
+    _format(gotoassist.FORMAT, gotoassist.load),
     _format(beyondtrust.FORMATS[0], beyondtrust.load_login_csv),
     _format(beyondtrust.FORMATS[1], beyondtrust.load_csv),
     _format(teamviewer.FORMATS[0], teamviewer.load_api_csv),
@@ -183,7 +206,14 @@ def detect_format(header: Sequence[str]) -> str | None:
 
 
 def _unknown_header(path: Path, header: Sequence[str], line: int = 1) -> InputError:
-    kinds = "; ".join(f"{f.name}: {f.description}" for f in FORMATS)
+    # the canonical layout in full; the vendors' by what each export is called (their columns
+    # are in the README's export table): one line a person can read, whatever the list grows to
+    kinds = "; ".join(
+        f"canonical ({f.description})"
+        if f.name == "canonical"
+        else f"{f.name} ({f.description.split(':')[0]})"
+        for f in FORMATS
+    )
     # The line is not quoted: a file that is not an export may hold anything (a password).
     return InputError(
         f"no recognisable header: the first line ({len(header)} fields) is none of the "
@@ -210,6 +240,8 @@ def _read_table(path: Path, opts: ReadOptions) -> tuple[Table, Format]:
             "empty file — a pilot export with a header row and sessions", file=str(path)
         )
     if text.startswith("<"):
+        if "<session_summary_list" in text[:4000]:
+            raise beyondtrust.listing_refusal(path, data)
         if "<report" in text[:2000] and "<session_list" not in text[:2000]:
             table = logmein.rescue_xml_table(path, data)
             fmt = detect_format(list(table.frame.columns))
@@ -219,6 +251,8 @@ def _read_table(path: Path, opts: ReadOptions) -> tuple[Table, Format]:
         return beyondtrust.xml_table(path, data), Format(
             "beyondtrust_xml", (), "BeyondTrust SupportSession XML", beyondtrust.load_xml
         )
+    if text.startswith(("{", "[")) and gotoassist.looks_like_sessions(text):
+        return gotoassist.json_table(path, data, encoding), _BY_NAME["gotoassist"]
     if text.startswith(("{", "[")) and teamviewer.looks_like_report(text):
         return teamviewer.json_table(path, data, encoding), _format(
             teamviewer.JSON_FORMAT, teamviewer.load_json
@@ -230,7 +264,7 @@ def _read_table(path: Path, opts: ReadOptions) -> tuple[Table, Format]:
             raise _unknown_header(path, list(table.frame.columns))
         return table, _BY_NAME[fmt]
     lines = text.splitlines()
-    preamble = 2 if len(lines) > 2 and lines[0].strip() == "OK" else 0
+    preamble = preamble_lines(lines)
     header_line = lines[preamble] if len(lines) > preamble else ""
     header = next(csv.reader([header_line], delimiter=sniff_delimiter(header_line)), [])
     fmt = detect_format(header)
@@ -316,8 +350,16 @@ def _license_usage(path: Path) -> LoadedExport | None:
     from rhmodel.core.pilot.sessions import COLUMNS
 
     empty = pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
-    peak = beyondtrust.license_usage_peak(path, data)
-    return LoadedExport(str(path), "beyondtrust_license_usage", empty, license_usage_peak=peak)
+    usage = beyondtrust.read_license_usage(path, data)
+    return LoadedExport(
+        str(path),
+        "beyondtrust_license_usage",
+        empty,
+        notes=(usage.note(path.name),),
+        rows=usage.intervals,
+        license_usage_peak=usage.peak,
+        license_usage=usage,
+    )
 
 
 #: Header names that make a CSV the Intune admin center's device export (Devices > All devices >
@@ -336,7 +378,8 @@ def _device_inventory(path: Path) -> LoadedExport | None:
     text = head.decode(sniff_encoding(head), errors="ignore").lstrip("\ufeff \t\r\n\x00")
     if text[:1] in ("<", "{", "["):
         return None
-    first = text.splitlines()[0] if text else ""
+    lines = text.splitlines()
+    first = lines[preamble_lines(lines)] if lines else ""
     names = {norm(h) for h in next(csv.reader([first], delimiter=sniff_delimiter(first)), [])}
     if "devicename" not in names or sum(h in names for h in _DEVICE_HEADER) < 4:
         return None

@@ -30,19 +30,32 @@ not known, so this is the conservative bound.
 
 from __future__ import annotations
 
+import re
 import xml.parsers.expat
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from rhmodel.core.pilot.identity import GROUP_SEP, ID_SEP
 from rhmodel.edges.exports.frame import LoadedExport, finish
-from rhmodel.edges.exports.table import Table, table_from_rows
+from rhmodel.edges.exports.table import Table, sniff_encoding, table_from_rows
 from rhmodel.edges.exports.times import ReadOptions, end_or_duration, timestamps
 from rhmodel.edges.exports.xmlreport import parse_located
 from rhmodel.errors import InputError
 
-__all__ = ["FORMATS", "license_usage_peak", "load_csv", "load_login_csv", "load_xml", "xml_table"]
+__all__ = [
+    "FORMATS",
+    "LicenseUsage",
+    "license_usage_peak",
+    "listing_refusal",
+    "load_csv",
+    "load_login_csv",
+    "load_xml",
+    "read_license_usage",
+    "xml_table",
+]
 
 FORMATS = (
     (
@@ -96,9 +109,21 @@ def _load(src: Table, opts: ReadOptions, fmt: str) -> LoadedExport:
         sharer=src.first_filled("customerusername", "username", "customeremail"),
         platform=src.col("customeros", "os"),
         others=src.col("others") if src.has("others") else None,
+        aliases=[
+            ("id", src.col("primaryrepid")),
+            ("name", src.col("repusername")),
+            ("name", src.col("repdisplayname")),
+            ("raw", src.col("primaryaliases")),
+        ],
+        other_aliases=_raw(src, "otheraliases"),
         device=src.first_filled("customerhostname", "hostname"),
         skip={"no representative joined": (rep == "").to_numpy()},
     )
+
+
+def _raw(src: Table, alias: str) -> pd.Series | None:
+    """A column the XML reader made, as it made it (no blank-word cleaning)."""
+    return src.frame[src.columns[alias]].astype(object) if alias in src.columns else None
 
 
 def load_csv(src: Table, opts: ReadOptions) -> LoadedExport:
@@ -109,9 +134,9 @@ def load_login_csv(src: Table, opts: ReadOptions) -> LoadedExport:
     start = timestamps(src, src.col("started"), "Started", opts)
     end = end_or_duration(src, start, opts, ("ended",), ("representativestimeinvolved",))
     rep = src.col("representativesname")
-    sequence = src.col("sessionsequencenumber")
-    # one row per session sequence: a session handed on is one row per sequence number
-    ids = src.col("sessionid").where(sequence == "", src.col("sessionid") + "#" + sequence)
+    # one row per session sequence: a session handed on is one row per sequence number, and
+    # stays one session worked by each representative (merge_sessions folds the parts)
+    ids = src.col("sessionid")
     return finish(
         src,
         "beyondtrust_login_csv",
@@ -152,6 +177,7 @@ def xml_table(path: Path, data: bytes) -> Table:
             current["primary_rep_id"] = attrs.get("id", "")
         elif current is not None and tag == "representative" and "rep_list" in stack:
             rep.clear()
+            rep["id"] = attrs.get("id", "")
 
     def end(tag: str) -> None:
         nonlocal current
@@ -174,11 +200,29 @@ def xml_table(path: Path, data: bytes) -> Table:
                 rep[tag] = value
             elif tag == "representative" and "rep_list" in stack:
                 # every representative in a session is logged in; the primary one is counted
-                # already, an invited one (primary_rep 0, or invited 1) is another licence
+                # already, an invited one (primary_rep 0, or invited 1) is another licence.
+                # Each carries an id, a username and a display name: one person, three
+                # spellings (the primary_rep element names them by display name).
+                group = ID_SEP.join(
+                    e
+                    for e in (
+                        f"id:beyondtrust:{rep.get('id', '')}" if rep.get("id") else "",
+                        f"name:beyondtrust:{rep['username']}" if rep.get("username") else "",
+                        f"name:beyondtrust:{rep['display_name']}"
+                        if rep.get("display_name")
+                        else "",
+                    )
+                    if e
+                )
                 if rep.get("primary_rep", "") not in ("1", "true") or rep.get("invited") == "1":
                     name = rep.get("username") or rep.get("display_name") or ""
                     if name:
                         current["others"] = ";".join(filter(None, [current.get("others"), name]))
+                        current["other_aliases"] = GROUP_SEP.join(
+                            filter(None, [current.get("other_aliases"), group])
+                        )
+                else:
+                    current["primary_aliases"] = group
             elif (tag in ("start_time", "end_time") and not current.get(tag)) or (
                 inside_customer and tag in ("username", "os", "hostname") and tag not in current
             ):
@@ -186,6 +230,15 @@ def xml_table(path: Path, data: bytes) -> Table:
                 # the primary one
                 current[tag] = value
         if tag == "session" and len(stack) == 2 and current is not None:
+            own = current.get("primary_rep_id", "")
+            if own and current.get("primary_aliases"):
+                # the rep_list entry of the primary representative whose id is not the
+                # primary_rep's own: the file contradicts itself, so its id links nobody
+                current["primary_aliases"] = ID_SEP.join(
+                    e
+                    for e in current["primary_aliases"].split(ID_SEP)
+                    if not e.startswith("id:") or e == f"id:beyondtrust:{own}"
+                )
             rows.append(current)
             current = None
         stack.pop()
@@ -214,51 +267,142 @@ def load_xml(src: Table, opts: ReadOptions) -> LoadedExport:
     return _load(src, opts, "beyondtrust_xml")
 
 
-def license_usage_peak(path: Path, data: bytes) -> int:
-    """The most licences in use at once in a ``LicenseUsage`` report.
+def listing_refusal(path: Path, data: bytes) -> InputError:
+    """The error for a ``SupportSessionListing`` report: session ids without times.
 
-    The report (``generate_report=LicenseUsage``) is BeyondTrust's own concurrency measure: root
-    ``license_usage``, then ``license_time_intervals/license_time_interval[@timestamp]`` with
-    counts of logged-in representatives and licences in use. Its child element names are not
-    public, so this reads, in each interval, every whole-number child: a name with ``licen`` and
-    ``use`` (licences in use) wins, else one with ``representative`` (logged in). The peak is
-    the largest such count.
+    ``generate_report=SupportSessionListing`` answers ``session_summary_list/
+    session_summary[@lsid]`` (with ``external_key``): which sessions there were, not when or by
+    whom, so nothing can be sized from it. It names what to export instead.
     """
-    in_use: list[int] = []
-    logged_in: list[int] = []
+    text = data.decode(sniff_encoding(data[:4096]), errors="ignore")
+    count = len(re.findall(r"<(?:\w+:)?session_summary[\s>/]", text))
+    return InputError(
+        f"this is a BeyondTrust SupportSessionListing: a list of {count:,} session ids with no "
+        "times or representatives — export the SupportSession report for them "
+        "(api/reporting?generate_report=SupportSession&lsids=<the lsids listed>, or "
+        "&start_date=...&duration=... for the period) and give that file",
+        file=str(path),
+    )
+
+
+@dataclass(frozen=True)
+class LicenseUsage:
+    """What a ``LicenseUsage`` report says.
+
+    BeyondTrust adds a row (a ``license_time_interval``) only while at least 90% of the
+    licences are in use; licences in use are the representatives logged in plus those in
+    extended availability. So the rows' peak is the ground truth when there are rows, and no
+    rows means "never above 90%", not zero.
+
+    Attributes
+    ----------
+    peak : int or None
+        The most licences in use in any row; ``None`` when the report has no rows.
+    intervals : int
+        Rows (intervals) in the report.
+    licences : int or None
+        The licence count the report states, when it states one.
+    """
+
+    peak: int | None
+    intervals: int
+    licences: int | None = None
+
+    def note(self, name: str) -> str:
+        """What the report says, in a line for the pilot's notes."""
+        n = f"{self.licences:,} licences" if self.licences else "its licences"
+        if self.peak is None:
+            return (
+                f"{name}: LicenseUsage has no rows: licences in use were never above 90% of "
+                f"{n} in the period (BeyondTrust writes a row only above 90%); the pool is "
+                "sized from the sessions"
+            )
+        return (
+            f"{name}: LicenseUsage peaked at {self.peak:,} licences in use ({self.intervals:,} "
+            f"intervals at or above 90% of {n}); where it is higher than the session-derived "
+            "figure, it is the ground truth"
+        )
+
+
+_INTERVAL = re.compile(r"interval$")
+
+
+def read_license_usage(path: Path, data: bytes) -> LicenseUsage:
+    """Read a ``LicenseUsage`` report (``generate_report=LicenseUsage``).
+
+    Root ``license_usage``, then ``license_time_intervals/license_time_interval[@timestamp]``.
+    Its child element names are not public, so each interval's whole-number children (or
+    attributes) are read by name: one with ``licen`` and ``use`` is the licences in use; else
+    those with ``logged`` / ``representative`` (logged in) plus ``extended`` (in extended
+    availability) add up to it. A count named like ``total_licenses`` / ``license_count``
+    outside the intervals (or ``licenses`` alone) is the licence count.
+    """
+    intervals: list[dict[str, int]] = []
+    top: dict[str, int] = {}
     stack: list[str] = []
     text: list[str] = []
     parser = xml.parsers.expat.ParserCreate()
 
-    def start(tag: str, attrs: dict[str, str]) -> None:
-        stack.append(tag.rsplit(":", 1)[-1].rsplit("}", 1)[-1])
-        text.clear()
-        for name, value in attrs.items():  # counts may be attributes of the interval too
-            _count(name.lower(), value)
+    def bare(tag: str) -> str:
+        return tag.rsplit(":", 1)[-1].rsplit("}", 1)[-1].lower()
 
-    def _count(name: str, value: str) -> None:
-        if not value.strip().isdigit():
+    def record(name: str, value: str) -> None:
+        value = value.strip()
+        if not value.isdigit():
             return
-        if "licen" in name and "use" in name:
-            in_use.append(int(value))
-        elif "representative" in name or "logged" in name:
-            logged_in.append(int(value))
+        target = intervals[-1] if any(_INTERVAL.search(t) for t in stack) and intervals else top
+        target[name] = int(value)
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        tag = bare(tag)
+        stack.append(tag)
+        text.clear()
+        if _INTERVAL.search(tag):
+            intervals.append({})
+        for name, value in attrs.items():
+            if name.lower() not in ("timestamp", "start_time", "end_time"):
+                record(name.lower(), value)
 
     def end(_tag: str) -> None:
-        tag = stack.pop()
-        if any(s.endswith("interval") for s in stack):
-            _count(tag.lower(), "".join(text))
+        tag = stack[-1]
+        if not _INTERVAL.search(tag):
+            record(tag, "".join(text))
+        stack.pop()
         text.clear()
 
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.CharacterDataHandler = text.append
     parse_located(parser, path, data, "a BeyondTrust LicenseUsage report")
-    counts = in_use or logged_in
-    if not counts:
+    peaks = []
+    for counts in intervals:
+        in_use = [v for k, v in counts.items() if "licen" in k and "use" in k]
+        logged = [v for k, v in counts.items() if "logged" in k or "representative" in k]
+        extended = [v for k, v in counts.items() if "extended" in k]
+        if in_use:
+            peaks.append(max(in_use))
+        elif logged or extended:
+            peaks.append(max(logged, default=0) + max(extended, default=0))
+    if intervals and not peaks:
         raise InputError(
             "no licence counts in any license_time_interval — a BeyondTrust LicenseUsage report "
             "(api/reporting?generate_report=LicenseUsage)",
             file=str(path),
         )
-    return max(counts)
+    licences = next(
+        (
+            v
+            for k, v in top.items()
+            if "licen" in k
+            and "use" not in k
+            and ("total" in k or "count" in k or k in ("licenses", "licences"))
+        ),
+        None,
+    )
+    return LicenseUsage(max(peaks) if peaks else None, len(intervals), licences)
+
+
+def license_usage_peak(path: Path, data: bytes) -> int | None:
+    """The most licences in use at once in a ``LicenseUsage`` report, ``None`` when it has no
+    rows (never above 90% of the licences): :func:`read_license_usage`."""
+    return read_license_usage(path, data).peak

@@ -31,7 +31,7 @@ FORMAT = (
 def load(src: Table, opts: ReadOptions) -> LoadedExport:
     """Sessions of a canonical CSV."""
     src.clean_blanks = False  # our own strict format: values as written, at columnar speed
-    tool = pd.Series(per_unique(src.col("tool"), str.lower))
+    tool = pd.Series(per_unique(src.col("tool"), str.lower), dtype=object)
     bad = ~tool.isin(PRODUCTS)
     if bad.any():
         i = first_index(bad)

@@ -6,6 +6,16 @@
     Intune report stream JSON ``{"TotalRowCount", "Schema": [{"Column", "PropertyType"}],
     "Values": [[...], ...]}`` with the same names (any capitalisation). Times are UTC ISO 8601,
     sometimes with seven fractional digits.
+``intune_export``
+    The Graph export job ``RemoteAssistanceSessions`` (``POST /deviceManagement/reports/
+    exportJobs`` with ``reportName: RemoteAssistanceSessions``; columns ``Attribute, Date,
+    DateDifference, HelperDeviceAadId, HelperDeviceName, HelperEmail, HelperFirstName,
+    HelperLastName, Sessionend, SessionId, Sessionstart, SharerDeviceAadId, SharerDeviceName,
+    SharerDeviceOS, SharerDeviceSerialNumber, SharerEmail, SharerFirstName, SharerLastName``,
+    MicrosoftDocs/memdocs ``reports-export-graph-available-reports.md``), as the CSV in the
+    job's zip or as the report stream JSON. Its times carry no zone and are read as UTC (Graph
+    reports are UTC; an Excel re-save keeps the value and may drop the seconds). ``SessionId`` is
+    the identity that makes overlapping exports (Intune keeps about 30 days) count once.
 ``intune_admin``
     The Intune admin center's Remote Help sessions export (``Provider ID, Recipient ID,
     Recipient name, Device name, OS, Session start, Session end``): ``--`` stands for an empty
@@ -29,13 +39,19 @@ from rhmodel.edges.exports.table import Table, table_from_rows
 from rhmodel.edges.exports.times import ReadOptions, timestamps
 from rhmodel.errors import InputError
 
-__all__ = ["FORMATS", "graph_stream_table", "load_admin", "load_graph"]
+__all__ = ["FORMATS", "graph_stream_table", "load_admin", "load_export_job", "load_graph"]
 
 FORMATS = (
     (
         "intune_graph",
         (("id",), ("startdatetime",), ("enddatetime",), ("helperemail", "helperuserid")),
         "Graph remoteAssistanceReporting: id, startDateTime, endDateTime, helperEmail, ...",
+    ),
+    (
+        "intune_export",
+        (("sessionid",), ("sessionstart",), ("sessionend",), ("helperemail", "helperfirstname")),
+        "Intune export job RemoteAssistanceSessions: SessionId, Sessionstart, Sessionend, "
+        "HelperEmail, ...",
     ),
     (
         "intune_admin",
@@ -59,6 +75,32 @@ def load_graph(src: Table, opts: ReadOptions) -> LoadedExport:
         session_type=src.col("remoteassistancesessiontype"),
         sharer=src.col("shareremail"),
         platform=src.col("shareros", "sharerdeviceos"),
+        device=src.first_filled(
+            "sharerdevicename", "sharerdeviceaadid", "sharerdeviceserialnumber"
+        ),
+    )
+
+
+def load_export_job(src: Table, opts: ReadOptions) -> LoadedExport:
+    """Sessions of the ``RemoteAssistanceSessions`` export job (CSV or report stream)."""
+    # Graph reports are UTC; a zone written in the value (an ISO offset) still wins
+    utc = ReadOptions("UTC", opts.date_order)
+    start = timestamps(src, src.col("sessionstart"), "Sessionstart", utc)
+    end = timestamps(src, src.col("sessionend"), "Sessionend", utc, required=False)
+    email = src.col("helperemail")
+    name = (src.col("helperfirstname") + " " + src.col("helperlastname")).str.strip()
+    return finish(
+        src,
+        "intune_export",
+        session_id=src.col("sessionid"),
+        tool="remote_help",
+        start=start,
+        end=end,
+        technician=email.where(email != "", name),
+        # one row shows the helper's e-mail and name together: one person
+        aliases=[("email", email), ("name", name)],
+        sharer=src.first_filled("shareremail"),
+        platform=src.col("sharerdeviceos", "shareros"),
         device=src.first_filled(
             "sharerdevicename", "sharerdeviceaadid", "sharerdeviceserialnumber"
         ),

@@ -67,6 +67,12 @@ def load(src: Table, opts: ReadOptions) -> LoadedExport:
         start=start,
         end=end,
         technician=technician,
+        # the row's e-mail, id and name are one person (the e-mail is blank on some rows)
+        aliases=[
+            ("email", src.col("technicianemail")),
+            ("id", src.col("technicianid")),
+            ("name", src.col("technicianname")),
+        ],
         reason=src.first_filled(*_REASON),
         session_type=src.col("sessiontype"),
         sharer=src.first_filled("customeremail", "enduseremail", "email"),

@@ -37,7 +37,7 @@ def apply_mapping(src: Table, columns: dict[str, str]) -> dict[str, str]:
                 f"no column {excerpt(header)} for {field} — the file's columns: "
                 + ", ".join(sorted(src.frame.columns))[:300],
                 file=str(src.path),
-                line=1,
+                line=1 + src.preamble,  # the header's line, after any #TYPE line
             )
         src.columns[f"@{field}"] = src.columns[norm(header)]
     return literals

@@ -38,6 +38,7 @@ __all__ = [
     "first_index",
     "norm",
     "per_unique",
+    "preamble_lines",
     "read_delimited",
     "sniff_delimiter",
     "sniff_encoding",
@@ -174,13 +175,33 @@ def _exact_line(text: str, row: int, delimiter: str, preamble: int) -> int:
     return line + preamble
 
 
+def preamble_lines(lines: Sequence[str]) -> int:
+    """How many lines come before the header: Rescue's ``OK`` status line and the blank line
+    after it (2), PowerShell 5.1 ``Export-Csv``'s ``#TYPE System.Management...`` line (1, when
+    ``-NoTypeInformation`` was not given), else 0.
+
+    Examples
+    --------
+    >>> preamble_lines(["OK", "", "Start Time|End Time"]), preamble_lines(["a,b", "1,2"])
+    (2, 0)
+    >>> preamble_lines(['#TYPE System.Management.Automation.PSCustomObject', '"a","b"'])
+    1
+    """
+    first = lines[0].lstrip("\ufeff").strip() if lines else ""
+    if len(lines) > 2 and first == "OK":
+        return 2
+    if first.startswith("#TYPE") and len(lines) > 1:
+        return 1
+    return 0
+
+
 def read_delimited(path: Path, head: bytes) -> Table:
     """Read a delimited export (any of the encodings and delimiters above) into a Table."""
     encoding = sniff_encoding(head)
     text_head = head.decode(encoding, errors="ignore")
     head_lines = text_head.splitlines()
-    # LogMeIn Rescue's getReport_v2 text output: a status line, a blank line, then the report
-    preamble = 2 if len(head_lines) > 2 and head_lines[0].strip() == "OK" else 0
+    # LogMeIn Rescue's getReport_v2 status lines, or PowerShell's #TYPE line, before the header
+    preamble = preamble_lines(head_lines)
     header_line = head_lines[preamble] if len(head_lines) > preamble else ""
     delimiter = sniff_delimiter(header_line)
     frame = _read_columnar(path, encoding, delimiter, preamble)

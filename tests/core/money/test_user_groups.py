@@ -120,10 +120,14 @@ def test_a_ranged_group_is_in_the_tornado_and_the_simulation():
     bars = {b.key: b for b in sensitivity(p, "right_size")}
     users = bars["remote_help.user_groups[0].users"]
     price = bars["remote_help.user_groups[0].price_per_user_month"]
-    # at base (3,400 × 2.00) over 36 months; each end moves one input, the other at base
-    assert users.npv_low == pytest.approx(162_000 - 3000 * 2.0 * 36)
-    assert users.npv_high == pytest.approx(162_000 - 3800 * 2.0 * 36)
-    assert price.npv_low == pytest.approx(162_000 - 3400 * 1.5 * 36)
+    # at base (3,400 × 2.00) over 36 months; each end moves one input, the other at base. The
+    # tornado describes the plan as it can happen (issue 20): with months_to_renewal 0 the first
+    # renewal's notice has passed, so right-sizing lands a 12-month term later and saves 90 ×
+    # 50 for 24 months (108,000), not 36 (162,000).
+    saved = 90 * 50 * 24
+    assert users.npv_low == pytest.approx(saved - 3000 * 2.0 * 36)
+    assert users.npv_high == pytest.approx(saved - 3800 * 2.0 * 36)
+    assert price.npv_low == pytest.approx(saved - 3400 * 1.5 * 36)
     sim = simulate(p, draws=500, seed=3)
     assert "remote_help.user_groups[0].users" in sim.inputs
     assert sim.scenarios["right_size"].npv_mean < 162_000

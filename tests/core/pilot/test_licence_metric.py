@@ -97,19 +97,19 @@ def scipy_erlang_b_servers(load: float, target: float) -> int:
 
 
 def oracle_concurrent(sessions, s: PilotSettings) -> int:
-    """pool.py's concurrent rule, from the brute-force evidence: the larger of the peak and
-    Erlang B's pool, capped at the technicians who did the work, plus headroom and growth,
-    never above those technicians grown by ``growth``."""
+    """pool.py's concurrent rule (issue 20), from the brute-force evidence: the peak of
+    technicians at once plus headroom and growth, never above the technicians who did the work
+    grown by ``growth``. Erlang B is a check beside it, not stacked under the headroom."""
     people = brute_distinct(sessions)
-    servers = scipy_erlang_b_servers(brute_busy_hour_erlangs(sessions), s.target_blocking)
-    base = min(max(brute_peak_technicians(sessions), servers), people)
     factor = (1 + s.headroom) * (1 + s.growth)
-    return min(math.ceil(base * factor - 1e-9), math.ceil(people * (1 + s.growth) - 1e-9))
+    peak = brute_peak_technicians(sessions)
+    return min(math.ceil(peak * factor - 1e-9), math.ceil(people * (1 + s.growth) - 1e-9))
 
 
 def oracle_named(sessions, s: PilotSettings) -> int:
-    """Every technician who did residual work keeps a licence, plus headroom and growth."""
-    return math.ceil(brute_distinct(sessions) * (1 + s.headroom) * (1 + s.growth) - 1e-9)
+    """Every technician who did residual work keeps a licence, plus growth only (issue 20: no
+    headroom over people who do not exist)."""
+    return math.ceil(brute_distinct(sessions) * (1 + s.growth) - 1e-9)
 
 
 def test_the_hand_case_brute_force_figures():
@@ -125,13 +125,13 @@ def test_the_hand_case_brute_force_figures():
 @pytest.mark.parametrize(
     ("knobs", "named", "concurrent"),
     [
-        # Erlang B at 1% needs 6 > the peak of 3; 6 people, headroom cannot lift above them
-        ({}, 8, 6),
-        # at 10% blocking Erlang B needs 4; 4 plus 20% headroom is 5 seats, 8 named agents
-        ({"target_blocking": 0.10}, 8, 5),
-        ({"target_blocking": 0.10, "headroom": 0.0}, 6, 4),
-        # growth lifts both, and may lift the concurrent pool above today's people
-        ({"target_blocking": 0.10, "headroom": 0.0, "growth": 0.5}, 9, 6),
+        # the peak of 3 plus 20% headroom is 4 seats (Erlang B's 6 is only a check); the 6
+        # people who did the work are 6 named agents (no headroom over people)
+        ({}, 6, 4),
+        ({"target_blocking": 0.10}, 6, 4),
+        ({"target_blocking": 0.10, "headroom": 0.0}, 6, 3),
+        # growth lifts both: 6 × 1.5 = 9 named, 3 × 1.5 = 4.5 → 5 seats
+        ({"target_blocking": 0.10, "headroom": 0.0, "growth": 0.5}, 9, 5),
     ],
 )
 def test_the_same_sessions_sized_named_and_concurrent(knobs, named, concurrent):
@@ -230,7 +230,8 @@ def test_the_parameters_metric_reaches_the_pool(write_params, tmp_path):
     by_named = pilot_report(named).tools[TOOL]
     by_conc = pilot_report(conc).tools[TOOL]
     assert by_named.metric == "named_agents" and by_named.recommended_licenses == 6
-    assert by_conc.metric == "concurrent_technicians" and by_conc.recommended_licenses == 4
+    # the peak of 3 technicians at once, no headroom (Erlang B at 10% would say 4: a check only)
+    assert by_conc.metric == "concurrent_technicians" and by_conc.recommended_licenses == 3
     assert pilot_report(conc).settings == PilotSettings.from_parameters(conc)
     assert jsonable(pilot_report(conc))["settings"]["licence_metrics"]["logmein"] == "concurrent"
 
