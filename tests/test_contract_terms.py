@@ -355,3 +355,67 @@ def test_fiscal_years_are_named_as_budget_owners_name_them():
     assert fiscal_year_of(dt.date(2027, 6, 15), 7) == "FY2026/27"
     assert fiscal_year_of(dt.date(2027, 7, 1), 7) == "FY2027/28"
     assert fiscal_year_of(dt.date(2099, 12, 1), 4) == "FY2099/00"
+
+
+def _cut_case(fee: float) -> dict:
+    return {
+        "start_date": "2027-01-01",
+        "discount_rate": 0.0,
+        "logmein": {
+            "agents": 50,
+            "price_per_agent_month": 40,
+            "months_to_renewal": 30,
+            "term_months": 36,
+            "notice_days": 30,
+            "cancellable_mid_term": True,
+            "termination_fee": fee,
+        },
+        "residual": {"logmein_agents": 5},
+        "pilot": {"days": 45},
+    }
+
+
+def test_a_plan_cuts_a_cancellable_contract_mid_term_when_the_fee_is_worth_it():
+    from rhmodel.core.money.plans import timed_plan
+    from rhmodel.core.money.scenarios import analyse
+    from rhmodel.edges.bundled import load_capabilities
+
+    # by hand: nothing needs LogMeIn, so the plan cancels it. The pilot ends 15 February
+    # 2027, 30 days' notice: 17 March; month 4 (1 April) is the first that can be cut. Cutting
+    # saves 2,000 a month from month 4 to 36, 33 × 2,000 = 66,000, for a 10,000 fee; waiting
+    # for the month-31 renewal saves 6 × 2,000 = 12,000.
+    plan = timed_plan(analyse(_params(_cut_case(10_000)), load_capabilities()))
+    (lm,) = plan.actions
+    assert lm.action == "cancel"
+    assert (lm.mid_term, lm.effective_month, lm.termination_fee) == (True, 4, 10_000)
+    assert lm.renewal_date == dt.date(2027, 4, 1)
+    assert "to cancel before its term ends, from 1 April 2027" in lm.sentence
+    assert "termination fee of US$10,000" in lm.sentence
+    want = oracle.metrics(_cut_case(10_000), plan.name, cuts={"logmein": 4})["npv"]
+    assert plan.npv == pytest.approx(want, rel=1e-12)
+    assert plan.npv == pytest.approx(33 * 2000 - 10_000)
+    # a fee above what the cut saves (66,000 − 60,000 < 12,000): the plan waits instead
+    plan = timed_plan(analyse(_params(_cut_case(60_000)), load_capabilities()))
+    (lm,) = plan.actions
+    assert not lm.mid_term and lm.effective_month == 31 and lm.termination_fee == 0
+    assert plan.npv == pytest.approx(6 * 2000)
+    assert "commits you to" not in lm.sentence  # cancelling commits to no term
+
+
+def test_a_right_sized_renewal_says_what_it_commits_to():
+    from rhmodel.core.money.plans import timed_plan
+    from rhmodel.core.money.scenarios import analyse
+    from rhmodel.edges.bundled import load_capabilities
+
+    d = _cut_case(0)
+    d["logmein"] = {**d["logmein"], "cancellable_mid_term": False, "months_to_renewal": 6}
+    del d["logmein"]["termination_fee"]
+    d["requirements"] = {"unattended_windows": True}  # keeps a LogMeIn pool
+    plan = timed_plan(analyse(_params(d), load_capabilities()))
+    (lm,) = plan.actions
+    assert lm.action == "right_size", plan.name
+    # 1 July 2027 renewal of a 36-month term: to 30 June 2030
+    assert lm.commitment == "renewing on 1 July 2027 commits you to 36 months, to 30 June 2030"
+    assert lm.sentence.endswith(
+        "Renewing on 1 July 2027 commits you to 36 months, to 30 June 2030."
+    )
