@@ -419,3 +419,27 @@ def test_a_right_sized_renewal_says_what_it_commits_to():
     assert lm.sentence.endswith(
         "Renewing on 1 July 2027 commits you to 36 months, to 30 June 2030."
     )
+
+
+def test_the_budget_view_is_the_timed_plan_by_fiscal_year():
+    from rhmodel.core.money.evaluation import evaluate, evaluation_document
+    from rhmodel.edges.bundled import SAMPLE_PARAMS_FILE, load_capabilities
+    from rhmodel.edges.paramfile import load_parameters
+
+    p = load_parameters(SAMPLE_PARAMS_FILE, ["calendar.fiscal_year_start=4"])
+    e = evaluate(p, load_capabilities())
+    b = e.budget
+    # the analysis starts 1 December 2026 and runs 36 months: FY2026/27 holds December to
+    # March (4 months), then two whole years, then April to November 2029 (8 months)
+    assert [(r.fiscal_year, r.months) for r in b.rows] == [
+        ("FY2026/27", 4),
+        ("FY2027/28", 12),
+        ("FY2028/29", 12),
+        ("FY2029/30", 8),
+    ]
+    # it sums to the headline plan's own undiscounted figures, not the first-renewal variant's
+    plan = e.analysis.plan_result
+    assert b.total("status_quo") - b.total("plan") == pytest.approx(plan.savings)
+    assert b.total("plan") == pytest.approx(plan.total_cost)
+    doc = evaluation_document(e)["budget"]
+    assert doc["fiscal_year_start"] == 4 and len(doc["rows"]) == 4

@@ -18,8 +18,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from rhmodel.core.capabilities import CapabilityMatrix
 from rhmodel.core.jsonable import jsonable
+from rhmodel.core.money.budget import BudgetTable, budget_table
+from rhmodel.core.money.cashflows import monthly_costs
 from rhmodel.core.money.plans import Plan, timed_plan
 from rhmodel.core.money.scenarios import Analysis, analyse
 from rhmodel.core.money.timing import ContractTiming, contract_timing, pilot_window
@@ -34,6 +38,7 @@ from rhmodel.core.money.uncertainty import (
 )
 from rhmodel.core.params import SCHEMA, Parameters, Uncertain
 from rhmodel.core.params.resolve import GOVERNMENT_CLOUDS, LICENCE_WORDS
+from rhmodel.core.products import CONTRACTS
 from rhmodel.core.text import currency_prefix
 
 __all__ = [
@@ -239,6 +244,8 @@ class Evaluation:
     break_even: dict[str, BreakEven]
     simulation: Simulation | None
     plan: Plan | None = None
+    #: Spend per fiscal year, status quo versus the recommended plan at feasible timing.
+    budget: BudgetTable | None = None
 
     def cost_of_delay_total(self) -> float:
         """NPV lost (US$) if every contract's change slips to its following renewal.
@@ -288,6 +295,34 @@ def evaluate(
         if draws and ranged_inputs(params)
         else None,
         plan=timed_plan(analysis),
+        budget=plan_budget(analysis),
+    )
+
+
+def plan_budget(analysis: Analysis) -> BudgetTable:
+    """The budget view of the recommended plan at feasible timing against renewing as is.
+
+    Examples
+    --------
+    >>> from rhmodel.edges.paramfile import load_parameters
+    >>> from rhmodel.edges.bundled import SAMPLE_PARAMS_FILE, load_capabilities
+    >>> b = plan_budget(analyse(load_parameters(SAMPLE_PARAMS_FILE), load_capabilities()))
+    >>> [r.fiscal_year for r in b.rows], sum(r.months for r in b.rows)
+    (['FY2026', 'FY2027', 'FY2028', 'FY2029'], 36)
+    """
+    p = analysis.params
+    t, ev = analysis.evaluated(analysis.recommended, timed=True)
+    sq = {k: v[0] for k, v in monthly_costs(t, "status_quo").items()}
+    plan = {k: v[0] for k, v in monthly_costs(t, ev).items()}
+    held = [c.name for c in CONTRACTS if np.any(sq[c.name]) or np.any(plan[c.name])]
+    return budget_table(
+        sq,
+        plan,
+        p["start_date"],
+        int(p["calendar.fiscal_year_start"]),
+        plan_name=analysis.recommended,
+        components=(*held, "remote_help", "transition"),
+        currency=p["currency"],
     )
 
 
@@ -330,4 +365,6 @@ def evaluation_document(e: Evaluation) -> dict[str, Any]:
         },
     }
     out["simulation"] = e.simulation
+    # spend per fiscal year (calendar.fiscal_year_start), status quo versus the timed plan
+    out["budget"] = e.budget.to_json() if e.budget is not None else None
     return jsonable(out)
