@@ -443,3 +443,33 @@ def test_the_budget_view_is_the_timed_plan_by_fiscal_year():
     assert b.total("plan") == pytest.approx(plan.total_cost)
     doc = evaluation_document(e)["budget"]
     assert doc["fiscal_year_start"] == 4 and len(doc["rows"]) == 4
+
+
+@pytest.mark.parametrize("billing", ["monthly", "annual"])
+def test_draws_with_their_own_renewal_month_price_as_each_alone(billing):
+    # a Monte Carlo that draws the renewal month gives each draw its own billing calendar;
+    # each row must equal the same contract evaluated on its own
+    renewals = [0, 5, 17, 30]
+    d = {
+        "horizon_months": 48,
+        "logmein": {
+            "agents": 20,
+            "price_per_agent_month": 50,
+            "months_to_renewal": 0,
+            "term_months": 36,
+            "billing": billing,
+            "escalator": {"rate": 0.07, "timing": "yearly"},
+            "uplift": 0.03,
+        },
+        "residual": {"logmein_agents": 4},
+    }
+    many = _terms(d).replace_x(logmein__months_to_renewal=np.array(renewals, dtype=float))
+    for scenario in ("status_quo", "right_size"):
+        rows = monthly_costs(many, scenario)["logmein"]
+        ones = np.ones((1, 48))
+        sums = weighted_costs(many, scenario, ones)["logmein"]
+        for i, r in enumerate(renewals):
+            one = {**d, "logmein": {**d["logmein"], "months_to_renewal": r}}
+            alone = monthly_costs(_terms(one), scenario)["logmein"][0]
+            assert rows[i].tolist() == pytest.approx(alone.tolist(), rel=1e-12)
+            assert sums[i] == pytest.approx(alone.sum(), rel=1e-12)

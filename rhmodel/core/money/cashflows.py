@@ -366,15 +366,29 @@ def _schedule(t: Terms, c: Contract) -> tuple[np.ndarray, np.ndarray, np.ndarray
     h = t.horizon
     e_r, e_e, paid, _after = _service(t, c)
     f = _factor(t, c, e_r, e_e)
-    if paid.shape[0] == 1:
+    if t.billing.get(c.name, "monthly") != "annual":
+        # each month pays for itself: nothing to move, nothing prepaid
+        g = f[:, :h]
+        past = np.zeros((1, h))
+    elif paid.shape[0] == 1:
         inside, beyond = _billed(paid[0], h)
         g, past = f @ inside, f @ beyond
     else:  # the renewal month varies by draw: each row has its own billing calendar
-        rows = [_billed(paid[i], h) for i in range(paid.shape[0])]
-        f = np.broadcast_to(f, (paid.shape[0], f.shape[1]))
-        g = np.stack([f[i] @ a for i, (a, _) in enumerate(rows)])
-        past = np.stack([f[i] @ b for i, (_, b) in enumerate(rows)])
+        served = np.arange(1, paid.shape[1] + 1).reshape(1, -1)
+        g = _scatter(f, paid, h, served <= h)
+        past = _scatter(f, paid, h, served > h)
     return g, past, months(h) > _change_month(t, c)
+
+
+def _scatter(f: np.ndarray, paid: np.ndarray, horizon: int, served: np.ndarray) -> np.ndarray:
+    """Sum each row's months of service ``f`` (those ``served`` selects) into the months
+    ``paid`` they are paid in: ``(n, H)``, one bincount for every row at once."""
+    n = paid.shape[0]
+    f = np.broadcast_to(f, paid.shape)
+    ok = (paid >= 1) & (paid <= horizon) & served
+    rows = np.broadcast_to(np.arange(n).reshape(-1, 1), paid.shape)
+    index = (rows * horizon + paid - 1)[ok]
+    return np.bincount(index, weights=f[ok], minlength=n * horizon).reshape(n, horizon)
 
 
 def _fee(t: Terms, c: Contract, scenario: str) -> tuple[np.ndarray, int] | None:
