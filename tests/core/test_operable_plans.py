@@ -370,3 +370,23 @@ def test_evidence_against_all_names_the_counts():
     a = analyse(p, MATRIX)
     note = next(n for n in a.decision.evidence_notes if "is all" in n)
     assert "Remote Help served 12 of its 20 sessions (60%)" in note
+
+
+def test_the_figures_do_not_depend_on_what_a_cache_still_holds():
+    # the pilot report travels with the parameters it was read for: an emptied evidence cache
+    # (many parameter sets in one process: the explorer, a sweep) changes no figure
+    from rhmodel.core.money.evaluation import evaluate
+    from rhmodel.core.pilot import evidence
+    from rhmodel.edges.bundled import SAMPLE_PARAMS_FILE, load_capabilities
+    from rhmodel.edges.paramfile import load_parameters
+
+    p = load_parameters(SAMPLE_PARAMS_FILE).with_overrides(["decision.accept=[unattended]"])
+    before = evaluate(p, load_capabilities())
+    evidence._EVIDENCE.clear()
+    after = evaluate(p, load_capabilities())
+    assert after.plan.npv == before.plan.npv
+    assert [a.keep for a in after.plan.actions] == [a.keep for a in before.plan.actions]
+    # consolidation plans size the receiving pool from the merged pilot work: without the
+    # report they would fall back to licence-for-licence figures (they did, before)
+    assert after.analysis.option_npv == before.analysis.option_npv
+    assert p.pilot is not None and p.with_values({"discount_rate": 0.08}).pilot is p.pilot

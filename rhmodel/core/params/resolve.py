@@ -96,6 +96,14 @@ class Parameters:
     _observed_by_contract: Mapping[str, Mapping[str, int]] = field(default_factory=dict, repr=False)
     # All the pilot's sessions (Remote Help's too): the base of each need's share.
     _pilot_sessions: int = field(default=0, repr=False)
+    # The pilot report itself (a PilotReport), carried with the parameters it was read for so
+    # every plan's pools can be sized from the work routed to them; never compared.
+    _pilot: Any = field(default=None, repr=False, compare=False)
+
+    @property
+    def pilot(self) -> Any:
+        """The pilot report these parameters were filled from (``None``: no pilot read)."""
+        return self._pilot
 
     @property
     def pilot_sessions(self) -> int:
@@ -121,14 +129,16 @@ class Parameters:
         observed: Mapping[str, int],
         by_contract: Mapping[str, Mapping[str, int]] | None = None,
         sessions: int | None = None,
+        pilot: Any = None,
     ) -> Parameters:
         """These parameters with the pilot's residual sessions per reason recorded (and, when
-        known, per contract the work was done on)."""
+        known, per contract the work was done on, and the pilot report itself)."""
         return replace(
             self,
             _observed=dict(observed),
             _observed_by_contract={k: dict(v) for k, v in (by_contract or {}).items()},
             _pilot_sessions=self._pilot_sessions if sessions is None else int(sessions),
+            _pilot=self._pilot if pilot is None else pilot,
         )
 
     _derived: Mapping[str, Value] = field(default_factory=dict, repr=False)
@@ -219,7 +229,9 @@ class Parameters:
                 base_dir=self.base_dir,
             )
             .with_derived(self._derived)
-            .with_observed(self._observed, self._observed_by_contract, self._pilot_sessions)
+            .with_observed(
+                self._observed, self._observed_by_contract, self._pilot_sessions, self._pilot
+            )
         )
 
     def with_values(self, changes: Mapping[str, Any]) -> Parameters:
@@ -233,7 +245,9 @@ class Parameters:
                 doc, (), price_book=self._price_book, today=self._today, base_dir=self.base_dir
             )
             .with_derived(self._derived)
-            .with_observed(self._observed, self._observed_by_contract, self._pilot_sessions)
+            .with_observed(
+                self._observed, self._observed_by_contract, self._pilot_sessions, self._pilot
+            )
         )
 
     def with_derived(self, derived: Mapping[str, Value]) -> Parameters:

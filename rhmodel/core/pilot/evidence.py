@@ -444,6 +444,9 @@ def pilot_evidence(params: Parameters) -> PilotReport | None:
     """The pilot report ``params`` were filled from (``None``: no pilot, or not read here)."""
     if not params.pilot_sessions:
         return None
+    if params.pilot is not None:
+        # carried with the parameters: the figures never depend on what a cache still holds
+        return params.pilot
     held = _EVIDENCE.get(_evidence_key(params))
     return held.report if held is not None else None
 
@@ -756,7 +759,7 @@ def with_pilot_pool(params: Parameters, report: PilotReport) -> Parameters:
         contract_for(tool).name: reasons for tool, reasons in report.residual_by_tool_reason.items()
     }
     out = (params.with_derived(derived) if derived else params).with_observed(
-        report.residual_by_reason, by_contract, report.sessions_total
+        report.residual_by_reason, by_contract, report.sessions_total, report
     )
     register_evidence(out, report)
     return out
