@@ -363,7 +363,9 @@ def contract_timing(params: Parameters, analysis: Analysis) -> tuple[ContractTim
     end = pilot_end(params)
     ended = end if end is not None else params["pilot.end_date"]
     scenario = analysis.recommended if analysis.recommended != "status_quo" else "right_size"
-    npv_now = analysis.scenario(scenario).npv
+    # the plan as it is carried out: its pools sized from the work routed to them
+    terms, evaluate_as = analysis.evaluated(scenario)
+    npv_now = float(metrics(terms, [evaluate_as])[evaluate_as].npv[0])
     out = []
     for c in CONTRACTS:
         if not params[c.count_key] and params.value(c.count_key).uncertain is None:
@@ -373,8 +375,8 @@ def contract_timing(params: Parameters, analysis: Analysis) -> tuple[ContractTim
         deadline = notice.notice_by
         commits = commitment(renewal, int(params[f"{c.name}.term_months"]))
         cut = mid_term_cut(params, c.name)
-        delayed = replace(analysis.terms, delay_terms={c.name: 1})
-        npv_late = float(metrics(delayed, [scenario])[scenario].npv[0])
+        delayed = replace(terms, delay_terms={c.name: 1})
+        npv_late = float(metrics(delayed, [evaluate_as])[evaluate_as].npv[0])
         out.append(
             ContractTiming(
                 contract=c.name,
