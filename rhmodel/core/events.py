@@ -29,7 +29,7 @@ from rhmodel.core.money.plans import Plan, PlanAction
 from rhmodel.core.money.timing import commitment
 from rhmodel.core.products import consolidation_target, contract_for
 from rhmodel.core.readiness import ChecklistRow
-from rhmodel.core.text import currency_prefix, long_date
+from rhmodel.core.text import long_date, money_text
 
 __all__ = ["NOTICE_ALARM_DAYS", "DatedAction", "dated_actions"]
 
@@ -100,7 +100,7 @@ def dated_actions(
         Each contract's term: a renewal that keeps licences then says what it commits to
         ("renewing on 1 July 2027 commits you to 36 months, to 30 June 2030").
     """
-    money = currency_prefix(plan.currency)
+    cur = plan.currency
     out: list[DatedAction] = []
     if plan.pilot_end is not None:
         out.append(
@@ -110,7 +110,7 @@ def dated_actions(
                 "Remote Help pilot ends",
                 f"The Remote Help pilot ends on {long_date(plan.pilot_end)}: its evidence sizes "
                 f"the pools to keep before the notice deadlines. The plan ({plan.name}) is worth "
-                f"NPV {money}{plan.npv:,.0f} over {plan.horizon} months.",
+                f"NPV {money_text(plan.npv, cur)} over {plan.horizon} months.",
                 uid=_uid("pilot_end", plan.pilot_end.isoformat()),
             )
         )
@@ -118,8 +118,8 @@ def dated_actions(
         con = contract_for(a.contract)
         what = _what(a)
         stake = (
-            f"NPV at stake: {money}{a.npv:,.0f} (this contract's share of the {plan.name} plan's "
-            f"NPV of {money}{plan.npv:,.0f} over {plan.horizon} months)."
+            f"NPV at stake: {money_text(a.npv, cur)} (this contract's share of the "
+            f"{plan.name} plan's NPV of {money_text(plan.npv, cur)} over {plan.horizon} months)."
         )
         if a.action != "renew":
             out.append(

@@ -14,9 +14,24 @@ Examples
 'LogMeIn Resolve price per agent-month'
 >>> label("something_new")
 'Something new'
+>>> source_words("seed §10.1; research/pricing-and-licensing.md")
+'seed §10.1; rhmodel research notes'
+>>> source_words("sample.yaml:34")
+'parameters file, line 34'
+>>> humanise("needed rmm_ticketing and external_support (seed 000_fd2eba3996fa20b9)")
+'needed bundled RMM / ticketing and external or unmanaged support (the seed memo)'
+>>> humanise("not priced: tenant_cloud is gcc")
+'not priced: parameter tenant_cloud is gcc'
+>>> humanise("give remote_help.user_groups.")
+'give parameter remote_help.user_groups.'
+>>> humanise("pilot evidence (5 files, 4598 sessions; pilot.routing: specialist_team)")
+'pilot evidence (5 files, 4,598 sessions; parameter pilot.routing: specialist team)'
 """
 
 from __future__ import annotations
+
+import functools
+import re
 
 from rhmodel.core.products import (
     ACTIONS,
@@ -27,7 +42,7 @@ from rhmodel.core.products import (
     contract_for,
 )
 
-__all__ = ["LABELS", "label"]
+__all__ = ["LABELS", "humanise", "key_words", "label", "source_words"]
 
 
 def _contract_labels(c: Contract) -> dict[str, str]:
@@ -56,9 +71,29 @@ LABELS: dict[str, str] = {
     # actions
     "renew": "renew",
     "consolidate": "consolidate",
-    # verdicts
+    # verdicts (``right_size`` is the scenario's word too)
     "keep": "Keep",
     "replace": "Replace",
+    # settings people choose between
+    "as_worked": "as worked",
+    "specialist_team": "specialist team",
+    "at_renewal": "at renewal",
+    "windows_server": "Windows Server",
+    "cloud_pc": "Cloud PC",
+    "not_enrolled": "not enrolled",
+    "commercial": "Commercial",
+    "gcc": "GCC",
+    "gcc_high": "GCC High",
+    "dod": "DoD",
+    "zscaler": "Zscaler",
+    "okta": "Okta",
+    "adfs": "AD FS",
+    "none": "none",
+    "addon": "Remote Help add-on",
+    "plan2": "Intune Plan 2",
+    "suite": "Intune Suite",
+    "included": "included in Microsoft 365 E3/E5",
+    "frontline": "Remote Help for frontline workers",
     # criteria (matrix dimensions) and the reason codes that map to them
     "external_support": "External or unmanaged support",
     "external": "External or unmanaged support",
@@ -97,6 +132,14 @@ LABELS: dict[str, str] = {
     "requirements.bundled_rmm_ticketing": "RMM / ticketing in the support tool",
     "requirements.unsupported_platforms": "Linux, iOS or ChromeOS endpoints",
     "pilot.devices": "Device inventory (Intune device exports)",
+    "pilot.routing": "How residual work is routed",
+    "decision.accept": "Work given up by decision",
+    "horizon_months": "Horizon",
+    "remote_help.licensing": "Remote Help licensing",
+    "environment.proxy": "Web proxy",
+    "environment.federation": "Identity federation",
+    "risk_adjustment.benefit_haircut": "Savings reduced by (risk adjustment)",
+    "risk_adjustment.cost_uplift": "New spend raised by (risk adjustment)",
     "requirements.on_prem_or_air_gapped": "On-premises or air-gapped support",
 }
 
@@ -128,4 +171,94 @@ def label(key: str) -> str:
         return text[:1].upper() + text[1:]
     if key in SCENARIO_ACTIONS:
         return key.replace("_", " ").capitalize()
+    section, _, rest = key.partition(".")
+    for c in CONTRACTS:
+        if section == c.name and rest:
+            # a contract's own key: named by the product, not the section id
+            return f"{c.short} {rest.replace('_', ' ')}"
     return key.replace(".", " ").replace("_", " ").capitalize()
+
+
+def key_words(key: str) -> str:
+    """A parameter key where the reader is told which key to edit: its words, then the key
+    marked as such (``Discount rate (parameter discount_rate)``)."""
+    return f"{label(key)} (parameter {key})"
+
+
+# Internal references a reader cannot open: research notes, the seed memo's file id.
+_RESEARCH = re.compile(r"(?:\.\./)?(?:shared/)?research/[\w./-]+\.md")
+_SEED_ID = re.compile(r"seed [0-9]{3}_[0-9a-f]{8,}")
+_FILE_LINE = re.compile(r"^[\w.-]+\.ya?ml:(\d+)$")
+# Reason codes and criterion ids that read as words once their underscores go.
+_IDS = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+_DOTTED = re.compile(r"([\w\[\]*-]+(?:\.[\w\[\]*-]+)+)")
+
+
+def source_words(source: str) -> str:
+    """A source as the reader can follow it: research notes and file ids left out, the
+    parameters file's line said as such."""
+    m = _FILE_LINE.match(source.strip())
+    if m:
+        return f"parameters file, line {m.group(1)}"
+    text = _RESEARCH.sub("rhmodel research notes", source)
+    return _SEED_ID.sub("the seed memo", text)
+
+
+def humanise(text: str) -> str:
+    """A sentence built from ids, in words: each reason code or criterion id in it
+    (``rmm_ticketing``) becomes its label in lower case, and internal references go
+    (:func:`source_words`).
+    Parameter keys (with a dot) stay: a sentence that names one tells the reader to edit it."""
+
+    def one(m: re.Match[str]) -> str:
+        word = m.group()
+        if _is_key(word):
+            # a top-level key (tenant_cloud): the name to edit, marked as one
+            before = m.string[: m.start()]
+            return word if before.endswith("parameter ") else f"parameter {word}"
+        if word not in LABELS:
+            return word
+        words = LABELS[word]
+        # "Bundled RMM / ticketing" → "bundled RMM / ticketing": keep acronyms' capitals
+        return words[:1].lower() + words[1:] if words[1:2].islower() else words
+
+    # a parameter key or a file name (a dotted word) is left as written; a key is marked as
+    # one, so the reader knows it is the name to edit, not a word
+    pieces = _DOTTED.split(source_words(text))
+    out = []
+    for i, piece in enumerate(pieces):
+        if not i % 2:
+            out.append(_PLATFORMS.sub(lambda m: _PLATFORM_WORDS[m.group()], _IDS.sub(one, piece)))
+        elif _is_key(piece) and not out[-1].endswith(("parameter ", "parameter <code>")):
+            out.append(f"parameter {piece}")
+        else:
+            out.append(piece)
+    return _COUNT.sub(lambda m: f"{int(m.group()):,}", "".join(out))
+
+
+_PLATFORM_WORDS = {
+    "linux": "Linux",
+    "ios": "iOS",
+    "ipados": "iPadOS",
+    "android": "Android",
+    "chromeos": "ChromeOS",
+    "macos": "macOS",
+}
+_PLATFORMS = re.compile(r"\b(?:" + "|".join(_PLATFORM_WORDS) + r")\b")
+# a bare count of sessions or draws, as the model's sentences write it ("4598 sessions")
+_COUNT = re.compile(r"(?<![\d,.])\d{4,}(?= (?:sessions|draws|records|users|devices)\b)")
+
+
+def _is_key(token: str) -> bool:
+    """Whether ``token`` is a parameter key (the schema's, or a section of it such as
+    ``residual.*`` or ``remote_help.user_groups``)."""
+    from rhmodel.core.params import SCHEMA
+
+    keys = _keys(tuple(s.key for s in SCHEMA))
+    token = token.rstrip("*").rstrip(".")
+    return token in keys or any(k.startswith(token + ".") for k in keys)
+
+
+@functools.cache
+def _keys(keys: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(keys)

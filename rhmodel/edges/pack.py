@@ -81,20 +81,22 @@ _PAGE = """<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <style>
-body {{ background: #fff; margin: 0 auto; padding: 16px; max-width: 1040px; }}
+body {{ background: #fff; color: #1b1b1b; margin: 0 auto; padding: 16px; max-width: 1040px;
+        font-family: {font}; }}
 img {{ max-width: 100%; height: auto; }}
 pre {{ white-space: pre-wrap; }}
 /* The PDF: A4, a running header and "Page N of M" in the page margins (CSS margin boxes,
    printed by Chromium 131 and later); no header on the cover. */
 @page {{
   size: A4; margin: 18mm 14mm 16mm 14mm;
-  @top-left {{ content: "{header}"; font: 8pt Helvetica, Arial, sans-serif; color: #555; }}
-  @top-right {{ content: "{date}"; font: 8pt Helvetica, Arial, sans-serif; color: #555; }}
-  @bottom-left {{ content: "{footer}"; font: 7pt Helvetica, Arial, sans-serif; color: #777; }}
+  @top-left {{ content: "{header}"; font: 8pt {font}; color: #4d4d4d; }}
+  @top-right {{ content: "{date}"; font: 8pt {font}; color: #4d4d4d; }}
+  @bottom-left {{ content: "{footer}"; font: 8pt {font}; color: #4d4d4d; }}
   @bottom-right {{ content: "Page " counter(page) " of " counter(pages);
-                   font: 8pt Helvetica, Arial, sans-serif; color: #555; }}
+                   font: 8pt {font}; color: #4d4d4d; }}
 }}
-@page :first {{ @top-left {{ content: none; }} @top-right {{ content: none; }} }}
+@page :first {{ margin-top: 12mm;
+               @top-left {{ content: none; }} @top-right {{ content: none; }} }}
 @media print {{
   body {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; padding: 0;
           max-width: none; }}
@@ -107,6 +109,11 @@ pre {{ white-space: pre-wrap; }}
 </body>
 </html>
 """
+
+
+#: The page's font, as the memo's and the charts' (rhmodel.faces.plots.FONT_CSS; the edges
+#: cannot import the faces, so it is written here too and a test keeps the two equal).
+_PAGE_FONT = 'Arial, "Liberation Sans", Helvetica, sans-serif'
 
 
 def _css_string(text: str) -> str:
@@ -203,6 +210,7 @@ def _html(notebook: Path, title: str, header: str = "", date: str = "", footer: 
         header=_css_string(header),
         date=_css_string(date),
         footer=_css_string(footer),
+        font=_PAGE_FONT,
         body="\n".join(parts),
     )
 

@@ -16,15 +16,16 @@ Examples
 >>> app.controls["residual.logmein_agents"].value = 500   # more than the 60 held
 >>> "larger than the current" in app.message.value
 True
->>> app.evaluation.params["residual.logmein_agents"]      # the last valid result stays
-11
+>>> app.evaluation.params["residual.logmein_agents"] < 60   # the last valid result stays
+True
+>>> app.controls["discount_rate"].value                   # a rate reads as a percentage
+10.0
 """
 
 from __future__ import annotations
 
 import base64
 import html
-import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,15 +35,15 @@ import ipywidgets as w
 
 from rhmodel.core.capabilities import CapabilityMatrix
 from rhmodel.core.coverage import held_contracts
-from rhmodel.core.labels import label
+from rhmodel.core.labels import LABELS, humanise, label
 from rhmodel.core.money.evaluation import Evaluation, evaluate
 from rhmodel.core.params import SCHEMA, Parameters, spec
 from rhmodel.core.products import CONTRACTS, REASON_CODES
-from rhmodel.core.text import currency_prefix
+from rhmodel.core.text import probability_text
 from rhmodel.edges.bundled import load_capabilities
 from rhmodel.edges.paramfile import load_parameters, save_parameters
 from rhmodel.errors import InputError
-from rhmodel.faces.formatting import money, percent
+from rhmodel.faces.formatting import money, percent, rate
 
 __all__ = ["CONTROLS", "Control", "Explorer", "app"]
 
@@ -58,6 +59,9 @@ class Control:
     key: str
     label: str
     step: float = 1
+    #: The box shows the parameter times this (100: a rate, a fraction in the file, reads as
+    #: a percentage).
+    scale: float = 1
 
     @property
     def contract(self) -> str | None:
@@ -97,35 +101,71 @@ def _controls() -> tuple[Control, ...]:
         *(Control(c.residual_key, f"{c.short} {c.unit} to keep") for c in CONTRACTS),
         *needs,
         Control("tenant_cloud", "Tenant cloud"),
-        Control("decision.accept", "Give up (decision.accept)"),
+        Control("decision.accept", "Work given up by decision"),
         Control("remote_help.licensing", "Remote Help licensing"),
         Control("remote_help.licensed_users", "Remote Help licensed users"),
-        Control("discount_rate", "Discount rate", 0.005),
+        Control("discount_rate", "Discount rate", 0.5, scale=100),
         Control("horizon_months", "Horizon"),
     )
 
 
 #: The inputs that move the answer most.
 CONTROLS: tuple[Control, ...] = _controls()
+#: The controls whose box shows a scaled value (a rate as a percentage).
+_SCALE = {c.key: c.scale for c in CONTROLS if c.scale != 1}
 
 
-#: Draws when the simulation is on: the pack's default, so the two agree for the same inputs.
-SIMULATION_DRAWS = 2_000
+#: Draws when the simulation is on: the pack's default (``rhmodel report --simulate``, 10,000),
+#: with the pack's seed, so its P10–P90 equal the pack's for the same inputs.
+SIMULATION_DRAWS = 10_000
+SIMULATION_SEED = 0
 
 _STYLE = """<style>
-.rh-explorer { width: 100%; box-sizing: border-box; }
+.rh-explorer { width: 100%; box-sizing: border-box;
+               font-family: Arial, "Liberation Sans", Helvetica, sans-serif; color: #1b1b1b; }
 .rh-explorer .widget-gridbox { grid-gap: 6px 14px; }
 .rh-explorer .rh-label { font-weight: 600; font-size: 13px; white-space: normal; }
-.rh-explorer .rh-unit { color: #555; font-size: 12px; white-space: normal; }
+.rh-explorer .rh-unit { color: #4d4d4d; font-size: 12px; white-space: normal; }
 .rh-explorer .rh-group { margin: 10px 0 4px; color: #1f4e79; }
-.rh-explorer table { border-collapse: collapse; width: 100%; }
+.rh-explorer table { border-collapse: collapse; width: 100%; font-size: 13px; }
 .rh-explorer td, .rh-explorer th { padding: 3px 6px; border-bottom: 1px solid #ddd;
                                    text-align: left; }
+.rh-explorer td.num, .rh-explorer th.num { text-align: right; white-space: nowrap;
+                                           font-variant-numeric: tabular-nums; }
+.rh-explorer tr.not-viable td { color: #595959; background: #f2f2f2; }
+.rh-explorer .rh-headline { font-size: 16px; margin: 4px 0; color: #10365a; }
 .rh-explorer .rh-chart img, .rh-explorer .rh-chart svg { width: 100%; height: auto; }
+.rh-explorer img.phone { display: none; }
 .rh-explorer .widget-html-content { white-space: normal; }
+/* A laptop: the controls on the left, the results beside them, each pane scrolling on its
+   own within the screen's height, so an input and its effect are always seen together. */
+.rh-explorer .rh-layout { display: flex; flex-flow: row nowrap; gap: 16px;
+                          align-items: flex-start; }
+.rh-explorer .rh-controls { flex: 1 1 50%; min-width: 0; max-height: calc(100vh - 24px);
+                            overflow-y: auto !important; }
+.rh-explorer .rh-results { flex: 1 1 50%; min-width: 0; max-height: calc(100vh - 24px);
+                           overflow-y: auto !important; }
+/* inside a pane of fixed height, nothing is squashed: the pane scrolls instead */
+.rh-explorer .rh-controls > *, .rh-explorer .rh-results > *,
+.rh-explorer .rh-controls .widget-vbox > * { flex-shrink: 0; }
+@media (max-width: 900px) {
+  .rh-explorer .rh-layout { flex-flow: column nowrap; }
+  .rh-explorer .rh-results { max-height: none; overflow: visible !important; order: -1;
+                             width: 100%; }
+  .rh-explorer .rh-controls { max-height: none; overflow: visible !important; width: 100%; }
+}
+/* A phone: each scenario is a card that keeps every figure (NPV and payback included). */
 @media (max-width: 640px) {
-  .rh-explorer .rh-table td:nth-child(n+4), .rh-explorer .rh-table th:nth-child(n+4) {
-    display: none; }
+  .rh-explorer .rh-table table, .rh-explorer .rh-table tbody, .rh-explorer .rh-table tr,
+  .rh-explorer .rh-table td { display: block; width: auto; }
+  .rh-explorer .rh-table thead { display: none; }
+  .rh-explorer .rh-table caption { display: block; width: auto; }
+  .rh-explorer .rh-table tr { border: 1px solid #ddd; margin: 0 0 6px; padding: 3px; }
+  .rh-explorer .rh-table td { border: none; padding: 1px 4px; text-align: left; }
+  .rh-explorer .rh-table td[data-label]::before { content: attr(data-label) ": ";
+                                                  font-weight: bold; }
+  .rh-explorer img.wide { display: none; }
+  .rh-explorer img.phone { display: block; }
 }
 </style>"""
 
@@ -148,18 +188,21 @@ def _grid(cells: list[w.Widget]) -> w.GridBox:
     )
 
 
-def _svg(fig: Any) -> str:
-    """A chart as inline, standalone SVG in an <img> (drawn at any width, no script)."""
-    import matplotlib
+def _svg(draw: Any, alt: str) -> str:
+    """A chart as inline, standalone SVG in <img>s, drawn for a laptop's width and redrawn for
+    a phone's (each shown where it fits, neither shrunk), no script."""
+    from rhmodel.faces.plots import PHONE_WIDTH, PRINT_WIDTH, svg
 
-    buf = io.BytesIO()
-    # text as text, not as paths: a third of the drawing time, and the words stay searchable
-    with matplotlib.rc_context({"svg.fonttype": "none"}):
-        fig.savefig(buf, format="svg")
-    data = base64.b64encode(buf.getvalue()).decode()
-    return (
-        f'<img alt="chart" style="width:100%;height:auto" src="data:image/svg+xml;base64,{data}">'
-    )
+    out = []
+    for width, cls in ((PRINT_WIDTH, "wide"), (PHONE_WIDTH, "phone")):
+        fig = draw(width)
+        title = html.escape(fig.get_suptitle().replace("\n", " "))
+        data = base64.b64encode(svg(fig)).decode()
+        out.append(
+            f'<img class="{cls}" alt="{html.escape(alt)}" title="{title}" '
+            f'style="width:100%;height:auto" src="data:image/svg+xml;base64,{data}">'
+        )
+    return "".join(out)
 
 
 def _download_link(data: bytes, filename: str, mime: str, label: str) -> str:
@@ -197,7 +240,8 @@ class Explorer:
             groups.setdefault(_group(c.key), []).append(self._cell(c, widget, params))
         self.simulate = w.Checkbox(
             value=False,
-            description=f"Simulation ({SIMULATION_DRAWS:,} draws, seed 0, as the pack)",
+            description=f"Simulate every range together ({SIMULATION_DRAWS:,} draws, as the "
+            "pack: the same P10–P90 for the same inputs)",
             indent=False,
             layout=w.Layout(width="auto"),
         )
@@ -206,6 +250,8 @@ class Explorer:
         self.message.add_class("rh-message")
         self.verdict = w.HTML()
         self.verdict.add_class("rh-verdict")
+        self.notes = w.HTML()
+        self.notes.add_class("rh-notes")
         self.table = w.HTML()
         self.table.add_class("rh-table")
         self.chart = w.HTML()
@@ -238,7 +284,6 @@ class Explorer:
         ]
         controls = w.VBox(
             [
-                w.HTML(_STYLE),
                 *panels,
                 w.HBox(
                     [self.simulate, self.excel_button, self.yaml_button],
@@ -255,23 +300,42 @@ class Explorer:
                 self.table,
                 self.chart,
                 self.distribution,
+                self.notes,
                 self.illustrative,
             ],
-            layout=w.Layout(width="100%"),
+            layout=w.Layout(width="auto"),
         )
-        self.widget = w.VBox([outputs, controls], layout=w.Layout(width="100%"))
+        outputs.add_class("rh-results")
+        controls.layout = w.Layout(width="auto")
+        controls.add_class("rh-controls")
+        layout = w.Box([controls, outputs], layout=w.Layout(width="100%"))
+        layout.add_class("rh-layout")
+        self.widget = w.VBox([w.HTML(_STYLE), layout], layout=w.Layout(width="100%"))
         self.widget.add_class("rh-explorer")
+
+    def value(self, key: str) -> Any:
+        """The control of ``key``'s value in the parameter's own units (a rate as a fraction)."""
+        return self._from_box(key, self.controls[key].value)
+
+    def _from_box(self, key: str, value: Any) -> Any:
+        scale = _SCALE.get(key, 1)
+        if scale == 1 or not isinstance(value, int | float) or isinstance(value, bool):
+            return value
+        return round(value / scale, 12)  # 7.5 % → 0.075, not 0.07500000000000001
 
     def _cell(self, c: Control, widget: w.Widget, p: Parameters) -> w.Widget:
         """One control: its label above, its box(es) and unit below, all at full cell width."""
-        unit = spec(c.key).unit
+        unit = "% a year" if c.scale == 100 else spec(c.key).unit
         name = w.HTML(f"<span class='rh-label'>{html.escape(c.label)}</span>")
         parts: list[w.Widget] = [widget]
-        u = p.value(c.key).uncertain if c.kind in ("int", "float") else None
+        v = p.value(c.key) if c.kind in ("int", "float") else None
+        # a range the file gives stays a range; one the pilot sized is its evidence, and a
+        # number typed over it states the pool outright
+        u = v.uncertain if v is not None and v.origin == "file" else None
         if u is not None:
             # a range stays a range: low, most likely, high — the simulation draws from it
-            low = w.FloatText(value=u.low, layout=w.Layout(width="30%", min_width="0"))
-            high = w.FloatText(value=u.high, layout=w.Layout(width="30%", min_width="0"))
+            low = w.FloatText(value=u.low * c.scale, layout=w.Layout(width="30%", min_width="0"))
+            high = w.FloatText(value=u.high * c.scale, layout=w.Layout(width="30%", min_width="0"))
             low.add_class("rh-input")
             high.add_class("rh-input")
             widget.layout = w.Layout(width="30%", min_width="0")
@@ -308,15 +372,16 @@ class Explorer:
                 layout=layout,
             )
         if c.kind == "choice":
-            return w.Dropdown(options=list(spec(c.key).choices), value=value, layout=layout)
+            # each choice in words, its value as the parameters file writes it
+            options = [(label(v) if v in LABELS else v, v) for v in spec(c.key).choices]
+            return w.Dropdown(options=options, value=value, layout=layout)
         # Unbounded text boxes: a bounded widget would clamp an out-of-range entry silently;
         # here the schema's validation answers it with a message, as a parameters file would.
         box = w.IntText if c.kind == "int" else w.FloatText
-        return box(
-            value=(int if c.kind == "int" else float)(value or 0),
-            step=c.step,
-            layout=layout,
-        )
+        shown = (int if c.kind == "int" else float)(value or 0)
+        if c.scale != 1:
+            shown = round(shown * c.scale, 10)
+        return box(value=shown, step=c.step, layout=layout)
 
     # -- state ------------------------------------------------------------------------------
 
@@ -325,9 +390,9 @@ class Explorer:
         # Only what was changed: an untouched control keeps the file's value as written (a
         # range stays a range, with its illustrative flag and source).
         changes = {
-            k: self._as_written(k, ctl.value)
-            for k, ctl in self.controls.items()
-            if self._plain(k, ctl.value) != self._plain(k, self.base[k]) or self._range_moved(k)
+            k: self._as_written(k, self.value(k))
+            for k in self.controls
+            if self._plain(k, self.value(k)) != self._plain(k, self.base[k]) or self._range_moved(k)
         }
         return self.base.with_values(changes)
 
@@ -336,7 +401,7 @@ class Explorer:
         if key not in self.range_controls:
             return False
         u = self.base.value(key).uncertain
-        low, high = (b.value for b in self.range_controls[key])
+        low, high = (self._from_box(key, b.value) for b in self.range_controls[key])
         return u is not None and (low, high) != (u.low, u.high)
 
     @staticmethod
@@ -354,11 +419,13 @@ class Explorer:
             # keep the note the file gave a reason that stays accepted
             notes = {e["reason"]: e["note"] for e in v.value or ()}
             return [{"reason": r, "note": notes[r]} if notes.get(r) else r for r in new]
-        if v.uncertain is None and not (v.explicit_source or v.note or v.illustrative):
+        if v.origin != "file" or (
+            v.uncertain is None and not (v.explicit_source or v.note or v.illustrative)
+        ):
             return new
         u = v.uncertain
         if u is not None and key in self.range_controls:
-            low, high = (b.value for b in self.range_controls[key])
+            low, high = (self._from_box(key, b.value) for b in self.range_controls[key])
             if not low <= new <= high:
                 raise InputError(
                     f"{new:g} is outside the range given for it ({low:g} to {high:g}) — a most "
@@ -397,9 +464,10 @@ class Explorer:
         )
 
         draws = SIMULATION_DRAWS if self.simulate.value else None
-        e = evaluate(params, self.matrix, draws=draws, seed=0)
+        e = evaluate(params, self.matrix, draws=draws, seed=SIMULATION_SEED)
         self.evaluation = e
         a = e.analysis
+        cur = params["currency"]
         self.message.value = ""
         plan = e.plan
         actions = (
@@ -407,46 +475,110 @@ class Explorer:
             if plan is not None and plan.actions
             else ""
         )
-        notes = [f"Coverage gap ({g.need}): {g.reason}" for g in a.coverage_gaps]
-        notes += list(a.decision.evidence_notes)
+        notes = [f"Coverage gap ({label(g.need)}): {humanise(g.reason)}" for g in a.coverage_gaps]
+        notes += [humanise(n) for n in a.decision.evidence_notes]
         if a.decision.facts_note:  # the capability facts are more than 90 days old
-            notes.append(a.decision.facts_note)
+            notes.append(humanise(a.decision.facts_note))
+        spread = ""
+        if e.simulation is not None and a.recommended in e.simulation.scenarios:
+            r = e.simulation.scenarios[a.recommended]
+            spread = (
+                f"<p>Simulated ({e.simulation.draws:,} draws): P10 {money(r.npv_p10, cur)}, "
+                f"median {money(r.npv_p50, cur)}, P90 {money(r.npv_p90, cur)}; saves money in "
+                f"{probability_text(r.p_npv_positive, e.simulation.draws)} of draws.</p>"
+            )
         self.verdict.value = (
             (f'<h3 class="rh-headline">{html.escape(plan.headline)}</h3>' if plan else "")
+            + spread
             + actions
-            + f"<p><b>Verdict: {html.escape(a.decision.verdict)}</b> — recommended: "
-            f"{html.escape(a.recommended)}. {html.escape(a.decision.summary)}</p>"
-            + (
-                "<ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in notes) + "</ul>"
-                if notes
+            + f"<p><b>Verdict: {html.escape(label(a.decision.verdict))}</b> — recommended: "
+            f"{html.escape(label(a.recommended))}.</p>"
+        )
+        # the long reasons follow the figures, so the table stays beside the controls
+        self.notes.value = f"<p>{html.escape(humanise(a.decision.summary))}</p>" + (
+            "<ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in notes) + "</ul>" if notes else ""
+        )
+        head = ("Scenario", "Viable", "Total cost", "Savings", "NPV", "ROI", "Payback")
+        num = {2, 3, 4, 5, 6}
+
+        def row(s: Any) -> str:
+            cells = [
+                label(s.name),
+                "yes" if s.viable else "no",
+                money(s.total_cost, cur),
+                money(s.savings, cur),
+                money(s.npv, cur) if s.viable else "not viable",
+                percent(s.roi) if s.viable else "—",
+                "—"
+                if s.name == "status_quo" or not s.viable
+                else "never"
+                if s.payback_months is None
+                else f"{s.payback_months} months",
+            ]
+            tds = "".join(
+                f'<td data-label="{h}"'
+                + (
+                    f' class="num rh-npv-{s.name}"'
+                    if h == "NPV"
+                    else ' class="num"'
+                    if j in num
+                    else ""
+                )
+                + f">{html.escape(c)}</td>"
+                for j, (h, c) in enumerate(zip(head, cells, strict=True))
+            )
+            cls = (
+                ' class="recommended" style="font-weight:bold"'
+                if s.name == a.recommended
+                else ' class="not-viable"'
+                if not s.viable
                 else ""
             )
-        )
-        bold = ' style="font-weight:bold"'
-        cur = currency_prefix(params["currency"])
-        rows = "".join(
-            f"<tr{bold if s.name == a.recommended else ''}>"
-            f"<td>{s.name}</td><td>{'yes' if s.viable else 'no'}</td>"
-            f"<td>{money(s.total_cost)}</td><td>{money(s.savings)}</td>"
-            f'<td class="rh-npv-{s.name}">{cur}{s.npv:,.2f}</td><td>{percent(s.roi)}</td>'
-            f"<td>{'never' if s.payback_months is None else s.payback_months}</td></tr>"
-            for s in a.scenarios
-        )
+            return f"<tr{cls}>{tds}</tr>"
+
         self.table.value = (
-            "<table><tr><th>Scenario</th><th>Viable</th><th>Total cost</th>"
-            "<th>Savings</th><th>NPV</th><th>ROI</th><th>Payback (mo)</th></tr>"
-            f"{rows}</table>"
+            f"<table><caption style='text-align:left'>Scenarios over "
+            f"{params['horizon_months']} months, {html.escape(cur)}; discount rate "
+            f"{rate(params['discount_rate'])} a year</caption><thead><tr>"
+            + "".join(
+                f'<th scope="col"{" class=num" if j in num else ""}>{h}</th>'
+                for j, h in enumerate(head)
+            )
+            + "</tr></thead><tbody>"
+            + "".join(row(s) for s in a.scenarios)
+            + "</tbody></table>"
         )
-        self.chart.value = _svg(decision_figure(e) if e.plan else cumulative_savings_figure(a))
+        if e.plan:
+            self.chart.value = _svg(
+                lambda width: decision_figure(e, width=width),
+                f"{label(e.plan.name)}: cumulative savings by date, with each notice deadline "
+                "and renewal.",
+            )
+        else:
+            self.chart.value = _svg(
+                lambda width: cumulative_savings_figure(a, width=width),
+                "Cumulative savings of each scenario against status quo.",
+            )
         if e.simulation is not None:
-            self.distribution.value = _svg(npv_distribution_figure(e.simulation))
+            sim = e.simulation
+            nv = {s.name for s in a.scenarios if not s.viable}
+            self.distribution.value = _svg(
+                lambda width: npv_distribution_figure(
+                    sim,
+                    illustrative=bool(params.illustrative_inputs()),
+                    currency=cur,
+                    not_viable=nv,
+                    width=width,
+                ),
+                f"Simulated NPV of each viable scenario ({sim.draws:,} draws).",
+            )
             self.distribution.layout.display = ""
         else:
             self.distribution.layout.display = "none"
         keys = params.illustrative_inputs()
         self.illustrative.value = (
             f"<p style='color:#b00020'>Illustrative inputs (not quoted facts): "
-            f"{html.escape(', '.join(keys))}</p>"
+            f"{html.escape(', '.join(label(k) for k in keys))}</p>"
             if keys
             else ""
         )

@@ -17,39 +17,44 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import html
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from matplotlib.figure import Figure
-
 from rhmodel.core.capabilities import CapabilityMatrix
 from rhmodel.core.coverage import held_contracts
-from rhmodel.core.labels import label
+from rhmodel.core.labels import humanise, label, source_words
 from rhmodel.core.money.evaluation import Evaluation, group_costs, licensing_note
+from rhmodel.core.money.timing import add_months
+from rhmodel.core.money.uncertainty import ranged_inputs
 from rhmodel.core.params.resolve import LICENCE_WORDS, group_spec
 from rhmodel.core.pilot.evidence import PilotReport, undeclared_needs
 from rhmodel.core.products import CONTRACTS, REMOTE_HELP
 from rhmodel.core.readiness import ChecklistRow, Readiness
-from rhmodel.core.text import currency_prefix, long_date, visible
+from rhmodel.core.text import long_date, money_short, probability_text, visible
 from rhmodel.edges.bundled import checklist_for, load_capabilities, load_readiness
 from rhmodel.edges.pack import PackInputs, evaluate_pack, read_pack_inputs
 from rhmodel.edges.paramfile import load_parameters
 from rhmodel.edges.provenance import summary_document
-from rhmodel.faces.formatting import money, number, percent
+from rhmodel.faces.formatting import money, number, percent, rate, with_unit
 
 __all__ = ["Html", "RenewalPack"]
 
 _CSS = """
 <style>
-.rh-memo { font-family: "Segoe UI", Helvetica, Arial, sans-serif; color: #1b1b1b;
+.rh-memo { font-family: Arial, "Liberation Sans", Helvetica, sans-serif; color: #1b1b1b;
            max-width: 1000px; line-height: 1.45; }
 .rh-memo h1 { font-size: 1.8em; margin: 0.1em 0; }
 .rh-memo h2 { font-size: 1.3em; border-bottom: 2px solid #1f4e79; padding-bottom: 0.2em;
               margin-top: 1.6em; break-after: avoid; page-break-after: avoid; }
-.rh-memo h3 { break-after: avoid; page-break-after: avoid; }
+.rh-memo h3 { font-size: 1.1em; break-after: avoid; page-break-after: avoid; }
+.rh-memo .cover h2 { font-size: 1.1em; border: none; margin: 0.8em 0 0.2em; padding: 0; }
+.rh-memo caption { caption-side: top; text-align: left; font-weight: bold; padding: 2px 0; }
+.rh-memo caption.sr { position: absolute; width: 1px; height: 1px; overflow: hidden;
+                      clip: rect(0 0 0 0); white-space: nowrap; }
+.rh-memo .not-viable td { color: #595959; background: #f2f2f2; }
+.rh-memo .mode-median { font-size: 0.92em; margin: 0.2em 0 0.5em; }
 .rh-memo h2.new-page { break-before: page; page-break-before: always; }
 .rh-memo .kicker { text-transform: uppercase; letter-spacing: 0.08em; color: #1f4e79;
                    font-weight: bold; margin: 0; }
@@ -58,13 +63,15 @@ _CSS = """
 .rh-memo thead { display: table-header-group; }
 .rh-memo tr { break-inside: avoid; page-break-inside: avoid; }
 .rh-memo th { background: #1f4e79; color: #fff; text-align: left; padding: 4px 8px; }
+.rh-memo tbody th { background: none; color: #1b1b1b; font-weight: bold;
+                    border-bottom: 1px solid #ddd; vertical-align: top; }
 .rh-memo td { border-bottom: 1px solid #ddd; padding: 4px 8px; vertical-align: top;
               overflow-wrap: break-word; }
 
 /* JupyterLab's stylesheet right-aligns every table cell; a memo reads left to right */
 .rh-memo table td, .rh-memo table th { text-align: left !important; }
-.rh-memo table td.num { text-align: right !important; font-variant-numeric: tabular-nums;
-                        white-space: nowrap; }
+.rh-memo table td.num, .rh-memo table th.num { text-align: right !important;
+                        font-variant-numeric: tabular-nums; white-space: nowrap; }
 .rh-memo td.nowrap { white-space: nowrap; }
 .rh-memo code { font-size: 0.9em; }
 .rh-memo .verdict { font-size: 1.15em; font-weight: bold; }
@@ -78,20 +85,36 @@ _CSS = """
 .rh-memo .no { background: #ffc7ce; }
 .rh-memo .recommended { font-weight: bold; background: #eef6ee; }
 .rh-memo .headline { font-size: 1.3em; font-weight: bold; margin: 0.5em 0; color: #10365a; }
-.rh-memo .small { font-size: 0.85em; color: #555; }
+.rh-memo .small { font-size: 0.85em; color: #4d4d4d; }
 .rh-memo .toc ol { columns: 2; margin: 0.3em 0 1em; }
 .rh-memo img { max-width: 100%; height: auto; break-inside: avoid; page-break-inside: avoid; }
-.rh-memo img.chart { width: 100%; }
-.rh-memo .cover img.chart { max-height: 62mm; object-fit: contain; }
+/* each chart is drawn twice: at the printed page's width and at a phone's, never shrunk */
+.rh-memo figure.chart { margin: 0.6em 0; break-inside: avoid; page-break-inside: avoid; }
+.rh-memo img.chart { width: 100%; display: block; }
+.rh-memo img.chart.phone { display: none; }
 @media print {
   .rh-memo { max-width: none; font-size: 10pt; }
-  .rh-memo .cover { break-after: page; page-break-after: always; }
+  /* page 1 holds the decision, evidence, caveat, chart and dated next steps: set tighter */
+  .rh-memo .cover { break-after: page; page-break-after: always; font-size: 9.5pt;
+                    line-height: 1.25; }
+  .rh-memo .cover h1 { font-size: 1.6em; }
+  .rh-memo .cover p { margin: 0.35em 0; }
+  .rh-memo .cover .headline { margin: 0.3em 0; font-size: 1.2em; }
+  .rh-memo .cover ul { margin: 0.2em 0; padding-left: 1.4em; }
+  .rh-memo .cover .evidence { padding: 3px 10px; margin: 0.4em 0; }
+  .rh-memo .cover figure.chart { margin: 0.3em 0; }
+  .rh-memo .cover h2 { margin: 0.4em 0 0.1em; }
+  .rh-memo .cover table { margin: 0.2em 0; }
+  .rh-memo .cover td, .rh-memo .cover th { padding: 1px 6px; }
+  .rh-memo .cover th:nth-child(1) { width: 20%; } .rh-memo .cover th:nth-child(2) { width: 22%; }
   .rh-memo a { color: inherit; text-decoration: none; }
 }
 /* A phone: each table row becomes a card whose cells carry their column's name. */
 @media (max-width: 640px) {
-  .rh-memo table, .rh-memo thead, .rh-memo tbody, .rh-memo tr, .rh-memo td { display: block;
-    width: auto; }
+  .rh-memo table, .rh-memo thead, .rh-memo tbody, .rh-memo tr, .rh-memo td,
+  .rh-memo tbody th { display: block; width: auto; }
+  .rh-memo tbody th { border: none; padding: 2px 4px; }
+  .rh-memo caption { display: block; width: auto; }
   .rh-memo thead { display: none; }
   .rh-memo tr { border: 1px solid #ddd; margin: 0 0 8px; padding: 4px; }
   .rh-memo td { border: none; padding: 2px 4px; }
@@ -99,6 +122,9 @@ _CSS = """
   .rh-memo table td.num, .rh-memo td.nowrap { text-align: left !important;
     white-space: normal; }
   .rh-memo .toc ol { columns: 1; }
+  .rh-memo img.chart.wide { display: none; }
+  .rh-memo img.chart.phone { display: block; }
+  .rh-memo td.nowrap { white-space: nowrap; }
   /* a long host name or path breaks rather than widening the page */
   .rh-memo p, .rh-memo li, .rh-memo td, .rh-memo code, .rh-memo h1 { overflow-wrap: anywhere; }
 }
@@ -118,13 +144,13 @@ def _e(value: Any) -> str:
     return html.escape(visible("" if value is None else str(value)))
 
 
-def _k(value: float) -> str:
-    """Money in thousands for a headline: ``141k``, ``1.2M``, ``950``."""
-    if abs(value) >= 999_500:
-        return f"{value / 1e6:,.1f}M"
-    if abs(value) >= 1_000:
-        return f"{value / 1e3:,.0f}k"
-    return f"{value:,.0f}"
+def _minus(text: str) -> str:
+    """A sentence from the model with its negative amounts written with the true minus sign
+    (``US$-1,234`` or ``-1,234`` → ``−US$1,234``, ``−1,234``)."""
+    import re
+
+    text = re.sub(r"(US\$|€|£|¥|[A-Z]{3}\u00a0)-(?=\d)", "\u2212\\1", text)
+    return re.sub(r"(?<![\w-])-(?=\d)", "\u2212", text)
 
 
 def _verdict_words(d: Any) -> str:
@@ -138,20 +164,26 @@ def _verdict_words(d: Any) -> str:
     return str(d.summary)
 
 
-def _with_unit(key: str, value: Any, rng: Any = None) -> str:
-    """A parameter's value as people read it: ``US$2,500 per concurrent seat per year``,
-    ``5%``, ``12 months``; a range as ``US$29–94 (most likely 45) per agent per month``."""
+def _with_unit(key: str, value: Any, rng: Any = None, currency: str = "USD") -> str:
+    """A parameter's value as people read it: ``€2,500 per seat per year``, ``5%``,
+    ``12 months``; a range as ``€29–94 (most likely 45) per agent per month``; a setting in
+    words."""
     from rhmodel.core.params import spec
 
     # a user group's figure (remote_help.user_groups[i].users) has a spec of its own
     unit = group_spec(key).unit if key.startswith("remote_help.user_groups[") else spec(key).unit
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dt.date):
+        return long_date(value)
+    if isinstance(value, str):
+        # a choice (``at_renewal``) in words; free text as written
+        return label(value) if value in _SETTING_WORDS or "_" in value else value
+    if not isinstance(value, int | float):
         return str(value)
 
     def one(x: float) -> str:
-        if "fraction" in unit:
-            return f"{x:.1%}".replace(".0%", "%")
-        return number(x)
+        return rate(x) if "fraction" in unit else number(x)
 
     if rng is not None:
         text = f"{one(rng.low)}–{one(rng.high)}"
@@ -161,10 +193,28 @@ def _with_unit(key: str, value: Any, rng: Any = None) -> str:
         text = one(value)
     if "fraction" in unit:
         return text
-    if unit.startswith("US$"):
-        rest = unit[3:].strip()
-        return f"US${text}" + (f" {rest}" if rest else "")
-    return f"{text} {unit}".strip()
+    return with_unit(unit, text, currency)
+
+
+#: Setting values shown in words (the labels table holds them).
+_SETTING_WORDS = frozenset(
+    {
+        "as_worked",
+        "specialist_team",
+        "commercial",
+        "gcc",
+        "gcc_high",
+        "dod",
+        "zscaler",
+        "okta",
+        "adfs",
+        "addon",
+        "plan2",
+        "suite",
+        "included",
+        "frontline",
+    }
+)
 
 
 def _input_label(e: Evaluation, key: str) -> str:
@@ -185,36 +235,64 @@ def _table(
     numeric: Sequence[int] = (),
     row_class: Sequence[str] | None = None,
     nowrap: Sequence[int] = (),
+    caption: str = "",
+    show_caption: bool = False,
 ) -> str:
+    """A table with a caption (shown, or for screen readers only where a heading above says the
+    same), column headers with their scope (or, for a key-value table, each row's first cell as
+    its header), numbers right-aligned under right-aligned headers."""
     # <thead> repeats on every printed page; data-label lets a phone show each row as a card
     out = ["<table>"]
-    if any(header):  # a key-value table has no header row
-        out += ["<thead><tr>", *(f"<th>{_e(h)}</th>" for h in header), "</tr></thead>"]
+    if caption:
+        cls = "" if show_caption else ' class="sr"'
+        out.append(f"<caption{cls}>{_e(caption)}</caption>")
+    keyed = not any(header)  # a key-value table: no header row, each row names itself
+    num = ' class="num"'
+    if not keyed:
+        out += [
+            "<thead><tr>",
+            *(
+                f'<th scope="col"{num if j in numeric else ""}>{_e(h)}</th>'
+                for j, h in enumerate(header)
+            ),
+            "</tr></thead>",
+        ]
     out.append("<tbody>")
     for i, row in enumerate(rows):
         cls = f' class="{row_class[i]}"' if row_class and row_class[i] else ""
         out.append(f"<tr{cls}>")
         for j, cell in enumerate(row):
+            text = cell if isinstance(cell, Html) else _e(cell)
+            if keyed and j == 0:
+                out.append(f'<th scope="row">{text}</th>')
+                continue
             classes = [c for c, on in (("num", j in numeric), ("nowrap", j in nowrap)) if on]
             attr = f' class="{" ".join(classes)}"' if classes else ""
-            if any(header) and j < len(header) and header[j]:
+            if not keyed and j < len(header) and header[j]:
                 attr += f' data-label="{_e(header[j])}"'
-            out.append(f"<td{attr}>{cell if isinstance(cell, Html) else _e(cell)}</td>")
+            out.append(f"<td{attr}>{text}</td>")
         out.append("</tr>")
     out.append("</tbody></table>")
     return "".join(out)
 
 
-def _figure(fig: Figure, alt: str) -> str:
-    import matplotlib
+def _figure(draw: Any, alt: str) -> str:
+    """A chart drawn twice, for the printed page's width and for a phone's (each shown where it
+    fits, neither shrunk), with ``alt``: the chart's message in a sentence. Its title is the
+    chart's own title text, also given as the image's title."""
+    from rhmodel.faces.plots import PHONE_WIDTH, PRINT_WIDTH, svg
 
-    buf = io.BytesIO()
-    # SVG: drawn at any size the page shows it, sharp in print; the figures lay themselves out.
-    # Text stays text (not paths): faster, smaller, and searchable in the PDF.
-    with matplotlib.rc_context({"svg.fonttype": "none"}):
-        fig.savefig(buf, format="svg")
-    data = base64.b64encode(buf.getvalue()).decode()
-    return f'<img class="chart" alt="{_e(alt)}" src="data:image/svg+xml;base64,{data}"/>'
+    imgs = []
+    for width, cls in ((PRINT_WIDTH, "wide"), (PHONE_WIDTH, "phone")):
+        fig = draw(width)
+        title = fig.get_suptitle().replace("\n", " ") or alt
+        # SVG: sharp in print, text stays text (searchable in the PDF, in the page's font)
+        data = base64.b64encode(svg(fig)).decode()
+        imgs.append(
+            f'<img class="chart {cls}" alt="{_e(alt)}" title="{_e(title)}" '
+            f'src="data:image/svg+xml;base64,{data}"/>'
+        )
+    return '<figure class="chart">' + "".join(imgs) + "</figure>"
 
 
 def _section(title: str, body: str, first: bool = False, new_page: bool = False) -> Html:
@@ -222,6 +300,17 @@ def _section(title: str, body: str, first: bool = False, new_page: bool = False)
     cls = f' class="{classes}"' if classes else ""
     return Html(f'<div class="rh-memo"><h2 id="{_slug(title)}"{cls}>{_e(title)}</h2>{body}</div>')
 
+
+#: The provenance fields in words (the JSON keys are the contract; the page reads words).
+_PROVENANCE_WORDS = {
+    "generated_at": "Generated at",
+    "rhmodel_version": "rhmodel version",
+    "parameters_file": "Parameters file",
+    "parameters_sha256": "Parameters checksum (SHA-256)",
+    "git_commit": "rhmodel commit",
+    "python": "Python",
+    "platform": "Platform",
+}
 
 #: The memo's sections, in the notebook's order, for the table of contents.
 SECTIONS = (
@@ -280,7 +369,15 @@ class RenewalPack:
         return self.evaluation.params
 
     def _recommended(self) -> Any:
-        return self.evaluation.analysis.scenario(self.evaluation.analysis.recommended)
+        """The recommended plan as it is carried out (feasible timing, routed pools): every
+        figure beside the headline comes from it."""
+        a = self.evaluation.analysis
+        return a.plan_result if a.plan_result is not None else a.scenario(a.recommended)
+
+    def _first_renewal(self) -> Any:
+        """The same plan with every change at its first renewal: the labelled comparison."""
+        a = self.evaluation.analysis
+        return a.scenario(a.recommended)
 
     def _spread(self) -> str:
         """The recommended plan's P10–P90, when simulated, for the headline."""
@@ -288,9 +385,36 @@ class RenewalPack:
         rec = e.analysis.recommended
         if e.simulation is None or rec not in e.simulation.scenarios:
             return ""
-        cur = currency_prefix(self._params["currency"])
+        cur = self._params["currency"]
         r = e.simulation.scenarios[rec]
-        return f" (P10–P90 {cur}{_k(r.npv_p10)}–{_k(r.npv_p90)})"
+        return f" (P10–P90 {money_short(r.npv_p10, cur)} to {money_short(r.npv_p90, cur)})"
+
+    def _mode_median(self) -> str:
+        """Why the headline NPV is not the simulation's middle: it takes each range at its most
+        likely value (the mode), while the median is the middle of every draw; with ranges that
+        reach further up than down the two differ."""
+        e = self.evaluation
+        rec = e.analysis.recommended
+        if e.simulation is None or rec not in e.simulation.scenarios:
+            return ""
+        cur = self._params["currency"]
+        r = e.simulation.scenarios[rec]
+        base = e.plan.npv if e.plan is not None else e.analysis.scenario(rec).npv
+        where = "below" if base < r.npv_p50 - 0.5 else "above" if base > r.npv_p50 + 0.5 else "at"
+        return (
+            f"The single figure takes each uncertain input at its most likely value (the mode): "
+            f"{money(base, cur)}, {where} the simulated median, "
+            f"{money(r.npv_p50, cur)}"
+            + (
+                ", because the ranges reach further up than down."
+                if where == "below"
+                else ", because the ranges reach further down than up."
+                if where == "above"
+                else "."
+            )
+            + f" It saves money in {probability_text(r.p_npv_positive, e.simulation.draws)} of "
+            f"{e.simulation.draws:,} draws."
+        )
 
     def _evidence_bullets(self) -> list[str]:
         """The verdict and the evidence behind it, in three sentences."""
@@ -328,27 +452,29 @@ class RenewalPack:
             out.append("Pools kept if right-sized: " + "; ".join(pools) + ".")
         return out
 
-    def _next_steps(self) -> list[tuple[str, str, str]]:
-        """Dated next steps: the plan's notice letters and each owner's first readiness date."""
+    def _next_steps(self, limit: int = 5) -> list[tuple[str, str, str]]:
+        """Dated next steps in date order: the plan's notice letters (always shown: they carry
+        the deadlines) and each owner's first readiness date, at most ``limit``."""
         c = checklist_for(self.evaluation)
-        steps: list[tuple[dt.date, str, str]] = []
+        letters: list[tuple[dt.date, str, str]] = []
         for row in c.rows:
             if row.area == "Contract actions":
-                steps.append((row.due, row.owner, row.item.split(": ", 1)[-1]))
+                # its first sentence (the notice and what it changes): the checklist has the rest
+                what = row.item.split(": ", 1)[-1]
+                first, sep, _rest = what.partition(". ")
+                letters.append((row.due, row.owner, first + "." if sep else what))
         firsts: dict[str, tuple[dt.date, int]] = {}
         for row in c.rows:
             if row.area in ("Contract actions", "Residual pool operating model"):
                 continue
             due, n = firsts.get(row.owner, (row.due, 0))
             firsts[row.owner] = (min(due, row.due), n + 1)
-        for owner, (due, n) in firsts.items():
-            steps.append(
-                (due, owner, f"start the readiness checklist ({n} item{'s' if n != 1 else ''})")
-            )
-        letters = sorted(x for x in steps if x[1] == "Procurement" and "notice" in x[2])
-        rest = sorted(x for x in steps if x not in letters)
-        # the notice letters first (they carry the deadlines), then who starts what
-        return [(long_date(d), who, what) for d, who, what in (letters + rest)[:5]]
+        starts = sorted(
+            (due, owner, f"Start the readiness checklist ({n} item{'s' if n != 1 else ''})")
+            for owner, (due, n) in firsts.items()
+        )
+        chosen = letters + starts[: max(0, limit - len(letters))]
+        return [(long_date(d), who, what) for d, who, what in sorted(chosen)]
 
     def title(self) -> Html:
         """Page 1: the decision — what to do by when and what it is worth, the evidence in
@@ -358,11 +484,11 @@ class RenewalPack:
         e = self.evaluation
         a = e.analysis
         p = self._params
+        cur = p["currency"]
         org = p["organisation"] or "Remote support renewal"
         prov = self.summary["provenance"]
         generated = dt.datetime.fromisoformat(prov["generated_at"]).date()
         plan = e.plan
-        cur = currency_prefix(p["currency"])
         body = [
             '<div class="rh-memo cover">',
             '<p class="kicker">Remote Help renewal decision</p>',
@@ -374,59 +500,84 @@ class RenewalPack:
             + "</p>",
         ]
         if plan is not None:
-            body.append(f'<p class="headline">{_e(plan.headline)}{_e(self._spread())}</p>')
+            body.append(f'<p class="headline">{_e(_minus(plan.headline))}{_e(self._spread())}</p>')
+            if plan.deadline_sentence:
+                # a better plan is possible only if the pilot ends earlier: say by when
+                body.append(f'<p class="deadline"><b>{_e(_minus(plan.deadline_sentence))}</b></p>')
+        if e.simulation is None and ranged_inputs(p):
+            body.append(
+                '<p class="small">Some inputs are ranges: run with --simulate N (for example '
+                "rhmodel report --simulate 10000) for the plan's P10–P90 and probability of "
+                "saving.</p>"
+            )
+        mode_median = self._mode_median()
+        if mode_median:
+            # beside the headline: why the single figure sits where it does in the spread
+            body.append(f'<p class="mode-median">{_e(mode_median)}</p>')
         note = licensing_note(p)
         if note:
             # what the Remote Help licence figures rest on, beside the headline
-            body.append(f'<p class="small licensing">{_e(note)}</p>')
-            if plan.cost_of_waiting > 0.5:
+            body.append(f'<p class="small licensing">{_e(humanise(note))}</p>')
+            if plan is not None and plan.cost_of_waiting > 0.5:
                 body.append(
                     f'<p class="small">Every change at its first renewal would be worth '
-                    f"{cur}{plan.npv_first_renewal:,.0f}: the renewals the pilot leaves time for "
-                    f"cost {cur}{plan.cost_of_waiting:,.0f} of that.</p>"
+                    f"{money(plan.npv_first_renewal, cur)}: the renewals the pilot leaves time "
+                    f"for cost {money(plan.cost_of_waiting, cur)} of that.</p>"
                 )
         body.append(
             '<ul class="bullets">'
             + "".join(f"<li>{_e(b)}</li>" for b in self._evidence_bullets())
             + "</ul>"
         )
-        cautions = [f"Coverage gap — {label(g.need)}: {g.reason}" for g in a.coverage_gaps]
+        cautions = [
+            f"Coverage gap — {label(g.need)}: {humanise(g.reason)}" for g in a.coverage_gaps
+        ]
         disagree = [c for c in a.decision.criteria if c.observed_sessions and not c.declared]
         if disagree:
             # where the pilot and the declared requirements disagree, page 1 says so
+            n = sum(c.observed_sessions for c in disagree)
             cautions.append(
-                "The pilot found work the declared requirements say is not needed — "
-                + ", ".join(f"{label(c.id)} ({c.observed_sessions:,} sessions)" for c in disagree)
-                + ": the decision counts it as needed. Set those requirements to true, or "
-                "give the work up explicitly with decision.accept."
+                f"The pilot found {n:,} sessions of work the declared requirements say is not "
+                f"needed ({len(disagree)} of the needs above): the decision counts it as needed. "
+                "Set those requirements to needed, or give the work up explicitly (parameter "
+                "decision.accept)."
             )
         accepted = [c for c in a.decision.criteria if c.accepted]
         if accepted:
             cautions.append(
                 "Decision taken: give up "
                 + ", ".join(f"{label(c.id)} ({c.observed_sessions:,} sessions)" for c in accepted)
-                + " (decision.accept)."
+                + "."
             )
         if self.pilot is not None and self.pilot.unexplained_sessions:
             cautions.append(
                 f"{self.pilot.unexplained_sessions:,} incumbent sessions are unexplained (no "
                 "reason recorded): the pool could be larger; see the pilot evidence."
             )
-        cautions += [f"Caveat: {c}" for c in (plan.caveats if plan is not None else ())]
+        cautions += [f"Caveat: {humanise(c)}" for c in (plan.caveats if plan is not None else ())]
         if e.analysis.decision.facts_note:
-            cautions.append(e.analysis.decision.facts_note)  # the capability facts are old
-        if cautions:
+            cautions.append(humanise(e.analysis.decision.facts_note))  # the facts are old
+        if len(cautions) == 1:
+            body.append(
+                f'<div class="evidence"><b>Read before deciding:</b> {_e(cautions[0])}</div>'
+            )
+        elif cautions:
             body.append(
                 '<div class="evidence"><b>Read before deciding.</b><ul>'
                 + "".join(f"<li>{_e(c)}</li>" for c in cautions)
                 + "</ul></div>"
             )
-        body.append(_figure(decision_figure(e), "cumulative savings of the plan"))
+        body.append(_figure(lambda w: decision_figure(e, width=w), self._decision_alt()))
         steps = self._next_steps()
         if steps:
             body.append(
-                "<h3>Next steps</h3>"
-                + _table(["By", "Who", "What"], [list(x) for x in steps[:8]], nowrap=(0,))
+                '<h2 id="next-steps">Next steps</h2>'
+                + _table(
+                    ["By", "Who", "What"],
+                    [list(x) for x in steps],
+                    nowrap=(0, 1),
+                    caption="Next steps, in date order",
+                )
             )
         if p.illustrative_inputs():
             n = len(p.illustrative_inputs())
@@ -438,19 +589,44 @@ class RenewalPack:
         body.append("</div>")
         return Html(_CSS + "".join(body))
 
+    def _decision_alt(self) -> str:
+        """Page 1's chart in a sentence: what the plan saves by when, and when it turns."""
+        e = self.evaluation
+        plan = e.plan
+        cur = self._params["currency"]
+        if plan is None or not plan.monthly_savings:
+            return "Cumulative savings of each scenario against status quo."
+        total = sum(plan.monthly_savings)
+        end = add_months(self._params["start_date"], len(plan.monthly_savings))
+        running, turns = 0.0, None
+        for m, x in enumerate(plan.monthly_savings, start=1):
+            running += x
+            if turns is None and running > 0 and m > 1:
+                turns = m
+        return (
+            f"{label(plan.name)}: cumulative savings reach {money(total, cur)} by "
+            f"{long_date(end)} (undiscounted)"
+            + (
+                f"; the running total turns positive in month {turns}, after the first "
+                "renewal the plan changes."
+                if turns
+                else "."
+            )
+        )
+
     def executive_summary(self) -> Html:
         """Verdict, recommended scenario, NPV, payback, probability of saving, deadline."""
         e = self.evaluation
         a = e.analysis
         rec = self._recommended()
         plan = e.plan
-        cur = currency_prefix(self._params["currency"])
+        cur = self._params["currency"]
         spread = ""
         if e.simulation is not None and rec.name in e.simulation.scenarios:
             r = e.simulation.scenarios[rec.name]
             spread = (
-                f" (P10–P90 {cur}{r.npv_p10:,.0f} to {cur}{r.npv_p90:,.0f}; the single figure "
-                "takes each range at its mode, or midpoint)"
+                f" (P10–P90 {money(r.npv_p10, cur)} to {money(r.npv_p90, cur)}; the single "
+                "figure takes each range at its most likely value, or its midpoint)"
             )
         # page 2 opens with the contents; page 1 (the cover) is the decision itself
         lines = [
@@ -463,12 +639,14 @@ class RenewalPack:
         if plan is not None:
             lines.append(
                 '<ol class="actions">'
-                + "".join(f"<li>{_e(x.sentence)}</li>" for x in plan.actions)
+                + "".join(f"<li>{_e(_minus(x.sentence))}</li>" for x in plan.actions)
                 + "</ol>"
             )
         if a.coverage_gaps or (plan is not None and plan.caveats):
-            items = [f"Coverage gap ({label(g.need)}): {g.reason}" for g in a.coverage_gaps]
-            items += [f"Caveat: {c}" for c in (plan.caveats if plan is not None else ())]
+            items = [
+                f"Coverage gap ({label(g.need)}): {humanise(g.reason)}" for g in a.coverage_gaps
+            ]
+            items += [f"Caveat: {humanise(c)}" for c in (plan.caveats if plan is not None else ())]
             lines.append(
                 '<div class="evidence"><b>What the kept pools cannot do.</b><ul>'
                 + "".join(f"<li>{_e(i)}</li>" for i in items)
@@ -478,17 +656,17 @@ class RenewalPack:
             # where the pilot and the declared requirements disagree, page 1 says so
             lines.append(
                 '<div class="evidence"><b>What the pilot showed.</b><ul>'
-                + "".join(f"<li>{_e(n)}</li>" for n in a.decision.evidence_notes)
+                + "".join(f"<li>{_e(humanise(n))}</li>" for n in a.decision.evidence_notes)
                 + "</ul></div>"
             )
         facts = [
             ("Recommended plan", label(rec.name)),
             (
                 "NPV of the plan at the renewals it can make",
-                (f"{cur}{plan.npv:,.0f}" if plan is not None else f"{cur}{rec.npv:,.0f}") + spread,
+                money(plan.npv if plan is not None else rec.npv, cur) + spread,
             ),
-            ("NPV with every change at its first renewal", f"{cur}{rec.npv:,.0f}"),
-            ("Undiscounted savings over the horizon", f"{cur}{money(rec.savings)}"),
+            ("NPV with every change at its first renewal", money(self._first_renewal().npv, cur)),
+            ("Undiscounted savings over the horizon", money(rec.savings, cur)),
             (
                 "Payback",
                 "—"
@@ -512,7 +690,8 @@ class RenewalPack:
             facts.append(
                 (
                     "Probability the recommended scenario saves money (NPV > 0)",
-                    f"{sim.p_npv_positive:.1%} of {e.simulation.draws:,} draws",
+                    f"{probability_text(sim.p_npv_positive, e.simulation.draws)} of "
+                    f"{e.simulation.draws:,} draws",
                 )
             )
         if e.timing:
@@ -520,44 +699,50 @@ class RenewalPack:
             facts.append(
                 (
                     "Decision deadline (first notice date)",
-                    f"{first.decision_deadline:%d %B %Y} ({first.contract}, "
-                    f"{first.renewal_date:%d %B %Y} renewal)",
+                    f"{long_date(first.decision_deadline)} ({label(first.contract)}, "
+                    f"{long_date(first.renewal_date)} renewal)",
                 )
             )
             late = [t for t in e.timing if not t.pilot_fits]
             facts.append(
                 (
                     "Pilot fits before every deadline",
-                    "yes" if not late else "NO: " + ", ".join(t.contract for t in late),
+                    "yes" if not late else "no: " + ", ".join(label(t.contract) for t in late),
                 )
             )
             facts.append(
-                ("Cost of missing the deadlines (NPV)", f"{cur}{money(e.cost_of_delay_total())}")
+                ("Cost of missing the deadlines (NPV)", money(e.cost_of_delay_total(), cur))
             )
-        for c in (k.residual_key for k in CONTRACTS):
-            v = self._params.value(c)
+        for k in CONTRACTS:
+            v = self._params.value(k.residual_key)
             if v.value is not None:
-                where = "from the pilot" if v.origin == "pilot" else f"from the {v.origin}"
+                where = {"pilot": "from the pilot", "file": "from the parameters file"}.get(
+                    v.origin, f"from the {v.origin}"
+                )
                 facts.append(
                     (
-                        f"Pool to keep: {c.split('.')[1].replace('_', ' ')}",
-                        f"{number(v.value)} ({where})",
+                        f"Pool to keep: {k.short}",
+                        f"{number(v.value)} {k.unit_for(self._params[k.metric_key])} ({where})",
                     )
                 )
-        body = "".join(lines) + _table(["", ""], facts)
+        body = "".join(lines) + _table(["", ""], facts, caption="The decision in figures")
         return _section("Executive summary", body, new_page=True)
 
     def decision(self) -> Html:
         """The replace-or-keep test with each criterion's reason."""
         d = self.evaluation.analysis.decision
-        rows = [(label(c.id), "PASS" if c.passed else "FAIL", c.explanation) for c in d.criteria]
+        rows = [
+            (label(c.id), "Pass" if c.passed else "Fail", humanise(c.explanation))
+            for c in d.criteria
+        ]
         body = (
             f"<p>The seed's replace-or-keep test (Section 4.4), applied to this "
-            f"organisation's requirements. Verdict: <b>{_e(d.verdict)}</b>.</p>"
+            f"organisation's requirements. Verdict: <b>{_e(label(d.verdict))}</b>.</p>"
             + _table(
                 ["Criterion", "Result", "Why"],
                 rows,
                 row_class=["pass" if c.passed else "fail" for c in d.criteria],
+                caption="Each criterion of the replace-or-keep test",
             )
         )
         if d.keep_for:
@@ -568,8 +753,10 @@ class RenewalPack:
     def _tei_table(self, name: str) -> str:
         """The Forrester TEI year table of one scenario (and, with a risk adjustment, the
         unadjusted one beside it)."""
-        r = self.evaluation.analysis.scenario(name)
-        cur = currency_prefix(self._params["currency"]).strip()
+        a = self.evaluation.analysis
+        timed = name == a.recommended and a.plan_result is not None
+        r = a.plan_result if timed else a.scenario(name)
+        cur = self._params["currency"]
 
         def table(rows: Sequence[Any], pv: tuple[float | None, float | None], title: str) -> str:
             head = ["", "Initial", *(f"Year {y.year}" for y in rows[1:]), "Total", "Present value"]
@@ -581,24 +768,30 @@ class RenewalPack:
             ):
                 values = [get(y) for y in rows]
                 lines.append(
-                    [row_name, *(money(v) for v in values), money(sum(values)), money(present)]
+                    [
+                        row_name,
+                        *(money(v, cur) for v in values),
+                        money(sum(values), cur),
+                        money(present, cur),
+                    ]
                 )
             numeric = tuple(range(1, len(head)))
-            return f"<p><b>{_e(title)}</b></p>" + _table(head, lines, numeric=numeric)
+            return _table(head, lines, numeric=numeric, caption=title, show_caption=True)
 
         body = (
-            f"<h3>Benefits and costs by year: {_e(name)} ({_e(cur)}, TEI layout)</h3><p>Benefits: "
+            f"<h3>Benefits and costs by year: {_e(label(name))} ({_e(cur)}, TEI layout)</h3>"
+            "<p>Benefits: "
             "incumbent spend avoided against status quo. Costs: new spend (Remote Help licences "
             "and administration; Initial: the one-off costs of month 1). Net present value = "
             "PV of benefits − PV of costs.</p>"
         )
         if r.by_year_unadjusted:
-            body += table(r.by_year, (r.pv_benefits, r.pv_costs), "Risk-adjusted")
+            body += table(r.by_year, (r.pv_benefits, r.pv_costs), f"{label(name)}: risk-adjusted")
             body += table(
                 r.by_year_unadjusted, (None, None), "Unadjusted (before the risk adjustment)"
             )
         else:
-            body += table(r.by_year, (r.pv_benefits, r.pv_costs), "By year")
+            body += table(r.by_year, (r.pv_benefits, r.pv_costs), f"{label(name)} by year")
         return body
 
     def capabilities(self) -> Html:
@@ -620,13 +813,13 @@ class RenewalPack:
                         Html(
                             f'<span class="{dim.cells[p].level}">'
                             f"[{dim.cells[p].level}]</span> "
-                            f"{_e(dim.cells[p].text)}"
+                            f'<q class="quoted">{_e(dim.cells[p].text)}</q>'
                         )
                         for p in shown
                     ),
                 ]
             )
-        body = f"<p>From {_e(m.document)}, as of {m.as_of:%d %B %Y}.</p>"
+        body = f"<p>From {_e(source_words(m.document))}, as of {long_date(m.as_of)}.</p>"
         changes = getattr(m, "changes_since_seed", ())
         facts_as_of = getattr(m, "facts_as_of", None)
         if facts_as_of is not None:
@@ -643,31 +836,41 @@ class RenewalPack:
                     [
                         label(c.capability),
                         m.product_short.get(c.product, c.product),
-                        c.seed_said,
+                        Html(f'<q class="quoted">{_e(c.seed_said)}</q>'),
                         c.now,
                         long_date(c.since) if c.since else "—",
-                        c.source,
+                        source_words(c.source),
                     ]
                     for c in changes
                 ],
+                caption="Capability facts changed since the seed memo",
             )
         note = self.evaluation.analysis.decision.facts_note
         if note:
             body += f'<p class="illustrative-line">{_e(note)}</p>'
-        body += _table(["Dimension", *(m.product_short[p] for p in shown)], rows)
+        body += _table(
+            ["Dimension", *(m.product_short[p] for p in shown)],
+            rows,
+            caption="Capabilities, as the sources word them",
+        )
         if others:
             body += (
                 f"<p>Not held, so not shown: {_e(', '.join(others))} (<code>rhmodel matrix</code> "
                 "lists every product).</p>"
             )
         strengths = "".join(
-            f"<li><b>{_e(s.label)}</b>: {_e(s.text)}</li>" for s in m.incumbent_strengths
+            f'<li><b>{_e(s.label)}</b>: <q class="quoted">{_e(s.text)}</q></li>'
+            for s in m.incumbent_strengths
         )
-        body += f"<p>Where the incumbents are still stronger (Section 4.2):</p><ul>{strengths}</ul>"
+        body += (
+            "<h3>Where the incumbents are still stronger (seed memo, Section 4.2)</h3>"
+            f"<ul>{strengths}</ul>"
+        )
         return _section("Capability comparison", body)
 
     def scenarios(self) -> Html:
-        """Scenario table, cumulative savings and (with simulation) the NPV distribution."""
+        """Scenario table, cumulative savings and (with simulation) the NPV distribution;
+        scenarios that are not viable are shown apart (grey, no NPV in the charts)."""
         from rhmodel.faces.plots import (
             comparison_figure,
             cumulative_savings_figure,
@@ -676,30 +879,36 @@ class RenewalPack:
         )
 
         a = self.evaluation.analysis
+        p = self._params
+        cur = p["currency"]
         rows, classes = [], []
         for s in a.scenarios:
             rows.append(
                 [
                     label(s.name) + (" (recommended)" if s.name == a.recommended else ""),
                     "yes" if s.viable else "no",
-                    money(s.total_cost),
-                    money(s.savings),
-                    money(s.npv),
-                    percent(s.roi),
+                    money(s.total_cost, cur),
+                    money(s.savings, cur),
+                    money(s.npv, cur) if s.viable else "not viable",
+                    percent(s.roi) if s.viable else "—",
                     "—"
-                    if s.name == "status_quo"
+                    if s.name == "status_quo" or not s.viable
                     else "never"
                     if s.payback_months is None
-                    else str(s.payback_months),
-                    s.why,
+                    else f"{s.payback_months} months",
+                    humanise(s.why),
                 ]
             )
-            classes.append("recommended" if s.name == a.recommended else "")
+            classes.append(
+                "recommended" if s.name == a.recommended else "" if s.viable else "not-viable"
+            )
+        viable = [s for s in a.scenarios if s.viable and s.name != "status_quo"]
+        best = max(viable, key=lambda s: s.npv, default=None)
         body = (
-            f"<p>{_e(currency_prefix(self._params['currency']).strip())} over the horizon. "
-            "Savings and NPV are against status quo; NPV discounts "
-            f"at {self._params['discount_rate']:.1%} a year; ROI = NPV / PV of new spend "
-            "(Remote Help licences and transition costs).</p>"
+            f"<p>{_e(cur)} over the horizon. Savings and NPV are against status quo; NPV "
+            f"discounts at {rate(p['discount_rate'])} a year; ROI = NPV / PV of new spend "
+            "(Remote Help licences and transition costs). A scenario that is not viable is "
+            "shown grey, without an NPV.</p>"
             + _table(
                 [
                     "Scenario",
@@ -708,24 +917,52 @@ class RenewalPack:
                     "Savings",
                     "NPV",
                     "ROI",
-                    "Payback (months)",
+                    "Payback",
                     "What it means",
                 ],
                 rows,
                 numeric=(2, 3, 4, 5, 6),
                 row_class=classes,
+                caption="Scenarios over the horizon",
             )
-            + _figure(cumulative_savings_figure(a), "cumulative savings")
-            + _figure(comparison_figure(a), "cost by component per scenario")
+            + _figure(
+                lambda w: cumulative_savings_figure(a, width=w),
+                "Cumulative savings against status quo by date"
+                + (
+                    f": {label(best.name)} saves {money(best.savings, cur)} over the horizon"
+                    + (
+                        f" and pays back in {best.payback_months} months."
+                        if best.payback_months is not None
+                        else "."
+                    )
+                    if best is not None
+                    else ": no viable scenario saves money."
+                ),
+            )
+            + _figure(
+                lambda w: comparison_figure(a, width=w),
+                "Cost over the horizon by component: "
+                + "; ".join(f"{label(s.name)} {money(s.total_cost, cur)}" for s in a.scenarios)
+                + ".",
+            )
         )
-        body += self._tei_table(a.subject) + _figure(year_figure(a, a.subject), "by year")
+        subject = a.scenario(a.subject)
+        body += self._tei_table(a.subject) + _figure(
+            lambda w: year_figure(a, a.subject, width=w),
+            f"{label(a.subject)}: benefits and costs by year; net "
+            + ", ".join(
+                f"{'initial' if i == 0 else f'year {y.year}'} {money(y.net, cur)}"
+                for i, y in enumerate(subject.by_year)
+            )
+            + ".",
+        )
         # every combination of actions weighed, each with why it is (not) viable
         plan_rows = [
             [
                 label(o.name) + (" (recommended)" if o.name == a.recommended else ""),
                 "yes" if o.viable else "no",
-                money(a.option_npv[o.name]),
-                o.why + "".join(f" Caveat: {c}" for c in o.caveats),
+                money(a.option_npv[o.name], cur) if o.viable else "not viable",
+                humanise(o.why) + "".join(f" Caveat: {humanise(c)}" for c in o.caveats),
             ]
             for o in a.options
         ]
@@ -737,33 +974,130 @@ class RenewalPack:
                 ["Plan", "Viable", "NPV", "Why"],
                 plan_rows,
                 numeric=(2,),
-                row_class=["recommended" if o.name == a.recommended else "" for o in a.options],
+                row_class=[
+                    "recommended" if o.name == a.recommended else "" if o.viable else "not-viable"
+                    for o in a.options
+                ],
+                caption="Plans weighed",
             )
         )
         sim = self.evaluation.simulation
         if sim is not None:
+            nv = {s.name for s in a.scenarios if not s.viable}
             rows = [
                 [
-                    n,
-                    money(r.npv_mean),
-                    money(r.npv_p10),
-                    money(r.npv_p50),
-                    money(r.npv_p90),
-                    f"{r.p_npv_positive:.1%}",
+                    label(n),
+                    money(r.npv_mean, cur),
+                    money(r.npv_p10, cur),
+                    money(r.npv_p50, cur),
+                    money(r.npv_p90, cur),
+                    probability_text(r.p_npv_positive, sim.draws),
                 ]
                 for n, r in sim.scenarios.items()
+                if n not in nv
             ]
+            apart = [label(n) for n in sim.scenarios if n in nv]
+            rec = sim.scenarios.get(a.recommended)
             body += (
-                f"<p>Monte Carlo: {sim.draws:,} draws (seed {sim.seed}) of every ranged "
-                f"input together ({_e(', '.join(sim.inputs))}).</p>"
+                "<h3>Uncertainty: the simulation</h3>"
+                f"<p>Monte Carlo: {sim.draws:,} draws of every ranged input together ("
+                + _e(", ".join(label(k) for k in sim.inputs))
+                + ").</p>"
                 + _table(
-                    ["Scenario", "NPV mean", "P10", "P50", "P90", "P(NPV > 0)"],
+                    ["Scenario", "NPV mean", "P10", "Median (P50)", "P90", "NPV > 0 in"],
                     rows,
                     numeric=(1, 2, 3, 4, 5),
+                    caption="Simulated NPV of each viable scenario",
                 )
-                + _figure(npv_distribution_figure(sim), "NPV distribution")
+                + (
+                    f"<p class='small'>Not viable, so not simulated here: "
+                    f"{_e(', '.join(apart))}.</p>"
+                    if apart
+                    else ""
+                )
+                + _figure(
+                    lambda w: npv_distribution_figure(
+                        sim,
+                        illustrative=bool(p.illustrative_inputs()),
+                        currency=cur,
+                        not_viable=nv,
+                        width=w,
+                    ),
+                    "Simulated NPV distribution"
+                    + (
+                        f": {label(a.recommended)} saves money in "
+                        f"{probability_text(rec.p_npv_positive, sim.draws)} of draws, P10 "
+                        f"{money(rec.npv_p10, cur)} to P90 {money(rec.npv_p90, cur)}."
+                        if rec is not None
+                        else "."
+                    ),
+                )
             )
+        body += self._budget()
         return _section("Scenarios", body)
+
+    def _budget(self) -> str:
+        """The budget view: spend per fiscal year, status quo against the plan, per contract
+        and Remote Help (what a budget owner puts into next year's plan)."""
+        b = self.evaluation.budget
+        if b is None or not b.rows:
+            return ""
+        cur = self._params["currency"]
+        first = dt.date(2000, b.first_month_of_year, 1).strftime("%B")
+        years = [
+            f"{r.fiscal_year} ({r.months} mo)" if r.months != 12 else r.fiscal_year for r in b.rows
+        ]
+        totals = [
+            [
+                y,
+                money(r.status_quo_total, cur),
+                money(r.plan_total, cur),
+                money(r.saving, cur),
+            ]
+            for y, r in zip(years, b.rows, strict=True)
+        ]
+        totals.append(
+            [
+                "Total",
+                money(b.total("status_quo"), cur),
+                money(b.total("plan"), cur),
+                money(b.total("status_quo") - b.total("plan"), cur),
+            ]
+        )
+        detail = []
+        for k in b.components:
+            for which, name in (("status_quo", "renewed as is"), ("plan", "the plan")):
+                values = [getattr(r, which)[k] for r in b.rows]
+                if not any(values):
+                    continue
+                detail.append(
+                    [
+                        f"{label(k)}, {name}",
+                        *(money(v, cur) for v in values),
+                        money(sum(values), cur),
+                    ]
+                )
+        return (
+            f"<h3>Budget by fiscal year ({_e(cur)}, undiscounted)</h3>"
+            f"<p>Spend in each fiscal year starting in {_e(first)} (parameter "
+            "calendar.fiscal_year_start): renewing every contract as it is against "
+            f"{_e(label(b.plan))} at the renewals it can make. A partial year at either end "
+            "covers only the analysis months in it; the totals are the horizon's.</p>"
+            + _table(
+                ["Fiscal year", "Status quo", "Plan", "Saving"],
+                totals,
+                numeric=(1, 2, 3),
+                caption="Budget by fiscal year: status quo against the plan",
+                show_caption=True,
+            )
+            + _table(
+                ["", *years, "Total"],
+                detail,
+                numeric=tuple(range(1, len(years) + 2)),
+                caption="Spend per contract and Remote Help by fiscal year",
+                show_caption=True,
+            )
+        )
 
     def pilot_evidence(self) -> Html:
         """Residual work from the pilot and the pool it justifies, with the rule."""
@@ -771,9 +1105,9 @@ class RenewalPack:
         if r is None:
             return _section(
                 "Pilot evidence",
-                "<p>No pilot exports were given "
-                "(<code>pilot.files</code>): the pool to keep comes from "
-                "<code>residual.*</code> in the parameters.</p>",
+                "<p>No pilot exports were given (to give them, edit the parameter "
+                "<code>pilot.files</code>): the pool to keep comes from the parameters "
+                "(<code>residual.*</code>).</p>",
             )
         from rhmodel.faces.plots import daily_peaks_figure
 
@@ -786,15 +1120,15 @@ class RenewalPack:
             ),
         ]
         facts += [(f"  {label(k)}", f"{v:,}") for k, v in r.residual_by_reason.items()]
-        body = _table(["", ""], facts, numeric=(1,))
-        body += "".join(f'<p class="small">Note: {_e(w)}</p>' for w in r.warnings)
+        body = _table(["", ""], facts, numeric=(1,), caption="The pilot's sessions")
+        body += "".join(f'<p class="small">Note: {_e(humanise(w))}</p>' for w in r.warnings)
         rows = [
             [
                 label(t),
                 (z.unit or z.metric.replace("_", " ")),
                 z.peak_concurrent_technicians,
                 z.distinct_technicians,
-                f"{z.daily_peak_max} / {z.daily_peak_p95:.1f}",
+                f"{z.daily_peak_max:,} / {z.daily_peak_p95:,.1f}",
                 z.erlang_b_servers,
                 z.recommended_licenses,
             ]
@@ -812,15 +1146,78 @@ class RenewalPack:
             ],
             rows,
             numeric=(2, 3, 4, 5, 6),
+            nowrap=(4,),
+            caption="The pool each incumbent needs, from the pilot",
         )
         # the rules are paragraphs: notes below the table, not a one-word-wide column
         body += "".join(
-            f"<p><b>{_e(label(t))}: keep {z.recommended_licenses}.</b> {_e(z.rule)}</p>"
+            f"<p><b>{_e(label(t))}: keep {z.recommended_licenses}.</b> {_e(humanise(z.rule))}</p>"
             for t, z in r.tools.items()
         )
-        body += _figure(daily_peaks_figure(r), "daily peaks")
+        pools = "; ".join(f"{label(t)} {z.recommended_licenses}" for t, z in r.tools.items())
+        body += _figure(
+            lambda w: daily_peaks_figure(r, width=w),
+            f"Daily peaks of each incumbent over the pilot against the pool recommended ({pools}).",
+        )
         body += self._unexplained(r)
+        body += self._pilot_weeks()
         return _section("Pilot evidence and the residual pool", body)
+
+    def _pilot_weeks(self) -> str:
+        """The pilot week by week (``rhmodel pilot status``) when it is collected as a process
+        (``pilot.store`` or ``pilot.sources``); otherwise one line saying how to see it. The
+        sufficiency check re-sizes the pool many times, so a pack of exports alone skips it."""
+        p = self._params
+        if not (p["pilot.store"] or p["pilot.sources"]):
+            return (
+                "<p class='small'>Week by week: rhmodel pilot status with these parameters "
+                "shows how the residual share and the pools moved, and whether the evidence is "
+                "sufficient; collect the pilot into a store (parameter pilot.store) to have it "
+                "in the pack.</p>"
+            )
+        from rhmodel.faces.pilot_commands import status_of
+
+        st = status_of(p, replicates=20)
+        tools = sorted({t for w in st.weeks for t in w.pool})
+        rows = []
+        for w in st.weeks:
+            rows.append(
+                [
+                    w.week,
+                    number(sum(w.sessions_by_tool.values())),
+                    percent(w.residual_share),
+                    number(w.unexplained),
+                    *(number(w.pool.get(t, 0)) for t in tools),
+                    "moved"
+                    if w.change_probability is None
+                    else probability_text(w.change_probability, 20),
+                    "Yes" if w.sufficient else "No",
+                ]
+            )
+        warnings = [x for x in (st.retention_warning, st.deadline_warning) if x]
+        return (
+            "<h3>The pilot week by week</h3>"
+            "<p>Each week's figures are as if the pilot had ended at that week's end. "
+            "Chance of change: how often leaving 14 of the pilot's days out changes a pool "
+            "(20 subsamples). "
+            f"<b>{_e(humanise(st.verdict[:1].upper() + st.verdict[1:]))}.</b></p>"
+            + _table(
+                [
+                    "Week",
+                    "Sessions",
+                    "Residual",
+                    "Unexplained",
+                    *(f"Pool: {label(t)}" for t in tools),
+                    "Chance of change",
+                    "Sufficient",
+                ],
+                rows,
+                numeric=tuple(range(1, 4 + len(tools) + 1)),
+                caption="The pilot week by week",
+                show_caption=True,
+            )
+            + "".join(f'<p class="small">Warning: {_e(humanise(x))}</p>' for x in warnings)
+        )
 
     def _unexplained(self, r: PilotReport, limit: int = 30) -> str:
         """The incumbent sessions nobody can explain yet: the list to chase."""
@@ -829,17 +1226,17 @@ class RenewalPack:
         s = r.sessions[r.sessions["klass"] == "unexplained"].sort_values("start")
         rows = [
             [
-                x.tool,
+                label(x.tool),
                 x.session_id,
                 dt.datetime.fromtimestamp(x.start, dt.UTC).strftime("%Y-%m-%d %H:%M"),
                 x.technician,
                 x.ticket,
-                f"{Path(x.file).name}:{x.line}",
+                f"{Path(x.file).name}, line {x.line:,}",
             ]
             for x in s.head(limit).itertuples()
         ]
         wider = "; ".join(
-            f"{t}: {z.recommended_licenses} for residual work, "
+            f"{label(t)}: {z.recommended_licenses} for residual work, "
             f"{z.recommended_licenses_with_unexplained} with the unexplained"
             for t, z in r.tools.items()
         )
@@ -849,7 +1246,11 @@ class RenewalPack:
             "<p>The export cannot tell whether Remote Help could have served these, and no "
             "reason covers them. They are not counted as movable. Pool to keep: "
             f"{_e(wider)}.</p>"
-            + _table(["Tool", "Session", "Start (UTC)", "Technician", "Ticket", "Where"], rows)
+            + _table(
+                ["Tool", "Session", "Start (UTC)", "Technician", "Ticket", "Export file"],
+                rows,
+                caption="Unexplained sessions",
+            )
         )
 
     def pilot_detail(self) -> Html:
@@ -869,18 +1270,30 @@ class RenewalPack:
                 [
                     f.path,
                     f.format,
-                    f.records,
+                    f"{f.records:,}",
                     *([counted_for(f.format, f.counted_for) if f.counted_for else ""] * shared),
                 ]
                 for f in r.files
             ],
             numeric=(2,),
+            caption="The pilot's export files",
+        )
+        peaks = "; ".join(
+            f"{label(t)} peak {z.peak_concurrent_sessions}, keep {z.recommended_licenses}"
+            for t, z in r.tools.items()
         )
         return _section(
             "Pilot detail",
             files
-            + _figure(concurrency_figure(r), "residual sessions in use")
-            + _figure(time_at_or_above_figure(r), "time at or above N"),
+            + _figure(
+                lambda w: concurrency_figure(r, width=w),
+                f"Residual sessions in use over the pilot: {peaks}.",
+            )
+            + _figure(
+                lambda w: time_at_or_above_figure(r, width=w),
+                "Share of the pilot with N or more in use, per tool, beside the pool "
+                "recommended: the pool covers all but a sliver of the time.",
+            ),
         )
 
     def risks(self) -> Html:
@@ -896,9 +1309,9 @@ class RenewalPack:
                     long_date(t.renewal_date),
                     long_date(t.decision_deadline),
                     long_date(t.pilot_end),
-                    "yes" if t.pilot_fits else "NO",
-                    f"{t.slack_days} days",
-                    money(t.cost_of_delay),
+                    "yes" if t.pilot_fits else "no",
+                    f"{t.slack_days:,} days",
+                    money(t.cost_of_delay, self._params["currency"]),
                 ]
                 for t in e.timing
             ]
@@ -916,31 +1329,50 @@ class RenewalPack:
                         "Cost of delay",
                     ],
                     rows,
-                    numeric=(6,),
+                    numeric=(5, 6),
+                    nowrap=(1, 2, 3, 5),
+                    caption="Renewals and notice deadlines",
                 )
             )
         if e.sensitivity:
+            cur = self._params["currency"]
+            subject = e.sensitivity[0].scenario
+            base = e.analysis.scenario(subject).npv
+            top = e.sensitivity[0]
             body += (
-                f"<p>Sensitivity: {_e(e.sensitivity[0].scenario)} NPV with each ranged input at "
+                f"<p>Sensitivity: the {_e(label(subject))} NPV with each ranged input at "
                 "its low and high end, the others at base.</p>"
                 + _figure(
-                    tornado_figure(
-                        e.sensitivity, e.analysis.scenario(e.sensitivity[0].scenario).npv
+                    lambda w: tornado_figure(
+                        e.sensitivity,
+                        base,
+                        illustrative=bool(self._params.illustrative_inputs()),
+                        currency=cur,
+                        width=w,
                     ),
-                    "tornado",
+                    f"What moves the {label(subject)} NPV most: {label(top.key)}, from "
+                    f"{money(min(top.npv_low, top.npv_high), cur)} to "
+                    f"{money(max(top.npv_low, top.npv_high), cur)} around the base case "
+                    f"{money(base, cur)}.",
                 )
             )
         if e.break_even:
+            cur = self._params["currency"]
             rows = [
                 [
                     label(b.key),
-                    "—" if b.value is None else f"{b.value:,.2f}",
-                    number(b.base),
-                    b.meaning.replace(b.scenario, label(b.scenario), 1),
+                    "—" if b.value is None else _with_unit(b.key, b.value, None, cur),
+                    _with_unit(b.key, b.base, None, cur),
+                    humanise(_minus(b.meaning.replace(b.scenario, label(b.scenario), 1))),
                 ]
                 for b in e.break_even.values()
             ]
-            body += _table(["Input", "Break-even", "Base", "Meaning"], rows, numeric=(1, 2))
+            body += _table(
+                ["Input", "Break-even", "Base", "Meaning"],
+                rows,
+                numeric=(1, 2),
+                caption="Break-even: the value of each input at which the NPV is zero",
+            )
         if self.pilot is not None:
             p = self._params
             gaps = undeclared_needs(
@@ -950,35 +1382,46 @@ class RenewalPack:
             )
             if gaps:
                 items = "".join(
-                    f"<li>{_e(label(c))}: {n:,} residual sessions, yet <code>{_e(k)}</code> is "
-                    "false</li>"
+                    f"<li>{_e(label(c))}: {n:,} residual sessions, yet it is set to not needed "
+                    f"(parameter <code>{_e(k)}</code>)</li>"
                     for c, k, n in gaps
                 )
                 body += (
                     "<p><b>The pilot contradicts the requirements.</b> The decision counts this "
                     "work as needed all the same; set the requirement to true to say so, or give "
-                    "the work up explicitly with <code>decision.accept</code>:</p>"
+                    "the work up explicitly (parameter <code>decision.accept</code>):</p>"
                     f"<ul>{items}</ul>"
                 )
         return _section("Sensitivity and risks", body or "<p>No ranged inputs.</p>")
 
     def assumptions(self) -> Html:
-        """Illustrative inputs with their sources, and the defaults the run relied on."""
+        """Illustrative inputs with their sources, and the defaults the run relied on; each row
+        names the parameter key to edit to replace it."""
         e = self.evaluation
+        p = self._params
+        cur = p["currency"]
         rows = [
-            [_input_label(e, d.key), _with_unit(d.key, d.value, d.range), d.source, d.key]
+            [
+                _input_label(e, d.key),
+                _with_unit(d.key, d.value, d.range, cur),
+                humanise(d.source),
+                Html(f"<code>{_e(d.key)}</code>"),
+            ]
             for d in e.illustrative_details()
         ]
         body = ""
         if rows:
             body += '<div class="illustrative">Illustrative (not quoted facts):</div>' + _table(
-                ["Input", "Value", "Source", "Parameter key"], rows
+                ["Input", "Value", "Source", "Parameter key to edit"],
+                rows,
+                caption="Illustrative inputs",
             )
         groups = group_costs(e.params)
         if groups:
-            cur = currency_prefix(e.params["currency"])
-            body += "<p>Remote Help licences per user group (remote_help.user_groups):</p>" + (
-                _table(
+            body += (
+                "<p>Remote Help licences per user group (to edit: the parameter "
+                "<code>remote_help.user_groups</code>):</p>"
+                + _table(
                     [
                         "Group",
                         "Licence",
@@ -986,7 +1429,7 @@ class RenewalPack:
                         "Price per user per month",
                         "Per month",
                         "Source",
-                        "Parameter key",
+                        "Parameter key to edit",
                     ],
                     [
                         [
@@ -996,31 +1439,38 @@ class RenewalPack:
                             f"{g.licensed:,.0f}",
                             "—"
                             if g.licence == "included"
-                            else f"{cur}{g.price_per_user_month:,.2f}"
+                            else money(g.price_per_user_month, cur, 2)
                             + (" (illustrative)" if g.illustrative else ""),
-                            f"{cur}{g.monthly_cost:,.2f}",
-                            g.source,
-                            g.key,
+                            money(g.monthly_cost, cur),
+                            humanise(g.source),
+                            Html(f"<code>{_e(g.key)}</code>"),
                         ]
                         for g in groups
                     ],
                     numeric=(2, 3, 4),
+                    caption="Remote Help licences per user group",
                 )
             )
         defaults = [
-            [label(d.key), _with_unit(d.key, d.value), d.source, d.key]
+            [
+                label(d.key),
+                _with_unit(d.key, d.value, None, cur),
+                humanise(d.source),
+                Html(f"<code>{_e(d.key)}</code>"),
+            ]
             for d in e.assumed_defaults()
         ]
         if defaults:
             body += "<p>Defaults used (not in the parameters file):</p>" + _table(
-                ["Input", "Value", "Source", "Parameter key"], defaults
+                ["Input", "Value", "Source", "Parameter key to edit"],
+                defaults,
+                caption="Defaults used",
             )
-        p = self._params
-        cur = currency_prefix(p["currency"]).strip()
         body += (
-            f"<p>Money is in {_e(cur)}"
+            f"<p>Money is in {_e(p['currency'])}, in whole units"
             + (
-                f" (price-book figures converted at {p['usd_rate']:g} per US$)"
+                f" (price-book figures, published in US dollars, converted at "
+                f"{p['usd_rate']:g} {_e(p['currency'])} to the US dollar)"
                 if p["currency"] != "USD" and p["usd_rate"]
                 else ""
             )
@@ -1029,8 +1479,8 @@ class RenewalPack:
         )
         body += (
             f"<p>Risk adjustment: savings reduced by "
-            f"{p['risk_adjustment.benefit_haircut']:.0%}, new spend raised by "
-            f"{p['risk_adjustment.cost_uplift']:.0%}.</p>"
+            f"{rate(p['risk_adjustment.benefit_haircut'])}, new spend raised by "
+            f"{rate(p['risk_adjustment.cost_uplift'])}.</p>"
         )
         return _section("Assumptions and illustrative figures", body)
 
@@ -1043,16 +1493,29 @@ class RenewalPack:
             f"<p>What the pilot needs is due before it starts on {long_date(c.anchor)}; "
             "contract actions by the notice deadline they serve. Steps are those of this "
             "environment (tenant cloud "
-            f"{_e(self._params['tenant_cloud'])}, proxy {_e(self._params['environment.proxy'])}, "
-            f"federation {_e(self._params['environment.federation'])}).</p>"
+            f"{_e(label(self._params['tenant_cloud']))}, web proxy "
+            f"{_e(label(self._params['environment.proxy']))}, identity federation "
+            f"{_e(label(self._params['environment.federation']))}).</p>"
         )
         areas: dict[str, list[ChecklistRow]] = {}
         for row in c.rows:
             areas.setdefault(row.area, []).append(row)
         for area, rows in areas.items():
             body += f"<h3>{_e(area)}</h3>" + _table(
-                ["", "Item", "Owner", "Due", "Status", "Source"],
-                [["☐", r.item, r.owner, long_date(r.due), r.status, r.source] for r in rows],
+                ["Done", "Item", "Owner", "Due", "Status", "Source"],
+                [
+                    [
+                        "☐",
+                        humanise(r.item),
+                        r.owner,
+                        long_date(r.due),
+                        r.status,
+                        source_words(r.source),
+                    ]
+                    for r in rows
+                ],
+                nowrap=(3,),
+                caption=f"Readiness: {area}",
             )
         if c.endpoints:
             body += (
@@ -1060,7 +1523,8 @@ class RenewalPack:
                 "from TLS inspection.</p>"
                 + _table(
                     ["Destination", "Ports", "Purpose", "Source"],
-                    [[x.fqdn, x.ports, x.purpose, x.source] for x in c.endpoints],
+                    [[x.fqdn, x.ports, x.purpose, source_words(x.source)] for x in c.endpoints],
+                    caption="Endpoints to allow",
                 )
             )
         if c.host_firewall:
@@ -1071,16 +1535,25 @@ class RenewalPack:
             )
         body += "<h3>Open decisions</h3>" + _table(
             ["Decision", "Recommendation", "Source"],
-            [[d.decision, d.recommendation, d.source] for d in c.decisions],
+            [
+                [humanise(d.decision), humanise(d.recommendation), source_words(d.source)]
+                for d in c.decisions
+            ],
+            caption="Open decisions",
         )
         return _section("Readiness checklist", body)
 
     def provenance_note(self) -> Html:
         """Where these numbers come from."""
         prov = self.summary["provenance"]
-        rows = [[k, v] for k, v in prov.items() if not isinstance(v, dict)]
+        rows = [
+            [_PROVENANCE_WORDS.get(k, k.replace("_", " ").capitalize()), v]
+            for k, v in prov.items()
+            if not isinstance(v, dict)
+        ]
+        now = dt.datetime.now(dt.UTC)
         return _section(
             "Provenance",
-            _table(["", ""], rows)
-            + (f"<p class='small'>Rendered {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC.</p>"),
+            _table(["", ""], rows, caption="Where these numbers come from")
+            + (f"<p class='small'>Rendered {long_date(now.date())} at {now:%H:%M} UTC.</p>"),
         )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from rhmodel.core.money.evaluation import Evaluation, licensing_note
 from rhmodel.core.money.timing import pilot_window_phrase
 from rhmodel.core.money.uncertainty import ranged_inputs
-from rhmodel.core.text import currency_prefix
 from rhmodel.faces.formatting import money, number, percent
 from rhmodel.faces.texttable import text_table, wrap
 
@@ -41,7 +40,7 @@ def scenarios_text(e: Evaluation) -> str:
     out.append(
         wrap(
             f"{org}: {p['horizon_months']} months from {p['start_date']:%Y-%m-%d}, "
-            f"{currency_prefix(p['currency']).strip()}, "
+            f"amounts in {p['currency']}, "
             f"discount rate {p['discount_rate']:.1%} a year",
             100,
         )

@@ -30,7 +30,7 @@ def test_page_one_names_the_included_assumption_without_groups():
     assert (
         "Assumes every helper and sharer holds a commercial Microsoft 365 E3/E5/E7 licence; "
         "frontline (F-SKU), education and government users need the add-on, a frontline licence, "
-        "Plan 2 or the Suite: give remote_help.user_groups"
+        "Plan 2 or the Suite: give parameter remote_help.user_groups"
     ) in page
 
 
@@ -63,10 +63,10 @@ def test_a_government_tenant_is_told_its_licences_are_not_priced(tmp_path):
         )
     )
     page = str(RenewalPack.load(path, simulate=0).title())
-    assert "Remote Help licences are not priced: tenant_cloud is gcc" in page
+    assert "Remote Help licences are not priced: parameter tenant_cloud is gcc" in page
     assert "Assumes every helper" not in page
     table = str(RenewalPack.load(path, simulate=0).assumptions())
-    assert "UNCONFIRMED: tenant_cloud is gcc" in table
+    assert "UNCONFIRMED: parameter tenant_cloud is gcc" in table
     # stated explicitly, it is the parameters' word, and the commercial line is not shown
     path.write_text(path.read_text() + "remote_help: {licensing: included}\n")
     page = str(RenewalPack.load(path, simulate=0).title())

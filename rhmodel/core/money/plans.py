@@ -51,7 +51,7 @@ from rhmodel.core.money.timing import (
     pilot_end,
 )
 from rhmodel.core.products import COMPONENTS, consolidation_target, contract_for
-from rhmodel.core.text import currency_prefix, long_date
+from rhmodel.core.text import long_date, money_text
 
 __all__ = ["Plan", "PlanAction", "deadline_value", "feasible_delays", "timed_plan"]
 
@@ -218,7 +218,7 @@ class Plan:
             if self.deadline_renewal is not None
             else "the first renewals"
         )
-        money = f"{currency_prefix(self.currency)}{self.value_of_meeting_deadline:,.0f}"
+        money = money_text(self.value_of_meeting_deadline, self.currency)
         by = long_date(self.pilot_deadline)
         return f"End the pilot by {by} to make {renewal}: worth {money} more."
 
@@ -253,7 +253,7 @@ class Plan:
                 "Renew every contract as it is: no plan that moves work to Remote Help is viable."
             )
         text = "; ".join(parts)
-        money = f"{currency_prefix(self.currency)}{self.npv:,.0f}"
+        money = money_text(self.npv, self.currency)
         return f"{text[:1].upper()}{text[1:]}: NPV {money} over {self.horizon} months."
 
 
@@ -414,7 +414,6 @@ def timed_plan(analysis: Analysis) -> Plan:
             deadline_c = contract_notice(params, c, renewal)
             notice_by, month, k = deadline_c.notice_by, cut_month, 0
             fee = float(params[f"{c}.termination_fee"] or 0)
-            cur = currency_prefix(params["currency"])
             what = {
                 "right_size": f"reduce to {kept:g} {unit}",
                 "cancel": "cancel",
@@ -424,7 +423,7 @@ def timed_plan(analysis: Analysis) -> Plan:
             sentence = (
                 f"Give {con.short} written notice by {_phrase(deadline_c)} to {what} before "
                 f"its term ends, from {long_date(renewal)}, paying the termination fee of "
-                f"{cur}{fee:,.0f} (cheaper than waiting for the "
+                f"{money_text(fee, params['currency'])} (cheaper than waiting for the "
                 f"{long_date(delays[c][1])} renewal)."
             )
         commits = ""
