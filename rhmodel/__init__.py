@@ -11,6 +11,10 @@ Examples
 >>> result = evaluate(load_parameters(sample_parameters_file()))
 >>> result.analysis.recommended, result.analysis.decision.verdict
 ('right_size', 'right_size')
+>>> evaluate(load_parameters(sample_parameters_file()), draws="2000")  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+rhmodel.errors.InputError: draws: not a whole number ('2000', a str) — a whole number from 0 to...
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ __all__ = [
     "load_capabilities",
     "load_parameters",
     "load_pilot",
+    "pilot_evidence",
     "sample_parameters_file",
 ]
 
@@ -37,8 +42,10 @@ _LAZY = {
     "decide": "rhmodel.faces.library",
     "evaluate": "rhmodel.faces.library",
     "load_capabilities": "rhmodel.edges.bundled",
-    "load_parameters": "rhmodel.edges.paramfile",
+    # the library's own: it checks its arguments (a path, overrides as a list or a mapping)
+    "load_parameters": "rhmodel.faces.library",
     "load_pilot": "rhmodel.edges.pilotfiles",
+    "pilot_evidence": "rhmodel.faces.library",
     "sample_parameters_file": "rhmodel.faces.library",
 }
 

@@ -1,5 +1,11 @@
 """The ``rhmodel`` command line.
 
+One grammar across the verbs: every verb that reads parameters takes the file positionally
+**and** as ``--params`` (the bundled sample's path: ``rhmodel sample``), overrides as
+``--set KEY=VALUE``, ``--format table|json`` (``text`` is accepted for ``table``), ``--seed``
+and ``--simulate N`` with the default each verb states, ``--out`` that creates its folder.
+Text wraps to the terminal's width.
+
 Heavy libraries (numpy, pandas, matplotlib) are imported inside the commands that need them,
 so ``rhmodel --help`` answers at once. Every user error ends as one ``error:`` line on stderr
 and exit status 2; a traceback means a bug in rhmodel.
@@ -11,9 +17,11 @@ import argparse
 import csv
 import io
 import json
+import shutil
 import signal
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
 from rhmodel._version import __version__
@@ -24,9 +32,36 @@ __all__ = ["main"]
 
 EXIT_USER_ERROR = 2
 
+#: Suffixes of a parameters file; such a file given where a pilot export is expected is a
+#: parameters file put in the wrong place.
+PARAMS_SUFFIXES = (".yaml", ".yml")
+#: What ``--format`` accepts on every verb (``csv`` too where a verb has it); ``text`` is the
+#: old spelling of ``table`` on ``decide`` and stays accepted.
+FORMAT_ALIASES = {"text": "table"}
+SAMPLE_HINT = 'the bundled sample: rhmodel decide "$(rhmodel sample)"'
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """Help that wraps to the terminal (argparse's own width) and keeps each line of an
+    epilog: indented lines, the examples, stay as written."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        import textwrap
+
+        return "\n".join(
+            indent + line
+            if line.startswith("  ") or not line.strip()
+            else textwrap.fill(line, width, initial_indent=indent, subsequent_indent=indent)
+            for line in text.splitlines()
+        )
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse that reports usage mistakes as one ``error:`` line, like every other error."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         hint = "" if " — " in message else f" — see '{self.prog} --help'"
@@ -34,11 +69,60 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USER_ERROR)
 
 
-def _add_params(p: argparse.ArgumentParser, optional: bool = False) -> None:
-    if optional:
-        p.add_argument("--params", metavar="PARAMS.yaml", help="parameters file")
-    else:
-        p.add_argument("params", metavar="PARAMS.yaml", help="parameters file")
+def _width() -> int:
+    """Columns to wrap text to: the terminal's (``COLUMNS`` when set), 100 when not a
+    terminal, never under 40."""
+    return max(40, shutil.get_terminal_size((100, 24)).columns)
+
+
+def _format_word(text: str) -> str:
+    word = text.strip().lower()
+    return FORMAT_ALIASES.get(word, word)
+
+
+def _add_format(p: argparse.ArgumentParser, csv_too: bool = False) -> None:
+    choices = ("table", "csv", "json") if csv_too else ("table", "json")
+    p.add_argument(
+        "--format",
+        type=_format_word,
+        choices=choices,
+        default="table",
+        metavar="{" + "|".join(choices) + "}",
+        help="output: table for people (the default; 'text' is accepted for it)"
+        + (", csv" if csv_too else "")
+        + " or json for programs",
+    )
+
+
+def _add_params(p: argparse.ArgumentParser, mode: str = "one") -> None:
+    """The parameters file, positionally and as ``--params``, and ``--set``.
+
+    ``mode``: ``one`` (required), ``optional`` (default: the bundled sample), ``many``
+    (repeatable, default the bundled sample), ``flag`` (only ``--params``: the verb's
+    positional arguments are other files).
+    """
+    default = "required" if mode == "one" else "default: the bundled sample, see 'rhmodel sample'"
+    if mode != "flag":
+        p.add_argument(
+            "params_positional",
+            nargs="*" if mode == "many" else "?",
+            metavar="PARAMS.yaml",
+            help=f"parameters file{'s' if mode == 'many' else ''}, here or as --params ({default})",
+        )
+    p.add_argument(
+        "--params",
+        dest="params_flag",
+        action="append",
+        default=[],
+        metavar="PARAMS.yaml",
+        help=(
+            "parameters file (default: rhmodel's defaults; the positional arguments are "
+            "other files)"
+            if mode == "flag"
+            else "parameters file, the same as giving it positionally"
+            + (" (repeatable)" if mode == "many" else "")
+        ),
+    )
     p.add_argument(
         "--set",
         dest="overrides",
@@ -47,6 +131,73 @@ def _add_params(p: argparse.ArgumentParser, optional: bool = False) -> None:
         metavar="KEY=VALUE",
         help="override one parameter, e.g. --set logmein.agents=80 (repeatable)",
     )
+    p.set_defaults(params_mode=mode)
+
+
+def _add_seed(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--seed",
+        type=_SEED,
+        default=0,
+        metavar="S",
+        help="random seed of the Monte Carlo draws (default 0: the same draws every run)",
+    )
+
+
+def _add_simulate(p: argparse.ArgumentParser, default: int | None, what: str) -> None:
+    said = "default: no simulation" if default is None else f"default {default:,}"
+    p.add_argument(
+        "--simulate",
+        type=_DRAWS,
+        metavar="N",
+        default=default,
+        help=f"draw every ranged input together N times for {what} ({said})",
+    )
+
+
+def _examples(*lines: str) -> str:
+    return "examples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+def _settle_params(args: argparse.Namespace) -> None:
+    """``args.params`` from the positional file and ``--params``: one file for most verbs (a
+    list for ``report``), ``None`` when neither was given and the verb has a default."""
+    mode = getattr(args, "params_mode", None)
+    if mode is None:
+        return
+    given = getattr(args, "params_positional", None)
+    positional = list(given) if isinstance(given, list) else ([given] if given else [])
+    files = [*positional, *args.params_flag]
+    if mode == "many":
+        for f in files:
+            _not_a_pilot_export(f)
+        args.params = files or None
+        return
+    if len(files) > 1:
+        raise InputError(
+            f"more than one parameters file ({', '.join(files)}) — give one, positionally or "
+            "as --params",
+            file="--params",
+        )
+    args.params = files[0] if files else None
+    if args.params is None and mode == "one":
+        raise InputError(
+            f"no parameters file — give PARAMS.yaml or --params PARAMS.yaml ({SAMPLE_HINT})",
+            file=args.command,
+        )
+    if args.params is not None:
+        _not_a_pilot_export(args.params)
+
+
+def _not_a_pilot_export(path: str) -> None:
+    """A pilot export given where parameters are expected: say so, not a YAML parse error."""
+    suffix = Path(path).suffix.lower()
+    if suffix in (".csv", ".xml", ".json", ".xlsx", ".txt") and Path(path).is_file():
+        raise InputError(
+            f"this looks like a pilot export ({suffix}), not a parameters file — give the "
+            "parameters YAML here, and the export to 'rhmodel pool FILE' or pilot.files",
+            file=path,
+        )
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -54,7 +205,15 @@ def _build_parser() -> argparse.ArgumentParser:
         prog="rhmodel",
         description="Can Intune Remote Help replace LogMeIn Resolve and/or BeyondTrust Remote "
         "Support, how much must we keep, and what do we save at renewal?",
-        epilog="Every command reads one parameters YAML (see data/params/sample.yaml).",
+        epilog="Every command that reads parameters takes one YAML file, positionally or as "
+        "--params.\n'rhmodel sample' prints the bundled sample's path; "
+        "'rhmodel sample --copy-to DIR' copies it to edit.\n\n"
+        + _examples(
+            'rhmodel decide "$(rhmodel sample)"',
+            'rhmodel scenarios --params "$(rhmodel sample)" --simulate 2000 --format json',
+            "rhmodel sample --copy-to mine && rhmodel excel mine/params/sample.yaml "
+            "--out out/book.xlsx",
+        ),
     )
     parser.add_argument("--version", action="version", version=f"rhmodel {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -63,8 +222,9 @@ def _build_parser() -> argparse.ArgumentParser:
         "matrix",
         help="the capability matrix (seed Section 4.1)",
         description="Print the capability matrix of the three products.",
+        epilog=_examples("rhmodel matrix", "rhmodel matrix --changes --format csv"),
     )
-    m.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    _add_format(m, csv_too=True)
     m.add_argument(
         "--changes",
         action="store_true",
@@ -76,9 +236,13 @@ def _build_parser() -> argparse.ArgumentParser:
         "decide",
         help="the replace-or-keep decision (seed Section 4.4)",
         description="Apply the seed's replace-or-keep test to the parameters.",
+        epilog=_examples(
+            'rhmodel decide "$(rhmodel sample)"',
+            'rhmodel decide --params "$(rhmodel sample)" --format json',
+        ),
     )
     _add_params(d)
-    d.add_argument("--format", choices=("text", "json"), default="text")
+    _add_format(d)
     d.set_defaults(func=_cmd_decide)
     sc = sub.add_parser(
         "scenarios",
@@ -86,60 +250,39 @@ def _build_parser() -> argparse.ArgumentParser:
         description="Cash flows of status_quo, right_size and cancel; NPV, "
         "ROI, payback, timing, sensitivity, break-even and "
         "(with --simulate) a Monte Carlo simulation.",
+        epilog=_examples(
+            'rhmodel scenarios "$(rhmodel sample)"',
+            'rhmodel scenarios "$(rhmodel sample)" --simulate 10000 --seed 1 --format json',
+        ),
     )
     _add_params(sc)
-    sc.add_argument(
-        "--simulate",
-        type=_DRAWS,
-        metavar="N",
-        default=None,
-        help="draw every ranged input together N times",
-    )
-    sc.add_argument(
-        "--seed",
-        type=_SEED,
-        default=0,
-        metavar="S",
-        help="random seed for --simulate (default 0: reproducible)",
-    )
-    sc.add_argument("--format", choices=("table", "json"), default="table")
+    _add_simulate(sc, None, "P(NPV > 0) and P10–P90")
+    _add_seed(sc)
+    _add_format(sc)
     sc.set_defaults(func=_cmd_scenarios)
     rp = sub.add_parser(
         "report",
         help="render renewal packs (notebook, HTML, workbook, JSON)",
         description="Execute the renewal-pack notebook with papermill for each "
         "parameters file and write the pack atomically.",
+        epilog=_examples(
+            "rhmodel report --out reports",
+            "rhmodel report a.yaml b.yaml --jobs 2 --out packs",
+        ),
     )
-    rp.add_argument(
-        "--params",
-        action="append",
-        default=None,
-        metavar="PARAMS.yaml",
-        help="parameters file (repeatable; default: the bundled sample)",
-    )
-    rp.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="override one parameter in every pack (repeatable)",
-    )
+    _add_params(rp, mode="many")
     rp.add_argument(
         "--out",
         default="reports",
         metavar="DIR",
-        help="output folder; several parameter files go to DIR/<file stem>/",
+        help="output folder, created if missing; several parameter files go to "
+        "DIR/<file stem>/ (default: reports)",
     )
-    rp.add_argument("--jobs", type=_JOBS, default=1, metavar="N", help="packs rendered in parallel")
     rp.add_argument(
-        "--simulate",
-        type=_DRAWS,
-        default=10_000,
-        metavar="N",
-        help="Monte Carlo draws (default 10000)",
+        "--jobs", type=_JOBS, default=1, metavar="N", help="packs rendered in parallel (default 1)"
     )
-    rp.add_argument("--seed", type=_SEED, default=0, metavar="S")
+    _add_simulate(rp, 10_000, "the memo's risk section")
+    _add_seed(rp)
     rp.add_argument(
         "--timeout",
         type=_SECONDS,
@@ -153,8 +296,9 @@ def _build_parser() -> argparse.ArgumentParser:
         "explore",
         help="the scenario explorer in the browser (Voilà)",
         description="Serve the scenario explorer on localhost with Voilà; no source code is shown.",
+        epilog=_examples("rhmodel explore", "rhmodel explore mine.yaml --port 8866 --no-browser"),
     )
-    _add_params(xp, optional=True)
+    _add_params(xp, mode="optional")
     xp.add_argument(
         "--port",
         type=_PORT,
@@ -177,18 +321,19 @@ def _build_parser() -> argparse.ArgumentParser:
         "excel",
         help="the stakeholder workbook with live formulas",
         description="Write an Excel workbook whose formulas recompute the "
-        "scenarios from named input cells.",
+        "scenarios from named input cells. With LibreOffice installed the values are cached "
+        "in the file too; without it a warning says so.",
+        epilog=_examples('rhmodel excel "$(rhmodel sample)" --out out/book.xlsx'),
     )
     _add_params(ex)
-    ex.add_argument("--out", required=True, metavar="FILE.xlsx", help="workbook to write")
     ex.add_argument(
-        "--simulate",
-        type=_DRAWS,
-        metavar="N",
-        default=10_000,
-        help="Monte Carlo draws for the Simulation sheet (default 10000)",
+        "--out",
+        required=True,
+        metavar="FILE.xlsx",
+        help="workbook to write (its folder is created if missing)",
     )
-    ex.add_argument("--seed", type=_SEED, default=0, metavar="S")
+    _add_simulate(ex, 10_000, "the Simulation sheet")
+    _add_seed(ex)
     ex.set_defaults(func=_cmd_excel)
 
     ca = sub.add_parser(
@@ -197,16 +342,27 @@ def _build_parser() -> argparse.ArgumentParser:
         description="Write an iCalendar file (RFC 5545) with one event per dated action of the "
         "plan (pilot end, notice deadlines, renewals, readiness items) and reminders 120, 90 and "
         "30 days before each notice deadline.",
+        epilog=_examples('rhmodel calendar "$(rhmodel sample)" --out out/plan.ics'),
     )
     _add_params(ca)
-    ca.add_argument("--out", required=True, metavar="FILE.ics", help="calendar file to write")
+    ca.add_argument(
+        "--out",
+        required=True,
+        metavar="FILE.ics",
+        help="calendar file to write (its folder is created if missing)",
+    )
     ca.set_defaults(func=_cmd_calendar)
 
     po = sub.add_parser(
         "pool",
         help="pilot evidence: residual work and the pool to keep",
         description="Load pilot session exports, classify residual work and "
-        "size the residual pool per incumbent tool.",
+        "size the residual pool per incumbent tool. The positional arguments are pilot "
+        "exports; the parameters file goes with --params.",
+        epilog=_examples(
+            'rhmodel pool --params "$(rhmodel sample)"',
+            "rhmodel pool exports/ --timezone Europe/London --format json",
+        ),
     )
     po.add_argument(
         "files",
@@ -214,7 +370,7 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="pilot exports or folders of them (default: pilot.files of --params)",
     )
-    _add_params(po, optional=True)
+    _add_params(po, mode="flag")
     po.add_argument(
         "--timezone",
         metavar="TZ",
@@ -279,7 +435,7 @@ def _build_parser() -> argparse.ArgumentParser:
         help="day/month order of dates such as 01/02/2026 when no day above 12 settles it "
         "(default: pilot.date_order)",
     )
-    po.add_argument("--format", choices=("table", "json"), default="table")
+    _add_format(po)
     po.set_defaults(func=_cmd_pool)
 
     pt = sub.add_parser(
@@ -288,8 +444,14 @@ def _build_parser() -> argparse.ArgumentParser:
         description="Write the reason log as a workbook: instructions, a drop-down of reason "
         "codes with their meaning, date and ticket columns, a protected header. Fill it in "
         "during the pilot and give it to `rhmodel pool --reasons` or pilot.reasons.",
+        epilog=_examples("rhmodel pilot-template --out pilot/reason-log.xlsx"),
     )
-    pt.add_argument("--out", required=True, metavar="FILE.xlsx", help="workbook to write")
+    pt.add_argument(
+        "--out",
+        required=True,
+        metavar="FILE.xlsx",
+        help="workbook to write (its folder is created if missing)",
+    )
     pt.set_defaults(func=_cmd_pilot_template)
 
     sa = sub.add_parser(
@@ -297,11 +459,16 @@ def _build_parser() -> argparse.ArgumentParser:
         help="where the bundled sample parameters are, or a copy of them to edit",
         description="Print the path of the bundled sample parameters file (an illustrative "
         "organisation with a pilot), or copy it with its pilot exports into a folder to edit.",
+        epilog=_examples(
+            'rhmodel decide "$(rhmodel sample)"',
+            "rhmodel sample --copy-to mine && rhmodel decide mine/params/sample.yaml",
+        ),
     )
     sa.add_argument(
         "--copy-to",
         metavar="DIR",
-        help="copy params/sample.yaml and sample/pilot/ into DIR (which must not hold them)",
+        help="copy params/sample.yaml and sample/pilot/ into DIR (created if missing; it must "
+        "not hold them already)",
     )
     sa.set_defaults(func=_cmd_sample)
 
@@ -381,6 +548,7 @@ def _cmd_matrix(args: argparse.Namespace) -> int:
     from rhmodel.edges.bundled import load_capabilities
     from rhmodel.faces.texttable import text_table, wrap
 
+    W = _width()
     matrix = load_capabilities()
     if args.changes:
         return _matrix_changes(matrix, args.format)
@@ -406,18 +574,18 @@ def _cmd_matrix(args: argparse.Namespace) -> int:
             f"Capability matrix (source: {matrix.document}; as of {matrix.as_of}; facts checked "
             f"{matrix.facts_as_of}, {len(matrix.changes_since_seed)} changed since the seed: "
             "rhmodel matrix --changes)",
-            100,
+            W,
         )
         + "\n"
     )
-    # one column per product, all inside 100 characters however many incumbents the table has
+    # one column per product, all inside the terminal however many incumbents the table has
     n = len(matrix.products)
-    width = min(25, (100 - 16 - 2 * n) // n)
+    width = max(8, min(25, (W - 16 - 2 * n) // n))
     _emit(text_table(header, rows, widths=[16, *([width] * n)]))
     _emit("\nWhere the incumbents are still stronger (seed §4.2):")
     for s in matrix.incumbent_strengths:
         who = ", ".join(matrix.product_short[p] for p in s.products)
-        _emit(wrap(f"- {s.label} ({who}): {s.text}", 100, indent="  "))
+        _emit(wrap(f"- {s.label} ({who}): {s.text}", W, indent="  "))
     return 0
 
 
@@ -426,6 +594,7 @@ def _matrix_changes(matrix: Any, fmt: str) -> int:
     from rhmodel.core.jsonable import jsonable
     from rhmodel.faces.texttable import wrap
 
+    W = _width()
     changes = matrix.changes_since_seed
     if fmt == "json":
         doc = {"facts_as_of": matrix.facts_as_of, "changes_since_seed": changes}
@@ -444,7 +613,7 @@ def _matrix_changes(matrix: Any, fmt: str) -> int:
         wrap(
             f"Facts changed since the seed memo (checked {matrix.facts_as_of}; "
             "source: What's new in Microsoft Intune and Microsoft Learn):",
-            100,
+            W,
         )
         + "\n"
     )
@@ -452,10 +621,31 @@ def _matrix_changes(matrix: Any, fmt: str) -> int:
         since = c.since.isoformat() if c.since else "date not known"
         who = matrix.product_short.get(c.product, c.product)
         _emit(f"{c.capability} ({who}), since {since}")
-        _emit(wrap(f"  seed said: {c.seed_said}", 100, indent="    "))
-        _emit(wrap(f"  now: {c.now}", 100, indent="    "))
-        _emit(wrap(f"  source: {c.source}", 100, indent="    ") + "\n")
+        _emit(wrap(f"  seed said: {c.seed_said}", W, indent="    "))
+        _emit(wrap(f"  now: {c.now}", W, indent="    "))
+        _emit(wrap(f"  source: {c.source}", W, indent="    ") + "\n")
     return 0
+
+
+def _at_width(render: Callable[..., str], value: Any) -> str:
+    """``render(value)`` wrapped to the terminal, for a renderer that takes ``width``."""
+    import inspect
+
+    if "width" in inspect.signature(render).parameters:
+        return render(value, width=_width())
+    return render(value)
+
+
+def _make_parent(out: Path) -> None:
+    """Create the folder ``--out`` names, as ``report --out`` does."""
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(
+            f"cannot create the folder {out.parent} ({exc.strerror or exc}) — a folder path "
+            "you can write to",
+            file="--out",
+        ) from None
 
 
 def _load(args: argparse.Namespace) -> Any:
@@ -470,24 +660,25 @@ def _cmd_decide(args: argparse.Namespace) -> int:
     from rhmodel.edges.bundled import load_capabilities
     from rhmodel.faces.texttable import wrap
 
+    W = _width()
     params = _load(args)
     decision = decide(params, load_capabilities())
     if args.format == "json":
         _emit(json.dumps(jsonable(decision), indent=2, ensure_ascii=False, allow_nan=False))
         return 0
-    _emit(f"Verdict: {decision.verdict}\n{wrap(decision.summary, 100)}\n")
+    _emit(f"Verdict: {decision.verdict}\n{wrap(decision.summary, W)}\n")
     if decision.facts_note:
-        _emit(wrap(decision.facts_note, 100) + "\n")
+        _emit(wrap(decision.facts_note, W) + "\n")
     for note in decision.evidence_notes:
-        _emit(wrap(f"Evidence: {note}", 100, indent="  "))
+        _emit(wrap(f"Evidence: {note}", W, indent="  "))
     if decision.evidence_notes:
         _emit("")
     _emit("Replace-or-keep test (seed §4.4):")
     for c in decision.criteria:
         mark = "PASS" if c.passed else "FAIL"
-        _emit(wrap(f"  [{mark}] {c.id}: {c.explanation}", 100, indent="         "))
+        _emit(wrap(f"  [{mark}] {c.id}: {c.explanation}", W, indent="         "))
     if decision.keep_for:
-        _emit(f"\nKeep a specialist pool for: {', '.join(decision.keep_for)}")
+        _emit("\n" + wrap(f"Keep a specialist pool for: {', '.join(decision.keep_for)}", W, "  "))
     return 0
 
 
@@ -502,13 +693,11 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
     if args.format == "json":
         _emit(json.dumps(summary_document(result), indent=2, ensure_ascii=False, allow_nan=False))
     else:
-        _emit(scenarios_text(result))
+        _emit(_at_width(scenarios_text, result))
     return 0
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from rhmodel.core.text import visible
     from rhmodel.edges.bundled import SAMPLE_PARAMS_FILE
     from rhmodel.edges.pack import PackResult, render_packs
@@ -582,7 +771,6 @@ def _cmd_explore(args: argparse.Namespace) -> int:
     import socket
     import subprocess
     import webbrowser
-    from pathlib import Path
 
     from rhmodel.edges.bundled import NOTEBOOKS_DIR, SAMPLE_PARAMS_FILE
     from rhmodel.edges.paramfile import load_parameters
@@ -626,8 +814,6 @@ def _cmd_explore(args: argparse.Namespace) -> int:
 
 
 def _cmd_excel(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from rhmodel.core.money.evaluation import evaluate
     from rhmodel.edges.bundled import load_capabilities
     from rhmodel.edges.pilotfiles import pilot_report
@@ -639,13 +825,13 @@ def _cmd_excel(args: argparse.Namespace) -> int:
         raise InputError(
             f"the workbook must end in .xlsx ({out.name!r}) — e.g. --out book.xlsx", file="--out"
         )
-    if not out.parent.exists():
-        raise InputError(f"folder does not exist ({out.parent}) — create it first", file="--out")
     params = _load(args)
     matrix = load_capabilities()
     result = evaluate(params, matrix, draws=args.simulate, seed=args.seed)
+    pilot = pilot_report(params)
+    _make_parent(out)  # only once the inputs are good: a failed run leaves no empty folder
     try:
-        write_workbook(result, matrix, provenance(params), out, pilot_report(params))
+        cached = write_workbook(result, matrix, provenance(params), out, pilot)
     except OSError as exc:
         raise InputError(
             f"cannot write the workbook ({exc.strerror or exc}) — a writable "
@@ -653,12 +839,33 @@ def _cmd_excel(args: argparse.Namespace) -> int:
             file=str(out),
         ) from None
     print(f"wrote {out}")
+    if not cached:
+        _warn_not_cached(out, cached)
     return 0
 
 
-def _cmd_calendar(args: argparse.Namespace) -> int:
-    from pathlib import Path
+def _warn_not_cached(out: Path, cached: Any) -> None:
+    """One ``warning:`` line: the formulas have no cached values, so a reader that does not
+    calculate (pandas, openpyxl, a preview) sees empty cells; how to get them."""
+    from rhmodel.edges.recalc import libreoffice
 
+    if getattr(cached, "warn", False):
+        return  # the workbook edge has said why already (a hung LibreOffice)
+    reason = getattr(cached, "reason", "")
+    if not reason:
+        # a plain bool from the edge: only "not found" is certain not to have been reported
+        if libreoffice() is not None:
+            return
+        reason = "LibreOffice not found"
+    print(
+        f"warning: {out}: formula values not cached ({reason}) — Excel and LibreOffice "
+        "calculate them on opening, but pandas.read_excel and other readers see empty cells; "
+        "install LibreOffice (soffice on PATH) and run rhmodel excel again to cache them",
+        file=sys.stderr,
+    )
+
+
+def _cmd_calendar(args: argparse.Namespace) -> int:
     from rhmodel.core.money.evaluation import evaluate
     from rhmodel.edges.bundled import load_capabilities
     from rhmodel.edges.ical import write_calendar
@@ -668,11 +875,10 @@ def _cmd_calendar(args: argparse.Namespace) -> int:
         raise InputError(
             f"the calendar must end in .ics ({out.name!r}) — e.g. --out plan.ics", file="--out"
         )
-    if not out.parent.exists():
-        raise InputError(f"folder does not exist ({out.parent}) — create it first", file="--out")
     if out.is_dir():
         raise InputError(f"is a folder ({out}) — a file path ending in .ics", file="--out")
     result = evaluate(_load(args), load_capabilities())
+    _make_parent(out)
     try:
         write_calendar(result, out)
     except OSError as exc:
@@ -694,6 +900,14 @@ def _cmd_pool(args: argparse.Namespace) -> int:
     from rhmodel.edges.pilotfiles import device_paths, load_pilot, pilot_specs
     from rhmodel.faces.pilot_text import pilot_text
 
+    W = _width()
+    for f in args.files:
+        if Path(f).suffix.lower() in PARAMS_SUFFIXES:
+            raise InputError(
+                f"this looks like a parameters file: use --params (rhmodel pool --params {f}) "
+                "— the positional arguments are pilot exports or folders of them",
+                file=f,
+            )
     if args.params:
         params = load_parameters(args.params, args.overrides)
     else:
@@ -749,12 +963,12 @@ def _cmd_pool(args: argparse.Namespace) -> int:
         ]
         _emit(json.dumps(out, indent=2, ensure_ascii=False, allow_nan=False))
     else:
-        _emit(pilot_text(report))
+        _emit(_at_width(pilot_text, report))
         if stale:
             from rhmodel.faces.texttable import wrap
 
             _emit("")
-            _emit(wrap(stale, 100))
+            _emit(wrap(stale, W))
         if gaps and args.params:
             from rhmodel.faces.texttable import wrap
 
@@ -769,15 +983,13 @@ def _cmd_pool(args: argparse.Namespace) -> int:
                     + ", ".join(k for _c, k, _n in gaps)
                     + " to true to say so, or list its reason codes in decision.accept to give "
                     "that work up.",
-                    100,
+                    W,
                 )
             )
     return 0
 
 
 def _cmd_pilot_template(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from rhmodel.edges.reasonlog import write_template
 
     out = Path(args.out)
@@ -786,8 +998,7 @@ def _cmd_pilot_template(args: argparse.Namespace) -> int:
             f"the template must end in .xlsx ({out.name!r}) — e.g. --out reason-log.xlsx",
             file="--out",
         )
-    if not out.parent.exists():
-        raise InputError(f"folder does not exist ({out.parent}) — create it first", file="--out")
+    _make_parent(out)
     try:
         write_template(out)
     except OSError as exc:
@@ -800,9 +1011,6 @@ def _cmd_pilot_template(args: argparse.Namespace) -> int:
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
-    import shutil
-    from pathlib import Path
-
     from rhmodel.edges.bundled import SAMPLE_PARAMS_FILE, SAMPLE_PILOT_DIR
 
     if not args.copy_to:
@@ -856,6 +1064,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # code that made them, and the command ends with one line.
     previous = signal.signal(signal.SIGTERM, _terminate)
     try:
+        _settle_params(args)
         return int(args.func(args))
     except KeyboardInterrupt as exc:
         name = str(exc) or "SIGINT"

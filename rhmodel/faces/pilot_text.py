@@ -17,7 +17,7 @@ def _day(seconds: int | None, tz: str) -> str:
     return f"{pd.Timestamp(seconds, unit='s', tz='UTC').tz_convert(tz):%Y-%m-%d}"
 
 
-def pilot_text(r: PilotReport) -> str:
+def pilot_text(r: PilotReport, width: int = 100) -> str:
     """Residual share and reasons, then the recommended pool per tool with its rule."""
     out = [
         wrap(
@@ -25,12 +25,12 @@ def pilot_text(r: PilotReport) -> str:
             f"({r.duplicates_dropped:,} duplicate records dropped), "
             f"{_day(r.first_start, r.timezone)} to {_day(r.last_start, r.timezone)} "
             f"({r.timezone})",
-            100,
+            width,
         )
     ]
     out.append("  " + "   ".join(f"{t} {n:,}" for t, n in r.sessions_by_tool.items()))
     for w in r.warnings:
-        out.append(wrap(f"Note: {w}", 100, indent="  "))
+        out.append(wrap(f"Note: {w}", width, indent="  "))
     out.append("")
     out.append(
         f"Residual (not served by Remote Help): {r.residual_sessions:,} sessions, "
@@ -45,7 +45,7 @@ def pilot_text(r: PilotReport) -> str:
             wrap(
                 f"  {attended:,} incumbent sessions were internal, attended work on "
                 "a platform Remote Help supports: that work can move to Remote Help.",
-                100,
+                width,
                 indent="  ",
             )
         )
@@ -63,7 +63,7 @@ def pilot_text(r: PilotReport) -> str:
                 f"{eligible:,} sessions on devices Remote Help's unattended control now covers "
                 f"(corporate x64 Windows PCs: {r.unattended_windows_eligible:,}) can move; "
                 f"residual by why not: {shown}.",
-                100,
+                width,
                 indent="  ",
             )
         )
@@ -74,7 +74,7 @@ def pilot_text(r: PilotReport) -> str:
                 "cannot tell whether Remote Help could have served them and no reason covers "
                 "them. Chase them before the renewal (add them to the reason log); they are "
                 "not counted as movable.",
-                100,
+                width,
                 indent="  ",
             )
         )
@@ -83,7 +83,7 @@ def pilot_text(r: PilotReport) -> str:
             wrap(
                 f"  {r.open_sessions:,} sessions had no end in any export (still "
                 "running when exported) and are left out of the sizing.",
-                100,
+                width,
                 indent="  ",
             )
         )
@@ -94,7 +94,7 @@ def pilot_text(r: PilotReport) -> str:
                     f"  {tool}: its LicenseUsage report peaked at {z.license_usage_peak} licences "
                     f"in use (the vendor's own count: the ground truth); the sessions show "
                     f"{z.peak_concurrent_technicians} technicians on residual work at once.",
-                    100,
+                    width,
                     indent="  ",
                 )
             )
@@ -104,7 +104,7 @@ def pilot_text(r: PilotReport) -> str:
                 wrap(
                     f"  {tool}: keep {z.recommended_licenses} for the residual work; "
                     f"{wider} if the unexplained sessions turn out to be residual too.",
-                    100,
+                    width,
                     indent="  ",
                 )
             )
@@ -115,7 +115,7 @@ def pilot_text(r: PilotReport) -> str:
             wrap(
                 f"Pool per incumbent tool (Erlang B target {s.target_blocking:.1%}, "
                 f"headroom {s.headroom:.0%}, growth {s.growth:.0%})",
-                100,
+                width,
             )
         )
         rows = []
@@ -169,7 +169,7 @@ def pilot_text(r: PilotReport) -> str:
                         if z.pool_interval
                         else ""
                     ),
-                    100,
+                    width,
                     indent="  ",
                 )
             )
@@ -187,7 +187,7 @@ def pilot_text(r: PilotReport) -> str:
                         f"  Decided by: {words} (bound: {bound}); {z.routed_sessions:,} routed "
                         f"residual sessions, sized need {z.sized_need}, kept {z.kept}."
                         + (f" {z.kept_note[:1].upper()}{z.kept_note[1:]}." if z.kept_note else ""),
-                        100,
+                        width,
                         indent="  ",
                     )
                 )
@@ -196,7 +196,7 @@ def pilot_text(r: PilotReport) -> str:
                     wrap(
                         f"  Team {name} (pilot.teams): {t.sized_need} {t.unit} from its own "
                         f"{t.routed_sessions:,} sessions ({t.bound}).",
-                        100,
+                        width,
                         indent="  ",
                     )
                 )
@@ -208,7 +208,7 @@ def pilot_text(r: PilotReport) -> str:
                         f"  Share of the pilot with N in use: {shown}; sessions that "
                         f"would have found {z.recommended_licenses} in use: "
                         f"{z.empirical_blocking:.2%}.",
-                        100,
+                        width,
                         indent="  ",
                     )
                 )
@@ -226,7 +226,7 @@ def pilot_text(r: PilotReport) -> str:
                     else f"{f.records:,} records{skipped}{counted}"
                 )
                 + ")",
-                100,
+                width,
                 indent="    ",
             )
         )

@@ -31,7 +31,7 @@ def _range(e: Evaluation) -> str:
     )
 
 
-def scenarios_text(e: Evaluation) -> str:
+def scenarios_text(e: Evaluation, width: int = 100) -> str:
     """Scenario table, timing, sensitivity, break-even, simulation and illustrative flags."""
     p = e.params
     a = e.analysis
@@ -42,7 +42,7 @@ def scenarios_text(e: Evaluation) -> str:
             f"{org}: {p['horizon_months']} months from {p['start_date']:%Y-%m-%d}, "
             f"amounts in {p['currency']}, "
             f"discount rate {p['discount_rate']:.1%} a year",
-            100,
+            width,
         )
     )
     out.append(
@@ -51,11 +51,11 @@ def scenarios_text(e: Evaluation) -> str:
             "plan with the highest NPV at the timing it can actually happen: each change at the "
             "first renewal whose notice the pilot can meet; never one worth less than renewing "
             "as is).",
-            100,
+            width,
         )
     )
     if a.decision.facts_note:
-        out.append(wrap(f"Facts: {a.decision.facts_note}", 100))
+        out.append(wrap(f"Facts: {a.decision.facts_note}", width))
     plan = e.plan
     if plan is not None:
         waiting = (
@@ -66,11 +66,11 @@ def scenarios_text(e: Evaluation) -> str:
             wrap(
                 f"Plan: NPV {money(plan.npv)}{_range(e)} with each change at the renewal it "
                 f"can actually make ({waiting}).",
-                100,
+                width,
             )
         )
         for i, act in enumerate(plan.actions, start=1):
-            out.append(wrap(f"{i}. {act.sentence}", 100, indent="   "))
+            out.append(wrap(f"{i}. {act.sentence}", width, indent="   "))
         deadline = getattr(plan, "deadline_sentence", "")
         if deadline:
             better = plan.deadline_plan
@@ -78,7 +78,7 @@ def scenarios_text(e: Evaluation) -> str:
                 wrap(
                     f"{deadline} ({better} at its first renewals: "
                     f"{money(a.option_npv.get(better or '', 0.0))}.)",
-                    100,
+                    width,
                 )
             )
         for pool in getattr(plan, "pools", ()):
@@ -99,24 +99,24 @@ def scenarios_text(e: Evaluation) -> str:
                 wrap(
                     f"Pool: {pool.contract} keeps {number(pool.kept)} {pool.unit}{routed}{moved}"
                     f"{need} (bound: {pool.bound or 'given'}). {pool.note}".rstrip(),
-                    100,
+                    width,
                     indent="  ",
                 )
             )
         for caveat in plan.caveats:
-            out.append(wrap(f"Caveat: {caveat}", 100, indent="  "))
+            out.append(wrap(f"Caveat: {caveat}", width, indent="  "))
     for gap in a.coverage_gaps:
-        out.append(wrap(f"Coverage gap ({gap.need}): {gap.reason}", 100, indent="  "))
+        out.append(wrap(f"Coverage gap ({gap.need}): {gap.reason}", width, indent="  "))
     note = licensing_note(p)
     if note:
-        out.append(wrap(f"Licences: {note}", 100, indent="  "))
+        out.append(wrap(f"Licences: {note}", width, indent="  "))
     if p.illustrative_inputs():
         out.append(
             wrap(
                 "ILLUSTRATIVE: these figures use inputs that are not quoted facts: "
                 + ", ".join(p.illustrative_inputs())
                 + ".",
-                100,
+                width,
             )
         )
     out.append("")
@@ -157,12 +157,12 @@ def scenarios_text(e: Evaluation) -> str:
             "make). Total cost, savings, NPV, ROI and payback put each change at its first "
             "renewal, for comparison. Savings and NPV are against status_quo; ROI = NPV / PV of "
             "new spend.",
-            100,
+            width,
         )
     )
     for s in a.scenarios:
         if not s.viable:
-            out.append(wrap(f"{s.name}: {s.why}", 100))
+            out.append(wrap(f"{s.name}: {s.why}", width))
     if e.timing:
         out.append("")
         out.append(f"Timing ({pilot_window_phrase(p)})")
@@ -190,7 +190,7 @@ def scenarios_text(e: Evaluation) -> str:
             wrap(
                 f"Cost of delay: NPV of {e.timing[0].scenario} lost if the change "
                 "slips to the following renewal.",
-                100,
+                width,
             )
         )
     if e.sensitivity:
@@ -223,14 +223,14 @@ def scenarios_text(e: Evaluation) -> str:
         for b in e.break_even.values():
             value = "—" if b.value is None else f"{b.value:,.2f}"
             ref = f"base {number(b.base)}" + (f", current {b.current:,.0f}" if b.current else "")
-            out.append(wrap(f"  {b.key}: {value} ({ref}): {b.meaning}", 100, indent="    "))
+            out.append(wrap(f"  {b.key}: {value} ({ref}): {b.meaning}", width, indent="    "))
     if e.simulation is None and ranged_inputs(e.params):
         out.append("")
         out.append(
             wrap(
                 f"No probability is given: {len(ranged_inputs(e.params))} inputs are ranges but "
                 "no simulation was asked for — run with --simulate N for P10–P90.",
-                100,
+                width,
             )
         )
     elif e.simulation is None and e.params.illustrative_inputs():
@@ -245,7 +245,7 @@ def scenarios_text(e: Evaluation) -> str:
                     if k.endswith(("price_per_agent_month", "price_per_seat_year", "cost"))
                 )
                 + " — and run with --simulate N.",
-                100,
+                width,
             )
         )
     if e.simulation is not None:
@@ -279,7 +279,7 @@ def scenarios_text(e: Evaluation) -> str:
                 f"* {a.recommended} as it can happen (each change at the renewal it can make, "
                 "pools sized from the work routed to them); the others with every change at "
                 "its first renewal.",
-                100,
+                width,
             )
         )
     defaults = e.assumed_defaults()
@@ -289,7 +289,7 @@ def scenarios_text(e: Evaluation) -> str:
             wrap(
                 "Defaults used (not in the parameters file): "
                 + "; ".join(f"{d.key} = {number(d.value)} ({d.source})" for d in defaults),
-                100,
+                width,
             )
         )
     return "\n".join(out)

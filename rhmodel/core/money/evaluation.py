@@ -16,7 +16,7 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -40,6 +40,9 @@ from rhmodel.core.params import SCHEMA, Parameters, Uncertain
 from rhmodel.core.params.resolve import GOVERNMENT_CLOUDS, LICENCE_WORDS
 from rhmodel.core.products import CONTRACTS
 from rhmodel.core.text import currency_prefix
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "AssumedDefault",
@@ -246,6 +249,56 @@ class Evaluation:
     plan: Plan | None = None
     #: Spend per fiscal year, status quo versus the recommended plan at feasible timing.
     budget: BudgetTable | None = None
+
+    # -- tables (rhmodel.core.frames) and how a notebook shows it (rhmodel.core.cards) --------
+
+    def scenarios_frame(self) -> pd.DataFrame:
+        """One row per scenario and plan, metrics as columns
+        (:func:`rhmodel.core.frames.scenarios_frame`)."""
+        from rhmodel.core import frames
+
+        return frames.scenarios_frame(self)
+
+    def cash_flows(self) -> pd.DataFrame:
+        """Monthly costs per component, by (scenario, month)
+        (:func:`rhmodel.core.frames.cash_flows`)."""
+        from rhmodel.core import frames
+
+        return frames.cash_flows(self)
+
+    def by_year_frame(self) -> pd.DataFrame:
+        """The TEI year table per scenario (:func:`rhmodel.core.frames.by_year_frame`)."""
+        from rhmodel.core import frames
+
+        return frames.by_year_frame(self)
+
+    def sensitivity_frame(self) -> pd.DataFrame:
+        """The tornado, one row per ranged input (:func:`rhmodel.core.frames.sensitivity_frame`)."""
+        from rhmodel.core import frames
+
+        return frames.sensitivity_frame(self)
+
+    def break_even_frame(self) -> pd.DataFrame:
+        """Break-even values, one row per input (:func:`rhmodel.core.frames.break_even_frame`)."""
+        from rhmodel.core import frames
+
+        return frames.break_even_frame(self)
+
+    def simulation_frame(self) -> pd.DataFrame:
+        """One row per Monte Carlo draw (:func:`rhmodel.core.frames.simulation_frame`)."""
+        from rhmodel.core import frames
+
+        return frames.simulation_frame(self)
+
+    def __repr__(self) -> str:
+        from rhmodel.core import cards
+
+        return cards.evaluation_repr(self)
+
+    def _repr_html_(self) -> str:
+        from rhmodel.core import cards
+
+        return cards.evaluation_html(self)
 
     def cost_of_delay_total(self) -> float:
         """NPV lost (US$) if every contract's change slips to its following renewal.

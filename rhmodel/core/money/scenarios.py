@@ -361,9 +361,28 @@ class Analysis:
     #: figure beside the headline (savings, payback, TEI year table) comes from here.
     plan_result: ScenarioResult | None = None
 
+    def __post_init__(self) -> None:
+        # looked up by name as well as by position: analysis.scenarios["right_size"]
+        from rhmodel.core.named import ByName
+
+        object.__setattr__(self, "scenarios", ByName(self.scenarios, "scenario"))
+        object.__setattr__(self, "options", ByName(self.options, "plan"))
+
+    def __repr__(self) -> str:
+        from rhmodel.core import cards
+
+        return cards.analysis_repr(self)
+
+    def _repr_html_(self) -> str:
+        from rhmodel.core import cards
+
+        return cards.analysis_html(self)
+
     def scenario(self, name: str) -> ScenarioResult:
-        """The result of scenario ``name``."""
-        return next(s for s in self.scenarios if s.name == name)
+        """The result of scenario ``name`` (KeyError with a did-you-mean when there is none)."""
+        from rhmodel.core.named import by_name
+
+        return by_name(self.scenarios, name, "scenario")
 
     @property
     def subject(self) -> str:
@@ -372,8 +391,10 @@ class Analysis:
         return self.recommended if self.recommended != "status_quo" else "right_size"
 
     def option(self, name: str) -> PlanOption:
-        """The plan option ``name``."""
-        return next(o for o in self.options if o.name == name)
+        """The plan option ``name`` (KeyError with a did-you-mean when there is none)."""
+        from rhmodel.core.named import by_name
+
+        return by_name(self.options, name, "plan")
 
     def evaluated(self, name: str, timed: bool = False) -> tuple[Terms, str]:
         """The terms and the name the cash flows evaluate plan ``name`` with: its pools sized

@@ -155,6 +155,30 @@ class PilotReport:
     unattended_eligible_by_platform: dict[str, int] = field(default_factory=dict)
     #: Devices in the inventory (``pilot.devices``, ``--devices``); 0 when none was given.
     inventory_devices: int = 0
+
+    def sessions_frame(self) -> pd.DataFrame:
+        """The sessions with tz-aware datetime64 start/end and a ``class`` column
+        (:func:`rhmodel.core.frames.sessions_frame`)."""
+        from rhmodel.core import frames
+
+        return frames.sessions_frame(self)
+
+    def pool_frame(self) -> pd.DataFrame:
+        """The pool to keep, one row per incumbent tool (:func:`rhmodel.core.frames.pool_frame`)."""
+        from rhmodel.core import frames
+
+        return frames.pool_frame(self)
+
+    def __repr__(self) -> str:
+        from rhmodel.core import cards
+
+        return cards.pilot_repr(self)
+
+    def _repr_html_(self) -> str:
+        from rhmodel.core import cards
+
+        return cards.pilot_html(self)
+
     #: Requirement key → the reason code its residual sessions carry (from the matrix).
     requirement_reasons: dict[str, str] = field(default_factory=dict, metadata={"json": False})
     #: Per tool, the pool of each ``pilot.teams`` team whose work stays on it.
