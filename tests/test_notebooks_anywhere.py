@@ -192,3 +192,26 @@ def test_the_checker_reads_each_value_against_its_declaration():
         checked("30-renewal-pack", {"inputs_file": 3})
     with pytest.raises(Exception, match=r"simulate: must be at most 10,000,000"):
         checked("20-scenarios", {"simulate": 10**8})
+
+
+def test_the_parameters_cell_reads_as_papermill_reads_it():
+    # the notebooks' first cell reads its parameters with ast (importing papermill into the
+    # kernel cost a second of every pack); papermill's own parser must agree on every notebook
+    import ast
+
+    from papermill.translators import PythonTranslator
+
+    from rhmodel.edges import notebook_params as nbp
+
+    for name in nbp.notebooks():
+        path = nbp.NOTEBOOKS_DIR / f"{name}.ipynb"
+        cell = next(
+            c for c in nbp._cells(path) if "parameters" in c.get("metadata", {}).get("tags", ())
+        )
+        src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        theirs = [
+            (p.name, p.inferred_type_name, ast.literal_eval(p.default), p.help.strip())
+            for p in PythonTranslator.inspect({"source": src})
+        ]
+        ours = [(d.name, d.type, d.default, d.help) for d in nbp.parse_parameters_cell(src)]
+        assert ours == theirs, name

@@ -96,18 +96,50 @@ def _cells(path: Path) -> list[dict[str, Any]]:
 def declared(notebook: str) -> tuple[Declared, ...]:
     """The parameters ``notebook`` (a bundled notebook's name) declares, in order.
 
-    Read with papermill's own parser (what ``papermill --help-notebook`` shows).
-    """
-    from papermill.translators import PythonTranslator
+    Read as ``papermill --help-notebook`` reads it (``name: type = default  # help``), with
+    :mod:`ast` rather than by importing papermill: the first cell of every notebook calls this,
+    and importing papermill into the kernel cost a second of each pack
+    (``tests/test_notebooks_anywhere.py`` holds the two readings equal).
 
+    Examples
+    --------
+    >>> [(d.name, d.type, d.default) for d in declared("20-scenarios")][:2]
+    [('params_path', 'str', ''), ('overrides', 'list', [])]
+    """
     path = NOTEBOOKS_DIR / f"{notebook}.ipynb"
     cell = next(c for c in _cells(path) if "parameters" in c.get("metadata", {}).get("tags", ()))
     source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+    return parse_parameters_cell(source)
+
+
+def parse_parameters_cell(source: str) -> tuple[Declared, ...]:
+    """The parameters a ``parameters`` cell declares: each top-level assignment, its
+    annotation's name (``None`` when unannotated), its literal default and the comment after it.
+
+    Examples
+    --------
+    >>> [tuple(vars(d).values()) for d in parse_parameters_cell(
+    ...     "simulate: int = 2000  # draws\\nseed = 0")]
+    [('simulate', 'int', 2000, 'draws'), ('seed', 'None', 0, '')]
+    """
+    lines = source.splitlines()
     out = []
-    for p in PythonTranslator.inspect({"source": source}):
-        out.append(
-            Declared(p.name, p.inferred_type_name, ast.literal_eval(p.default), p.help.strip())
-        )
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            name, kind, value = node.target.id, ast.unparse(node.annotation), node.value
+        elif (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+        ):
+            name, kind, value = node.targets[0].id, "None", node.value
+        else:
+            continue
+        if value is None:
+            continue
+        line = lines[node.end_lineno - 1] if node.end_lineno else ""
+        comment = line[node.end_col_offset :].partition("#")[2] if node.end_col_offset else ""
+        out.append(Declared(name, kind, ast.literal_eval(value), comment.strip()))
     return tuple(out)
 
 
