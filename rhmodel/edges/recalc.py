@@ -15,6 +15,8 @@ What LibreOffice must not be allowed to do:
 - **Hang.** It runs in its own process group with a timeout (:func:`libreoffice_timeout`,
   ``RHMODEL_LIBREOFFICE_TIMEOUT`` seconds, 120 unless set); on expiry the whole group is
   killed, the workbook is kept without cached values, and a ``warning:`` line says so.
+- **Unfreeze the panes.** Headless, it has no window and writes every sheet unfrozen;
+  :func:`restore_panes` puts each sheet's view back from the file it was given.
 - **Leave things behind.** Its profile, its temporary files and its IPC pipes live in one
   private ``rhmodel-recalc-*`` folder (with an owner lock, see :mod:`rhmodel.edges.atomic`),
   removed afterwards, and swept by the next run if this one was killed.
@@ -52,6 +54,7 @@ __all__ = [
     "libreoffice_timeout",
     "publish_workbook",
     "recalculate",
+    "restore_panes",
     "restore_quote_prefix",
     "run_bounded",
 ]
@@ -240,6 +243,65 @@ def restore_quote_prefix(data: bytes) -> bytes:
     return out.getvalue()
 
 
+# ---- the frozen panes ----------------------------------------------------------------------------
+
+_SHEET = re.compile(rb'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"', re.S)
+_REL = re.compile(rb"<Relationship\b([^>]*)/?>", re.S)
+_VIEWS = re.compile(rb"<sheetViews>.*?</sheetViews>|<sheetViews/>", re.S)
+
+
+def _sheet_files(z: zipfile.ZipFile) -> dict[bytes, str]:
+    """Sheet name → its part name in the package, from the workbook and its relationships."""
+    targets = {}
+    for m in _REL.finditer(z.read("xl/_rels/workbook.xml.rels")):
+        attrs = dict(_ATTR.findall(b" " + m.group(1)))
+        if b"Id" in attrs and b"Target" in attrs:
+            target = attrs[b"Target"].decode().lstrip("/")
+            targets[attrs[b"Id"]] = target if target.startswith("xl/") else f"xl/{target}"
+    names = {}
+    for m in _SHEET.finditer(z.read("xl/workbook.xml")):
+        if m.group(2) in targets:
+            names[m.group(1)] = targets[m.group(2)]
+    return names
+
+
+def restore_panes(original: bytes, converted: bytes) -> bytes:
+    """``converted`` (LibreOffice's save of ``original``) with each sheet's view — the frozen
+    panes — as ``original`` had it: headless LibreOffice has no window, so it writes every
+    sheet unfrozen.
+
+    Examples
+    --------
+    >>> from openpyxl import Workbook
+    >>> wb = Workbook(); wb.active.freeze_panes = "A2"; buf = io.BytesIO(); wb.save(buf)
+    >>> plain = io.BytesIO(); Workbook().save(plain)
+    >>> fixed = restore_panes(buf.getvalue(), plain.getvalue())
+    >>> b'topLeftCell="A2"' in zipfile.ZipFile(io.BytesIO(fixed)).read("xl/worksheets/sheet1.xml")
+    True
+    """
+    src, dst = zipfile.ZipFile(io.BytesIO(original)), zipfile.ZipFile(io.BytesIO(converted))
+    before, after = _sheet_files(src), _sheet_files(dst)
+    changed: dict[str, bytes] = {}
+    for name, part in after.items():
+        if name not in before:
+            continue
+        views = _VIEWS.search(src.read(before[name]))
+        if views is None or b"<pane" not in views.group(0):
+            continue
+        xml = dst.read(part)
+        found = _VIEWS.search(xml)
+        if found is None:
+            continue
+        changed[part] = xml[: found.start()] + views.group(0) + xml[found.end() :]
+    if not changed:
+        return converted
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in dst.infolist():
+            z.writestr(info, changed.get(info.filename, dst.read(info.filename)))
+    return out.getvalue()
+
+
 # ---- recalculation -----------------------------------------------------------------------------
 
 
@@ -298,7 +360,7 @@ def recalculate(source: str | Path, timeout: float | None = None) -> tuple[Cachi
         if not done.exists() or done.stat().st_size == 0:
             return Caching(False, "LibreOffice produced no file"), None
         try:
-            data = restore_quote_prefix(done.read_bytes())
+            data = restore_panes(source.read_bytes(), restore_quote_prefix(done.read_bytes()))
         except (zipfile.BadZipFile, KeyError, ValueError):
             return Caching(False, "LibreOffice produced an unreadable file"), None
         return Caching(True), data

@@ -59,9 +59,11 @@ from rhmodel.core.products import (
     contract_for,
     plan_actions,
 )
-from rhmodel.core.text import long_date, visible
+from rhmodel.core.text import MINUS, currency_prefix, long_date, visible
 from rhmodel.edges.bundled import checklist_for
 from rhmodel.edges.provenance import Provenance
+from rhmodel.edges.recalc import Caching
+from rhmodel.edges.workbook_layout import BOOLEAN, finish_sheet, money_format
 
 __all__ = [
     "ALLOWED_FUNCTIONS",
@@ -89,6 +91,9 @@ ALLOWED_FUNCTIONS = frozenset(
         "AND",
         "OR",
         "NOT",
+        "ABS",
+        "FIXED",
+        "SUMIFS",
     }
 )
 #: The metrics named ``<scenario>_<metric>`` on the Summary sheet.
@@ -108,7 +113,10 @@ LEVEL_FILLS = {
     "partial": PatternFill("solid", fgColor="FFEB9C"),
     "no": PatternFill("solid", fgColor="FFC7CE"),
 }
+#: Markers for amounts, replaced by the parameters' currency once the workbook is built
+#: (:func:`rhmodel.edges.workbook_layout.money_format`): whole units, and cents for unit prices.
 MONEY = '"$"#,##0.00;[Red]-"$"#,##0.00'
+MONEY_CENTS = '"$"#,##0.00##;[Red]-"$"#,##0.00##'
 #: Inputs the formulas do not read: shown, but not styled as inputs ("regenerate to change").
 NOT_LIVE = frozenset(
     {
@@ -251,6 +259,18 @@ def _about(ws: Worksheet, e: Evaluation, provenance: Provenance, cached: bool = 
             else "Not cached (LibreOffice was not available when rhmodel wrote it): Excel and "
             "LibreOffice calculate on opening; readers that do not calculate see blanks.",
         ),
+        (
+            "Protection",
+            "Every sheet is protected without a password, so a formula is not overwritten by "
+            "accident; the input cells are unlocked. To change a formula: Review → Unprotect "
+            "Sheet (no password is asked).",
+        ),
+        (
+            "For scripts",
+            "Outputs lists every named result (header in row 1: name, value, unit, "
+            'description), e.g. pandas.read_excel(path, sheet_name="Outputs"); Names lists '
+            "every defined name and what it means; Budget gives spend per fiscal year.",
+        ),
         ("rhmodel version", provenance.rhmodel_version),
         ("git commit", provenance.git_commit or "not available"),
         ("parameters file", provenance.parameters_file),
@@ -299,12 +319,33 @@ def _input_value(p: Parameters, key: str) -> Any:
     return v
 
 
+def _unit(text: str, code: str, doc: bool = False) -> str:
+    """A unit label (or a parameter's meaning) in the parameters' currency: amounts are in
+    ``code``; the price book's own figures stay US dollars, written ``USD`` so that no "$"
+    reads as the workbook's currency.
+
+    Examples
+    --------
+    >>> _unit("US$ per agent per month", "EUR"), _unit("currency units per US$", "GBP")
+    ('EUR per agent per month', 'GBP per USD')
+    >>> _unit("US$ per hour", "USD")
+    'US$ per hour'
+    """
+    if code == "USD":
+        return text
+    if not doc:
+        text = text.replace("currency units per US$", f"{code} per USD")
+        return re.sub(r"\bUS\$", code, text)
+    return text.replace("US$", "USD")
+
+
 def _inputs(wb: Workbook, ws: Worksheet, p: Parameters) -> dict[str, str]:
     """One row per parameter; returns key → defined name."""
     _header(
         ws, 1, ["Parameter", "Value", "Unit", "Meaning", "Source / range"], [44, 16, 26, 70, 70]
     )
     ws.freeze_panes = "A2"
+    code = p["currency"] or "USD"
     names: dict[str, str] = {}
     for i, s in enumerate(SCHEMA, start=2):
         v = p.value(s.key)
@@ -329,14 +370,22 @@ def _inputs(wb: Workbook, ws: Worksheet, p: Parameters) -> dict[str, str]:
             cell.number_format = (
                 PERCENT
                 if "fraction" in s.unit
+                else MONEY_CENTS  # a unit price: its cents matter
+                if s.unit.startswith("US$ per") and not s.unit.endswith("per year")
                 else MONEY
                 if s.unit.startswith("US$")
+                else "0.0000##"  # a rate such as usd_rate (0.92) keeps its digits
+                if "per US$" in s.unit
                 else "#,##0.00"
             )
         elif s.kind == "int":
             cell.number_format = "#,##0"
-        put_text(ws.cell(row=i, column=3), s.unit)
-        put_text(ws.cell(row=i, column=4), s.doc).alignment = Alignment(wrap_text=True)
+        elif s.kind == "bool":
+            cell.number_format = BOOLEAN
+        put_text(ws.cell(row=i, column=3), _unit(s.unit, code))
+        put_text(ws.cell(row=i, column=4), _unit(s.doc, code, doc=True)).alignment = Alignment(
+            wrap_text=True
+        )
         source = v.source or v.origin
         if v.uncertain is not None:
             u = v.uncertain
@@ -429,7 +478,7 @@ def _user_groups(wb: Workbook, ws: Worksheet, p: Parameters) -> None:
         cell.value = (
             item.price * rate if item is not None and item.price is not None and rate else 0
         )
-        cell.number_format = MONEY
+        cell.number_format = MONEY_CENTS
         put_text(
             ws.cell(row=j, column=3),
             f"{item.id}: {item.source}, as of {item.as_of.isoformat()}" if item else "no figure",
@@ -463,7 +512,7 @@ def _user_groups(wb: Workbook, ws: Worksheet, p: Parameters) -> None:
                 flags.add(cell)
             elif f == "price_per_user_month":
                 cell.value = None if value is None else float(value)
-                cell.number_format = MONEY
+                cell.number_format = MONEY_CENTS
                 prices.add(cell)
             else:
                 cell.value = int(value)
@@ -557,7 +606,7 @@ def _decision(wb: Workbook, ws: Worksheet, e: Evaluation, matrix: CapabilityMatr
         *(f"{c.short} pilot sessions" for c in CONTRACTS),
         "Explanation at generation",
     ]
-    widths = [30, 18, 10, 10, 12, 9, 12, 8, 10, *([14] * (2 * len(CONTRACTS))), 100]
+    widths = [26, 16, 10, 10, 12, 9, 12, 8, 10, *([11] * (2 * len(CONTRACTS))), 50]
     _header(ws, 5, headers, widths)
     accepted = p.accepted_reasons()
     rows = [(c, d.criterion(c.id)) for c in matrix.criteria] + [(None, None)]
@@ -775,9 +824,12 @@ def _capabilities(ws: Worksheet, m: CapabilityMatrix) -> None:
 
 
 # Column plan of the Cash flows sheet: month and discount factor, then per contract its
-# renewal count k, price factor g and after-change flag, then each scenario's columns.
+# renewal count k, price factor g, after-change flag, months prepaid beyond the horizon and
+# the yearly escalator's count of contract anniversaries so far, then each scenario's columns.
+_PER_CONTRACT = 5
 _CONTRACT_COLS = {
-    c.name: (3 + 4 * i, 4 + 4 * i, 5 + 4 * i, 6 + 4 * i) for i, c in enumerate(CONTRACTS)
+    c.name: tuple(3 + _PER_CONTRACT * i + j for j in range(_PER_CONTRACT))
+    for i, c in enumerate(CONTRACTS)
 }
 _STATUS_QUO_COLS = (*(c.name for c in CONTRACTS), "total", "beyond")
 _CHANGE_COLS = (
@@ -790,7 +842,7 @@ _CHANGE_COLS = (
     "disc_new",
     "beyond",
 )
-_FIRST_SCENARIO_COL = 3 + 4 * len(CONTRACTS)
+_FIRST_SCENARIO_COL = 3 + _PER_CONTRACT * len(CONTRACTS)
 
 
 def workbook_scenarios(recommended: str) -> tuple[str, ...]:
@@ -845,6 +897,48 @@ def _rate_formulas(
     return before, f"({unit_price}*{units}+{extras_after}+{fixed_after})"
 
 
+def _price_formulas(c: str, m: str, k: str, horizon: int) -> tuple[str, str, str]:
+    """Formulas of contract ``c``'s price factor g, months prepaid beyond the horizon and
+    yearly-escalator exponent in month ``m`` (``k``: its renewals-so-far cell), as
+    :func:`rhmodel.core.money.cashflows._schedule`; g and beyond hold ``{Y}`` for the exponent's
+    cell.
+
+    The renewal step is ``(1 + uplift)^e`` with ``e = 1 + INT(T(k − 1)/12)`` (times
+    ``(1 + escalator.rate)^e`` when the escalator steps at renewals); a yearly escalator prices
+    month m at ``(1 + rate)^Y(m)``, Y counting the contract anniversaries inside a term
+    (:func:`rhmodel.core.money.cashflows.yearly_exponent`). Under annual billing a renewed term
+    is paid at its first month m: the sum of its escalated months inside the horizon,
+    ``(1 + rate)^Y(m) × S(n)`` with ``q = INT(n/12)``,
+    ``S(n) = 12·G(q) + (n − 12q)(1 + rate)^q`` and ``G(q) = ((1 + rate)^q − 1)/rate``
+    (q when the rate is 0).
+    """
+    R, T, u = f"{c}_months_to_renewal", f"{c}_term_months", f"{c}_uplift"
+    rate, timing = f"{c}_escalator_rate", f"{c}_escalator_timing"
+    yearly = f'{timing}="yearly"'
+    e = f"IF({k}=0,0,1+INT({T}*({k}-1)/12))"
+    step = f"(1+{u})^{e}*IF({yearly},1,(1+{rate})^{e})"
+    d = f"({m}-{R}-1)"
+    per_term = f"INT(({T}-1)/12)"
+    current = f"MAX(0,IF({R}>=1,INT(({R}-1)/12),0)-MAX(1,-INT({d}/12))+1)"
+    inside = f"IF({d}>=0,INT({d}/{T})*{per_term}+MIN({per_term},INT(({d}-{T}*INT({d}/{T}))/12)),0)"
+    y = f"=IF({yearly},{current}+{inside},0)"
+    esc = f"IF({yearly},(1+{rate})^{{Y}},1)"
+
+    def s_of(n: str) -> str:
+        q = f"INT({n}/12)"
+        geometric = f"IF({rate}=0,{q},((1+{rate})^{q}-1)/{rate})"
+        return f"(12*{geometric}+({n}-12*{q})*(1+{rate})^{q})"
+
+    n = f"MIN({T},{horizon}-{m}+1)"
+    inside_sum = f"IF({yearly},{esc}*{s_of(n)},{n})"
+    beyond_sum = f"IF({yearly},{esc}*({s_of(T)}-{s_of(n)}),{T}-{n})"
+    start = f"{m}-{R}-1={T}*({k}-1)"
+    annual = f'{c}_billing="annual"'
+    g = f"={step}*IF({annual},IF({m}>{R},IF({start},{inside_sum},0),0),{esc})"
+    beyond = f"={step}*IF({annual},IF({m}>{R},IF({start},{beyond_sum},0),0),0)"
+    return g, beyond, y
+
+
 def _cashflows(
     ws: Worksheet,
     horizon: int,
@@ -853,13 +947,14 @@ def _cashflows(
 ) -> dict[str, dict[str, str]]:
     """Monthly formulas; returns per scenario the column ranges (for sums and charts)."""
     titles = {1: "Month", 2: "Discount factor"}
-    for c, (k, g, a, b) in _CONTRACT_COLS.items():
+    for c, (k, g, a, b, y) in _CONTRACT_COLS.items():
         titles.update(
             {
                 k: f"{c}: renewals so far",
                 g: f"{c}: price factor",
                 a: f"{c}: changed (1 = yes)",
                 b: f"{c}: months prepaid beyond horizon",
+                y: f"{c}: escalator years",
             }
         )
     for s in names:
@@ -867,7 +962,7 @@ def _cashflows(
             titles[col] = f"{s}: {part.replace('_', ' ')}"
     _header(ws, 1, [titles[i] for i in range(1, max(titles) + 1)])
     for i in range(1, max(titles) + 1):
-        ws.column_dimensions[get_column_letter(i)].width = 14
+        ws.column_dimensions[get_column_letter(i)].width = 11
     ws.freeze_panes = "C2"
     first, last = 2, horizon + 1
     for r in range(first, last + 1):
@@ -875,20 +970,16 @@ def _cashflows(
         ws.cell(row=r, column=1, value=r - 1)
         put_formula(ws.cell(row=r, column=2), f"=(1+discount_rate)^(-{m}/12)")
         for c in CONTRACTS:
-            kcol, gcol, acol, bcol = _CONTRACT_COLS[c.name]
+            kcol, gcol, acol, bcol, ycol = _CONTRACT_COLS[c.name]
+            g_f, b_f, y_f = _price_formulas(c.name, m, f"{get_column_letter(kcol)}{r}", horizon)
             R, T = f"{c.name}_months_to_renewal", f"{c.name}_term_months"
-            k = f"{get_column_letter(kcol)}{r}"
             put_formula(ws.cell(row=r, column=kcol), f"=IF({m}<={R},0,CEILING(({m}-{R})/{T},1))")
-            # yearly uplift: the k-th renewal (month R+1+T(k-1)) carries 1 + INT(T(k-1)/12) years
-            uplift = f"(1+{c.name}_uplift)^IF({k}=0,0,1+INT({T}*({k}-1)/12))"
-            due = f'{c.name}_billing="annual",IF({m}>{R},IF({m}-{R}-1={T}*({k}-1)'
+            put_formula(ws.cell(row=r, column=ycol), y_f)
             put_formula(
-                ws.cell(row=r, column=gcol),
-                f"={uplift}*IF({due},MIN({T},{horizon}-{m}+1),0),0),1)",
+                ws.cell(row=r, column=gcol), g_f.replace("{Y}", f"{get_column_letter(ycol)}{r}")
             )
             put_formula(
-                ws.cell(row=r, column=bcol),
-                f"={uplift}*IF({due},{T}-MIN({T},{horizon}-{m}+1),0),0),0)",
+                ws.cell(row=r, column=bcol), b_f.replace("{Y}", f"{get_column_letter(ycol)}{r}")
             )
             put_formula(ws.cell(row=r, column=acol), f"=IF({m}>{R},1,0)")
         for s in names:
@@ -897,7 +988,7 @@ def _cashflows(
             parts = []
             beyond = []
             for c in CONTRACTS:
-                _, gcol, acol, bcol = _CONTRACT_COLS[c.name]
+                _, gcol, acol, bcol, _y = _CONTRACT_COLS[c.name]
                 g, a = f"{get_column_letter(gcol)}{r}", f"{get_column_letter(acol)}{r}"
                 b = f"{get_column_letter(bcol)}{r}"
                 before, after = _rate_formulas(c, plan_actions(s), order)
@@ -958,9 +1049,13 @@ def _cashflows(
             put_formula(ws.cell(row=r, column=cols["disc_new"]), f"=({rh}+{tr})*$B{r}")
         for col in range(3, max(titles) + 1):
             header = titles[col]
-            if header.endswith(("renewals so far", "changed (1 = yes)", "last negative")):
+            if header.endswith(
+                ("renewals so far", "changed (1 = yes)", "last negative", "escalator years")
+            ):
                 continue
-            ws.cell(row=r, column=col).number_format = "0.0000" if "factor" in header else MONEY
+            ws.cell(row=r, column=col).number_format = (
+                "0.0000" if "factor" in header else "0.00" if "prepaid" in header else MONEY
+            )
         ws.cell(row=r, column=2).number_format = "0.000000"
     ws.print_area = f"A1:{get_column_letter(max(titles))}{last}"
     ranges = {}
@@ -991,14 +1086,9 @@ def _summary(
             "ILLUSTRATIVE: uses inputs that are not quoted facts "
             f"({', '.join(e.params.illustrative_inputs())}).",
         ).font = WARN_FONT
-    if e.plan is not None:
-        # the decision first, as rhmodel computed it (the Plan sheet has its dated actions)
-        put_text(ws["A3"], f"rhmodel's plan: {e.plan.headline} (see the Plan sheet)").font = Font(
-            bold=True
-        )
     # long sentences wrap inside the table's width instead of widening the printed page
-    for row, height in ((2, 48), (3, 32)):
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=11)
+    for row, height in ((2, 48), (3, 36)):
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=12)
         ws.cell(row=row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
         ws.row_dimensions[row].height = height
     _header(
@@ -1016,8 +1106,9 @@ def _summary(
             "NPV if viable",
             "Why",
             "Prepaid beyond horizon",
+            "In words",
         ],
-        [max(30, *(len(n) + 2 for n in names)), 7, 13, 13, 13, 8, 10, 13, 13, 40, 13],
+        [max(30, *(len(n) + 2 for n in names)), 7, 14, 14, 14, 8, 10, 14, 14, 55, 14, 30],
     )
     last = 4 + len(names)
     for i, s in enumerate(names, start=5):
@@ -1031,7 +1122,7 @@ def _summary(
             put_formula(ws.cell(row=i, column=5), "=0")
             put_formula(ws.cell(row=i, column=8), "=0")
             put_formula(ws.cell(row=i, column=6), '=""')
-            put_formula(ws.cell(row=i, column=7), '="—"')  # nothing spent, nothing to pay back
+            put_formula(ws.cell(row=i, column=7), '=""')  # nothing spent, nothing to pay back
         else:
             put_formula(ws.cell(row=i, column=4), f"=SUM({r['savings']})")
             put_formula(ws.cell(row=i, column=5), f"=SUM({r['disc_savings']})")
@@ -1042,7 +1133,9 @@ def _summary(
                 f'=IF(MAX({r["last_negative"]})>={horizon},"never",'
                 f"IF(MAX({r['last_negative']})=0,0,MAX({r['last_negative']})+1))",
             )
-        put_formula(ws.cell(row=i, column=9), f'=IF(B{i}="yes",E{i},-1E+300)')
+        # blank when not viable: MAX and MATCH skip text, and nothing prints a sentinel
+        put_formula(ws.cell(row=i, column=9), f'=IF(B{i}="yes",E{i},"")')
+        put_text(ws.cell(row=i, column=12), _in_words(s))
         put_text(ws.cell(row=i, column=10), result.why).alignment = Alignment(wrap_text=True)
         # paid inside the horizon for months after it: reported, never a cost or a saving
         put_formula(ws.cell(row=i, column=11), f"=SUM({r['beyond']})")
@@ -1076,6 +1169,23 @@ def _summary(
     put_formula(ws[f"F{rec}"], "=decision_verdict")
     ws[f"F{rec}"].font = Font(bold=True)
     _name(wb, "verdict", ws.title, f"$F${rec}")
+    # the headline, built from the live cells: it names the NPV the table shows now
+    code = e.params["currency"] or "USD"
+    symbol = currency_prefix(code).replace("\u00a0", " ")
+    pick = f"MATCH(recommended_scenario,A5:A{last},0)"
+    npv = f"INDEX(E5:E{last},{pick})"
+    put_formula(
+        ws["A3"],
+        f'="Recommended: "&INDEX(L5:L{last},{pick})&" — NPV "&IF({npv}<0,"{MINUS}","")'
+        f'&"{symbol}"&FIXED(ABS({npv}),0)&" against renewing as is over {horizon} months, '
+        f'payback "&IF(INDEX(G5:G{last},{pick})="","none needed",'
+        f'IF(INDEX(G5:G{last},{pick})="never","never",INDEX(G5:G{last},{pick})&" months"))'
+        '&"; the replace-or-keep test says "&IF(decision_verdict="keep","keep the incumbents",'
+        'IF(decision_verdict="right_size","right-size the incumbents","replace them"))'
+        '&" (live: follows the Inputs and Decision sheets; the dated plan is on the Plan '
+        'sheet)."',
+    ).font = Font(bold=True)
+    _name(wb, "summary_headline", ws.title, "$A$3")
     if a.decision.facts_note:  # the capability facts under the verdict are more than 90 days old
         put_text(ws[f"A{rec + 1}"], a.decision.facts_note).font = WARN_FONT
     fill = PatternFill("solid", fgColor="C6EFCE")
@@ -1094,10 +1204,10 @@ def _summary(
         put_text(ws.cell(row=j, column=1), text)
     ws.freeze_panes = "A5"
     # the chart sits below the definitions: the print area takes it in (about 20 rows)
-    ws.print_area = f"A1:K{rec + 5 + len(notes) + 20}"
+    ws.print_area = f"A1:L{rec + 5 + len(notes) + 20}"
     chart = LineChart()
-    chart.title = "Cumulative savings against status quo (US$)"
-    chart.y_axis.title = "US$"
+    chart.title = f"Cumulative savings against status quo ({e.params['currency'] or 'USD'})"
+    chart.y_axis.title = e.params["currency"] or "USD"
     chart.x_axis.title = "Month"
     cf = wb["Cash flows"]
     for s in ("right_size", "cancel"):
@@ -1182,6 +1292,116 @@ def _tei(
     ws.print_area = f"A1:{get_column_letter(years + 4)}{row}"
 
 
+def _budget(
+    wb: Workbook,
+    ws: Worksheet,
+    e: Evaluation,
+    flows: Worksheet,
+    horizon: int,
+    names: tuple[str, ...],
+) -> None:
+    """Spend per fiscal year, per contract and Remote Help, renewing as is against the
+    recommended plan: live SUMIFS over the Cash flows sheet, whose last column gives each month's
+    fiscal year from ``calendar.fiscal_year_start`` (a fiscal year is named by the calendar year
+    it ends in; with January it is the calendar year)."""
+    start = e.params["start_date"]
+    plan = e.analysis.recommended if e.analysis.recommended in names else "status_quo"
+    fy_col = max(c for s in names for c in _scenario_cols(s, names).values()) + 1
+    put_text(flows.cell(row=1, column=fy_col), "fiscal year").font = HEADER_FONT
+    flows.cell(row=1, column=fy_col).fill = HEADER_FILL
+    flows.cell(row=1, column=fy_col).alignment = Alignment(wrap_text=True, vertical="top")
+    base = start.year * 12 + start.month - 1  # month 1 as a count of months since year 0
+    for r in range(2, horizon + 2):
+        idx = f"({base}+$A{r}-1)"
+        month = f"({idx}-12*INT({idx}/12)+1)"
+        put_formula(
+            flows.cell(row=r, column=fy_col),
+            f"=INT({idx}/12)+IF(AND(calendar_fiscal_year_start>1,{month}>="
+            "calendar_fiscal_year_start),1,0)",
+        )
+    fy_range = (
+        f"'{flows.title}'!${get_column_letter(fy_col)}$2:${get_column_letter(fy_col)}${horizon + 1}"
+    )
+    put_text(
+        ws["A1"], "Budget by fiscal year (live formulas over the Cash flows sheet)"
+    ).font = Font(bold=True, size=13)
+    put_text(
+        ws["A2"],
+        "Spend per fiscal year: renewing every contract as it is, against the recommended plan "
+        f"({_in_words(plan)}). A fiscal year starts in the month calendar.fiscal_year_start "
+        "gives (Inputs) and is named by the calendar year it ends in. Amounts are cash as "
+        "billed (an annual term paid in advance falls in the year it is paid), before "
+        "discounting; the totals equal each scenario's total cost over the horizon. The list "
+        "of years is the one calendar.fiscal_year_start gave when the workbook was written "
+        "(regenerate after changing it; the check row shows the horizon total).",
+    )
+    _illustrative_note(ws, "A3", e)
+    sq_cols = _scenario_cols("status_quo", names)
+    plan_cols = _scenario_cols(plan, names)
+    held = [c for c in CONTRACTS if c.name in {h.name for h in held_contracts(e.params)}]
+    columns: list[tuple[str, str, str]] = [
+        *((f"Renew as is: {human(c.name)}", "status_quo", c.name) for c in held),
+        ("Renew as is: total", "status_quo", "total"),
+        *((f"Plan: {human(c.name)}", plan, c.name) for c in held),
+        *(
+            (f"Plan: {human(part)}", plan, part)
+            for part in ("remote_help", "transition")
+            if part in plan_cols
+        ),
+        ("Plan: total", plan, "total"),
+    ]
+    _header(
+        ws,
+        5,
+        ["Fiscal year", *(t for t, _, _ in columns), "Saving"],
+        [14, *([16] * len(columns)), 16],
+    )
+    fys = e.params["calendar.fiscal_year_start"] or 1
+
+    def fiscal(index: int) -> int:  # months since year 0 → the fiscal year's name
+        return index // 12 + (1 if fys > 1 and index % 12 + 1 >= fys else 0)
+
+    first_index = start.year * 12 + start.month - 1
+    years = range(fiscal(first_index), fiscal(first_index + horizon - 1) + 1)
+    top = 6
+    for i, year in enumerate(years, start=top):
+        put_text(ws.cell(row=i, column=1), f"FY{year}")
+        ws.cell(row=i, column=2 + len(columns) + 1)
+        for j, (_title, scen, part) in enumerate(columns, start=2):
+            cols = sq_cols if scen == "status_quo" else plan_cols
+            letter = get_column_letter(cols[part])
+            rng = f"'{flows.title}'!${letter}$2:${letter}${horizon + 1}"
+            put_formula(ws.cell(row=i, column=j), f"=SUMIFS({rng},{fy_range},{year})")
+            ws.cell(row=i, column=j).number_format = MONEY
+        sq_total = get_column_letter(2 + len(held))
+        plan_total = get_column_letter(1 + len(columns))
+        saving = ws.cell(row=i, column=2 + len(columns))
+        put_formula(saving, f"={sq_total}{i}-{plan_total}{i}").number_format = MONEY
+        _name(wb, f"budget_fy{year}_status_quo_total", ws.title, f"${sq_total}${i}")
+        _name(wb, f"budget_fy{year}_plan_total", ws.title, f"${plan_total}${i}")
+    last = top + len(years) - 1
+    total = last + 1
+    put_text(ws.cell(row=total, column=1), "Total").font = Font(bold=True)
+    for j in range(2, 3 + len(columns)):
+        x = get_column_letter(j)
+        cell = put_formula(ws.cell(row=total, column=j), f"=SUM({x}{top}:{x}{last})")
+        cell.number_format, cell.font = MONEY, Font(bold=True)
+    check = total + 1
+    put_text(ws.cell(row=check, column=1), "Horizon total (Cash flows)")
+    for j, (_title, scen, part) in enumerate(columns, start=2):
+        if part != "total":
+            continue
+        cols = sq_cols if scen == "status_quo" else plan_cols
+        letter = get_column_letter(cols[part])
+        put_formula(
+            ws.cell(row=check, column=j),
+            f"=SUM('{flows.title}'!${letter}$2:${letter}${horizon + 1})",
+        ).number_format = MONEY
+    _name(wb, "budget_status_quo_total", ws.title, f"${get_column_letter(2 + len(held))}${total}")
+    _name(wb, "budget_plan_total", ws.title, f"${get_column_letter(1 + len(columns))}${total}")
+    ws.freeze_panes = "B6"
+
+
 def _checklist(ws: Worksheet, e: Evaluation) -> None:
     """The readiness checklist of this organisation, for the teams who execute it."""
     c = checklist_for(e)
@@ -1260,7 +1480,7 @@ def _plan(ws: Worksheet, e: Evaluation) -> None:
         ws,
         top,
         ["Contract", "Action", "Keep", "From month", "Renewal", "Notice by", "NPV", "What to do"],
-        [14, 12, 8, 11, 12, 12, 14, 100],
+        [14, 12, 8, 11, 12, 12, 14, 70],
     )
     for i, x in enumerate(plan.actions, start=top + 1):
         put_text(ws.cell(row=i, column=1), x.contract)
@@ -1279,12 +1499,26 @@ def _plan(ws: Worksheet, e: Evaluation) -> None:
         row += 1
     row += 1
     _header(ws, row, ["Plan weighed", "Viable", "NPV (first renewal)", "Why"])
+    ws.merge_cells(start_row=row, start_column=4, end_row=row, end_column=8)
     for i, o in enumerate(a.options, start=row + 1):
         put_text(ws.cell(row=i, column=1), o.name)
         put_text(ws.cell(row=i, column=2), "yes" if o.viable else "no")
         ws.cell(row=i, column=3, value=a.option_npv[o.name]).number_format = MONEY
+        # the reason reads across the table's width, not down a narrow column
         put_text(ws.cell(row=i, column=4), o.why).alignment = Alignment(wrap_text=True)
+        ws.merge_cells(start_row=i, start_column=4, end_row=i, end_column=8)
     ws.column_dimensions["A"].width = 44
+
+
+def _in_words(scenario: str) -> str:
+    """A scenario or plan in words, for people.
+
+    Examples
+    --------
+    >>> _in_words("logmein_cancel+beyondtrust_right_size")
+    'Cancel LogMeIn Resolve, right-size BeyondTrust'
+    """
+    return human(scenario)
 
 
 def _illustrative_note(ws: Worksheet, cell: str, e: Evaluation) -> None:
@@ -1320,12 +1554,14 @@ def _sensitivity(wb: Workbook, ws: Worksheet, e: Evaluation) -> None:
     for i, b in enumerate(e.break_even.values(), start=r + 2):
         put_text(ws.cell(row=i, column=1), b.key)
         if b.value is None:
-            put_text(ws.cell(row=i, column=2), "—")  # none in the input's meaningful domain
+            pass  # none in the input's meaningful domain: blank (the meaning says so)
         else:
             ws.cell(row=i, column=2, value=b.value).number_format = "#,##0.00"
         ws.cell(row=i, column=3, value=b.base)
         ws.cell(row=i, column=4, value=b.current)
-        put_text(ws.cell(row=i, column=5), b.meaning)
+        # the meaning reads across the table, wrapped, rather than widening one column
+        put_text(ws.cell(row=i, column=5), b.meaning).alignment = Alignment(wrap_text=True)
+        ws.merge_cells(start_row=i, start_column=5, end_row=i, end_column=10)
     if n:
         # a real tornado: bars from the base NPV (each input's low and high as the change it
         # makes), the widest swing on top
@@ -1348,7 +1584,8 @@ def _sensitivity(wb: Workbook, ws: Worksheet, e: Evaluation) -> None:
         chart.set_categories(Reference(ws, min_col=8, min_row=4, max_row=3 + n))
         chart.x_axis.scaling.orientation = "maxMin"  # categories: the first (widest) on top
         chart.height, chart.width = 8, 18
-        ws.add_chart(chart, "L3")
+        # below the tables, so the printed page keeps the tables' width (and their type size)
+        ws.add_chart(chart, f"A{r + 3 + len(e.break_even)}")
 
 
 def _simulation(ws: Worksheet, e: Evaluation) -> None:
@@ -1476,6 +1713,133 @@ def _pilot(ws: Worksheet, pool: Worksheet, report: PilotReport, limit: int = 500
         pool.cell(row=3, column=c).alignment = Alignment(wrap_text=True, vertical="top")
 
 
+_METRIC_WORDS = {
+    "total_cost": ("money", "total cost over the horizon (undiscounted)"),
+    "savings": ("money", "savings against renewing as is over the horizon (undiscounted)"),
+    "npv": ("money", "net present value of the savings at discount_rate"),
+    "roi": ("fraction", "NPV / present value of the new spend (blank when nothing new is spent)"),
+    "payback_months": (
+        "months",
+        "month from which cumulative savings stay >= 0 ('never' if they do not; blank when "
+        "nothing is spent)",
+    ),
+    "pv_new_spend": ("money", "present value of the new spend (Remote Help, transition)"),
+    "prepaid_beyond_horizon": (
+        "money",
+        "paid inside the horizon for months after it (reported, never a cost or a saving)",
+    ),
+    "viable": ("yes/no", "whether the plan can carry the work that must stay (live)"),
+    "pv_benefits": ("money", "present value of the benefits (incumbent spend avoided)"),
+    "pv_costs": ("money", "present value of the costs (new spend)"),
+}
+
+
+def _describe(name: str, code: str) -> tuple[str, str]:
+    """The unit and meaning of a defined name (inputs: the parameter's own unit and doc).
+
+    Examples
+    --------
+    >>> _describe("right_size_npv", "EUR")
+    ('EUR', 'Right-size: net present value of the savings at discount_rate')
+    >>> _describe("cancel_costs_year_2", "GBP")[1]
+    'Cancel: costs (new spend) in year 2'
+    """
+    money = code
+    key = name.replace("_", ".")
+    for sp in SCHEMA:
+        if _n(sp.key) == name:
+            return _unit(sp.unit, code) or sp.kind, _unit(sp.doc, code, doc=True)
+    fixed = {
+        "recommended_scenario": ("text", "the viable scenario with the highest NPV (live)"),
+        "verdict": ("text", "replace, right_size or keep: the replace-or-keep test (live)"),
+        "decision_verdict": ("text", "the replace-or-keep test's verdict on the Decision sheet"),
+        "summary_headline": ("text", "the Summary's headline sentence, built from live cells"),
+        "remote_help_user_groups_monthly_cost": (
+            money,
+            "Remote Help licences of every user group per month",
+        ),
+    }
+    if name in fixed:
+        return fixed[name]
+    for s in (*SCENARIOS, "plan"):
+        if not name.startswith(s + "_"):
+            continue
+        rest = name[len(s) + 1 :]
+        who = "The recommended mixed plan" if s == "plan" else human(s)
+        if rest in _METRIC_WORDS:
+            unit, words = _METRIC_WORDS[rest]
+            return (money if unit == "money" else unit), f"{who}: {words}"
+        m = re.fullmatch(r"(benefits|costs)_year_(\d+)", rest)
+        if m:
+            kind = (
+                "benefits (incumbent spend avoided)" if m[1] == "benefits" else "costs (new spend)"
+            )
+            when = "initial (month 1 one-offs)" if m[2] == "0" else f"in year {m[2]}"
+            return money, f"{who}: {kind} {when}"
+    for prefix, unit, words in (
+        ("fails_", "yes/no", "whether this criterion fails for Remote Help (live)"),
+        ("whole_", "yes/no", "whether all of this work must stay on a specialist tool (live)"),
+        ("accept_", "yes/no", "switch: give this residual work up instead of keeping a tool"),
+        ("price_book_", f"{money} per user per month", "the price book's Remote Help figure"),
+        ("budget_", money, "spend in the fiscal year (Budget sheet)"),
+    ):
+        if name.startswith(prefix):
+            return unit, f"{words}: {name[len(prefix) :].replace('_', ' ')}"
+    m = re.fullmatch(r"remote_help_user_groups_(\d+)_(\w+)", name)
+    if m:
+        return ("count" if m[2] in ("users", "helpers", "sharers", "licensed") else ""), (
+            f"user group {m[1]} (User groups sheet): {m[2].replace('_', ' ')}"
+        )
+    return "", key
+
+
+def _is_input_name(wb: Workbook, name: str) -> bool:
+    sheet, ref = wb.defined_names[name].attr_text.rsplit("!", 1)
+    sheet = sheet.strip("'")
+    cell = wb[sheet][ref.replace("$", "")]
+    return sheet == "Inputs" or (
+        cell.fill is not None and cell.fill.fgColor.rgb == INPUT_FILL.fgColor.rgb
+    )
+
+
+def _outputs_and_names(wb: Workbook, outputs: Worksheet, names: Worksheet, code: str) -> None:
+    """An Outputs sheet (header in row 1: name, value, unit, description; each value a live
+    formula over its defined name) and a Names sheet listing every defined name: what a script
+    reads with ``pd.read_excel(path, sheet_name="Outputs")``."""
+    money = MONEY
+    _header(outputs, 1, ["name", "value", "unit", "description"], [34, 16, 16, 80])
+    _header(names, 1, ["name", "refers to", "kind", "unit", "meaning"], [40, 26, 8, 24, 80])
+    r_out = r_names = 2
+    # the answers first: the recommendation, then each scenario's metrics, then the rest
+    first = ["recommended_scenario", "verdict", "summary_headline"] + [
+        f"{s}_{m}" for s in (*SCENARIOS, "plan") for m in (*METRICS, "viable")
+    ]
+    rank = {n: i for i, n in enumerate(first)}
+    ordered = sorted(wb.defined_names.items(), key=lambda kv: rank.get(kv[0], len(rank)))
+    for name, dn in ordered:
+        unit, words = _describe(name, code)
+        inp = _is_input_name(wb, name)
+        put_text(names.cell(row=r_names, column=1), name)
+        put_text(names.cell(row=r_names, column=2), dn.attr_text.replace("$", ""))
+        put_text(names.cell(row=r_names, column=3), "input" if inp else "output")
+        put_text(names.cell(row=r_names, column=4), unit)
+        put_text(names.cell(row=r_names, column=5), words).alignment = Alignment(wrap_text=True)
+        r_names += 1
+        if inp:
+            continue
+        put_text(outputs.cell(row=r_out, column=1), name)
+        cell = put_formula(outputs.cell(row=r_out, column=2), f"={name}")
+        if unit == code:
+            cell.number_format = money
+        elif unit == "fraction":
+            cell.number_format = PERCENT
+        put_text(outputs.cell(row=r_out, column=3), unit)
+        put_text(outputs.cell(row=r_out, column=4), words).alignment = Alignment(wrap_text=True)
+        r_out += 1
+    outputs.freeze_panes = "B2"
+    names.freeze_panes = "B2"
+
+
 def build_workbook(
     e: Evaluation,
     matrix: CapabilityMatrix,
@@ -1507,6 +1871,22 @@ def build_workbook(
     _simulation(wb.create_sheet("Simulation"), e)
     if pilot is not None:
         _pilot(wb.create_sheet("Pilot"), wb.create_sheet("Pool"), pilot)
+    code = e.params["currency"] or "USD"
+    _budget(wb, wb.create_sheet("Budget", 4), e, flows, horizon, names)
+    _outputs_and_names(wb, wb.create_sheet("Outputs"), wb.create_sheet("Names"), code)
+    money, cents = money_format(code), money_format(code, 2)
+    decision = wb["Decision"]
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.number_format == MONEY:
+                    cell.number_format = money  # the parameters' currency, whole units shown
+                elif cell.number_format == MONEY_CENTS:
+                    cell.number_format = cents
+                elif isinstance(cell.value, bool) or (
+                    ws is decision and cell.row >= 6 and cell.column in (3, 5, 6, 8, 9)
+                ):
+                    cell.number_format = BOOLEAN
     org = visible(e.params["organisation"] or "Remote Help renewal")
     for ws in wb.worksheets:
         ws.page_setup.orientation = "landscape"
@@ -1518,7 +1898,24 @@ def build_workbook(
         ws.oddHeader.right.text = "&A"
         ws.oddFooter.left.text = f"rhmodel {provenance.rhmodel_version}"
         ws.oddFooter.right.text = "Page &P of &N"
-    flows.page_setup.fitToWidth = 0  # 30-odd columns: across pages, not squeezed onto one
+        finish_sheet(
+            ws,
+            money,
+            INPUT_FILL.fgColor.rgb,
+            HEADER_FILL.fgColor.rgb,
+            wrap_notes=ws is not flows,
+        )
+    # 40-odd columns: across a few pages at a readable scale, not squeezed onto one; a
+    # contract the organisation does not hold prints no columns of zeros (they stay live)
+    held = {h.name for h in held_contracts(e.params)}
+    for c in CONTRACTS:
+        if c.name in held:
+            continue
+        cols = [*_CONTRACT_COLS[c.name], *(_scenario_cols(s, names)[c.name] for s in names)]
+        for col in cols:
+            flows.column_dimensions[get_column_letter(col)].hidden = True
+    flows.sheet_properties.pageSetUpPr.fitToPage = False
+    flows.page_setup.scale = 65
     flows.print_title_cols = "A:B"
     flows.print_title_rows = "1:1"
     # Excel recalculates everything when the file opens (openpyxl stores no cached values).
@@ -1554,16 +1951,23 @@ def write_workbook(
     path: str | Path,
     pilot: PilotReport | None = None,
     cache: bool = True,
-) -> bool:
+) -> Caching:
     """Build and save: the earlier file at ``path`` is replaced once, by a complete workbook.
 
     With ``cache`` and LibreOffice installed, the workbook is recalculated beside ``path`` first
     (so previews and pandas see numbers); if LibreOffice fails or hangs it is rebuilt saying it
-    carries no cached values, and a ``warning:`` line says so. Returns whether it is cached.
+    carries no cached values, and a ``warning:`` line says so.
+
+    Returns
+    -------
+    rhmodel.edges.recalc.Caching
+        Truthy when the values are cached; otherwise ``.reason`` says why ("LibreOffice not
+        found", "not asked for", a timeout) and ``.warn`` whether a ``warning:`` line was
+        already printed (a hung LibreOffice), so a caller can tell the reader once.
     """
     from rhmodel.edges.recalc import publish_workbook
 
     def build(cached: bool) -> bytes:
         return workbook_bytes(build_workbook(e, matrix, provenance, pilot, cached=cached))
 
-    return bool(publish_workbook(path, build, cache=cache))
+    return publish_workbook(path, build, cache=cache)
