@@ -1329,7 +1329,8 @@ def _budget(
         ws["A2"],
         "Spend per fiscal year: renewing every contract as it is, against the recommended plan "
         f"({_in_words(plan)}). A fiscal year starts in the month calendar.fiscal_year_start "
-        "gives (Inputs) and is named by the calendar year it ends in. Amounts are cash as "
+        "gives (Inputs); one that spans two calendar years is named for both (FY2027/28). "
+        "Amounts are cash as "
         "billed (an annual term paid in advance falls in the year it is paid), before "
         "discounting; the totals equal each scenario's total cost over the horizon. The list "
         "of years is the one calendar.fiscal_year_start gave when the workbook was written "
@@ -1365,7 +1366,10 @@ def _budget(
     years = range(fiscal(first_index), fiscal(first_index + horizon - 1) + 1)
     top = 6
     for i, year in enumerate(years, start=top):
-        put_text(ws.cell(row=i, column=1), f"FY{year}")
+        # named as the pack names it (rhmodel.core.money.budget.fiscal_year_of): FY2027 for a
+        # calendar year, FY2027/28 for one that starts in April 2027
+        label_fy = f"FY{year}" if fys == 1 else f"FY{year - 1}/{year % 100:02d}"
+        put_text(ws.cell(row=i, column=1), label_fy)
         ws.cell(row=i, column=2 + len(columns) + 1)
         for j, (_title, scen, part) in enumerate(columns, start=2):
             cols = sq_cols if scen == "status_quo" else plan_cols

@@ -439,3 +439,22 @@ def test_a_fiscal_year_starting_in_january_is_the_calendar_year(tmp_path):
     _assert_budget(a, params, engine, lambda n: book[n])
     # the sample starts on 1 December 2026: FY2026 is that one month
     assert abs(book["budget_fy2026_status_quo_total"] - engine["status_quo"]["total"][0]) <= CENT
+
+
+def test_the_budget_sheet_names_and_sums_the_years_as_the_pack_does(tmp_path):
+    # one budget, two readings: the workbook's live SUMIFS and the engine's table the pack
+    # shows (the sample's plan makes its first renewals, so both compare the same plan)
+    from rhmodel.core.money.evaluation import evaluate
+
+    params = load_parameters(SAMPLE_PARAMS_FILE, ["calendar.fiscal_year_start=4"])
+    e = evaluate(params, load_capabilities())
+    assert e.plan.feasible
+    path = _write(params, tmp_path / "budget.xlsx", draws=0)
+    ws = openpyxl.load_workbook(path)["Budget"]
+    labels = [ws.cell(row=r, column=1).value for r in range(6, 6 + len(e.budget.rows))]
+    assert labels == [r.fiscal_year for r in e.budget.rows]
+    book = Recalculated(path)
+    for r in e.budget.rows:
+        end_year = int(r.fiscal_year[2:6]) + 1  # defined names carry the year it ends in
+        assert abs(book[f"budget_fy{end_year}_status_quo_total"] - r.status_quo_total) <= CENT
+        assert abs(book[f"budget_fy{end_year}_plan_total"] - r.plan_total) <= CENT
