@@ -5,6 +5,7 @@ from __future__ import annotations
 from rhmodel.core.money.evaluation import Evaluation, licensing_note
 from rhmodel.core.money.timing import pilot_window_phrase
 from rhmodel.core.money.uncertainty import ranged_inputs
+from rhmodel.core.products import contract_for
 from rhmodel.faces.formatting import money, number, percent
 from rhmodel.faces.texttable import text_table, wrap
 
@@ -91,13 +92,15 @@ def scenarios_text(e: Evaluation, width: int = 100) -> str:
                 f"; the work needs {number(pool.sized_need)}" if pool.sized_need is not None else ""
             )
             moved = (
-                f", with the work of {', '.join(pool.routed_from)} moved in"
+                f", with the work of {', '.join(contract_for(c).short for c in pool.routed_from)} "
+                "moved in"
                 if pool.routed_from
                 else ""
             )
             out.append(
                 wrap(
-                    f"Pool: {pool.contract} keeps {number(pool.kept)} {pool.unit}{routed}{moved}"
+                    f"Pool: {contract_for(pool.contract).short} keeps {number(pool.kept)} "
+                    f"{pool.unit}{routed}{moved}"
                     f"{need} (bound: {pool.bound or 'given'}). {pool.note}".rstrip(),
                     width,
                     indent="  ",
