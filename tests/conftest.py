@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -50,12 +51,16 @@ def cli() -> Callable[..., subprocess.CompletedProcess[str]]:
     """Run ``python -m rhmodel ARGS`` in a subprocess, as a user would."""
 
     def run(*args: str | Path, cwd: Path = PROJECT_DIR) -> subprocess.CompletedProcess[str]:
+        # text wraps to the terminal's width: the tests read it at the width of a pipe (100),
+        # whatever COLUMNS the test runner leaves for its children
+        env = {**os.environ, "COLUMNS": "100"}
         return subprocess.run(
             [sys.executable, "-m", "rhmodel", *map(str, args)],
             capture_output=True,
             text=True,
             cwd=cwd,
             timeout=300,
+            env=env,
         )
 
     return run

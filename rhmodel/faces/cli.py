@@ -897,7 +897,7 @@ def _cmd_pool(args: argparse.Namespace) -> int:
     from rhmodel.core.pilot.settings import PilotSettings
     from rhmodel.edges.bundled import load_capabilities
     from rhmodel.edges.paramfile import load_parameters, parse_parameters
-    from rhmodel.edges.pilotfiles import device_paths, load_pilot, pilot_specs
+    from rhmodel.edges.pilotfiles import device_paths, load_pilot, pilot_specs, reason_sources
     from rhmodel.faces.pilot_text import pilot_text
 
     W = _width()
@@ -913,9 +913,16 @@ def _cmd_pool(args: argparse.Namespace) -> int:
     else:
         params = parse_parameters(parse_yaml("", "defaults"), args.overrides)
     files = args.files or pilot_specs(params)
-    if not files:
+    # the pilot store (pilot.store) is read beside pilot.files, as every command reads it
+    store = (
+        params.base_dir / params["pilot.store"]
+        if args.params and not args.files and params["pilot.store"]
+        else None
+    )
+    if not files and store is None:
         raise InputError(
-            "no pilot exports given — name files or folders, or --params with pilot.files"
+            "no pilot exports given — name files or folders, or --params with pilot.files "
+            "(or pilot.store)"
         )
     if args.timezone:
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -940,11 +947,16 @@ def _cmd_pool(args: argparse.Namespace) -> int:
         growth=args.growth,
         date_order=args.date_order,
         routing=args.routing,
-        reasons=args.reasons
-        if args.reasons is not None
-        else [params.base_dir / n for n in params["pilot.reasons"] or ()],
+        reasons=args.reasons if args.reasons is not None else reason_sources(params),
         devices=args.devices if args.devices is not None else device_paths(params),
+        store=store,
     )
+    if args.params:
+        from rhmodel.core.pilot.evidence import routed_report, with_teams
+
+        # the pools as the parameters route them: pilot.teams' own pools, decision.accept's
+        # work given up, what each contract keeps
+        report = routed_report(with_teams(report, params["pilot.teams"] or ()), params)
     from rhmodel.core.capabilities import staleness_note
     from rhmodel.core.pilot.evidence import undeclared_needs
 
