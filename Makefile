@@ -27,7 +27,7 @@ report: $(VENV)/.installed ## create .venv, install, render the sample renewal p
 
 test: $(VENV)/.installed-test ## create .venv with the test extra and run the whole suite
 	$(PY) -m ruff check rhmodel tests benchmarks
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 lint: $(VENV)/.installed-test ## ruff check, format check and the import contracts (faces -> edges -> core)
 	$(PY) -m ruff check rhmodel tests benchmarks

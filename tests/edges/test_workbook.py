@@ -170,7 +170,7 @@ def test_inputs_are_named_styled_and_validated(sample_book):
 
 
 @settings(
-    max_examples=20,
+    max_examples=8,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
