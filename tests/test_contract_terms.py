@@ -473,3 +473,20 @@ def test_draws_with_their_own_renewal_month_price_as_each_alone(billing):
             alone = monthly_costs(_terms(one), scenario)["logmein"][0]
             assert rows[i].tolist() == pytest.approx(alone.tolist(), rel=1e-12)
             assert sums[i] == pytest.approx(alone.sum(), rel=1e-12)
+
+
+def test_a_mid_term_cut_is_said_as_a_cut_in_the_text_and_the_calendar():
+    from rhmodel.core.events import dated_actions
+    from rhmodel.core.money.evaluation import evaluate
+    from rhmodel.edges.bundled import load_capabilities
+    from rhmodel.faces.scenario_text import scenarios_text
+
+    e = evaluate(_params(_cut_case(10_000)), load_capabilities())
+    text = scenarios_text(e).replace("\n", " ")
+    # the cut beats the first renewal (month 31): no negative "cost of waiting"
+    assert "cost of waiting: −" not in text and "cutting before the term ends is worth" in text
+    events = {x.kind: x for x in dated_actions(e.plan)}
+    assert events["renewal"].summary == "LogMeIn Resolve cut before its term ends: cancel"
+    assert events["renewal"].day == dt.date(2027, 4, 1)
+    assert "before its term ends, from 1 April 2027" in events["notice"].description
+    assert "termination fee of US$10,000" in events["renewal"].description

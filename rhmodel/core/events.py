@@ -127,8 +127,13 @@ def dated_actions(
                     "notice",
                     a.notice_by,
                     f"Notice to {con.short}: {what}",
-                    f"Last day to give {con.short} written notice to {what} at the "
-                    f"{long_date(a.renewal_date)} renewal. {a.sentence} {stake}",
+                    f"Last day to give {con.short} written notice to {what} "
+                    + (
+                        f"before its term ends, from {long_date(a.renewal_date)}"
+                        if a.mid_term
+                        else f"at the {long_date(a.renewal_date)} renewal"
+                    )
+                    + f". {a.sentence} {stake}",
                     a.contract,
                     NOTICE_ALARM_DAYS,
                     _uid("notice", a.contract, a.notice_by.isoformat()),
@@ -138,13 +143,22 @@ def dated_actions(
         if term_months and a.contract in term_months and a.action in ("renew", "right_size"):
             c = commitment(a.renewal_date, int(term_months[a.contract]))
             commits = f" {c.phrase[0].upper()}{c.phrase[1:]}."
+        if a.mid_term:
+            # cut before its term ends: the day the cut takes effect, not a renewal
+            headline = f"{con.short} cut before its term ends: {what}"
+            opening = (
+                f"{con.short} is cut from {long_date(a.renewal_date)}, paying the termination "
+                f"fee of {money_text(a.termination_fee, cur)}; the plan: {what}."
+            )
+        else:
+            headline = f"{con.short} renews: {what}"
+            opening = f"{con.short} renews on {long_date(a.renewal_date)}; the plan: {what}."
         out.append(
             DatedAction(
                 "renewal",
                 a.renewal_date,
-                f"{con.short} renews: {what}",
-                f"{con.short} renews on {long_date(a.renewal_date)}; the plan: {what}."
-                f"{commits} {a.sentence} {stake}",
+                headline,
+                f"{opening}{commits} {a.sentence} {stake}",
                 a.contract,
                 (),
                 _uid("renewal", a.contract, a.renewal_date.isoformat()),

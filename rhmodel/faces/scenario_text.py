@@ -62,6 +62,10 @@ def scenarios_text(e: Evaluation, width: int = 100) -> str:
         waiting = (
             f"first renewal: {money(plan.npv_first_renewal)}; cost of waiting: "
             f"{money(plan.cost_of_waiting)}"
+            if plan.cost_of_waiting >= -0.5
+            # a contract cut before its term ends beats waiting for its first renewal
+            else f"first renewal: {money(plan.npv_first_renewal)}; cutting before the term "
+            f"ends is worth {money(-plan.cost_of_waiting)} more"
         )
         out.append(
             wrap(
