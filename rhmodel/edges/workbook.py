@@ -1254,8 +1254,14 @@ def _tei(
         _header(
             ws,
             row,
-            [s, "Initial", *(f"Year {k}" for k in range(1, years + 1)), "Total", "Present value"],
-            [max(26, len(s) + 2), *([14] * (years + 3))],
+            [
+                human(s),
+                "Initial",
+                *(f"Year {k}" for k in range(1, years + 1)),
+                "Total",
+                "Present value",
+            ],
+            [max(26, len(human(s)) + 2), *([14] * (years + 3))],
         )
         sav, rh, tr = col(s, "savings"), col(s, "remote_help"), col(s, "transition")
         for j, label in enumerate(("Benefits", "Costs", "Net"), start=1):
