@@ -1646,7 +1646,7 @@ def _pilot(ws: Worksheet, pool: Worksheet, report: PilotReport, limit: int = 500
                 PERCENT if k == "residual share" else "#,##0"
             )
     r = len(rows) + 5
-    residual = report.sessions[report.sessions["residual"]]
+    residual = report.records[report.records["residual"]]
     put_text(
         ws.cell(row=r, column=1),
         f"Residual sessions (first {min(limit, len(residual)):,} "

@@ -1223,7 +1223,7 @@ class RenewalPack:
         """The incumbent sessions nobody can explain yet: the list to chase."""
         if not r.unexplained_sessions:
             return ""
-        s = r.sessions[r.sessions["klass"] == "unexplained"].sort_values("start")
+        s = r.records[r.records["klass"] == "unexplained"].sort_values("start")
         rows = [
             [
                 label(x.tool),

@@ -630,7 +630,7 @@ def concurrency_figure(
     phone = _phone(width)
     fig = _figure(width, 4.4 if phone else 3.4)
     ax = fig.add_subplot()
-    df = report.sessions
+    df = report.records
     complete = df[(df["end"] != OPEN) & df["residual"]]
     colours = {c.product: c.colour for c in CONTRACTS}
     for tool, sizing in report.tools.items():

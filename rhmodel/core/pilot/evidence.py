@@ -156,6 +156,11 @@ class PilotReport:
     #: Devices in the inventory (``pilot.devices``, ``--devices``); 0 when none was given.
     inventory_devices: int = 0
 
+    @property
+    def records(self) -> pd.DataFrame:
+        """The raw session records (int Unix seconds, ``klass``) the sizing works on."""
+        return self.sessions
+
     def sessions_frame(self) -> pd.DataFrame:
         """The sessions with tz-aware datetime64 start/end and a ``class`` column
         (:func:`rhmodel.core.frames.sessions_frame`)."""
