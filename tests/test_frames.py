@@ -5,6 +5,7 @@ own fields read one by one."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import shutil
 from itertools import pairwise
@@ -14,6 +15,7 @@ import pandas as pd
 import pytest
 
 from rhmodel.core import cards, frames
+from rhmodel.core.jsonable import jsonable
 from rhmodel.core.money.evaluation import evaluate
 from rhmodel.core.named import ByName, NameNotFound, by_name
 from rhmodel.core.pilot.sessions import OPEN
@@ -155,7 +157,7 @@ def test_simulation_frame_is_one_row_per_draw(sample):
 
 def test_sessions_frame_times_and_classes(report):
     s = frames.sessions_frame(report)
-    raw = report.sessions
+    raw = report.records
     assert len(s) == len(raw) == report.sessions_total
     # the first start, converted here with the standard library
     first = dt.datetime.fromtimestamp(int(raw["start"].iloc[0]), tz=dt.UTC)
@@ -165,6 +167,27 @@ def test_sessions_frame_times_and_classes(report):
     for klass, n in report.sessions_by_class.items():
         assert counts[klass] == n
     assert (s["class"] == "residual").sum() == report.residual_sessions
+
+
+def test_pilot_sessions_is_the_typed_frame(report):
+    """The issue pins ``pilot.sessions`` itself as the typed frame: tz-aware datetime64 start and
+    end, a ``class`` column, no ``klass``; ``records`` keeps the raw seconds the sizing uses."""
+    s = report.sessions
+    assert isinstance(s["start"].dtype, pd.DatetimeTZDtype)
+    assert isinstance(s["end"].dtype, pd.DatetimeTZDtype)
+    assert str(s["start"].dt.tz) == report.timezone
+    assert "class" in s.columns and "klass" not in s.columns
+    assert s["class"].dtype.name == "category"
+    # the same instants as the raw seconds, converted independently with the standard library
+    raw = report.records
+    for i in (0, len(raw) // 2, len(raw) - 1):
+        want = dt.datetime.fromtimestamp(int(raw["start"].iloc[i]), tz=dt.UTC)
+        assert s["start"].iloc[i].to_pydatetime() == want
+    assert (s["class"].astype(str).to_numpy() == raw["klass"].astype(str).to_numpy()).all()
+    # built once, and never part of the report's JSON nor of its fields
+    assert report.sessions is s
+    assert "sessions" not in {f.name for f in dataclasses.fields(report)}
+    assert "sessions" not in jsonable(report) and "records" not in jsonable(report)
 
 
 def test_pool_frame_reads_every_tool(report):

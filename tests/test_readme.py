@@ -66,7 +66,7 @@ def test_the_library_examples_run_as_written():
         "by_year_frame()",
         "sensitivity_frame()",
         "simulation_frame()",
-        "sessions_frame()",
+        "pilot.sessions",
         "pool_frame()",
     ):
         assert accessor in text, accessor

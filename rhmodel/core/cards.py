@@ -185,5 +185,5 @@ def pilot_html(r: Any) -> str:
         rows.append(("Top reasons", ", ".join(f"{k}: {v:,}" for k, v in top)))
     for k, t in r.tools.items():
         rows.append((f"Pool: {k}", f"{t.recommended_licenses} {t.unit or 'licences'}"))
-    note = "Tables: sessions (sessions_frame), pool_frame()."
+    note = "Tables: .sessions (typed), .records (raw), pool_frame()."
     return _card("Pilot evidence", rows, note)

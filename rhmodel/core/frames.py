@@ -345,7 +345,7 @@ def sessions_frame(report: Any) -> pd.DataFrame:
     """
     from rhmodel.core.pilot.sessions import CLASSES, OPEN
 
-    raw = report.sessions
+    raw = report.records
     df = raw.drop(columns=[c for c in ("klass",) if c in raw.columns]).copy()
     tz = report.timezone or "UTC"
     df["start"] = pd.to_datetime(raw["start"].astype("int64"), unit="s", utc=True).dt.tz_convert(tz)

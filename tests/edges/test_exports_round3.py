@@ -227,7 +227,7 @@ def _goto_check(path):
     assert s.loc["5001", "end"] - s.loc["5001", "start"] == 40 * 60
     r = load_pilot([path], load_capabilities())
     assert (r.sessions_total, r.open_sessions, r.residual_sessions) == (3, 1, 1)
-    residual = r.sessions[r.sessions["residual"]]
+    residual = r.records[r.records["residual"]]
     w = work_intervals(residual)
     assert sorted(set(w.technician)) == ["ann@contoso.com", "bo@contoso.com"]  # 2 named agents
     return s

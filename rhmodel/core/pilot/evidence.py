@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -138,7 +139,10 @@ class PilotReport:
     unexplained_sessions: int = 0
     reasons_log: dict[str, int] = field(default_factory=lambda: {"matched": 0, "unmatched": 0})
     residual_by_tool_reason: dict[str, dict[str, int]] = field(default_factory=dict)
-    sessions: pd.DataFrame = field(
+    #: The raw session records the sizing works on: ``start``/``end`` as int Unix seconds
+    #: (``OPEN`` while running) and the class as ``klass`` (:mod:`rhmodel.core.pilot.sessions`).
+    #: ``sessions`` is the same table typed for pandas users.
+    records: pd.DataFrame = field(
         repr=False, default_factory=pd.DataFrame, metadata={"json": False}
     )
     #: Every session by the helped device's platform (``unknown`` when the export has none).
@@ -156,17 +160,22 @@ class PilotReport:
     #: Devices in the inventory (``pilot.devices``, ``--devices``); 0 when none was given.
     inventory_devices: int = 0
 
-    @property
-    def records(self) -> pd.DataFrame:
-        """The raw session records (int Unix seconds, ``klass``) the sizing works on."""
-        return self.sessions
+    @cached_property
+    def sessions(self) -> pd.DataFrame:
+        """The sessions as a pandas user reads them: tz-aware ``datetime64`` start/end in the
+        pilot's time zone, the class as a ``class`` column, categories
+        (:func:`rhmodel.core.frames.sessions_frame`; ``records`` is the raw table).
 
-    def sessions_frame(self) -> pd.DataFrame:
-        """The sessions with tz-aware datetime64 start/end and a ``class`` column
-        (:func:`rhmodel.core.frames.sessions_frame`)."""
+        Built once per report, on first use: a frozen dataclass's ``cached_property`` stores
+        it in the instance dictionary, outside the fields (so not in the JSON nor in ``==``).
+        """
         from rhmodel.core import frames
 
         return frames.sessions_frame(self)
+
+    def sessions_frame(self) -> pd.DataFrame:
+        """The same as :attr:`sessions` (kept for code written before it was typed)."""
+        return self.sessions
 
     def pool_frame(self) -> pd.DataFrame:
         """The pool to keep, one row per incumbent tool (:func:`rhmodel.core.frames.pool_frame`)."""
@@ -400,7 +409,7 @@ def summarise_pilot(
         reasons_log={"matched": log_matched, "unmatched": len(log_unmatched)},
         unexplained_sessions=int(unexplained.sum()),
         residual_by_tool_reason={t: v for t, v in by_tool_reason.items() if v},
-        sessions=classified,
+        records=classified,
         sessions_by_platform=by_platform,
         unattended_windows_eligible=int(eligible_by_platform.get("windows", 0)),
         unattended_not_eligible={b: int((unattended == b).sum()) for b in BUCKETS},
@@ -518,7 +527,7 @@ def routed_sizing(
     if held is not None and key in held.sized:
         return held.sized[key]
     con = contract_for(host)
-    classified = report.sessions
+    classified = report.records
     span = (
         (report.first_start, report.last_start)
         if report.first_start is not None and report.last_start is not None
@@ -615,9 +624,9 @@ def with_teams(report: PilotReport, teams: Sequence[Any]) -> PilotReport:
 
     The rest of the help desk is judged session by session, as before.
     """
-    if not teams or report.sessions.empty:
+    if not teams or report.records.empty:
         return report
-    df = report.sessions
+    df = report.records
     techs = df["technician"].astype(str).str.strip().str.lower().to_numpy(dtype=object)
     incumbent = (df["tool"] != "remote_help").to_numpy()
     residual = df["residual"].to_numpy(dtype=bool).copy()
@@ -644,7 +653,7 @@ def with_teams(report: PilotReport, teams: Sequence[Any]) -> PilotReport:
     }
     out = replace(
         report,
-        sessions=df,
+        records=df,
         residual_sessions=int(residual.sum()),
         residual_share=float(residual.sum() / len(df)) if len(df) else 0.0,
         residual_by_reason=by_reason,

@@ -338,7 +338,7 @@ def pilot_status(
         counts: dict[str, int] = {}
         if week_frame is not None:
             mine = week_frame[(week_frame["start"] >= begin).to_numpy()]
-            merged = report.sessions
+            merged = report.records
             mine_ids = set(zip(mine["tool"], mine["session_id"], strict=True))
             ids = zip(merged["tool"], merged["session_id"], strict=True)
             keep = np.fromiter((k in mine_ids for k in ids), bool, len(merged))
