@@ -2,7 +2,7 @@
 
 Every number comes from :func:`rhmodel.core.money.evaluation.evaluate` (and the pilot report);
 this module only arranges and words them. Each section returns :class:`Html`, which Jupyter,
-nbconvert and Voilà all display; figures are embedded as PNG so the exported HTML stands alone.
+nbconvert and Voilà all display; charts are embedded as SVG so the exported HTML stands alone.
 
 Examples
 --------
@@ -17,7 +17,8 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import html
-from collections.abc import Sequence
+import os
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ from rhmodel.core.money.evaluation import Evaluation, group_costs, licensing_not
 from rhmodel.core.money.timing import add_months
 from rhmodel.core.money.uncertainty import ranged_inputs
 from rhmodel.core.params.resolve import LICENCE_WORDS, group_spec
-from rhmodel.core.pilot.evidence import PilotReport, undeclared_needs
+from rhmodel.core.pilot.evidence import PilotReport, undeclared_needs, with_teams
 from rhmodel.core.products import CONTRACTS, REMOTE_HELP
 from rhmodel.core.readiness import ChecklistRow, Readiness
 from rhmodel.core.text import long_date, money_short, probability_text, visible
@@ -38,8 +39,9 @@ from rhmodel.edges.pack import PackInputs, evaluate_pack, read_pack_inputs
 from rhmodel.edges.paramfile import load_parameters
 from rhmodel.edges.provenance import summary_document
 from rhmodel.faces.formatting import money, number, percent, rate, with_unit
+from rhmodel.faces.memo_display import Html
 
-__all__ = ["Html", "RenewalPack"]
+__all__ = ["MEMO_SECTIONS", "Html", "RenewalPack", "render_sections"]
 
 _CSS = """
 <style>
@@ -130,13 +132,6 @@ _CSS = """
 }
 </style>
 """
-
-
-class Html(str):
-    """A string of HTML that notebooks render as HTML."""
-
-    def _repr_html_(self) -> str:
-        return str(self)
 
 
 def _e(value: Any) -> str:
@@ -312,6 +307,16 @@ _PROVENANCE_WORDS = {
     "platform": "Platform",
 }
 
+#: Which bound decided a pool (:attr:`ToolSizing.bound <rhmodel.core.pilot.pool.ToolSizing>`),
+#: in words.
+_BOUND_WORDS = {
+    "peak": "the most at once, plus headroom",
+    "licence_usage_peak": "the licence-usage report's peak, plus headroom",
+    "technicians": "the technicians who did the work",
+    "specialist_team": "the specialist team",
+    "no_work": "no residual work",
+}
+
 #: The memo's sections, in the notebook's order, for the table of contents.
 SECTIONS = (
     "Executive summary",
@@ -324,6 +329,66 @@ SECTIONS = (
     "Readiness checklist",
     "Provenance",
 )
+
+
+#: The sections the pack notebook shows, one cell each, in its order (the methods of
+#: :class:`RenewalPack`): what :func:`render_sections` renders ahead for ``rhmodel report``.
+MEMO_SECTIONS = (
+    "title",
+    "executive_summary",
+    "decision",
+    "capabilities",
+    "scenarios",
+    "pilot_evidence",
+    "risks",
+    "assumptions",
+    "readiness_checklist",
+    "provenance_note",
+)
+
+
+#: The sections drawn by a second process where the system forks: the scenarios' eight
+#: charts take about as long as every other section's together.
+_BESIDE = ("scenarios",)
+
+
+def render_sections(inputs: PackInputs, workers: int = 2) -> Iterator[tuple[str, str]]:
+    """The memo of a pack already evaluated, section by section in the notebook's order:
+    (method name, HTML). ``rhmodel report`` hands this to :func:`rhmodel.edges.pack.render_pack`,
+    which renders the sections while the notebook's kernel starts, so the kernel only displays
+    them.
+
+    With ``workers`` > 1 where the system forks, the scenarios section is drawn by a child
+    process (in this process's group, so stopping the one stops both) while this one draws the
+    rest: the charts are the memo's cost, and each process has a CPU. Call it from a process
+    with one thread (``render_pack`` calls it in a forked child of its own).
+    """
+    from rhmodel.edges.pack import Beside
+    from rhmodel.faces import plots  # noqa: F401  (imported once, before the fork)
+
+    pack = RenewalPack.from_inputs(inputs)
+    beside = (
+        Beside(_render_named, pack, _BESIDE, own_group=False)
+        if workers > 1 and hasattr(os, "fork")
+        else None
+    )
+    try:
+        done: dict[str, str] = {}
+        for name in MEMO_SECTIONS:
+            if beside is None or name not in _BESIDE:
+                done[name] = str(getattr(pack, name)())
+        if beside is not None:
+            done.update(beside.result(timeout=600))
+        for name in MEMO_SECTIONS:
+            yield name, done[name]
+    finally:
+        if beside is not None:
+            beside.stop()  # an interrupted or failed render: the child goes too
+
+
+def _render_named(pack: RenewalPack, names: Sequence[str]) -> dict[str, str]:
+    """The sections ``names`` of ``pack``, by name (a child process's share of the memo)."""
+    return {name: str(getattr(pack, name)()) for name in names}
 
 
 @dataclass(frozen=True)
@@ -1121,6 +1186,9 @@ class RenewalPack:
         ]
         facts += [(f"  {label(k)}", f"{v:,}") for k, v in r.residual_by_reason.items()]
         body = _table(["", ""], facts, numeric=(1,), caption="The pilot's sessions")
+        # the pools as the parameters were filled from them: with pilot.teams, each team's own
+        # pool is part of its tool's
+        pooled = self._teamed_pilot() or r
         body += "".join(f'<p class="small">Note: {_e(humanise(w))}</p>' for w in r.warnings)
         rows = [
             [
@@ -1132,7 +1200,7 @@ class RenewalPack:
                 z.erlang_b_servers,
                 z.recommended_licenses,
             ]
-            for t, z in r.tools.items()
+            for t, z in pooled.tools.items()
         ]
         body += _table(
             [
@@ -1152,8 +1220,9 @@ class RenewalPack:
         # the rules are paragraphs: notes below the table, not a one-word-wide column
         body += "".join(
             f"<p><b>{_e(label(t))}: keep {z.recommended_licenses}.</b> {_e(humanise(z.rule))}</p>"
-            for t, z in r.tools.items()
+            for t, z in pooled.tools.items()
         )
+        body += self._team_pools()
         pools = "; ".join(f"{label(t)} {z.recommended_licenses}" for t, z in r.tools.items())
         body += _figure(
             lambda w: daily_peaks_figure(r, width=w),
@@ -1162,6 +1231,62 @@ class RenewalPack:
         body += self._unexplained(r)
         body += self._pilot_weeks()
         return _section("Pilot evidence and the residual pool", body)
+
+    def _teamed_pilot(self) -> PilotReport | None:
+        """The pilot report with each ``pilot.teams`` team's pools (``None`` without a team):
+        the one the parameters' pools were filled from, else made here the same way."""
+        declared = self._params["pilot.teams"] or ()
+        if self.pilot is None or not declared:
+            return None
+        carried = self._params.pilot
+        if isinstance(carried, PilotReport) and carried.teams:
+            return carried
+        return with_teams(self.pilot, declared)
+
+    def _team_pools(self) -> str:
+        """Per tool, each ``pilot.teams`` team's own pool (``rhmodel pool --params`` shows the
+        same): who, how much work, the licences it needs and keeps, and which bound decided.
+        Nothing when no team is declared."""
+        r = self._teamed_pilot()
+        if r is None or not r.teams:
+            return ""
+        declared = {t.name: t for t in self._params["pilot.teams"]}
+        out = (
+            "<h3>Pools per team</h3><p>Each team declared (parameter <code>pilot.teams</code>) "
+            "keeps its work on the "
+            "incumbent, and its pool is sized from its own sessions; a tool's pool to keep is "
+            "its teams' pools plus the rest of the help desk's.</p>"
+        )
+        for tool, teams in r.teams.items():
+            unit = next((z.unit for z in teams.values() if z.unit), "licences")
+            rows = [
+                [
+                    name,
+                    f"{z.distinct_technicians:,} of {len(declared[name].technicians):,}"
+                    if name in declared
+                    else f"{z.distinct_technicians:,}",
+                    f"{z.routed_sessions:,}",
+                    f"{z.sized_need:,}",
+                    f"{z.kept:,}",
+                    _BOUND_WORDS.get(z.bound, label(z.bound) if z.bound else "—"),
+                ]
+                for name, z in teams.items()
+            ]
+            out += _table(
+                [
+                    "Team",
+                    "Technicians (seen of declared)",
+                    "Routed sessions",
+                    "Sized need",
+                    "Licences kept",
+                    "Decided by",
+                ],
+                rows,
+                numeric=(1, 2, 3, 4),
+                caption=f"{label(tool)}: each team's own pool ({unit})",
+                show_caption=True,
+            )
+        return out
 
     def _pilot_weeks(self) -> str:
         """The pilot week by week (``rhmodel pilot status``) when it is collected as a process
