@@ -4,6 +4,8 @@ Sheets: About (what it is, provenance, illustrative figures), Inputs (every scal
 one named cell each), User groups (Remote Help licences per group of helpers and sharers, live,
 one named cell per field: ``remote_help_user_groups_<i>_<field>``), Decision, Capabilities,
 Cash flows (monthly formulas per scenario), Summary (``<scenario>_<metric>`` named formulas),
+Plans (every plan the engine weighs, one row of live formulas each, and the live pick
+``recommended_scenario`` with ``plan_timed_npv``),
 Sensitivity and Simulation (values computed by rhmodel), Pilot and Pool (when there is pilot
 evidence).
 
@@ -43,10 +45,12 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from rhmodel.core.capabilities import CapabilityMatrix
-from rhmodel.core.coverage import covers, held_contracts
+from rhmodel.core.coverage import DISRUPTION, covers, held_contracts
 from rhmodel.core.labels import label as human
+from rhmodel.core.money.capacity import feasible_delays, timed_terms
 from rhmodel.core.money.cashflows import adopts_remote_help
 from rhmodel.core.money.evaluation import Evaluation
+from rhmodel.core.money.timing import mid_term_cut
 from rhmodel.core.params import SCHEMA, Parameters, spec
 from rhmodel.core.params.resolve import GROUP_PRICE_ITEMS
 from rhmodel.core.pilot.evidence import PilotReport
@@ -247,8 +251,9 @@ def _about(ws: Worksheet, e: Evaluation, provenance: Provenance, cached: bool = 
         (
             "Decision",
             "The requirements, the tenant cloud and the accept switches on the Decision sheet "
-            "drive the verdict (named verdict), each scenario's viability and "
-            "recommended_scenario through formulas. The Plan, Checklist, Sensitivity and "
+            "drive the verdict (named verdict), each plan's viability and "
+            "recommended_scenario through formulas: the Plans sheet weighs every plan live, at "
+            "feasible timing (plan_timed_npv). The Plan, Checklist, Sensitivity and "
             "Simulation sheets are rhmodel's values at generation.",
         ),
         (
@@ -1067,6 +1072,293 @@ def _cashflows(
     return ranges
 
 
+# ---- every plan, live ------------------------------------------------------------------------
+
+PLANS_SHEET = "Plans"
+
+
+def _after_rate(c: Any, units: str, grown: bool) -> str:
+    """Contract ``c``'s monthly rate after its change with ``units`` licences kept (a cell),
+    as :func:`rhmodel.core.money.cashflows._rates`; a renewed pool that grew (``grown``) to
+    carry moved work keeps its current price and add-ons (:meth:`PlanCapacity.apply`)."""
+    count, price = _n(c.count_key), _n(c.price_key)
+    held = f"IF({count}>0,1,0)"
+    extras = f"{held}*{_n(c.extras_key)}/12" if c.extras_key else "0"
+    fixed = f"{held}*{_n(c.fixed_key)}/12" if c.fixed_key else "0"
+    rp = _n(c.residual_price_key)
+    unit_price = (
+        f"{price}/{c.price_divisor:g}"
+        if grown
+        else f"IF(ISNUMBER({rp}),{rp},{price})/{c.price_divisor:g}"
+    )
+    if c.extras_key:
+        share = f"IF({count}>0,{units}/{count},0)"
+        scaled = f'IF({_n(c.extras_scale_key)}="per_agent",{extras}*{share},{extras})'
+        if c.extras_residual_key and not grown:
+            er = _n(c.extras_residual_key)
+            extras_after = f"IF({units}>0,IF(ISNUMBER({er}),{er}/12,{scaled}),0)"
+        else:
+            extras_after = f"IF({units}>0,{scaled},0)"
+    else:
+        extras_after = "0"
+    return f"({unit_price}*{units}+{extras_after}+IF({units}>0,{fixed},0))"
+
+
+def _plans(
+    wb: Workbook, ws: Worksheet, e: Evaluation, matrix: CapabilityMatrix, horizon: int
+) -> tuple[str, str]:
+    """Every plan the engine weighs, one row of live formulas each: per contract its action,
+    the pool it keeps, the month its change lands and the present value it saves, at first
+    renewal and at feasible timing; the plan's viability, NPV both ways, and the live pick of
+    the recommended plan. Returns the pick's cell and the names range (for the Summary).
+
+    Each contract's cash flow is ``g(m) × rate`` (the Cash flows sheet's price factor ``g``),
+    the rate switching from before to after the change month ``X``, so its saving against
+    renewing as is is ``(before − after) × Σ_{m > X} g(m)·disc(m)``: one SUMPRODUCT per
+    contract over the Cash flows columns, not a column of months per plan. A consolidated
+    contract's work is priced in the receiving pool (its own after-rate is 0), so every plan
+    has its own pool formulas (:func:`rhmodel.core.money.capacity.plan_capacity`)."""
+    a, p = e.analysis, e.params
+    order = a.terms.absorb_order
+    held = [c for c in CONTRACTS if c.name in {h.name for h in held_contracts(p)}]
+    delays = feasible_delays(p, [c.name for c in held]) if held else {}
+    cuttable = {c.name for c in held if mid_term_cut(p, c.name) is not None}
+    put_text(ws["A1"], "Every plan weighed (live formulas)").font = Font(bold=True, size=13)
+    put_text(
+        ws["A2"],
+        "One row per plan: each contract's action, the pool it keeps and the present value it "
+        "saves against renewing as is, at its first renewal and at the renewal the pilot and "
+        "the notice deadline allow (feasible timing). The recommended plan is the viable one "
+        "with the highest NPV at feasible timing (ties: the less disruptive), never one worth "
+        "less than renewing as is. Live: the Inputs and the Decision switches. Inputs here (blue "
+        "on light yellow): each contract's delay in terms (rhmodel's feasible timing from the "
+        "dates, the notice and the pilot's end), licences the pilot's routed work adds to a "
+        "receiving pool and a pool the pilot re-sized (rhmodel's sizing at generation: "
+        "regenerate to re-size from new pilot evidence), and a mid-term cut's month. Which pool "
+        "takes a consolidated contract's work is fixed at generation.",
+    ).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells("A2:L2")
+    ws.row_dimensions[2].height = 90
+    _illustrative_note(ws, "A3", e)
+    # per contract: its feasible delay (an input) and its own pool (a pilot re-sizing or Inputs)
+    _header(
+        ws,
+        5,
+        ["Contract", "Delay (terms)", "Renewal", "Notice by", "Own pool"],
+        [34, 12, 14, 14, 12],
+    )
+    own_ref: dict[str, str] = {}
+    delay_ref: dict[str, str] = {}
+    overrides = {c: n for cap in a.capacity.values() for c, n in cap.own.items()}
+    for i, c in enumerate(held, start=6):
+        k, renewal, notice = delays[c.name]
+        put_text(ws.cell(row=i, column=1), human(c.name))
+        cell = ws.cell(row=i, column=2, value=k)
+        cell.font, cell.fill = INPUT_FONT, INPUT_FILL
+        dv = DataValidation(type="whole", operator="between", formula1="0", formula2="100")
+        ws.add_data_validation(dv)
+        dv.add(cell)
+        delay_ref[c.name] = f"{c.name}_delay_terms"
+        _name(wb, delay_ref[c.name], ws.title, _abs(2, i))
+        ws.cell(row=i, column=3, value=renewal).number_format = "d mmm yyyy"
+        ws.cell(row=i, column=4, value=notice).number_format = "d mmm yyyy"
+        cell = ws.cell(row=i, column=5)
+        if c.name in overrides:
+            cell.value = overrides[c.name]  # the pilot's sizing with decision.accept applied
+            cell.font, cell.fill = INPUT_FONT, INPUT_FILL
+        else:
+            put_formula(cell, f"={_n(c.residual_key)}")
+        own_ref[c.name] = _abs(5, i)
+    top = 7 + len(held)
+    titles = ["Plan", "Viable", "Weighed", "Disruption", "PV of new spend"]
+    cols: dict[tuple[str, str], int] = {}
+    for c in held:
+        parts = ["action", "added", "pool", "month", "first", "timed"]
+        if c.name in cuttable:
+            parts[4:4] = ["cut", "fee"]
+        words = {
+            "action": "action",
+            "added": "licences moved in (input)",
+            "pool": "pool kept",
+            "month": "changes after month",
+            "cut": "cut month (input, 0: none)",
+            "fee": "PV of termination fee",
+            "first": "PV saved, first renewal",
+            "timed": "PV saved, feasible",
+        }
+        for part in parts:
+            cols[(c.name, part)] = len(titles) + 1
+            titles.append(f"{c.short}: {words[part]}")
+    tail = ["NPV (first renewal)", "NPV (feasible timing)", "Score", "Tie-break", "In words"]
+    for part in tail:
+        cols[("", part)] = len(titles) + 1
+        titles.append(part)
+    _header(ws, top, titles, [max(34, *(len(o.name) + 2 for o in a.options))])
+    first_row = top + 1
+    last_row = top + len(a.options)
+    m_rng = f"'Cash flows'!$A$2:$A${horizon + 1}"
+    b_rng = f"'Cash flows'!$B$2:$B${horizon + 1}"
+    letter = lambda col, r: f"{get_column_letter(col)}{r}"  # noqa: E731
+    for r, o in enumerate(a.options, start=first_row):
+        cap = a.capacity.get(o.name)
+        evaluate_as = cap.evaluate_as if cap is not None else o.name
+        ev, named = plan_actions(evaluate_as), plan_actions(o.name)
+        adopts = adopts_remote_help(evaluate_as)
+        cuts: dict[str, int] = {}
+        if cuttable & {c for c, x in named.items() if x != "renew"}:
+            cuts = dict(timed_terms(p, a.terms, o.name, order)[0].cut_month)
+        put_text(ws.cell(row=r, column=1), o.name)
+        put_formula(ws.cell(row=r, column=2), _viability_formula(e, matrix, named))
+        weighed = [
+            f"{letter(cols[(c.name, 'pool')], r)}>0" for c in held if named[c.name] == "right_size"
+        ]
+        put_formula(
+            ws.cell(row=r, column=3),
+            f"=AND({','.join(weighed)})" if weighed else "=TRUE",
+        )
+        ws.cell(row=r, column=4, value=sum(DISRUPTION[named[c.name]] for c in held))
+        put_formula(
+            ws.cell(row=r, column=5), "=right_size_pv_new_spend" if adopts else "=0"
+        ).number_format = MONEY
+        first_parts, timed_parts = [], []
+        for c in held:
+            col = {part: cols[(c.name, part)] for (name, part) in cols if name == c.name}
+            put_text(ws.cell(row=r, column=col["action"]), named[c.name])
+            action = ev[c.name]
+            added = ws.cell(row=r, column=col["added"])
+            pool = ws.cell(row=r, column=col["pool"])
+            R, T = f"{c.name}_months_to_renewal", f"{c.name}_term_months"
+            if action == "right_size":
+                added.value = float(cap.added.get(c.name, 0.0)) if cap is not None else 0.0
+                added.font, added.fill = INPUT_FONT, INPUT_FILL
+                moved = [
+                    own_ref.get(src, _n(contract_for(src).residual_key))
+                    for src in (cap.by_licence if cap is not None else ())
+                    if consolidation_target(src, named, order) == c.name
+                ]
+                k = "(" + "+".join([own_ref[c.name], letter(col["added"], r), *moved]) + ")"
+                if cap is not None and c.name in cap.grown:
+                    k = f"MAX({_n(c.count_key)},{k})"
+                put_formula(pool, f"=IF({k}>0,MAX({k},{_n(c.min_key)}),0)")
+            elif action == "renew":
+                put_formula(pool, f"={_n(c.count_key)}")
+            else:
+                put_formula(pool, "=0")
+            pool.number_format = "#,##0.##"
+            before, _after = _rate_formulas(c, {c.name: "renew"}, order)
+            after = (
+                _after_rate(c, letter(col["pool"], r), bool(cap and c.name in cap.grown))
+                if action == "right_size"
+                else before
+                if action == "renew"
+                else "0"
+            )
+            changes = named[c.name] != "renew"  # a pool grown for moved work: first renewal
+            if "cut" in col:
+                cut = ws.cell(row=r, column=col["cut"], value=int(cuts.get(c.name, 0)))
+                cut.font, cut.fill = INPUT_FONT, INPUT_FILL
+                x_cut = letter(col["cut"], r)
+                timed_month = (
+                    f"=IF({x_cut}>0,{x_cut}-1,{R}+{delay_ref[c.name]}*{T})" if changes else f"={R}"
+                )
+                fee = (
+                    f"=IF(AND({x_cut}>=1,{x_cut}<={horizon}),IF({_n(c.count_key)}>0,"
+                    f"{c.name}_termination_fee,0)*(1+risk_adjustment_cost_uplift)"
+                    f"*(1+discount_rate)^(-{x_cut}/12),0)"
+                    if action != "renew"
+                    else "=0"
+                )
+                put_formula(ws.cell(row=r, column=col["fee"]), fee).number_format = MONEY
+                timed_parts.append(f"-{letter(col['fee'], r)}")
+            else:
+                timed_month = f"={R}+{delay_ref[c.name]}*{T}" if changes else f"={R}"
+            put_formula(ws.cell(row=r, column=col["month"]), timed_month)
+            g = get_column_letter(_CONTRACT_COLS[c.name][1])
+            g_rng = f"'Cash flows'!${g}$2:${g}${horizon + 1}"
+            haircut = "*(1-risk_adjustment_benefit_haircut)" if adopts else ""
+            for part, month in (("first", R), ("timed", letter(col["month"], r))):
+                cell = ws.cell(row=r, column=col[part])
+                if action == "renew" and not (cap and c.name in cap.grown):
+                    put_formula(cell, "=0")  # nothing changes: nothing saved
+                else:
+                    put_formula(
+                        cell,
+                        f"=({before}-{after})*SUMPRODUCT(({m_rng}>{month})*{g_rng}*{b_rng})"
+                        f"{haircut}",
+                    )
+                cell.number_format = MONEY
+            first_parts.append(f"+{letter(col['first'], r)}")
+            timed_parts.insert(0, f"+{letter(col['timed'], r)}")
+        new = letter(5, r)
+        put_formula(
+            ws.cell(row=r, column=cols[("", "NPV (first renewal)")]),
+            f"={''.join(first_parts) or '0'}-{new}",
+        ).number_format = MONEY
+        put_formula(
+            ws.cell(row=r, column=cols[("", "NPV (feasible timing)")]),
+            f"={''.join(timed_parts) or '0'}-{new}",
+        ).number_format = MONEY
+        timed = letter(cols[("", "NPV (feasible timing)")], r)
+        # blank unless viable and weighed: MAX and MIN skip text
+        put_formula(
+            ws.cell(row=r, column=cols[("", "Score")]),
+            f'=IF(AND(B{r}="yes",C{r}),ROUND({timed},6),"")',
+        ).number_format = MONEY
+        put_text(ws.cell(row=r, column=cols[("", "In words")]), _in_words(o.name))
+    score = get_column_letter(cols[("", "Score")])
+    tie = get_column_letter(cols[("", "Tie-break")])
+    s_rng = f"${score}${first_row}:${score}${last_row}"
+    for r in range(first_row, last_row + 1):
+        # among the best scores: the least disruptive, then the first listed (engine's order)
+        put_formula(
+            ws.cell(row=r, column=cols[("", "Tie-break")]),
+            f"=IF(ISNUMBER({score}{r}),IF({score}{r}=MAX({s_rng}),D{r}*100000+{r - first_row},"
+            '""),"")',
+        )
+    pick_row = last_row + 2
+    put_text(ws.cell(row=pick_row, column=1), "Recommended (live)").font = Font(bold=True)
+    t_rng = f"${tie}${first_row}:${tie}${last_row}"
+    names_rng = f"$A${first_row}:$A${last_row}"
+    put_formula(
+        ws.cell(row=pick_row, column=2), f"=INDEX({names_rng},MATCH(MIN({t_rng}),{t_rng},0))"
+    ).font = Font(bold=True)
+    timed_col = get_column_letter(cols[("", "NPV (feasible timing)")])
+    first_col = get_column_letter(cols[("", "NPV (first renewal)")])
+    words_col = get_column_letter(cols[("", "In words")])
+    pick = f"MATCH(recommended_scenario,{names_rng},0)"
+    put_text(ws.cell(row=pick_row + 1, column=1), "Its NPV at feasible timing (live)")
+    put_formula(
+        ws.cell(row=pick_row + 1, column=2),
+        f"=INDEX(${timed_col}${first_row}:${timed_col}${last_row},{pick})",
+    ).number_format = MONEY
+    _name(wb, "plan_timed_npv", ws.title, _abs(2, pick_row + 1))
+    put_text(ws.cell(row=pick_row + 2, column=1), "Its NPV at first renewal (live)")
+    put_formula(
+        ws.cell(row=pick_row + 2, column=2),
+        f"=INDEX(${first_col}${first_row}:${first_col}${last_row},{pick})",
+    ).number_format = MONEY
+    _name(wb, "plan_first_renewal_npv", ws.title, _abs(2, pick_row + 2))
+    put_text(ws.cell(row=pick_row + 3, column=1), "In words (live)")
+    put_formula(
+        ws.cell(row=pick_row + 3, column=2),
+        f"=INDEX(${words_col}${first_row}:${words_col}${last_row},{pick})",
+    )
+    _name(wb, "recommended_in_words", ws.title, _abs(2, pick_row + 3))
+    put_text(
+        ws.cell(row=pick_row + 4, column=1),
+        f"rhmodel's own figures at generation: recommended {a.recommended}, NPV at feasible "
+        f"timing {a.option_npv_timed.get(a.recommended, 0.0):,.2f}.",
+    )
+    fill = PatternFill("solid", fgColor="C6EFCE")
+    ws.conditional_formatting.add(
+        f"A{first_row}:{get_column_letter(len(titles))}{last_row}",
+        FormulaRule(formula=[f"$A{first_row}=$B${pick_row}"], fill=fill),
+    )
+    ws.freeze_panes = f"B{first_row}"
+    ws.print_area = f"A1:{get_column_letter(len(titles))}{pick_row + 4}"
+    return f"'{ws.title}'!$B${pick_row}", names_rng
+
+
 def _summary(
     wb: Workbook,
     ws: Worksheet,
@@ -1075,6 +1367,7 @@ def _summary(
     horizon: int,
     names: tuple[str, ...],
     matrix: CapabilityMatrix,
+    pick_ref: str = "",
 ) -> None:
     a = e.analysis
     put_text(ws["A1"], "Scenario summary (live formulas over the Inputs sheet)").font = Font(
@@ -1161,8 +1454,9 @@ def _summary(
                 _name(wb, f"plan_{metric}", ws.title, _abs(col, i))
             _name(wb, "plan_viable", ws.title, _abs(2, i))
     rec = last + 2
-    put_text(ws[f"A{rec}"], "Recommended (viable, highest NPV)").font = Font(bold=True)
-    put_formula(ws[f"C{rec}"], f"=INDEX(A5:A{last},MATCH(MAX(I5:I{last}),I5:I{last},0))")
+    put_text(ws[f"A{rec}"], "Recommended (every plan: Plans sheet)").font = Font(bold=True)
+    # the pick over every plan's row, at feasible timing, as the engine recommends
+    put_formula(ws[f"C{rec}"], f"={pick_ref}")
     ws[f"C{rec}"].font = Font(bold=True)
     _name(wb, "recommended_scenario", ws.title, f"$C${rec}")
     put_text(ws[f"E{rec}"], "Verdict").font = Font(bold=True)
@@ -1172,14 +1466,18 @@ def _summary(
     # the headline, built from the live cells: it names the NPV the table shows now
     code = e.params["currency"] or "USD"
     symbol = currency_prefix(code).replace("\u00a0", " ")
+    # the recommended plan may be one this table does not list (the Plans sheet lists all):
+    # its payback is then the Plans sheet's to show, never an error here
+    listed = f"SUMPRODUCT((A5:A{last}=recommended_scenario)*1)>0"
     pick = f"MATCH(recommended_scenario,A5:A{last},0)"
-    npv = f"INDEX(E5:E{last},{pick})"
+    payback = f"INDEX(G5:G{last},{pick})"
+    npv = "plan_first_renewal_npv"
     put_formula(
         ws["A3"],
-        f'="Recommended: "&INDEX(L5:L{last},{pick})&" — NPV "&IF({npv}<0,"{MINUS}","")'
+        f'="Recommended: "&recommended_in_words&" — NPV "&IF({npv}<0,"{MINUS}","")'
         f'&"{symbol}"&FIXED(ABS({npv}),0)&" against renewing as is over {horizon} months, '
-        f'payback "&IF(INDEX(G5:G{last},{pick})="","none needed",'
-        f'IF(INDEX(G5:G{last},{pick})="never","never",INDEX(G5:G{last},{pick})&" months"))'
+        f'payback "&IF(NOT({listed}),"on the Plan sheet",IF({payback}="","none needed",'
+        f'IF({payback}="never","never",{payback}&" months")))'
         '&"; the replace-or-keep test says "&IF(decision_verdict="keep","keep the incumbents",'
         'IF(decision_verdict="right_size","right-size the incumbents","replace them"))'
         '&" (live: follows the Inputs and Decision sheets; the dated plan is on the Plan '
@@ -1760,7 +2058,20 @@ def _describe(name: str, code: str) -> tuple[str, str]:
         if _n(sp.key) == name:
             return _unit(sp.unit, code) or sp.kind, _unit(sp.doc, code, doc=True)
     fixed = {
-        "recommended_scenario": ("text", "the viable scenario with the highest NPV (live)"),
+        "recommended_scenario": (
+            "text",
+            "the viable plan with the highest NPV at feasible timing, over every plan on the "
+            "Plans sheet (live)",
+        ),
+        "plan_timed_npv": (
+            money,
+            "the recommended plan's NPV with each change at its feasible renewal (live)",
+        ),
+        "plan_first_renewal_npv": (
+            money,
+            "the recommended plan's NPV with every change at its first renewal (live)",
+        ),
+        "recommended_in_words": ("text", "the recommended plan in words (live)"),
         "verdict": ("text", "replace, right_size or keep: the replace-or-keep test (live)"),
         "decision_verdict": ("text", "the replace-or-keep test's verdict on the Decision sheet"),
         "summary_headline": ("text", "the Summary's headline sentence, built from live cells"),
@@ -1795,6 +2106,12 @@ def _describe(name: str, code: str) -> tuple[str, str]:
     ):
         if name.startswith(prefix):
             return unit, f"{words}: {name[len(prefix) :].replace('_', ' ')}"
+    m = re.fullmatch(r"(\w+)_delay_terms", name)
+    if m and m[1] in {c.name for c in CONTRACTS}:
+        return "terms", (
+            f"{human(m[1])}: whole terms its change waits for the first renewal whose notice "
+            "the pilot can meet (Plans sheet; rhmodel's feasible timing at generation)"
+        )
     m = re.fullmatch(r"remote_help_user_groups_(\d+)_(\w+)", name)
     if m:
         return ("count" if m[2] in ("users", "helpers", "sharers", "licensed") else ""), (
@@ -1821,7 +2138,7 @@ def _outputs_and_names(wb: Workbook, outputs: Worksheet, names: Worksheet, code:
     _header(names, 1, ["name", "refers to", "kind", "unit", "meaning"], [40, 26, 8, 24, 80])
     r_out = r_names = 2
     # the answers first: the recommendation, then each scenario's metrics, then the rest
-    first = ["recommended_scenario", "verdict", "summary_headline"] + [
+    first = ["recommended_scenario", "plan_timed_npv", "verdict", "summary_headline"] + [
         f"{s}_{m}" for s in (*SCENARIOS, "plan") for m in (*METRICS, "viable")
     ]
     rank = {n: i for i, n in enumerate(first)}
@@ -1873,7 +2190,8 @@ def build_workbook(
     names = workbook_scenarios(e.analysis.recommended)
     ranges = _cashflows(flows, horizon, names, e.analysis.terms.absorb_order)
     _illustrative_note(flows, f"A{horizon + 3}", e)
-    _summary(wb, summary, e, ranges, horizon, names, matrix)
+    pick_ref, _plan_names = _plans(wb, wb.create_sheet(PLANS_SHEET), e, matrix, horizon)
+    _summary(wb, summary, e, ranges, horizon, names, matrix, pick_ref)
     _plan(wb.create_sheet("Plan", 2), e)
     _tei(wb, wb.create_sheet("By year", 3), e, flows, horizon, names)
     _checklist(wb.create_sheet("Checklist"), e)
@@ -1924,6 +2242,10 @@ def build_workbook(
         cols = [*_CONTRACT_COLS[c.name], *(_scenario_cols(s, names)[c.name] for s in names)]
         for col in cols:
             flows.column_dimensions[get_column_letter(col)].hidden = True
+    # every plan's row is wide: two pages across at a readable size, each with the plan names
+    plans = wb[PLANS_SHEET]
+    plans.page_setup.fitToWidth = 2
+    plans.print_title_cols = "A:A"
     flows.sheet_properties.pageSetUpPr.fitToPage = False
     flows.page_setup.scale = 65
     flows.print_title_cols = "A:B"

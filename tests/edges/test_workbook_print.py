@@ -27,6 +27,7 @@ from tests.edges.test_workbook import (
     _write,
     libreoffice_recalculated_many,
     needs_soffice,
+    sample_recalculated,
 )
 
 CENT = 0.005
@@ -164,9 +165,9 @@ def test_formulas_are_locked_and_inputs_open(tmp_path):
         assert wb[sheet.strip("'")][ref.replace("$", "")].protection.locked, n
 
 
-def test_booleans_read_yes_no_and_sentinels_are_gone(tmp_path):
+def test_booleans_read_yes_no_and_sentinels_are_gone():
     params = load_parameters(SAMPLE_PARAMS_FILE)
-    path = _write(params, tmp_path / "book.xlsx", draws=0)
+    path, book = sample_recalculated()  # written and recomputed once for the session
     wb = openpyxl.load_workbook(path)
     for ws in wb.worksheets:
         for row in ws.iter_rows():
@@ -178,7 +179,6 @@ def test_booleans_read_yes_no_and_sentinels_are_gone(tmp_path):
     assert wb["Inputs"]["B2"].value == params["organisation"]
     rate_row = next(r for r in wb["Inputs"].iter_rows() if r[0].value == "usd_rate")
     assert rate_row[1].number_format.startswith("0.0000")
-    book = Recalculated(path)
     a = analyse(params, load_capabilities())
     assert not a.scenario("cancel").viable  # the case has a scenario that is not viable
     summary = {wb["Summary"].cell(row=r, column=1).value: r for r in range(5, 5 + len(a.scenarios))}
@@ -234,9 +234,9 @@ def _outputs_by_name(frame) -> dict:
     return dict(zip(frame["name"], frame["value"], strict=True))
 
 
-def test_outputs_and_names_sheets_list_every_name(tmp_path):
+def test_outputs_and_names_sheets_list_every_name():
     params = load_parameters(SAMPLE_PARAMS_FILE)
-    path = _write(params, tmp_path / "book.xlsx", draws=0)
+    path, book = sample_recalculated()
     wb = openpyxl.load_workbook(path)
     outputs = wb["Outputs"]
     assert [c.value for c in outputs[1]] == ["name", "value", "unit", "description"]
@@ -252,7 +252,6 @@ def test_outputs_and_names_sheets_list_every_name(tmp_path):
     assert names["logmein_agents"][2].value == "input"
     assert all(r[4].value for r in names.values())
     # the formulas package computes the Outputs sheet's values to the engine's
-    book = Recalculated(path)
     a = analyse(params, load_capabilities())
     for i, r in enumerate(outputs.iter_rows(min_row=2), start=2):
         if r[0].value in ("right_size_npv", "cancel_npv", "status_quo_total_cost"):
@@ -429,13 +428,12 @@ def _assert_budget(a, params, engine, get) -> None:
     assert abs(get("budget_plan_total") - sum(engine[plan]["total"])) <= CENT
 
 
-def test_a_fiscal_year_starting_in_january_is_the_calendar_year(tmp_path):
+def test_a_fiscal_year_starting_in_january_is_the_calendar_year():
     params = load_parameters(SAMPLE_PARAMS_FILE)
     assert params["calendar.fiscal_year_start"] == 1
     a = analyse(params, load_capabilities())
     engine = _engine(a, params)
-    path = _write(params, tmp_path / "budget.xlsx", draws=0)
-    book = Recalculated(path)
+    _path, book = sample_recalculated()
     _assert_budget(a, params, engine, lambda n: book[n])
     # the sample starts on 1 December 2026: FY2026 is that one month
     assert abs(book["budget_fy2026_status_quo_total"] - engine["status_quo"]["total"][0]) <= CENT
