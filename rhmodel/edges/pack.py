@@ -22,21 +22,17 @@ import json
 import os
 import pickle
 import re
-import select
 import shutil
 import signal
 import subprocess
 import tempfile
-import threading
 import time
 import traceback
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from rhmodel._version import __version__
 from rhmodel.core.money.evaluation import Evaluation, evaluate
@@ -46,19 +42,16 @@ from rhmodel.core.text import long_date, visible
 from rhmodel.edges.atomic import NEW, Claim, PublishError, owned_folder, publish, sweep
 from rhmodel.edges.bundled import NOTEBOOKS_DIR, load_capabilities
 from rhmodel.edges.ical import calendar_bytes
-from rhmodel.edges.memo_sections import announce_sections, withdraw_sections, write_sections
 from rhmodel.edges.paramfile import load_parameters
 from rhmodel.edges.pilotfiles import pilot_report
 from rhmodel.edges.provenance import Provenance, provenance, summary_document
-from rhmodel.edges.recalc import Caching, publish_workbook
+from rhmodel.edges.recalc import Caching, publish_workbook, run_bounded
 from rhmodel.edges.workbook import build_workbook, workbook_bytes
 from rhmodel.errors import InputError
 
 __all__ = [
     "PACK_FILES",
-    "Beside",
     "PackResult",
-    "Renderer",
     "chromium",
     "render_pack",
     "render_packs",
@@ -199,7 +192,7 @@ def _html(notebook: Path, title: str, header: str = "", date: str = "", footer: 
     import nbformat
 
     nb = nbformat.read(notebook, as_version=4)
-    parts: list[str] = []
+    parts = []
     for cell in nb.cells:
         if cell.cell_type != "code" or "hide" in cell.metadata.get("tags", []):
             continue
@@ -212,11 +205,6 @@ def _html(notebook: Path, title: str, header: str = "", date: str = "", footer: 
             elif "text/plain" in data or out.get("output_type") == "stream":
                 text = data.get("text/plain") or out.get("text", "")
                 parts.append(f"<pre>{html.escape(visible(text))}</pre>")
-    return _page(parts, title, header, date, footer)
-
-
-def _page(parts: Sequence[str], title: str, header: str, date: str, footer: str) -> str:
-    """The memo's page around its sections' HTML ``parts``, in order."""
     return _PAGE.format(
         title=html.escape(visible(title)),
         header=_css_string(header),
@@ -227,82 +215,29 @@ def _page(parts: Sequence[str], title: str, header: str, date: str, footer: str)
     )
 
 
-class _Print:
-    """Chromium printing one page to PDF in the background: started as soon as the page
-    exists, waited for (or stopped, with everything it started) when the pack needs it."""
-
-    def __init__(
-        self,
-        page: Path | str,
-        pdf_file: Path,
-        binary: str,
-        profile: Path,
-        own_group: bool = True,
-    ) -> None:
-        self.pdf_file = pdf_file
-        self.started = time.perf_counter()
-        cmd = [
-            binary,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={profile}",
-            "--no-pdf-header-footer",
-            f"--print-to-pdf={pdf_file}",
-            page if isinstance(page, str) else page.resolve().as_uri(),
-        ]
-        # its messages to a file, not a pipe nobody reads while it runs; its own process group,
-        # killed whole if it hangs or the pack stops
-        self._log = pdf_file.with_name(pdf_file.name + ".log")
-        with self._log.open("wb") as log:
-            self.proc = subprocess.Popen(
-                cmd,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=log,
-                start_new_session=own_group,
-            )
-
-    def wait(self, timeout: float = 180) -> float:
-        """Wait for the PDF; the seconds Chromium took, from its start.
-
-        Raises
-        ------
-        RuntimeError
-            Chromium printed nothing, or hung (it is stopped).
-        """
-        try:
-            self.proc.wait(timeout=max(0.0, timeout - (time.perf_counter() - self.started)))
-        except subprocess.TimeoutExpired:
-            self.stop()
-            raise RuntimeError(
-                f"Chromium did not print the PDF within {timeout:.0f} s and was stopped"
-            ) from None
-        except BaseException:
-            self.stop()
-            raise
-        if not self.pdf_file.exists():
-            err = self._log.read_bytes().decode("utf-8", "replace").strip()[-300:]
-            raise RuntimeError(f"Chromium did not print the PDF: {err}")
-        return time.perf_counter() - self.started
-
-    def stop(self) -> None:
-        """Stop Chromium and everything it started; wait for them to go."""
-        if self.proc.returncode is not None:
-            return  # reaped already: its process id may belong to someone else by now
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        self.proc.wait()
-
-
-def _pdf(html_file: Path, pdf_file: Path, binary: str, profile: Path) -> float:
-    """Print ``html_file`` to ``pdf_file``; the seconds it took."""
-    return _Print(html_file, pdf_file, binary, profile).wait()
+def _pdf(html_file: Path, pdf_file: Path, binary: str, profile: Path) -> None:
+    cmd = [
+        binary,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+        "--no-pdf-header-footer",
+        f"--print-to-pdf={pdf_file}",
+        html_file.resolve().as_uri(),
+    ]
+    try:  # its own process group, killed whole if it hangs
+        done = run_bounded(cmd, 180)
+    except subprocess.TimeoutExpired:
+        raise RuntimeError("Chromium did not print the PDF within 180 s and was stopped") from None
+    if not pdf_file.exists():
+        err = done.stderr.decode("utf-8", "replace").strip()[-300:]
+        raise RuntimeError(f"Chromium did not print the PDF: {err}")
 
 
 @dataclass(frozen=True)
@@ -341,187 +276,6 @@ def read_pack_inputs(path: str | Path) -> PackInputs:
     if not isinstance(inputs, PackInputs):
         raise TypeError(f"{path} does not hold PackInputs (got {type(inputs).__name__})")
     return inputs
-
-
-#: What renders the memo's sections from a pack's inputs, one (section name, HTML) pair at a
-#: time in the notebook's order: :func:`rhmodel.faces.memo.render_sections`, handed in by the
-#: command line (the edges cannot import the faces).
-Renderer = Callable[[PackInputs], Iterable[tuple[str, str]]]
-
-
-@dataclass(frozen=True)
-class _Ahead:
-    """The memo rendered beside the notebook's kernel, and its page printed."""
-
-    page: str  # the memo's page, as :func:`_html` builds it from the notebook's outputs
-    seconds: float  # rendering the sections
-    pdf: str = ""  # the PDF Chromium printed of that page ("": none)
-    pdf_seconds: float = 0.0
-    pdf_error: str = ""  # why there is none, where printing was asked for
-
-
-def _render_ahead(
-    renderer: Renderer,
-    inputs: PackInputs,
-    inputs_file: Path,
-    page: tuple[str, str, str, str],
-    print_to: tuple[Path, Path, str, Path] | None,
-    stop: threading.Event | None = None,
-) -> _Ahead | None:
-    """Render the memo's sections for the kernel to display and, with ``print_to`` (the page's
-    file, the PDF, Chromium, its profile), print the page they make.
-
-    ``None`` if the rendering fails or ``stop`` is set: the kernel then renders the sections
-    itself, so a failure is reported as the failing cell it would always have been."""
-    started = time.perf_counter()
-    sections: list[tuple[str, str]] = []
-    announce_sections(inputs_file)  # with this process's id: a kernel waits while it lives
-    try:
-        iterator = iter(renderer(inputs))
-        with contextlib.closing(iterator) if hasattr(iterator, "close") else nullcontext():
-            for name, text in iterator:
-                if stop is not None and stop.is_set():
-                    return None
-                sections.append((name, text))
-        write_sections(inputs_file, sections)
-    except Exception:  # the notebook renders the same section and fails in its cell
-        return None
-    finally:
-        withdraw_sections(inputs_file)
-    seconds = time.perf_counter() - started
-    text = _page([t for _, t in sections], *page)
-    if print_to is None or (stop is not None and stop.is_set()):
-        return _Ahead(text, seconds)
-    html_file, pdf_file, binary, profile = print_to
-    html_file.write_text(text, encoding="utf-8")
-    try:
-        # Chromium prints the page from its file while the kernel still runs the notebook. In a
-        # child process it stays in the child's process group (stopped whole with it); beside
-        # a thread it gets a group of its own. (Starting Chromium before the page existed and
-        # serving it over loopback hid about a second more, but needed a hand-written HTTP
-        # server; not worth it on a CPU-bound 2-core machine.)
-        took = _Print(html_file, pdf_file, binary, profile, own_group=stop is not None).wait()
-    except RuntimeError as exc:
-        return _Ahead(text, seconds, pdf_error=str(exc))
-    return _Ahead(text, seconds, str(pdf_file), took)
-
-
-class Beside:
-    """``fn(*args)`` run beside the pack's notebook: in a forked child process where the system
-    forks (a CPU of its own and no interpreter lock shared with papermill; a process group of
-    its own, stopped whole with everything it started), else in a thread.
-
-    Started before any thread of the pack is, so the child inherits no lock another thread
-    held. ``nice`` lowers the child's priority: work off the reader's wait (the workbook)
-    yields the CPUs to work on it (the memo, the PDF). ``own_group=False`` keeps a child in its
-    parent's process group (a helper of a child, stopped with it).
-    """
-
-    def __init__(
-        self, fn: Callable[..., Any], *args: Any, nice: int = 0, own_group: bool = True
-    ) -> None:
-        self._future: Future[Any] | None = None
-        self._pid = 0
-        self._outcome: tuple[bool, Any] | None = None
-        if not hasattr(os, "fork"):
-            pool = ThreadPoolExecutor(max_workers=1)
-            self._future = pool.submit(fn, *args)
-            pool.shutdown(wait=False)
-            return
-        read, write = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: never returns
-            os.close(read)
-            _child(fn, args, write, nice, own_group)
-        os.close(write)
-        self._pid, self._pipe = pid, read
-
-    @property
-    def pid(self) -> int:
-        """The process doing the work (this one, for a thread)."""
-        return self._pid or os.getpid()
-
-    def done(self) -> bool:
-        if self._future is not None:
-            return self._future.done()
-        return self._outcome is not None
-
-    def result(self, timeout: float | None = None) -> Any:
-        """What ``fn`` returned; what it raised is raised here (with its traceback as a note).
-
-        Raises
-        ------
-        TimeoutError
-            Not done within ``timeout`` seconds (the child is stopped).
-        """
-        if self._future is not None:
-            return self._future.result(timeout)
-        if self._outcome is None:
-            deadline = None if timeout is None else time.monotonic() + timeout
-            chunks = []
-            while True:
-                left = None if deadline is None else max(0.0, deadline - time.monotonic())
-                ready, _, _ = select.select([self._pipe], [], [], left)
-                if not ready:
-                    self.stop()
-                    raise TimeoutError(f"not done within {timeout} s")
-                chunk = os.read(self._pipe, 1 << 20)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-            os.close(self._pipe)
-            os.waitpid(self._pid, 0)
-            self._outcome = (
-                pickle.loads(b"".join(chunks))
-                if chunks
-                else (False, RuntimeError("the background process died"))
-            )
-        ok, value = self._outcome
-        if not ok:
-            raise value
-        return value
-
-    def stop(self) -> None:
-        """Stop the child and everything it started (a thread cannot be: it is left to end)."""
-        if self._future is not None or self._outcome is not None:
-            return
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self._pid, signal.SIGKILL)
-        os.close(self._pipe)
-        os.waitpid(self._pid, 0)
-        self._outcome = (False, RuntimeError("stopped"))
-
-
-def _child(
-    fn: Callable[..., Any], args: tuple[Any, ...], write: int, nice: int, own_group: bool
-) -> None:
-    """The forked child of :class:`Beside`: run ``fn``, send back its outcome, exit without
-    running anything of the parent's (its ``finally`` blocks, its exit handlers)."""
-    code = 0
-    try:
-        if own_group:
-            os.setpgid(0, 0)
-        # the parent's handlers (SIGTERM as an interruption) are not the child's: it is stopped
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
-        if nice:
-            os.nice(nice)
-        try:
-            outcome: tuple[bool, Any] = (True, fn(*args))
-        except BaseException as exc:
-            exc.add_note("in the pack's background process:\n" + traceback.format_exc())
-            outcome = (False, exc)
-        try:
-            data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception as exc:  # an outcome that cannot travel: said in words
-            data = pickle.dumps((False, RuntimeError(f"{outcome[1]!r} ({exc})")))
-        view = memoryview(data)
-        while view:
-            view = view[os.write(write, view) :]
-    except BaseException:
-        code = 1
-    finally:
-        os._exit(code)
 
 
 def _cell_traceback(exc: Exception) -> str:
@@ -600,15 +354,8 @@ def render_pack(
     seed: int = 0,
     timeout: int = 600,
     pdf: bool = True,
-    renderer: Renderer | None = None,
 ) -> PackResult:
     """Render one pack into ``out_dir`` (created if missing), atomically per pack.
-
-    With ``renderer`` (:func:`rhmodel.faces.memo.render_sections`) the memo's sections are
-    rendered in this process while the notebook's kernel starts, and the kernel only displays
-    them; Chromium prints the page they make at once, beside the notebook, and that PDF is kept
-    only if the page exported from the executed notebook is the same, byte for byte (else the
-    exported page is printed). Without it the kernel renders the memo itself.
 
     A user error (bad parameters, an output folder that cannot be written, a full disk) or a
     failing notebook cell is returned as a failed :class:`PackResult` (with the cell's
@@ -618,7 +365,7 @@ def render_pack(
     crashed one left (:func:`sweep_leftovers`).
     """
     with _private_config_dirs():
-        return _render_pack(params_file, out_dir, overrides, simulate, seed, timeout, pdf, renderer)
+        return _render_pack(params_file, out_dir, overrides, simulate, seed, timeout, pdf)
 
 
 def _render_pack(
@@ -629,7 +376,6 @@ def _render_pack(
     seed: int,
     timeout: int,
     pdf: bool,
-    renderer: Renderer | None,
 ) -> PackResult:
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -668,7 +414,7 @@ def _render_pack(
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         # absolute: papermill changes the working directory while the kernel runs, and the
-        # workbook is written beside it meanwhile
+        # workbook is written from a thread meanwhile
         target = out_dir.resolve()
         sweep_leftovers(target)
         work, claim = _work_folder(target)
@@ -676,9 +422,7 @@ def _render_pack(
         return cannot_write(exc)
     claims = [claim]
     tmp = work / NEW  # the new pack's files, and nothing else
-    workbook: Beside | None = None
-    ahead: Beside | None = None
-    stop = threading.Event()  # for a thread beside the notebook (a child process is stopped)
+    workbook: Future[Caching] | None = None
     try:
         tmp.mkdir()
         sockets, socket_claim = owned_folder(tempfile.gettempdir(), KERNEL_PREFIX)
@@ -686,40 +430,13 @@ def _render_pack(
         kernel_prefix = str(sockets / "k")
         t = time.perf_counter()
         inputs = evaluate_pack(params, simulate, seed)
-        inputs_file = work / "pack-inputs.pickle"
-        write_pack_inputs(inputs, inputs_file)
+        write_pack_inputs(inputs, work / "pack-inputs.pickle")
         timings["evaluate"] = time.perf_counter() - t
-        org = params["organisation"] or params_file.stem
-        today = long_date(dt.datetime.fromisoformat(inputs.provenance.generated_at).date())
-        page = (
-            f"Remote Help renewal decision: {org} ({today})",
-            f"Remote Help renewal decision — {org}",
-            today,
-            f"rhmodel {__version__} · parameters {inputs.provenance.parameters_sha256[:12]}"
-            + (" · ILLUSTRATIVE figures" if params.illustrative_inputs() else ""),
-        )
-        browser = chromium() if pdf else None
-        if renderer is not None:
-            # announced before the kernel starts, so it waits for the sections, not renders them
-            announce_sections(inputs_file)
-            print_to = (
-                (work / "ahead.html", work / "ahead.pdf", browser, work / "chrome-ahead")
-                if browser
-                else None
-            )
-            ahead = Beside(
-                _render_ahead,
-                renderer,
-                inputs,
-                inputs_file,
-                page,
-                print_to,
-                None if hasattr(os, "fork") else stop,
-            )
         # The workbook (LibreOffice recalculates it to cache its values) needs only the
-        # evaluation: it is written while the kernel runs the memo and Chromium prints the PDF,
-        # at a lower priority than they run at (the reader waits for them, not for it).
-        workbook = Beside(_pack_workbook, inputs, tmp / "renewal-pack.xlsx", nice=0)
+        # evaluation: it is written while the kernel runs the memo and Chromium prints the PDF.
+        background = ThreadPoolExecutor(max_workers=1)
+        workbook = background.submit(_pack_workbook, inputs, tmp / "renewal-pack.xlsx")
+        background.shutdown(wait=False)
         t = time.perf_counter()
         try:
             papermill.execute_notebook(
@@ -730,7 +447,7 @@ def _render_pack(
                     "overrides": list(overrides),
                     "simulate": simulate,
                     "seed": seed,
-                    "inputs_file": str(inputs_file),  # absolute, as work is
+                    "inputs_file": str(work / "pack-inputs.pickle"),  # absolute, as work is
                 },
                 kernel_name=KERNEL,
                 cwd=str(NOTEBOOKS_DIR),
@@ -749,25 +466,31 @@ def _render_pack(
             )
         timings["notebook"] = time.perf_counter() - t
         t = time.perf_counter()
-        exported = _html(tmp / "renewal-pack.ipynb", *page)
-        (tmp / "renewal-pack.html").write_text(exported, encoding="utf-8")
+        org = params["organisation"] or params_file.stem
+        today = long_date(dt.datetime.fromisoformat(inputs.provenance.generated_at).date())
+        title = f"Remote Help renewal decision: {org} ({today})"
+        footer = (
+            f"rhmodel {__version__} · parameters {inputs.provenance.parameters_sha256[:12]}"
+            + (" · ILLUSTRATIVE figures" if params.illustrative_inputs() else "")
+        )
+        (tmp / "renewal-pack.html").write_text(
+            _html(
+                tmp / "renewal-pack.ipynb",
+                title,
+                header=f"Remote Help renewal decision — {org}",
+                date=today,
+                footer=footer,
+            ),
+            encoding="utf-8",
+        )
         timings["html"] = time.perf_counter() - t
         not_produced: dict[str, str] = {}
         notes_extra: list[str] = []
-        t = time.perf_counter()
-        done_ahead = ahead.result(timeout=timeout) if ahead is not None else None
-        if done_ahead is not None:
-            timings["sections"] = done_ahead.seconds
+        browser = chromium() if pdf else None
         if browser:
-            if done_ahead is not None and done_ahead.pdf and done_ahead.page == exported:
-                # printed while the notebook ran, from the memo's page exactly as exported
-                timings["pdf_total"] = done_ahead.pdf_seconds
-                os.replace(done_ahead.pdf, tmp / "renewal-pack.pdf")
-            else:  # the exported page differs (an edited notebook), or it was not printed
-                timings["pdf_total"] = _pdf(
-                    tmp / "renewal-pack.html", tmp / "renewal-pack.pdf", browser, work / "chrome"
-                )
-            timings["pdf"] = time.perf_counter() - t  # what the reader waits for after the memo
+            t = time.perf_counter()
+            _pdf(tmp / "renewal-pack.html", tmp / "renewal-pack.pdf", browser, work / "chrome")
+            timings["pdf"] = time.perf_counter() - t
         else:
             not_produced["renewal-pack.pdf"] = (
                 "not asked for" if not pdf else "no Chromium or Chrome on this machine"
@@ -826,17 +549,9 @@ def _render_pack(
         # a full disk or a file-size limit while staging: nothing the user had was touched
         return cannot_write(exc, "write the pack")
     finally:
-        stop.set()
-        if ahead is not None and not ahead.done():
-            # a failure or an interruption: the memo's process (and its Chromium) is stopped; a
-            # thread stops at the next section
-            ahead.stop()
-            with contextlib.suppress(Exception):
-                ahead.result(timeout=300)
         if workbook is not None and not workbook.done():
-            # a failure or an interruption: let the workbook finish before its folder goes, so
-            # nothing is written into a folder being removed (LibreOffice runs in a process
-            # group of its own, which stopping the workbook's would not stop)
+            # a failure or an interruption: let the workbook finish before its folder goes,
+            # so nothing is written into a folder being removed
             with contextlib.suppress(Exception):
                 workbook.result(timeout=300)
         shutil.rmtree(work, ignore_errors=True)
@@ -866,15 +581,12 @@ def _render_one_of_many(
     simulate: int,
     seed: int,
     timeout: int,
-    renderer: Renderer | None = None,
 ) -> PackResult:
     """One pack of a batch: a bug in rhmodel fails this pack, with its traceback kept for the
     report, and the other packs still render."""
     started = time.perf_counter()
     try:
-        return render_pack(
-            params_file, out_dir, overrides, simulate, seed, timeout, renderer=renderer
-        )
+        return render_pack(params_file, out_dir, overrides, simulate, seed, timeout)
     except Exception as exc:  # a bug: recorded with its full traceback, never swallowed
         return PackResult(
             str(params_file),
@@ -895,11 +607,9 @@ def render_packs(
     seed: int = 0,
     timeout: int = 600,
     progress: Callable[[int, int, PackResult], None] | None = None,
-    renderer: Renderer | None = None,
 ) -> list[PackResult]:
     """Render several packs, ``jobs`` at a time; one file renders into ``out`` itself, several
-    into ``out/<params-file-stem>/``. ``renderer``: as :func:`render_pack` takes it (a
-    module-level function, so the batch's worker processes can be handed it)."""
+    into ``out/<params-file-stem>/``."""
     out = Path(out)
     files = [Path(f) for f in params_files]
     stems = [f.stem for f in files]
@@ -911,25 +621,21 @@ def render_packs(
         )
     targets = [out] if len(files) == 1 else [out / s for s in stems]
     if len(files) == 1:  # a bug propagates with its traceback
-        result = render_pack(
-            files[0], targets[0], overrides, simulate, seed, timeout, renderer=renderer
-        )
+        result = render_pack(files[0], targets[0], overrides, simulate, seed, timeout)
         if progress:
             progress(1, 1, result)
         return [result]
     results: list[PackResult] = []
     if jobs <= 1:
         for i, (f, t) in enumerate(zip(files, targets, strict=True), start=1):
-            results.append(_render_one_of_many(f, t, overrides, simulate, seed, timeout, renderer))
+            results.append(_render_one_of_many(f, t, overrides, simulate, seed, timeout))
             if progress:
                 progress(i, len(files), results[-1])
         return results
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_interrupt_on_sigterm)
     try:
         futures = {
-            pool.submit(
-                _render_one_of_many, f, t, list(overrides), simulate, seed, timeout, renderer
-            ): f
+            pool.submit(_render_one_of_many, f, t, list(overrides), simulate, seed, timeout): f
             for f, t in zip(files, targets, strict=True)
         }
         for i, fut in enumerate(as_completed(futures), start=1):

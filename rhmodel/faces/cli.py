@@ -701,7 +701,6 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from rhmodel.core.text import visible
     from rhmodel.edges.bundled import SAMPLE_PARAMS_FILE
     from rhmodel.edges.pack import PackResult, render_packs
-    from rhmodel.faces.memo import render_sections
     from rhmodel.faces.texttable import text_table
 
     files = args.params or [str(SAMPLE_PARAMS_FILE)]
@@ -727,9 +726,6 @@ def _cmd_report(args: argparse.Namespace) -> int:
         seed=args.seed,
         timeout=args.timeout,
         progress=progress,
-        # the memo's sections are drawn in this process while the kernel starts (the edges
-        # cannot import the faces, so the renderer is handed in)
-        renderer=render_sections,
     )
     for r in results:
         for note in r.notes:

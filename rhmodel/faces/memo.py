@@ -17,8 +17,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import html
-import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,9 +38,8 @@ from rhmodel.edges.pack import PackInputs, evaluate_pack, read_pack_inputs
 from rhmodel.edges.paramfile import load_parameters
 from rhmodel.edges.provenance import summary_document
 from rhmodel.faces.formatting import money, number, percent, rate, with_unit
-from rhmodel.faces.memo_display import Html
 
-__all__ = ["MEMO_SECTIONS", "Html", "RenewalPack", "render_sections"]
+__all__ = ["Html", "RenewalPack"]
 
 _CSS = """
 <style>
@@ -331,64 +329,11 @@ SECTIONS = (
 )
 
 
-#: The sections the pack notebook shows, one cell each, in its order (the methods of
-#: :class:`RenewalPack`): what :func:`render_sections` renders ahead for ``rhmodel report``.
-MEMO_SECTIONS = (
-    "title",
-    "executive_summary",
-    "decision",
-    "capabilities",
-    "scenarios",
-    "pilot_evidence",
-    "risks",
-    "assumptions",
-    "readiness_checklist",
-    "provenance_note",
-)
+class Html(str):
+    """A string of HTML that notebooks render as HTML."""
 
-
-#: The sections drawn by a second process where the system forks: the scenarios' eight
-#: charts take about as long as every other section's together.
-_BESIDE = ("scenarios",)
-
-
-def render_sections(inputs: PackInputs, workers: int = 2) -> Iterator[tuple[str, str]]:
-    """The memo of a pack already evaluated, section by section in the notebook's order:
-    (method name, HTML). ``rhmodel report`` hands this to :func:`rhmodel.edges.pack.render_pack`,
-    which renders the sections while the notebook's kernel starts, so the kernel only displays
-    them.
-
-    With ``workers`` > 1 where the system forks, the scenarios section is drawn by a child
-    process (in this process's group, so stopping the one stops both) while this one draws the
-    rest: the charts are the memo's cost, and each process has a CPU. Call it from a process
-    with one thread (``render_pack`` calls it in a forked child of its own).
-    """
-    from rhmodel.edges.pack import Beside
-    from rhmodel.faces import plots  # noqa: F401  (imported once, before the fork)
-
-    pack = RenewalPack.from_inputs(inputs)
-    beside = (
-        Beside(_render_named, pack, _BESIDE, own_group=False)
-        if workers > 1 and hasattr(os, "fork")
-        else None
-    )
-    try:
-        done: dict[str, str] = {}
-        for name in MEMO_SECTIONS:
-            if beside is None or name not in _BESIDE:
-                done[name] = str(getattr(pack, name)())
-        if beside is not None:
-            done.update(beside.result(timeout=600))
-        for name in MEMO_SECTIONS:
-            yield name, done[name]
-    finally:
-        if beside is not None:
-            beside.stop()  # an interrupted or failed render: the child goes too
-
-
-def _render_named(pack: RenewalPack, names: Sequence[str]) -> dict[str, str]:
-    """The sections ``names`` of ``pack``, by name (a child process's share of the memo)."""
-    return {name: str(getattr(pack, name)()) for name in names}
+    def _repr_html_(self) -> str:
+        return str(self)
 
 
 @dataclass(frozen=True)
