@@ -278,6 +278,23 @@ def read_pack_inputs(path: str | Path) -> PackInputs:
     return inputs
 
 
+def _raise_if_unfinished(executed: Path) -> None:
+    """Raise ``KeyboardInterrupt`` when a code cell of the executed notebook did not complete.
+
+    papermill's client takes Ctrl+C while the kernel runs: it shuts the kernel down and can
+    return as if the notebook had run, with the rest of its cells never executed. Such a
+    notebook is an interrupted pack, never a memo to publish (nor a page to print).
+    """
+    import nbformat
+
+    nb = nbformat.read(executed, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.metadata.get("papermill", {}).get("status") != (
+            "completed"
+        ):
+            raise KeyboardInterrupt("SIGINT")
+
+
 def _cell_traceback(exc: Exception) -> str:
     """The failing cell's traceback as plain text (papermill keeps it with ANSI colours)."""
     lines = getattr(exc, "traceback", None) or []
@@ -464,6 +481,7 @@ def _render_pack(
                 user=exc.ename == "InputError",
                 trace=_cell_traceback(exc),
             )
+        _raise_if_unfinished(tmp / "renewal-pack.ipynb")
         timings["notebook"] = time.perf_counter() - t
         t = time.perf_counter()
         org = params["organisation"] or params_file.stem
