@@ -416,3 +416,28 @@ def test_a_relative_output_folder_works_as_make_report_uses_it(tmp_path, monkeyp
     result = render_pack(SAMPLE_PARAMS_FILE, Path("reports") / "sample", simulate=200, pdf=False)
     assert result.ok, result.error
     assert (tmp_path / "reports" / "sample" / "summary.json").exists()
+
+
+def test_a_notebook_with_a_cell_not_completed_is_an_interruption(tmp_path):
+    """papermill's client can take Ctrl+C, shut the kernel down and return as if the notebook had
+    run: a cell whose papermill status is not ``completed`` makes it an interruption, not a pack."""
+    import nbformat
+
+    from rhmodel.edges.pack import _raise_if_unfinished
+
+    def notebook(statuses: list[str]) -> Path:
+        nb = nbformat.v4.new_notebook(
+            cells=[nbformat.v4.new_markdown_cell("# memo")]
+            + [
+                nbformat.v4.new_code_cell("x = 1", metadata={"papermill": {"status": s}})
+                for s in statuses
+            ]
+        )
+        path = tmp_path / f"{'-'.join(statuses)}.ipynb"
+        nbformat.write(nb, path)
+        return path
+
+    _raise_if_unfinished(notebook(["completed", "completed"]))  # a whole run: nothing raised
+    for statuses in (["completed", "pending"], ["running", "pending"], ["completed", ""]):
+        with pytest.raises(KeyboardInterrupt):
+            _raise_if_unfinished(notebook(statuses))
