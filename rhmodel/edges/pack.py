@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rhmodel._version import __version__
 from rhmodel.core.money.evaluation import Evaluation, evaluate
@@ -145,9 +146,17 @@ class PackResult:
     notes: tuple[str, ...] = ()  # what the reader should know (a file not produced)
 
 
-def _ipc_kernel_manager(prefix: str | None = None) -> type:
+#: What the pack's kernel imports while it starts (``IPKernelApp.exec_lines``), so the memo's
+#: first cell does not wait for it: the kernel is started before ``rhmodel report`` evaluates
+#: the parameters, and both run at once.
+_KERNEL_WARMUP = "import rhmodel.faces.memo"
+
+
+def _ipc_kernel_manager(prefix: str | None = None, warmup: str = "") -> type:
     """A kernel manager on local IPC sockets: the kernel stays off TCP, and ipykernel has
-    nothing to warn about. ``prefix`` names the socket files (``<prefix>-<port>``)."""
+    nothing to warn about. ``prefix`` names the socket files (``<prefix>-<port>``); ``warmup``
+    is code the kernel runs while it starts, before it says it is ready (no output of it
+    reaches the notebook; a failure there fails again, visibly, in the cell that needs it)."""
     from jupyter_client.manager import KernelManager
 
     class IPCKernelManager(KernelManager):
@@ -166,7 +175,10 @@ def _ipc_kernel_manager(prefix: str | None = None) -> type:
             # caught in kernel" on our stderr beside the one line the user is promised; errors
             # in the notebook still reach papermill through the kernel's messages.
             cmd = super().format_kernel_cmd(extra_arguments)
-            return [*cmd, "--IPKernelApp.log_level=CRITICAL"]
+            cmd.append("--IPKernelApp.log_level=CRITICAL")
+            if warmup:
+                cmd.append(f"--IPKernelApp.exec_lines={warmup}")
+            return cmd
 
     return IPCKernelManager
 
@@ -394,9 +406,6 @@ def _render_pack(
     timeout: int,
     pdf: bool,
 ) -> PackResult:
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
     params_file, out_dir = Path(params_file), Path(out_dir)
     started = time.perf_counter()
     timings: dict[str, float] = {}
@@ -440,11 +449,20 @@ def _render_pack(
     claims = [claim]
     tmp = work / NEW  # the new pack's files, and nothing else
     workbook: Future[Caching] | None = None
+    kernel = None
     try:
         tmp.mkdir()
         sockets, socket_claim = owned_folder(tempfile.gettempdir(), KERNEL_PREFIX)
         claims.append(socket_claim)
-        kernel_prefix = str(sockets / "k")
+        t = time.perf_counter()
+        # Started first: the kernel's start and its imports (about 2.5 s) run while this
+        # process evaluates the parameters and writes the workbook, instead of after them.
+        kernel = _ipc_kernel_manager(str(sockets / "k"), _KERNEL_WARMUP)(kernel_name=KERNEL)
+        kernel.start_kernel(cwd=str(NOTEBOOKS_DIR))
+        timings["kernel_launch"] = time.perf_counter() - t
+        import papermill  # after the kernel's launch: its import takes a while
+        from papermill.exceptions import PapermillExecutionError
+
         t = time.perf_counter()
         inputs = evaluate_pack(params, simulate, seed)
         write_pack_inputs(inputs, work / "pack-inputs.pickle")
@@ -472,7 +490,7 @@ def _render_pack(
                 progress_bar=False,
                 log_output=False,
                 request_save_on_cell_execute=False,
-                kernel_manager_class=_ipc_kernel_manager(kernel_prefix),
+                km=kernel,  # already started (above); shut down here, in `finally`
             )
         except PapermillExecutionError as exc:
             return failed(
@@ -567,6 +585,8 @@ def _render_pack(
         # a full disk or a file-size limit while staging: nothing the user had was touched
         return cannot_write(exc, "write the pack")
     finally:
+        if kernel is not None:
+            _stop_kernel(kernel)
         if workbook is not None and not workbook.done():
             # a failure or an interruption: let the workbook finish before its folder goes,
             # so nothing is written into a folder being removed
@@ -577,6 +597,28 @@ def _render_pack(
             if held is not claim:
                 shutil.rmtree(held.folder, ignore_errors=True)  # the kernel's IPC sockets
             held.release()
+
+
+def _stop_kernel(kernel: Any) -> None:
+    """Kill the pack's kernel (its notebook is done or abandoned) and remove its connection
+    and socket files.
+
+    Not ``shutdown_kernel``: that runs on the event loop papermill's client shares, and after
+    a Ctrl+C the loop still holds the client's interrupted poll of the kernel's messages,
+    which would block the clean-up (measured: the work folder was left behind). The kernel
+    runs in a session of its own, so its whole process group goes.
+    """
+    process = getattr(getattr(kernel, "provisioner", None), "process", None)
+    if process is not None and process.poll() is None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            process.kill()
+        process.wait()
+    with contextlib.suppress(OSError):
+        kernel.cleanup_connection_file()
+    with contextlib.suppress(OSError):
+        kernel.cleanup_ipc_files()
 
 
 #: The errors a full disk, a quota or a file-size limit raise while the pack is staged.

@@ -697,7 +697,22 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
     return 0
 
 
+def _skip_unused_iri_checker() -> None:
+    """Keep ``jsonschema`` from loading ``rfc3987_syntax`` in this process.
+
+    papermill reads notebooks with ``nbformat``, which imports ``jsonschema``, whose format
+    checker imports ``rfc3987_syntax`` when it is installed: that module builds about 39 Lark
+    parsers at import, 1.5 s of the reader's wait on a 2-CPU machine, for the ``iri`` formats
+    no notebook schema uses (python-jsonschema/jsonschema#1428). Done only in the command's
+    own process, never in a program that imports rhmodel as a library, and only when
+    ``jsonschema`` is not loaded yet.
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
+    _skip_unused_iri_checker()
     from rhmodel.core.text import visible
     from rhmodel.edges.bundled import SAMPLE_PARAMS_FILE
     from rhmodel.edges.pack import PackResult, render_packs

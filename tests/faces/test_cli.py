@@ -206,3 +206,39 @@ def test_a_console_that_cannot_encode_utf8_gets_escapes_not_a_crash(encoding):
         assert "UnicodeEncodeError" not in done.stderr.decode(encoding, "replace")
         # what the encoding lacks is written as an escape: "—" always, "≥" too on cp1252
         assert "\\u2014" in out or (encoding == "cp1252" and "\u2014" in out)
+
+
+def test_report_reads_notebooks_without_the_unused_iri_parsers():
+    """`rhmodel report` keeps jsonschema from building rfc3987_syntax's Lark parsers (1.5 s
+    at import), and notebooks are still validated: a broken one is still refused. A program
+    that imports rhmodel as a library keeps jsonschema's full format checker."""
+    code = """
+import sys
+from rhmodel.faces.cli import _skip_unused_iri_checker
+_skip_unused_iri_checker()
+import nbformat, jsonschema
+from rhmodel.edges.bundled import NOTEBOOKS_DIR
+nb = nbformat.read(NOTEBOOKS_DIR / "30-renewal-pack.ipynb", as_version=4)
+nbformat.validate(nb)
+nb.cells[0]["cell_type"] = "no such type"
+try:
+    nbformat.validate(nb)
+except nbformat.ValidationError:
+    print("refused")
+print(sys.modules.get("rfc3987_syntax", "absent"))
+print("iri" in jsonschema.Draft7Validator.FORMAT_CHECKER.checkers)
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == ["refused", "None", "False"]
+    library = """
+import importlib.util, jsonschema
+import rhmodel.edges.pack
+print(importlib.util.find_spec("rfc3987_syntax") is not None)
+print("iri" in jsonschema.Draft7Validator.FORMAT_CHECKER.checkers)
+"""
+    installed, checked = subprocess.run(
+        [sys.executable, "-c", library], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert installed == checked  # untouched: the checker is there whenever its module is
