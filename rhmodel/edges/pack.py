@@ -24,8 +24,8 @@ import pickle
 import re
 import shutil
 import signal
-import subprocess
 import tempfile
+import threading
 import time
 import traceback
 import uuid
@@ -41,12 +41,13 @@ from rhmodel.core.params import Parameters
 from rhmodel.core.pilot.evidence import PilotReport
 from rhmodel.core.text import long_date, visible
 from rhmodel.edges.atomic import NEW, Claim, PublishError, owned_folder, publish, sweep
+from rhmodel.edges.browser import BrowserError, Printer, chromium
 from rhmodel.edges.bundled import NOTEBOOKS_DIR, load_capabilities
 from rhmodel.edges.ical import calendar_bytes
 from rhmodel.edges.paramfile import load_parameters
 from rhmodel.edges.pilotfiles import pilot_report
 from rhmodel.edges.provenance import Provenance, provenance, summary_document
-from rhmodel.edges.recalc import Caching, publish_workbook, run_bounded
+from rhmodel.edges.recalc import Caching, publish_workbook
 from rhmodel.edges.workbook import build_workbook, workbook_bytes
 from rhmodel.errors import InputError
 
@@ -183,15 +184,6 @@ def _ipc_kernel_manager(prefix: str | None = None, warmup: str = "") -> type:
     return IPCKernelManager
 
 
-def chromium() -> str | None:
-    """Path of a Chromium/Chrome binary, or ``None``."""
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
 def _html(notebook: Path, title: str, header: str = "", date: str = "", footer: str = "") -> str:
     """The executed memo as one standalone HTML page: each visible cell's rich output, in order.
 
@@ -225,31 +217,6 @@ def _html(notebook: Path, title: str, header: str = "", date: str = "", footer: 
         font=_PAGE_FONT,
         body="\n".join(parts),
     )
-
-
-def _pdf(html_file: Path, pdf_file: Path, binary: str, profile: Path) -> None:
-    cmd = [
-        binary,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={profile}",
-        "--no-pdf-header-footer",
-        f"--print-to-pdf={pdf_file}",
-        html_file.resolve().as_uri(),
-    ]
-    try:  # its own process group, killed whole if it hangs
-        done = run_bounded(cmd, 180)
-    except subprocess.TimeoutExpired:
-        raise RuntimeError("Chromium did not print the PDF within 180 s and was stopped") from None
-    if not pdf_file.exists():
-        err = done.stderr.decode("utf-8", "replace").strip()[-300:]
-        raise RuntimeError(f"Chromium did not print the PDF: {err}")
 
 
 @dataclass(frozen=True)
@@ -450,6 +417,9 @@ def _render_pack(
     tmp = work / NEW  # the new pack's files, and nothing else
     workbook: Future[Caching] | None = None
     kernel = None
+    printers: list[Printer] = []  # the browser printing the PDF, once started
+    starting = threading.Lock()
+    stopping = threading.Event()  # no browser is started once the pack is failing or done
     try:
         tmp.mkdir()
         sockets, socket_claim = owned_folder(tempfile.gettempdir(), KERNEL_PREFIX)
@@ -472,6 +442,23 @@ def _render_pack(
         background = ThreadPoolExecutor(max_workers=1)
         workbook = background.submit(_pack_workbook, inputs, tmp / "renewal-pack.xlsx")
         background.shutdown(wait=False)
+        browser = chromium() if pdf else None
+        if browser:
+            # Started as soon as the workbook is done (LibreOffice then leaves a CPU free while
+            # the memo's last charts are drawn), or when the page is ready, whichever is first:
+            # the browser's start-up is then off the reader's wait.
+            def start_printer(_done: object = None) -> None:
+                with starting:
+                    if not printers and not stopping.is_set():
+                        printers.append(Printer(browser, work / "chrome", work / "chrome.log"))
+
+            def start_printer_early(_done: object) -> None:
+                # in the workbook's thread: a browser that cannot start is said when the PDF
+                # is printed (the same attempt, made again there)
+                with contextlib.suppress(BrowserError):
+                    start_printer()
+
+            workbook.add_done_callback(start_printer_early)
         t = time.perf_counter()
         try:
             papermill.execute_notebook(
@@ -522,10 +509,16 @@ def _render_pack(
         timings["html"] = time.perf_counter() - t
         not_produced: dict[str, str] = {}
         notes_extra: list[str] = []
-        browser = chromium() if pdf else None
         if browser:
             t = time.perf_counter()
-            _pdf(tmp / "renewal-pack.html", tmp / "renewal-pack.pdf", browser, work / "chrome")
+            try:
+                start_printer()
+                printers[0].print_pdf(tmp / "renewal-pack.html", tmp / "renewal-pack.pdf", 180)
+            except BrowserError as exc:
+                raise RuntimeError(f"Chromium did not print the PDF: {exc}") from None
+            finally:
+                for running in printers:
+                    running.close()
             timings["pdf"] = time.perf_counter() - t
         else:
             not_produced["renewal-pack.pdf"] = (
@@ -587,6 +580,10 @@ def _render_pack(
     finally:
         if kernel is not None:
             _stop_kernel(kernel)
+        stopping.set()
+        with starting:
+            for running in printers:
+                running.close()
         if workbook is not None and not workbook.done():
             # a failure or an interruption: let the workbook finish before its folder goes,
             # so nothing is written into a folder being removed
