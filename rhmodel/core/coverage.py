@@ -54,6 +54,7 @@ from typing import ClassVar
 
 from rhmodel.core.capabilities import CapabilityMatrix, Criterion
 from rhmodel.core.decision import Decision
+from rhmodel.core.labels import need_words
 from rhmodel.core.params import Parameters
 from rhmodel.core.products import (
     ACTIONS,
@@ -275,7 +276,7 @@ def covers(
             "cover it"
         )
     level = _level(matrix, need, product, decision)
-    words = need.replace("_", " ")
+    words = need_words(need)
     if level == "yes":
         return True, ""
     crit = _criteria(matrix)[need]
@@ -314,17 +315,17 @@ def coverage_gaps(
         if missing:
             reason = (
                 f"Only {', '.join(PRODUCT_NAMES[p] for p in missing)} covers "
-                f"{need.replace('_', ' ')}, and it is not held: {held_words}. Not priced: give "
+                f"{need_words(need)}, and it is not held: {held_words}. Not priced: give "
                 "its quote (licences held, price and pool) to weigh buying it."
             )
         else:
-            reason = f"No incumbent covers {need.replace('_', ' ')}: {held_words}."
+            reason = f"No incumbent covers {need_words(need)}: {held_words}."
         gaps.append(CoverageGap(need=need, product=missing[0] if missing else None, reason=reason))
     return tuple(gaps)
 
 
 def _sessions(needs: dict[str, int]) -> str:
-    return ", ".join(f"{n.replace('_', ' ')} {k:,}" for n, k in needs.items())
+    return ", ".join(f"{need_words(n)} {k:,}" for n, k in needs.items())
 
 
 def _judge(
@@ -367,13 +368,13 @@ def _judge(
                 if ok and words:
                     caveats.append(words)
                 elif not ok and a != "renew":
-                    problems.append(f"{short}'s {need.replace('_', ' ')} work: {words}")
+                    problems.append(f"{short}'s {need_words(need)} work: {words}")
                 elif not ok:
                     caveats.append(f"renewed as it is, {words}")
     for need in shared:
         found = [f for f in (covers(matrix, decision, need, c) for c in kept) if f[0]]
         if not found:
-            problems.append(f"no pool kept covers {need.replace('_', ' ')}")
+            problems.append(f"no pool kept covers {need_words(need)}")
         elif all(words for _ok, words in found):
             caveats.append(found[0][1])
     if problems:

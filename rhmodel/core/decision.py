@@ -46,6 +46,7 @@ from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from rhmodel.core.capabilities import CapabilityMatrix, Criterion, staleness_note
+from rhmodel.core.labels import need_words
 from rhmodel.core.params import Parameters
 from rhmodel.core.products import INCUMBENTS, PLATFORMS, REASON_CODES, Verdict
 from rhmodel.errors import InputError
@@ -225,7 +226,7 @@ def _against_all(params: Parameters, requirement: str, need: str, observed: int)
     total = params.pilot_sessions
     report = pilot_evidence(params)
     served = int(report.sessions_by_tool.get("remote_help", 0)) if report is not None else 0
-    words = need.replace("_", " ")
+    words = need_words(need)
     if served:
         return (
             f"{requirement} is all (every support session needs {words}), but the pilot shows "
@@ -299,7 +300,7 @@ def decide(params: Parameters, matrix: CapabilityMatrix) -> Decision:
             # the pilot saw work that needs it: the need exists, whatever was declared
             need = True
             notes.append(
-                f"The pilot found {observed:,} sessions that needed {c.id.replace('_', ' ')}, "
+                f"The pilot found {observed:,} sessions that needed {need_words(c.id)}, "
                 f"though {c.requirement} says it is not needed: the decision counts it as "
                 "needed (set it to true, or accept giving it up with decision.accept)."
             )

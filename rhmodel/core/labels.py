@@ -42,7 +42,7 @@ from rhmodel.core.products import (
     contract_for,
 )
 
-__all__ = ["LABELS", "humanise", "key_words", "label", "source_words"]
+__all__ = ["LABELS", "humanise", "key_words", "label", "need_words", "source_words"]
 
 
 def _contract_labels(c: Contract) -> dict[str, str]:
@@ -204,6 +204,21 @@ def source_words(source: str) -> str:
     return _SEED_ID.sub("the seed memo", text)
 
 
+def need_words(need: str) -> str:
+    """A need (a criterion id or reason code) as words inside a sentence: its label, in lower
+    case where the label's second letter is (acronyms keep their capitals).
+
+    Examples
+    --------
+    >>> need_words("rmm_ticketing"), need_words("unattended"), need_words("platforms")
+    ('bundled RMM / ticketing', 'unattended access', 'unsupported platforms')
+    >>> need_words("PAM_review")
+    'PAM review'
+    """
+    words = LABELS.get(need) or need.replace("_", " ")
+    return words[:1].lower() + words[1:] if words[1:2].islower() else words
+
+
 def humanise(text: str) -> str:
     """A sentence built from ids, in words: each reason code or criterion id in it
     (``rmm_ticketing``) becomes its label in lower case, and internal references go
@@ -216,11 +231,8 @@ def humanise(text: str) -> str:
             # a top-level key (tenant_cloud): the name to edit, marked as one
             before = m.string[: m.start()]
             return word if before.endswith("parameter ") else f"parameter {word}"
-        if word not in LABELS:
-            return word
-        words = LABELS[word]
         # "Bundled RMM / ticketing" → "bundled RMM / ticketing": keep acronyms' capitals
-        return words[:1].lower() + words[1:] if words[1:2].islower() else words
+        return need_words(word) if word in LABELS else word
 
     # a parameter key or a file name (a dotted word) is left as written; a key is marked as
     # one, so the reader knows it is the name to edit, not a word

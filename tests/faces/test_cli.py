@@ -172,7 +172,7 @@ def test_the_pilot_binds_the_verdict_unless_the_work_is_given_up(cli):
     assert observed["external_support"] == 110 and observed["privileged_access"] == 89
     assert [c["declared"] for c in d["criteria"] if c["observed_sessions"]] == [False] * 6
     assert d["keep_for"][-1] == "other"
-    assert any("104 sessions that needed unattended" in n for n in d["evidence_notes"])
+    assert any("104 sessions that needed unattended access" in n for n in d["evidence_notes"])
     s = json.loads(cli("scenarios", SAMPLE_PARAMS_FILE, "--format", "json").stdout)
     assert s["recommended"] == "right_size"
     everything = "decision.accept=[unattended, external, recording, pam, platform, rmm, other]"
