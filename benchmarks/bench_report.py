@@ -25,7 +25,9 @@ import nbformat
 import papermill
 
 from rhmodel.edges.bundled import SAMPLE_PARAMS_FILE
-from rhmodel.edges.pack import KERNEL, _ipc_kernel_manager, render_pack
+from rhmodel.edges.kernel import KERNEL
+from rhmodel.edges.kernel import ipc_kernel_manager as _ipc_kernel_manager
+from rhmodel.edges.pack import render_pack
 
 
 def floor(tmp: Path) -> float:

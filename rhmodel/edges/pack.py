@@ -28,12 +28,10 @@ import tempfile
 import threading
 import time
 import traceback
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from rhmodel._version import __version__
 from rhmodel.core.money.evaluation import Evaluation, evaluate
@@ -44,6 +42,8 @@ from rhmodel.edges.atomic import NEW, Claim, PublishError, owned_folder, publish
 from rhmodel.edges.browser import BrowserError, Printer, chromium
 from rhmodel.edges.bundled import NOTEBOOKS_DIR, load_capabilities
 from rhmodel.edges.ical import calendar_bytes
+from rhmodel.edges.kernel import KERNEL, KERNEL_PREFIX, PackKernel, home_is_writable
+from rhmodel.edges.kernel import launch as launch_kernel
 from rhmodel.edges.paramfile import load_parameters
 from rhmodel.edges.pilotfiles import pilot_report
 from rhmodel.edges.provenance import Provenance, provenance, summary_document
@@ -69,11 +69,8 @@ PACK_FILES = (
     "renewal-pack.pdf",
     "renewal-plan.ics",
 )
-KERNEL = "python3"
 #: Work folders of a pack being rendered (beside the destination, or inside it).
 WORK_PREFIX = ".rhmodel-pack-"
-#: Private folders of the kernels' IPC sockets, in the temporary directory.
-KERNEL_PREFIX = "rhmodel-kernel-"
 
 # The page around the memo's sections: no scripts, no web fonts, nothing fetched from anywhere.
 _PAGE = """<!DOCTYPE html>
@@ -145,43 +142,6 @@ class PackResult:
     timings: dict[str, float] = field(default_factory=dict)
     traceback: str = ""  # the failing cell's or function's traceback, for a bug
     notes: tuple[str, ...] = ()  # what the reader should know (a file not produced)
-
-
-#: What the pack's kernel imports while it starts (``IPKernelApp.exec_lines``), so the memo's
-#: first cell does not wait for it: the kernel is started before ``rhmodel report`` evaluates
-#: the parameters, and both run at once.
-_KERNEL_WARMUP = "import rhmodel.faces.memo"
-
-
-def _ipc_kernel_manager(prefix: str | None = None, warmup: str = "") -> type:
-    """A kernel manager on local IPC sockets: the kernel stays off TCP, and ipykernel has
-    nothing to warn about. ``prefix`` names the socket files (``<prefix>-<port>``); ``warmup``
-    is code the kernel runs while it starts, before it says it is ready (no output of it
-    reaches the notebook; a failure there fails again, visibly, in the cell that needs it)."""
-    from jupyter_client.manager import KernelManager
-
-    class IPCKernelManager(KernelManager):
-        def __init__(self, **kwargs: object) -> None:
-            kwargs.setdefault("transport", "ipc")
-            # IPC sockets are files named <ip>-<port>; kernels of parallel packs must not share
-            # them, so each gets its own prefix.
-            kwargs.setdefault(
-                "ip",
-                prefix or os.path.join(tempfile.gettempdir(), f"rhmodel-kernel-{uuid.uuid4().hex}"),
-            )
-            super().__init__(**kwargs)
-
-        def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
-            # An interrupted pack interrupts its kernel, which would log "KeyboardInterrupt
-            # caught in kernel" on our stderr beside the one line the user is promised; errors
-            # in the notebook still reach papermill through the kernel's messages.
-            cmd = super().format_kernel_cmd(extra_arguments)
-            cmd.append("--IPKernelApp.log_level=CRITICAL")
-            if warmup:
-                cmd.append(f"--IPKernelApp.exec_lines={warmup}")
-            return cmd
-
-    return IPCKernelManager
 
 
 def _html(notebook: Path, title: str, header: str = "", date: str = "", footer: str = "") -> str:
@@ -315,18 +275,13 @@ def _pack_workbook(inputs: PackInputs, path: Path) -> Caching:
     return publish_workbook(path, build, warn=None)  # said in the pack's notes instead
 
 
-def _home_is_writable() -> bool:
-    home = Path(os.path.expanduser("~"))
-    return home.is_dir() and os.access(home, os.W_OK | os.X_OK)
-
-
 @contextlib.contextmanager
 def _private_config_dirs() -> Iterator[None]:
     """Where HOME cannot be written, IPython's and matplotlib's folders point at a private
     temporary folder for the render (they would each print a warning and pick one at random
     otherwise, in this process and again in the kernel)."""
     wanted = [k for k in ("IPYTHONDIR", "MPLCONFIGDIR") if not os.environ.get(k)]
-    if _home_is_writable() or not wanted:
+    if home_is_writable() or not wanted:
         yield
         return
     folder, claim = owned_folder(tempfile.gettempdir(), "rhmodel-home-")
@@ -350,8 +305,13 @@ def render_pack(
     seed: int = 0,
     timeout: int = 600,
     pdf: bool = True,
+    kernel: PackKernel | None = None,
 ) -> PackResult:
     """Render one pack into ``out_dir`` (created if missing), atomically per pack.
+
+    ``kernel``, a kernel :func:`rhmodel.edges.kernel.launch` started for this pack, saves
+    the wait for one (``rhmodel report`` launches it before its own imports); it is stopped
+    here whatever happens. Without it, the pack launches its own first thing.
 
     A user error (bad parameters, an output folder that cannot be written, a full disk) or a
     failing notebook cell is returned as a failed :class:`PackResult` (with the cell's
@@ -360,8 +320,14 @@ def render_pack(
     leaves the complete earlier pack or the complete new one; the next run sweeps what the
     crashed one left (:func:`sweep_leftovers`).
     """
-    with _private_config_dirs():
-        return _render_pack(params_file, out_dir, overrides, simulate, seed, timeout, pdf)
+    try:
+        with _private_config_dirs():
+            return _render_pack(
+                params_file, out_dir, overrides, simulate, seed, timeout, pdf, kernel
+            )
+    finally:
+        if kernel is not None:
+            kernel.stop()  # on every path, the ones that never reached the notebook too
 
 
 def _render_pack(
@@ -372,6 +338,7 @@ def _render_pack(
     seed: int,
     timeout: int,
     pdf: bool,
+    kernel: PackKernel | None,
 ) -> PackResult:
     params_file, out_dir = Path(params_file), Path(out_dir)
     started = time.perf_counter()
@@ -413,22 +380,18 @@ def _render_pack(
         work, claim = _work_folder(target)
     except OSError as exc:
         return cannot_write(exc)
-    claims = [claim]
     tmp = work / NEW  # the new pack's files, and nothing else
     workbook: Future[Caching] | None = None
-    kernel = None
     printers: list[Printer] = []  # the browser printing the PDF, once started
     starting = threading.Lock()
     stopping = threading.Event()  # no browser is started once the pack is failing or done
     try:
         tmp.mkdir()
-        sockets, socket_claim = owned_folder(tempfile.gettempdir(), KERNEL_PREFIX)
-        claims.append(socket_claim)
         t = time.perf_counter()
-        # Started first: the kernel's start and its imports (about 2.5 s) run while this
-        # process evaluates the parameters and writes the workbook, instead of after them.
-        kernel = _ipc_kernel_manager(str(sockets / "k"), _KERNEL_WARMUP)(kernel_name=KERNEL)
-        kernel.start_kernel(cwd=str(NOTEBOOKS_DIR))
+        if kernel is None:
+            # Started first: the kernel's start and its imports (about 2.5 s) run while this
+            # process evaluates the parameters and writes the workbook, instead of after them.
+            kernel = launch_kernel(NOTEBOOKS_DIR)
         timings["kernel_launch"] = time.perf_counter() - t
         import papermill  # after the kernel's launch: its import takes a while
         from papermill.exceptions import PapermillExecutionError
@@ -477,7 +440,7 @@ def _render_pack(
                 progress_bar=False,
                 log_output=False,
                 request_save_on_cell_execute=False,
-                km=kernel,  # already started (above); shut down here, in `finally`
+                km=kernel.manager,  # already started; stopped in `finally`
             )
         except PapermillExecutionError as exc:
             return failed(
@@ -579,7 +542,7 @@ def _render_pack(
         return cannot_write(exc, "write the pack")
     finally:
         if kernel is not None:
-            _stop_kernel(kernel)
+            kernel.stop()
         stopping.set()
         with starting:
             for running in printers:
@@ -590,32 +553,7 @@ def _render_pack(
             with contextlib.suppress(Exception):
                 workbook.result(timeout=300)
         shutil.rmtree(work, ignore_errors=True)
-        for held in claims:
-            if held is not claim:
-                shutil.rmtree(held.folder, ignore_errors=True)  # the kernel's IPC sockets
-            held.release()
-
-
-def _stop_kernel(kernel: Any) -> None:
-    """Kill the pack's kernel (its notebook is done or abandoned) and remove its connection
-    and socket files.
-
-    Not ``shutdown_kernel``: that runs on the event loop papermill's client shares, and after
-    a Ctrl+C the loop still holds the client's interrupted poll of the kernel's messages,
-    which would block the clean-up (measured: the work folder was left behind). The kernel
-    runs in a session of its own, so its whole process group goes.
-    """
-    process = getattr(getattr(kernel, "provisioner", None), "process", None)
-    if process is not None and process.poll() is None:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, signal.SIGKILL)
-        with contextlib.suppress(ProcessLookupError):
-            process.kill()
-        process.wait()
-    with contextlib.suppress(OSError):
-        kernel.cleanup_connection_file()
-    with contextlib.suppress(OSError):
-        kernel.cleanup_ipc_files()
+        claim.release()
 
 
 #: The errors a full disk, a quota or a file-size limit raise while the pack is staged.
@@ -664,9 +602,34 @@ def render_packs(
     seed: int = 0,
     timeout: int = 600,
     progress: Callable[[int, int, PackResult], None] | None = None,
+    kernel: PackKernel | None = None,
 ) -> list[PackResult]:
     """Render several packs, ``jobs`` at a time; one file renders into ``out`` itself, several
-    into ``out/<params-file-stem>/``."""
+    into ``out/<params-file-stem>/``. ``kernel`` (see :func:`render_pack`) serves a single
+    file; it is stopped here in any case."""
+    try:
+        if len(params_files) != 1 and kernel is not None:
+            kernel.stop()
+            kernel = None
+        return _render_packs(
+            params_files, out, overrides, jobs, simulate, seed, timeout, progress, kernel
+        )
+    finally:
+        if kernel is not None:
+            kernel.stop()
+
+
+def _render_packs(
+    params_files: Sequence[str | Path],
+    out: str | Path,
+    overrides: Sequence[str],
+    jobs: int,
+    simulate: int,
+    seed: int,
+    timeout: int,
+    progress: Callable[[int, int, PackResult], None] | None,
+    kernel: PackKernel | None,
+) -> list[PackResult]:
     out = Path(out)
     files = [Path(f) for f in params_files]
     stems = [f.stem for f in files]
@@ -678,7 +641,9 @@ def render_packs(
         )
     targets = [out] if len(files) == 1 else [out / s for s in stems]
     if len(files) == 1:  # a bug propagates with its traceback
-        result = render_pack(files[0], targets[0], overrides, simulate, seed, timeout)
+        result = render_pack(
+            files[0], targets[0], overrides, simulate, seed, timeout, kernel=kernel
+        )
         if progress:
             progress(1, 1, result)
         return [result]

@@ -711,37 +711,51 @@ def _skip_unused_iri_checker() -> None:
         sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
 
 
+def _report_progress(done: int, total: int, r: Any) -> None:
+    """One line per pack rendered, on stderr (``r``: a ``PackResult``)."""
+    bar = "#" * (20 * done // total)
+    state = "ok" if r.ok else "FAILED"
+    print(
+        f"[{bar:<20}] {done}/{total} {state}: {r.params_file} ({r.seconds:.1f} s)",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     _skip_unused_iri_checker()
     from rhmodel.core.text import visible
-    from rhmodel.edges.bundled import SAMPLE_PARAMS_FILE
-    from rhmodel.edges.pack import PackResult, render_packs
+    from rhmodel.edges.bundled import NOTEBOOKS_DIR, SAMPLE_PARAMS_FILE
+    from rhmodel.edges.kernel import home_is_writable
+    from rhmodel.edges.kernel import launch as launch_kernel
     from rhmodel.faces.texttable import text_table
 
     files = args.params or [str(SAMPLE_PARAMS_FILE)]
     for f in files:
         if not Path(f).is_file():
             raise InputError("no such file — give an existing parameters YAML", file=f)
+    kernel = None
+    if len(files) == 1 and home_is_writable():
+        # launched before the model is imported: the kernel's start runs beside this
+        # process's imports and evaluation (render_packs stops it on every path)
+        kernel = launch_kernel(NOTEBOOKS_DIR)
+    try:
+        from rhmodel.edges.pack import render_packs
 
-    def progress(done: int, total: int, r: PackResult) -> None:
-        bar = "#" * (20 * done // total)
-        state = "ok" if r.ok else "FAILED"
-        print(
-            f"[{bar:<20}] {done}/{total} {state}: {r.params_file} ({r.seconds:.1f} s)",
-            file=sys.stderr,
-            flush=True,
+        results = render_packs(
+            files,
+            args.out,
+            args.overrides,
+            jobs=args.jobs,
+            simulate=args.simulate,
+            seed=args.seed,
+            timeout=args.timeout,
+            progress=_report_progress,
+            kernel=kernel,
         )
-
-    results = render_packs(
-        files,
-        args.out,
-        args.overrides,
-        jobs=args.jobs,
-        simulate=args.simulate,
-        seed=args.seed,
-        timeout=args.timeout,
-        progress=progress,
-    )
+    finally:
+        if kernel is not None:
+            kernel.stop()  # render_packs has already, unless interrupted before it began
     for r in results:
         for note in r.notes:
             print(f"warning: {r.params_file}: {note}", file=sys.stderr)

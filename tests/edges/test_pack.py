@@ -315,7 +315,9 @@ def test_an_interrupted_report_cleans_up_and_says_so_in_one_line(tmp_path, sig, 
     assert proc.returncode == code, stderr
     assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
     assert stderr.strip().splitlines()[-1].startswith("error: interrupted")
-    assert list(out.iterdir()) == []  # no half pack
+    # no half pack (the kernel is launched first, so an early signal comes before the
+    # output folder is even made)
+    assert not out.exists() or list(out.iterdir()) == []
     assert not list(tmp_path.glob(".rhmodel-pack-*"))  # no work folder beside it
     deadline = time.monotonic() + 60  # a guard only: the kernel is usually gone at once
     while _marked_processes(marker) and time.monotonic() < deadline:
