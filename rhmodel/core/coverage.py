@@ -263,7 +263,7 @@ def covers(
     >>> covers(m, d, "privileged_access", "beyondtrust")[0]
     True
     >>> ok, why = covers(m, d, "privileged_access", "logmein")
-    >>> ok, why.startswith("LogMeIn Resolve covers privileged access only partly")
+    >>> ok, why.startswith("LogMeIn Resolve covers privileged access (PAM) only partly")
     (False, True)
     """
     product = contract_for(contract).product

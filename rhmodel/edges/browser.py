@@ -144,7 +144,7 @@ class Printer:
                 data = data[os.write(self._to_browser, data) :]
         except OSError as exc:
             tail = self._tail()
-            raise BrowserError(f"Chromium stopped listening ({exc.strerror}){tail}") from None
+            raise BrowserError(f"Chromium closed its pipe ({exc.strerror}){tail}") from None
         return self._next_id
 
     def _receive(self, wanted: Any, deadline: float) -> dict[str, Any]:

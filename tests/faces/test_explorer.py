@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from rhmodel.core.params import spec
+from rhmodel.edges.browser import FLAGS as BROWSER_FLAGS
 from rhmodel.edges.bundled import SAMPLE_PARAMS_FILE
 from rhmodel.faces.explorer import CONTROLS, Explorer
 
@@ -218,15 +219,8 @@ def test_explorer_in_a_real_browser(tmp_path):
         with sync_playwright() as p:
             browser = p.chromium.launch(
                 executable_path=CHROMIUM,
-                args=[
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-quic",
-                    "--no-first-run",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                ],
+                # the pack's own flags (playwright adds its headless mode)
+                args=[f for f in BROWSER_FLAGS if f != "--headless"],
             )
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(url)
