@@ -14,6 +14,7 @@ and exit status 2; a traceback means a bug in rhmodel.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import io
 import json
@@ -737,8 +738,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
     kernel = None
     if len(files) == 1 and home_is_writable():
         # launched before the model is imported: the kernel's start runs beside this
-        # process's imports and evaluation (render_packs stops it on every path)
-        kernel = launch_kernel(NOTEBOOKS_DIR)
+        # process's imports and evaluation (render_packs stops it on every path). Where it
+        # cannot be (a full or read-only temporary folder), the pack launches its own and
+        # says in one line what is wrong.
+        with contextlib.suppress(OSError):
+            kernel = launch_kernel(NOTEBOOKS_DIR)
     try:
         from rhmodel.edges.pack import render_packs
 
