@@ -39,7 +39,7 @@ from rhmodel.core.params import Parameters
 from rhmodel.core.pilot.evidence import PilotReport
 from rhmodel.core.text import long_date, visible
 from rhmodel.edges.atomic import NEW, Claim, PublishError, owned_folder, publish, sweep
-from rhmodel.edges.browser import BrowserError, Printer, chromium
+from rhmodel.edges.browser import BrowserError, Printer, chromium, print_browser
 from rhmodel.edges.bundled import NOTEBOOKS_DIR, load_capabilities
 from rhmodel.edges.ical import calendar_bytes
 from rhmodel.edges.kernel import KERNEL, KERNEL_PREFIX, PackKernel, home_is_writable
@@ -55,6 +55,7 @@ __all__ = [
     "PACK_FILES",
     "PackResult",
     "chromium",
+    "print_browser",
     "render_pack",
     "render_packs",
     "sweep_leftovers",
@@ -405,7 +406,7 @@ def _render_pack(
         background = ThreadPoolExecutor(max_workers=1)
         workbook = background.submit(_pack_workbook, inputs, tmp / "renewal-pack.xlsx")
         background.shutdown(wait=False)
-        browser = chromium() if pdf else None
+        browser = print_browser() if pdf else None
         if browser:
             # Started as soon as the workbook is done (LibreOffice then leaves a CPU free while
             # the memo's last charts are drawn), or when the page is ready, whichever is first:

@@ -16,13 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from rhmodel.edges.browser import BrowserError, Printer, chromium
-
-needs_chromium = pytest.mark.skipif(
-    chromium() is None and os.environ.get("CI") != "true",
-    reason="Chromium is not installed on this machine; CI installs Debian's chromium and "
-    "poppler-utils and runs this test",
-)
+from rhmodel.edges.browser import BrowserError, Printer, chromium, print_browser
 
 
 def _group_alive(pgid: int) -> bool:
@@ -46,8 +40,22 @@ def _page_size_mm(pdf) -> tuple[float, float]:
     return float(w) * 25.4 / 72, float(h) * 25.4 / 72  # 72 points to the inch
 
 
-@needs_chromium
-def test_one_browser_prints_pages_as_their_css_lays_them_out(tmp_path):
+#: Each browser that can print the pack: the headless shell the pack prefers, and the full
+#: browser it falls back to (CI installs both).
+BINARIES = [
+    pytest.param(
+        name,
+        marks=pytest.mark.skipif(
+            shutil.which(name) is None and os.environ.get("CI") != "true",
+            reason=f"{name} is not installed on this machine; CI installs it and runs this test",
+        ),
+    )
+    for name in ("chromium-headless-shell", "chromium")
+]
+
+
+@pytest.mark.parametrize("name", BINARIES)
+def test_one_browser_prints_pages_as_their_css_lays_them_out(tmp_path, name):
     assert shutil.which("pdftotext"), "CI must install poppler-utils"
     # A5 landscape is 210 x 148 mm (ISO 216); Chromium's own default would be Letter or A4
     (tmp_path / "a.html").write_text(
@@ -57,7 +65,9 @@ def test_one_browser_prints_pages_as_their_css_lays_them_out(tmp_path):
         encoding="utf-8",
     )
     (tmp_path / "b.html").write_text("<p>Another document</p>", encoding="utf-8")
-    with Printer(chromium(), tmp_path / "profile", tmp_path / "log") as printer:
+    binary = shutil.which(name)
+    assert binary, f"CI must install {name}"
+    with Printer(binary, tmp_path / "profile", tmp_path / "log") as printer:
         pid = printer.pid
         printer.print_pdf(tmp_path / "a.html", tmp_path / "a.pdf")
         printer.print_pdf(tmp_path / "b.html", tmp_path / "b.pdf")  # the same browser again
@@ -111,3 +121,33 @@ def test_a_browser_that_quits_says_why(tmp_path):
 def test_a_browser_that_is_not_there_cannot_start(tmp_path):
     with pytest.raises(BrowserError, match="could not start"):
         Printer(str(tmp_path / "no-such-browser"), tmp_path / "profile", tmp_path / "log")
+
+
+def _on_path(folder: Path, *names: str) -> None:
+    folder.mkdir()
+    for name in names:
+        exe = folder / name
+        exe.write_text("#!/bin/sh\n")
+        exe.chmod(0o755)
+
+
+def test_the_pack_prints_with_the_headless_shell_where_it_is_installed(tmp_path, monkeypatch):
+    _on_path(tmp_path / "both", "chromium", "chromium-headless-shell")
+    _on_path(tmp_path / "full", "chromium")
+    _on_path(tmp_path / "google", "google-chrome", "chrome-headless-shell")
+    _on_path(tmp_path / "none")
+    cases = {
+        "both": "chromium-headless-shell",
+        "full": "chromium",
+        "google": "chrome-headless-shell",
+        "none": None,
+    }
+    for folder, wanted in cases.items():
+        monkeypatch.setenv("PATH", str(tmp_path / folder))
+        found = print_browser()
+        assert (found and Path(found).name) == wanted, folder
+    # the tests that drive a page take the full browser, never the shell
+    monkeypatch.setenv("PATH", str(tmp_path / "both"))
+    assert Path(chromium()).name == "chromium"
+    monkeypatch.setenv("PATH", str(tmp_path / "google"))
+    assert Path(chromium()).name == "google-chrome"
