@@ -216,26 +216,32 @@ def finish_sheet(
             lines = wrapped_lines(text, width, bold, size)
             need = lines * size * 1.3 + 4
             heights[cell.row] = max(heights.get(cell.row, 0), need / span)
+    # once: ws[r] would count the sheet's columns again for every row (all of its cells)
+    cols = ws.max_column
+    top: dict[tuple[bool | None, str | None], Alignment] = {}  # one of each, not one per cell
     for r, h in heights.items():
         current = ws.row_dimensions[r].height
         if current is None or current < h:
             ws.row_dimensions[r].height = math.ceil(h)
         # in a tall row every cell starts at the top, beside the first line of its neighbour
-        for cell in ws[r]:
-            if cell.value is not None and (cell.alignment is None or not cell.alignment.vertical):
-                a = cell.alignment
-                cell.alignment = Alignment(
-                    wrap_text=a.wrap_text if a is not None else None,
-                    horizontal=a.horizontal if a is not None else None,
-                    vertical="top",
-                )
+        for (cell,) in ws.iter_cols(min_row=r, max_row=r, max_col=cols):
+            if cell.value is None:
+                continue
+            a = cell.alignment
+            if a is None or not a.vertical:
+                key = (a.wrap_text, a.horizontal) if a is not None else (None, None)
+                if key not in top:
+                    top[key] = Alignment(wrap_text=key[0], horizontal=key[1], vertical="top")
+                cell.alignment = top[key]
     if ws.freeze_panes is None:
         ws.freeze_panes = f"A{first_header + 1}" if first_header is not None else "A2"
     # locked by default; inputs open; no password: the guard is against accidents, not people
+    unlocked = Protection(locked=False)
     for row in ws.iter_rows():
         for cell in row:
-            if is_input(cell, input_fill):
-                cell.protection = Protection(locked=False)
+            # a cell never styled has no fill, so it is no input
+            if cell.has_style and is_input(cell, input_fill):
+                cell.protection = unlocked
     p = ws.protection
     p.sheet = True
     p.formatColumns = False  # widen a column or a row, sort and filter freely
