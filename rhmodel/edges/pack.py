@@ -20,7 +20,6 @@ import errno
 import html
 import json
 import os
-import pickle
 import re
 import shutil
 import signal
@@ -34,9 +33,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rhmodel._version import __version__
-from rhmodel.core.money.evaluation import Evaluation, evaluate
-from rhmodel.core.params import Parameters
-from rhmodel.core.pilot.evidence import PilotReport
 from rhmodel.core.text import long_date, visible
 from rhmodel.edges.atomic import NEW, Claim, PublishError, owned_folder, publish, sweep
 from rhmodel.edges.browser import BrowserError, Printer, chromium, print_browser
@@ -44,21 +40,30 @@ from rhmodel.edges.bundled import NOTEBOOKS_DIR, load_capabilities
 from rhmodel.edges.ical import calendar_bytes
 from rhmodel.edges.kernel import KERNEL, KERNEL_PREFIX, PackKernel, home_is_writable
 from rhmodel.edges.kernel import launch as launch_kernel
+from rhmodel.edges.pack_inputs import (
+    PackInputs,
+    evaluate_pack,
+    read_pack_inputs,
+    write_pack_inputs,
+)
 from rhmodel.edges.paramfile import load_parameters
-from rhmodel.edges.pilotfiles import pilot_report
-from rhmodel.edges.provenance import Provenance, provenance, summary_document
+from rhmodel.edges.provenance import summary_document
 from rhmodel.edges.recalc import Caching, publish_workbook
 from rhmodel.edges.workbook import build_workbook, workbook_bytes
 from rhmodel.errors import InputError
 
 __all__ = [
     "PACK_FILES",
+    "PackInputs",
     "PackResult",
     "chromium",
+    "evaluate_pack",
     "print_browser",
+    "read_pack_inputs",
     "render_pack",
     "render_packs",
     "sweep_leftovers",
+    "write_pack_inputs",
 ]
 
 PACK_NOTEBOOK = NOTEBOOKS_DIR / "30-renewal-pack.ipynb"
@@ -178,44 +183,6 @@ def _html(notebook: Path, title: str, header: str = "", date: str = "", footer: 
         font=_PAGE_FONT,
         body="\n".join(parts),
     )
-
-
-@dataclass(frozen=True)
-class PackInputs:
-    """What one pack is made of, computed once.
-
-    The notebook, ``summary.json`` and the workbook all read this one object, so they show the
-    same numbers (the same simulation draws) and the same provenance, and the model (with its
-    simulation) runs once per pack.
-    """
-
-    evaluation: Evaluation
-    provenance: Provenance
-    pilot: PilotReport | None
-
-
-def evaluate_pack(params: Parameters, simulate: int = 10_000, seed: int = 0) -> PackInputs:
-    """Evaluate ``params`` for a pack (``simulate`` draws; 0 for none) and take provenance."""
-    e = evaluate(params, load_capabilities(), draws=simulate or None, seed=seed)
-    return PackInputs(e, provenance(params), pilot_report(params))
-
-
-def write_pack_inputs(inputs: PackInputs, path: str | Path) -> None:
-    """Hand ``inputs`` to the pack notebook's kernel (a private file in the pack's work folder).
-
-    Pickle, because the kernel is another process and the evaluation holds arrays and data
-    frames; the file is written by this process into a folder only it can read, and deleted
-    with that folder.
-    """
-    Path(path).write_bytes(pickle.dumps(inputs, protocol=pickle.HIGHEST_PROTOCOL))
-
-
-def read_pack_inputs(path: str | Path) -> PackInputs:
-    """The inputs :func:`write_pack_inputs` wrote."""
-    inputs = pickle.loads(Path(path).read_bytes())
-    if not isinstance(inputs, PackInputs):
-        raise TypeError(f"{path} does not hold PackInputs (got {type(inputs).__name__})")
-    return inputs
 
 
 def _raise_if_unfinished(executed: Path) -> None:

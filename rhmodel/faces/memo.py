@@ -34,8 +34,7 @@ from rhmodel.core.products import CONTRACTS, REMOTE_HELP
 from rhmodel.core.readiness import ChecklistRow, Readiness
 from rhmodel.core.text import long_date, money_short, probability_text, visible
 from rhmodel.edges.bundled import checklist_for, load_capabilities, load_readiness
-from rhmodel.edges.pack import PackInputs, evaluate_pack, read_pack_inputs
-from rhmodel.edges.paramfile import load_parameters
+from rhmodel.edges.pack_inputs import PackInputs, evaluate_pack, read_pack_inputs
 from rhmodel.edges.provenance import summary_document
 from rhmodel.faces.formatting import money, number, percent, rate, with_unit
 
@@ -358,11 +357,14 @@ class RenewalPack:
         """Load the parameters and evaluate them (the notebooks' one entry point).
 
         ``inputs_file`` is the evaluation ``rhmodel report`` already made for this pack
-        (:func:`rhmodel.edges.pack.write_pack_inputs`): the memo shows that one rather than
+        (:func:`rhmodel.edges.pack_inputs.write_pack_inputs`): the memo shows that one rather than
         evaluating again, so it matches ``summary.json`` and the workbook exactly.
         """
         if inputs_file:
             return cls.from_inputs(read_pack_inputs(inputs_file))
+        # here, not at the top: the pack's kernel reads ``inputs_file`` and never parses YAML
+        from rhmodel.edges.paramfile import load_parameters
+
         params = load_parameters(params_path, list(overrides))
         return cls.from_inputs(evaluate_pack(params, simulate, seed))
 
