@@ -523,10 +523,10 @@ def parse_platform_patterns(doc: YamlDocument) -> tuple[tuple[re.Pattern[str], s
     return tuple(out)
 
 
-INCUMBENTS_AS_OF, CONTRACTS = parse_incumbents(parse_yaml(*_incumbents_file()))
+INCUMBENTS_AS_OF, CONTRACTS = parse_incumbents(parse_yaml(*_incumbents_file(), bundled=True))
 #: Operating-system text → platform id: (compiled pattern, platform), first match wins.
 PLATFORM_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = parse_platform_patterns(
-    parse_yaml(*_incumbents_file("platforms.yaml"))
+    parse_yaml(*_incumbents_file("platforms.yaml"), bundled=True)
 )
 #: The incumbent contracts, in the order of ``data/incumbents.yaml``.
 CONTRACTS: tuple[Contract, ...]

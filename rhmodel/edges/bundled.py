@@ -63,6 +63,14 @@ SAMPLE_PILOT_DIR = DATA_DIR / "sample" / "pilot"
 SAMPLE_CANONICAL_DIR = DATA_DIR / "sample" / "canonical"
 
 
+def _is_bundled(path: str | Path) -> bool:
+    """Whether ``path`` is one of rhmodel's own data files (not a file a user pointed at)."""
+    try:
+        return Path(path).resolve().is_relative_to(Path(DATA_DIR).resolve())
+    except (OSError, TypeError, ValueError):
+        return False
+
+
 @lru_cache(maxsize=8)
 def load_capabilities(path: str | Path = CAPABILITIES_FILE) -> CapabilityMatrix:
     """Load and validate the capability matrix (``data/capabilities.yaml`` by default).
@@ -72,7 +80,7 @@ def load_capabilities(path: str | Path = CAPABILITIES_FILE) -> CapabilityMatrix:
     ``source``), ``incumbent_strengths`` (Section 4.2), ``remote_help_strengths`` (4.3) and
     ``criteria`` (the replace-or-keep test of 4.4).
     """
-    return parse_capabilities(load_yaml(path))
+    return parse_capabilities(load_yaml(path, _is_bundled(path)))
 
 
 @lru_cache(maxsize=8)
@@ -82,7 +90,7 @@ def load_price_book(path: str | Path = PRICE_BOOK_FILE) -> PriceBook:
     Each item: ``product``, ``label``, ``unit``, ``source``, ``as_of``, ``confidence``,
     ``illustrative`` and exactly one of ``price``, ``range`` or ``quote_only``.
     """
-    return parse_price_book(load_yaml(path))
+    return parse_price_book(load_yaml(path, _is_bundled(path)))
 
 
 def checklist_for(e: Any) -> Checklist:
@@ -117,4 +125,4 @@ def checklist_for(e: Any) -> Checklist:
 def load_readiness(path: str | Path = READINESS_FILE) -> Readiness:
     """Load the readiness checklist (``data/readiness.yaml``): ``areas`` of ``items`` (id, item,
     source) and the seed's open ``decisions`` (id, decision, recommendation, source)."""
-    return parse_readiness(load_yaml(path))
+    return parse_readiness(load_yaml(path, _is_bundled(path)))

@@ -11,9 +11,10 @@ from rhmodel.errors import InputError
 __all__ = ["load_yaml"]
 
 
-def load_yaml(path: str | Path) -> YamlDocument:
+def load_yaml(path: str | Path, bundled: bool = False) -> YamlDocument:
     """Read and parse a YAML file; a missing, unreadable, odd or oversized file is an
-    :class:`InputError`.
+    :class:`InputError`. ``bundled``: one of rhmodel's own data files (parsed by the faster
+    parser, see :func:`~rhmodel.core.document.parse_yaml`).
 
     Only a regular file is read (a FIFO would block forever, ``/dev/zero`` never ends), and at
     most :data:`~rhmodel.core.document.MAX_TEXT_CHARS` of it.
@@ -62,7 +63,7 @@ def load_yaml(path: str | Path) -> YamlDocument:
         raise InputError(
             f"not UTF-8 text ({exc.reason}) — save the file as UTF-8", file=str(path)
         ) from None
-    return parse_yaml(text.removeprefix("\ufeff"), str(path))
+    return parse_yaml(text.removeprefix("\ufeff"), str(path), bundled)
 
 
 def _kind(mode: int) -> str:
