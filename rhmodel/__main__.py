@@ -1,5 +1,5 @@
 """Allow ``python -m rhmodel``."""
 
-from rhmodel.faces.cli import main
+from rhmodel.faces.cli import run
 
-raise SystemExit(main())
+run()

@@ -42,7 +42,7 @@ KERNEL = "python3"
 KERNEL_PREFIX = "rhmodel-kernel-"
 #: What the pack's kernel imports while it starts (``IPKernelApp.exec_lines``), so the memo's
 #: first cell does not wait for it.
-WARMUP = "import rhmodel.faces.memo"
+WARMUP = "import rhmodel.faces.memo, rhmodel.faces.plots"
 
 
 def ipc_kernel_manager(prefix: str | None = None, warmup: str = "") -> type:

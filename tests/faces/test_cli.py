@@ -242,3 +242,41 @@ print("iri" in jsonschema.Draft7Validator.FORMAT_CHECKER.checkers)
         [sys.executable, "-c", library], capture_output=True, text=True, check=True
     ).stdout.split()
     assert installed == checked  # untouched: the checker is there whenever its module is
+
+
+def test_the_command_exits_quickly_yet_finishes_what_it_started(tmp_path):
+    """``rhmodel`` ends with os._exit once main returns: exit handlers still run, a worker
+    thread still writing is waited for, buffered output reaches a pipe whole, and the exit
+    status is main's (0, and 2 for bad input)."""
+    marker, late = tmp_path / "atexit-ran", tmp_path / "thread-wrote"
+    script = (
+        "import atexit, sys, threading, time\n"
+        "from rhmodel.faces import cli\n"
+        f"atexit.register(lambda: open({str(marker)!r}, 'w').write('ran'))\n"
+        "def slow():\n"
+        "    time.sleep(0.5)\n"
+        f"    open({str(late)!r}, 'w').write('done')\n"
+        "threading.Thread(target=slow).start()\n"
+        "sys.argv = ['rhmodel', *sys.argv[1:]]\n"
+        "cli.run()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, "matrix", "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)  # all of it: a cut-off document would not parse
+    assert document and done.stdout.endswith("\n")
+    assert marker.read_text() == "ran"
+    assert late.read_text() == "done"
+    bad = subprocess.run(
+        [sys.executable, "-m", "rhmodel", "decide", "--params", str(tmp_path / "none.yaml")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert bad.returncode == 2
+    assert bad.stderr.count("\n") == 1 and bad.stderr.startswith("error: ")
+    assert "Traceback" not in bad.stderr
