@@ -47,6 +47,7 @@ from rhmodel.errors import InputError
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "MALLOC_TUNABLES",
     "RECALC_PROFILE",
     "Caching",
     "cache_values",
@@ -59,6 +60,11 @@ __all__ = [
     "run_bounded",
 ]
 
+#: glibc's allocator kept from handing large blocks back to the system and mapping them again:
+#: recalculating the pack's workbook, LibreOffice otherwise takes about 335,000 page faults
+#: (1.0 s of system time) for 270 MB resident; with these, 83,000 (0.4 s) for 300 MB, and the
+#: same file. Other C libraries ignore the variable.
+MALLOC_TUNABLES = "glibc.malloc.mmap_threshold=4294967296:glibc.malloc.trim_threshold=4294967296"
 #: Seconds LibreOffice may take to recalculate and save a workbook.
 DEFAULT_TIMEOUT = 120.0
 #: Text cells starting with one of these get the quote prefix (as ``workbook.put_text`` does).
@@ -332,6 +338,7 @@ def recalculate(source: str | Path, timeout: float | None = None) -> tuple[Cachi
         out = work / "out"
         # LibreOffice's own temporary files and pipes go in the private folder too
         env = {**os.environ, "TMPDIR": str(work / "tmp")}
+        env.setdefault("GLIBC_TUNABLES", MALLOC_TUNABLES)  # a user's own setting wins
         cmd = [
             binary,
             f"-env:UserInstallation={profile.as_uri()}",
