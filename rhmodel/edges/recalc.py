@@ -338,7 +338,8 @@ def recalculate(source: str | Path, timeout: float | None = None) -> tuple[Cachi
         out = work / "out"
         # LibreOffice's own temporary files and pipes go in the private folder too
         env = {**os.environ, "TMPDIR": str(work / "tmp")}
-        env.setdefault("GLIBC_TUNABLES", MALLOC_TUNABLES)  # a user's own setting wins
+        if not env.get("GLIBC_TUNABLES"):  # a user's own setting wins
+            env["GLIBC_TUNABLES"] = MALLOC_TUNABLES
         cmd = [
             binary,
             f"-env:UserInstallation={profile.as_uri()}",
