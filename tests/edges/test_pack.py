@@ -173,16 +173,16 @@ def test_output_path_that_is_a_file_is_one_error_line(tmp_path, cli):
 def test_a_pack_is_evaluated_once_and_every_file_shows_that_one_result(tmp_path, monkeypatch):
     import openpyxl
 
-    import rhmodel.edges.pack as pack_module
+    import rhmodel.edges.pack_inputs as inputs_module  # where the pack's evaluation is made
 
     calls = []
-    real = pack_module.evaluate
+    real = inputs_module.evaluate
 
     def counting(*args, **kwargs):
         calls.append(kwargs.get("draws"))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(pack_module, "evaluate", counting)
+    monkeypatch.setattr(inputs_module, "evaluate", counting)
     result = render_pack(SAMPLE_PARAMS_FILE, tmp_path, simulate=3000, seed=7, pdf=False)
     assert result.ok, result.error
     assert calls == [3000]  # this process evaluated once; the notebook's kernel did not at all
